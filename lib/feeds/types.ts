@@ -1,0 +1,32 @@
+/** One item a feed or sitemap lists. */
+export interface DiscoveredItem {
+  /** Normalized absolute article URL (lib/normalize/url.ts). */
+  url: string;
+  /** The item's guid, or null when the feed has none (dedupe then uses the normalized url). */
+  guid: string | null;
+  title: string | null;
+  /** ISO 8601 with offset when the feed gives a parseable date. */
+  publishedAt: string | null;
+  /** The feed or sitemap that listed it. */
+  feedUrl: string;
+}
+
+export type FeedKind = 'rss' | 'atom' | 'rdf' | 'sitemap' | 'sitemap-index';
+
+export interface ParsedFeed {
+  kind: FeedKind;
+  title: string | null;
+  items: DiscoveredItem[];
+  /** For sitemap indexes: the child sitemaps to fetch. */
+  childSitemaps: string[];
+}
+
+/** Per-feed state kept in the store at state/feeds/<feedId>.json. */
+export interface FeedState {
+  feedUrl: string;
+  etag: string | null;
+  lastModified: string | null;
+  lastFetchedAt: string | null;
+  /** Recently seen dedupe keys (guid or normalized url), newest last, bounded. */
+  seen: string[];
+}
