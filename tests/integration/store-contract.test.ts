@@ -1,0 +1,164 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LocalDirectoryStore } from '../../lib/store/local.ts';
+import { S3ObjectStore } from '../../lib/store/s3.ts';
+import { PreconditionFailedError, type ObjectStore } from '../../lib/store/types.ts';
+import { createTestBucket, startMoto, testS3Client, type MotoServer } from '../helpers/moto.ts';
+
+async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const key of iterable) keys.push(key);
+  return keys;
+}
+
+let moto: MotoServer;
+let bucketCounter = 0;
+const tempDirs: string[] = [];
+
+beforeAll(async () => {
+  moto = await startMoto();
+});
+
+afterAll(async () => {
+  await moto?.stop();
+  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+const implementations: Array<[string, () => Promise<ObjectStore>]> = [
+  [
+    'LocalDirectoryStore',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'store-contract-'));
+      tempDirs.push(dir);
+      return new LocalDirectoryStore(dir);
+    },
+  ],
+  [
+    'S3ObjectStore on moto_server',
+    async () => {
+      bucketCounter += 1;
+      const bucket = `contract-${bucketCounter}`;
+      await createTestBucket(moto.endpoint, bucket);
+      return new S3ObjectStore({ bucket, client: testS3Client(moto.endpoint) });
+    },
+  ],
+];
+
+describe.each(implementations)('ObjectStore contract: %s', (_name, makeStore) => {
+  let store: ObjectStore;
+  beforeEach(async () => {
+    store = await makeStore();
+  });
+
+  it('returns null for a key that was never written', async () => {
+    expect(await store.get('articles/v1/none.json')).toBeNull();
+  });
+
+  it('gives back exactly the bytes that were put, for strings and buffers', async () => {
+    await store.put('a/text.json', '{"title":"Đà Nẵng"}');
+    const binary = Buffer.from([0, 255, 31, 139, 8, 0]);
+    await store.put('a/binary.gz', binary);
+    expect((await store.get('a/text.json'))?.toString('utf8')).toBe('{"title":"Đà Nẵng"}');
+    expect(await store.get('a/binary.gz')).toEqual(binary);
+  });
+
+  it('overwrites a key with a plain put', async () => {
+    await store.put('k.json', 'first');
+    await store.put('k.json', 'second');
+    expect((await store.get('k.json'))?.toString()).toBe('second');
+  });
+
+  it('lists keys under a prefix recursively in lexicographic (S3) order', async () => {
+    const keys = ['p/b/2.json', 'p/a/1.json', 'p/a-b/x.json', 'p/a.json', 'p/a/0.json', 'q/z.json', 'pz.json'];
+    for (const key of keys) await store.put(key, key);
+    expect(await collect(store.list('p/'))).toEqual(['p/a-b/x.json', 'p/a.json', 'p/a/0.json', 'p/a/1.json', 'p/b/2.json']);
+    expect(await collect(store.list('p/a'))).toEqual(['p/a-b/x.json', 'p/a.json', 'p/a/0.json', 'p/a/1.json']);
+    expect(await collect(store.list('p'))).toEqual([
+      'p/a-b/x.json',
+      'p/a.json',
+      'p/a/0.json',
+      'p/a/1.json',
+      'p/b/2.json',
+      'pz.json',
+    ]);
+    expect(await collect(store.list(''))).toHaveLength(keys.length);
+    expect(await collect(store.list('missing/'))).toEqual([]);
+  });
+
+  it('lists past one page of results', async () => {
+    const keys = Array.from({ length: 1005 }, (_, index) => `many/${String(index).padStart(4, '0')}.json`);
+    for (let start = 0; start < keys.length; start += 50) {
+      await Promise.all(keys.slice(start, start + 50).map((key) => store.put(key, 'x')));
+    }
+    expect(await collect(store.list('many/'))).toEqual(keys);
+  });
+
+  it('deletes a key, and deleting a missing key is not an error', async () => {
+    await store.put('d/1.json', 'x');
+    await store.delete('d/1.json');
+    expect(await store.get('d/1.json')).toBeNull();
+    expect(await collect(store.list('d/'))).toEqual([]);
+    await expect(store.delete('d/never.json')).resolves.toBeUndefined();
+  });
+
+  it('creates with ifNoneMatch when the key is absent, and refuses with PreconditionFailedError when present', async () => {
+    await store.put('state/index/ab/x.json', 'first', { ifNoneMatch: true });
+    const second = store.put('state/index/ab/x.json', 'second', { ifNoneMatch: true });
+    await expect(second).rejects.toBeInstanceOf(PreconditionFailedError);
+    await expect(second).rejects.toThrow(/state\/index\/ab\/x\.json already exists/);
+    expect((await store.get('state/index/ab/x.json'))?.toString()).toBe('first');
+  });
+
+  it('lets exactly one of many racing ifNoneMatch creates win', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, writer) => store.put('race/key.json', `writer ${writer}`, { ifNoneMatch: true })),
+    );
+    const winners = results.filter((result) => result.status === 'fulfilled');
+    const losers = results.filter((result) => result.status === 'rejected');
+    expect(winners).toHaveLength(1);
+    for (const loser of losers) expect((loser as PromiseRejectedResult).reason).toBeInstanceOf(PreconditionFailedError);
+    expect(await collect(store.list('race/'))).toEqual(['race/key.json']);
+  });
+
+  it('rejects keys that could escape the store or collide with temp files', async () => {
+    for (const bad of ['', '../x.json', 'a//b.json', '/abs.json', 'a/.hidden', 'a\\b']) {
+      await expect(store.put(bad, 'x')).rejects.toThrow(/invalid store key/);
+    }
+  });
+});
+
+describe('LocalDirectoryStore files', () => {
+  it('leaves no temp files behind after plain and refused conditional writes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'store-local-'));
+    tempDirs.push(dir);
+    const store = new LocalDirectoryStore(dir);
+    await store.put('x/1.json', 'a');
+    await store.put('x/1.json', 'b');
+    await expect(store.put('x/1.json', 'c', { ifNoneMatch: true })).rejects.toBeInstanceOf(PreconditionFailedError);
+    expect(await readdir(join(dir, 'x'))).toEqual(['1.json']);
+  });
+});
+
+describe('startMoto', () => {
+  it('says how to install moto_server when it is not on PATH', async () => {
+    await expect(startMoto({ command: 'moto_server_not_installed_here' })).rejects.toThrow(
+      'moto_server not found: install it with pip install "moto[server]"',
+    );
+  });
+
+  it('restarts on the same endpoint with an empty store', async () => {
+    const own = await startMoto();
+    try {
+      await createTestBucket(own.endpoint, 'before-restart');
+      const store = new S3ObjectStore({ bucket: 'before-restart', client: testS3Client(own.endpoint) });
+      await store.put('k.json', 'x');
+      await own.restart();
+      await createTestBucket(own.endpoint, 'before-restart');
+      expect(await store.get('k.json')).toBeNull();
+    } finally {
+      await own.stop();
+    }
+  });
+});
