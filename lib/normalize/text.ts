@@ -1,0 +1,69 @@
+import { decodeHTMLStrict } from 'entities/decode';
+
+/**
+ * Entity rounds: feeds and JSON-LD strings are sometimes encoded twice or three times
+ * (`&amp;apos;`, `d&amp;#226;n`); more rounds would start eating text that is really about entities.
+ */
+const MAX_ENTITY_ROUNDS = 3;
+
+/**
+ * Invisible characters that only get in the way of matching and hashing. ZWNJ and ZWJ (U+200C, U+200D)
+ * are kept on purpose: they change the rendering of Persian, Indic scripts and emoji sequences.
+ */
+const INVISIBLE = /[\u200B\u2060\uFEFF\u00AD\u180E]/g;
+
+/**
+ * Decodes HTML entities until the text stops changing (at most three rounds), so double-encoded strings
+ * come out right. Only entities terminated by ";" are decoded, so "AT&T" and "a&copy=1" stay as they are.
+ */
+export function decodeEntities(s: string): string {
+  return decodeRounds(s, (text) => text);
+}
+
+/** `afterEachRound` runs on the input and after every round, so its output is what the next round sees. */
+function decodeRounds(s: string, afterEachRound: (text: string) => string): string {
+  let current = afterEachRound(s);
+  for (let round = 0; round < MAX_ENTITY_ROUNDS; round++) {
+    if (!current.includes('&')) break;
+    const decoded = afterEachRound(decodeHTMLStrict(current));
+    if (decoded === current) break;
+    current = decoded;
+  }
+  return current;
+}
+
+const removeInvisible = (text: string): string => text.replace(INVISIBLE, '');
+
+/** Unicode NFC: Vietnamese pages mix precomposed and combining tone marks, even within one page. */
+export function toNfc(s: string): string {
+  return s.normalize('NFC');
+}
+
+/**
+ * One clean line of text: entities decoded, NFC, invisible characters removed, every run of whitespace
+ * (NBSP, ideographic and other Unicode spaces, newlines) collapsed to one space, trimmed.
+ * Idempotent for text encoded at most three times.
+ */
+export function cleanText(s: string): string {
+  // Invisible characters go before each decoding round: "&\u200Blt;" must not turn into "<" on a second pass.
+  return toNfc(decodeRounds(s, removeInvisible)).replace(/\s+/g, ' ').trim();
+}
+
+/** The text without Vietnamese (or other Latin) diacritics, case kept: "Đà Nẵng" → "Da Nang". */
+export function stripDiacritics(s: string): string {
+  // Đ/đ (and the look-alike Ɖ/ɖ) are letters of their own, not D plus a mark, so NFD leaves them alone.
+  return toNfc(s)
+    .replace(/[ĐƉ]/g, 'D')
+    .replace(/[đɖ]/g, 'd')
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .normalize('NFC');
+}
+
+/** A URL/file-name slug: "Đà Nẵng: mưa lớn!" → "da-nang-mua-lon". Letters of other scripts are kept. */
+export function vietnameseSlug(s: string): string {
+  return stripDiacritics(cleanText(s))
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '');
+}

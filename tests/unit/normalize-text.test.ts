@@ -1,0 +1,106 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { cleanText, decodeEntities, stripDiacritics, toNfc, vietnameseSlug } from '../../lib/normalize/text.ts';
+import { countWords } from '../../lib/normalize/words.ts';
+
+describe('decodeEntities', () => {
+  it('decodes numeric entities inside words, as the baodanang JSON-LD carries them', () => {
+    expect(decodeEntities('Ng&#432;&#7901;i d&#226;n')).toBe('Người dân');
+  });
+
+  it('decodes double-encoded entities (VietNamNet RSS titles)', () => {
+    expect(decodeEntities('Hà Nội&amp;apos;s plan')).toBe("Hà Nội's plan");
+    expect(decodeEntities('d&amp;#226;n')).toBe('dân');
+  });
+
+  it('stops after three rounds', () => {
+    expect(decodeEntities('&amp;amp;amp;lt;')).toBe('&lt;');
+  });
+
+  it('leaves ampersands that are not entities alone', () => {
+    expect(decodeEntities('AT&T, R&D; a&copy=1 & more')).toBe('AT&T, R&D; a&copy=1 & more');
+  });
+});
+
+describe('cleanText', () => {
+  it('turns NFD into NFC', () => {
+    const nfd = 'Thành phố Đà Nẵng'.normalize('NFD');
+    expect(nfd).not.toBe('Thành phố Đà Nẵng');
+    expect(cleanText(nfd)).toBe('Thành phố Đà Nẵng');
+  });
+
+  it('removes zero-width characters and soft hyphens, turns NBSP into spaces, collapses and trims', () => {
+    expect(cleanText('\uFEFF  Đà\u200B Nẵng\u00A0\u00A0 mưa\n\t lớn\u00AD \u3000')).toBe('Đà Nẵng mưa lớn');
+    expect(cleanText('Chiều&nbsp;18-10')).toBe('Chiều 18-10');
+  });
+
+  it('keeps ZWNJ, which Persian needs', () => {
+    expect(cleanText('می\u200Cخواهم')).toBe('می\u200Cخواهم');
+  });
+
+  it('does not let a removed invisible character join an entity on a second pass', () => {
+    expect(cleanText('&\u200Blt;')).toBe('<');
+    expect(cleanText(cleanText('&\u200Blt;'))).toBe('<');
+  });
+
+  it('is idempotent and returns NFC', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (s) => {
+        const once = cleanText(s);
+        expect(cleanText(once)).toBe(once);
+        expect(once.normalize('NFC')).toBe(once);
+      }),
+    );
+    fc.assert(
+      fc.property(
+        // At most four parts: text encoded four times over is the documented exception.
+        fc.array(fc.constantFrom('a', 'ệ', '&', 'amp;', '#226;', 'lt;', ' ', '\u00A0', '\u200B', 'e\u0302\u0323'), {
+          maxLength: 4,
+        }),
+        (parts) => {
+          const once = cleanText(parts.join(''));
+          expect(cleanText(once)).toBe(once);
+        },
+      ),
+    );
+  });
+});
+
+describe('toNfc', () => {
+  it('composes combining tone marks', () => {
+    expect(toNfc('Nguye\u0302\u0303n')).toBe('Nguyễn');
+  });
+});
+
+describe('stripDiacritics and vietnameseSlug', () => {
+  it('maps Đ to D and đ to d explicitly, keeping case', () => {
+    expect(stripDiacritics('Đà Nẵng, đường Điện Biên Phủ')).toBe('Da Nang, duong Dien Bien Phu');
+  });
+
+  it('works on NFD input', () => {
+    expect(stripDiacritics('Đà Nẵng'.normalize('NFD'))).toBe('Da Nang');
+  });
+
+  it('makes a lower-case hyphenated slug', () => {
+    expect(vietnameseSlug('  Đà Nẵng: mưa lớn, ngập sâu!  ')).toBe('da-nang-mua-lon-ngap-sau');
+    expect(vietnameseSlug('Chủ tịch Đỗ Văn Đức'.normalize('NFD'))).toBe('chu-tich-do-van-duc');
+    expect(vietnameseSlug('!!!')).toBe('');
+  });
+});
+
+describe('countWords', () => {
+  it('counts Vietnamese syllables separated by whitespace', () => {
+    expect(countWords('Chiều 18-10, Bí thư Thành ủy Đà Nẵng')).toBe(8);
+  });
+
+  it('ignores tokens with no letter or digit', () => {
+    expect(countWords(' – Ảnh : … 2024 ')).toBe(2);
+    expect(countWords('')).toBe(0);
+    expect(countWords(' \n\t ')).toBe(0);
+  });
+
+  it('counts NFD text the same as NFC text', () => {
+    const text = 'Người dân Đà Nẵng';
+    expect(countWords(text.normalize('NFD'))).toBe(countWords(text));
+  });
+});
