@@ -1,0 +1,175 @@
+import pLimit from 'p-limit';
+import type { IngestConfig } from '../config.ts';
+import type { PageFetcher } from '../http/types.ts';
+import type { ObjectStore } from '../store/types.ts';
+import {
+  commitFeedState,
+  discoverDueFeeds,
+  fetchFeed,
+  newRunId,
+  processArticle,
+  writeRunSummary,
+  type ArticleJob,
+  type ArticleOutcome,
+  type FetchFeedResult,
+  type ItemState,
+  type PipelineDeps,
+  type PipelineLogger,
+  type RunFeed,
+  type RunItem,
+  type RunSummary,
+} from './stages.ts';
+
+/**
+ * The local runner: the same stage functions the Lambdas call, in one process, with an in-memory queue.
+ * discover → fetch feeds (conditional GET) → process each listed article once → run summary in the store.
+ */
+
+export interface RunProgress {
+  feedsDone: number;
+  feedsTotal: number;
+  /** Items that reached their final state. */
+  itemsDone: number;
+  itemsDiscovered: number;
+  counts: Partial<Record<ItemState, number>>;
+  /** What just finished: a feed or an item. */
+  feed?: RunFeed;
+  item?: RunItem;
+}
+
+export interface RunIngestOptions {
+  config: IngestConfig;
+  fetcher: PageFetcher;
+  store: ObjectStore;
+  clock?: () => Date;
+  /** At most this many articles are processed; the rest end `skipped:limit` and are listed again next run. */
+  limit?: number;
+  sourceId?: string;
+  /** Articles in flight at once across all hosts; per-host limits are the fetcher's. */
+  concurrency?: number;
+  onProgress?: (progress: RunProgress) => void;
+  logger?: PipelineLogger;
+}
+
+export interface RunIngestResult {
+  summary: RunSummary;
+  /** Where the summary was written: runs/<date>/<runId>.json. */
+  summaryKey: string;
+}
+
+const DEFAULT_CONCURRENCY = 8;
+const FEED_CONCURRENCY = 4;
+
+export async function runIngest(options: RunIngestOptions): Promise<RunIngestResult> {
+  const clock = options.clock ?? (() => new Date());
+  const deps: PipelineDeps = {
+    fetcher: options.fetcher,
+    store: options.store,
+    config: options.config,
+    clock,
+    ...(options.logger ? { logger: options.logger } : {}),
+  };
+  const started = clock();
+  const runId = newRunId(started);
+  const feedJobs = await discoverDueFeeds(deps, runId, {
+    includeNotDue: true,
+    ...(options.sourceId ? { sourceId: options.sourceId } : {}),
+  });
+
+  const counts: Partial<Record<ItemState, number>> = {};
+  const items: RunItem[] = [];
+  const feeds: RunFeed[] = [];
+  const queuedUrls = new Set<string>();
+  const articleLimit = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
+  const feedLimit = pLimit(FEED_CONCURRENCY);
+  let discovered = 0;
+  let accepted = 0;
+  let feedsDone = 0;
+
+  const report = (update: Pick<RunProgress, 'feed' | 'item'>): void => {
+    options.onProgress?.({
+      feedsDone,
+      feedsTotal: feedJobs.length,
+      itemsDone: items.length,
+      itemsDiscovered: discovered,
+      counts: { ...counts },
+      ...update,
+    });
+  };
+  const record = (job: ArticleJob, state: ItemState, error: string | null): RunItem => {
+    const item: RunItem = { url: job.url, sourceId: job.sourceId, state, ...(error ? { error } : {}) };
+    counts[state] = (counts[state] ?? 0) + 1;
+    items.push(item);
+    report({ item });
+    return item;
+  };
+
+  /** Processes a feed's articles, then saves its state: validators only if every item reached a final state. */
+  const drainFeed = async (outcome: FetchFeedResult): Promise<void> => {
+    let incomplete = false;
+    const work: Promise<ArticleOutcome>[] = [];
+    for (const job of outcome.articles) {
+      discovered += 1;
+      if (queuedUrls.has(job.url)) {
+        record(job, 'skipped:duplicate', 'listed by another feed in this run');
+        continue;
+      }
+      queuedUrls.add(job.url);
+      if (options.limit !== undefined && accepted >= options.limit) {
+        incomplete = true;
+        record(job, 'skipped:limit', `--limit ${options.limit} reached`);
+        continue;
+      }
+      accepted += 1;
+      work.push(articleLimit(() => processArticle(job, deps)));
+    }
+    for (const result of await Promise.all(work)) {
+      if (result.retryable) incomplete = true;
+      record(result.job, result.state, result.error);
+    }
+    await commitFeedState(outcome, deps, { forgetValidators: incomplete });
+  };
+
+  await Promise.all(
+    feedJobs.map((job) =>
+      feedLimit(async () => {
+        const outcome = await fetchFeed(job, deps, { deferStateSave: true });
+        const feed: RunFeed = {
+          sourceId: job.sourceId,
+          url: job.feedUrl,
+          status: outcome.status,
+          items: outcome.articles.length,
+          ...(outcome.error ? { error: outcome.error } : {}),
+        };
+        feeds.push(feed);
+        await drainFeed(outcome);
+        feedsDone += 1;
+        report({ feed });
+      }),
+    ),
+  );
+
+  const total = Object.values(counts).reduce<number>((sum, count) => sum + (count ?? 0), 0);
+  if (total !== discovered || items.length !== discovered) {
+    throw new Error(`run ${runId} lost track of items: discovered ${discovered}, states ${total}, items ${items.length}`);
+  }
+  const finished = clock();
+  const summary: RunSummary = {
+    runId,
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    durationMs: finished.getTime() - started.getTime(),
+    store: options.store.description,
+    feeds: {
+      fetched: feeds.filter((feed) => feed.status === 'fetched').length,
+      notModified: feeds.filter((feed) => feed.status === 'not-modified').length,
+      failed: feeds.filter((feed) => feed.status === 'failed').length,
+      list: feeds,
+    },
+    discovered,
+    counts,
+    items,
+  };
+  const summaryKey = await writeRunSummary(options.store, summary);
+  return { summary, summaryKey };
+}
