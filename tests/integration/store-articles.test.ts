@@ -1,0 +1,203 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { articleIdFor } from '../../lib/schema/ids.ts';
+import { partitionDateFor, readArticle, writeArticle } from '../../lib/store/articles.ts';
+import { indexKey } from '../../lib/store/keys.ts';
+import { LocalDirectoryStore } from '../../lib/store/local.ts';
+import { S3ObjectStore } from '../../lib/store/s3.ts';
+import type { ObjectStore } from '../../lib/store/types.ts';
+import { createTestBucket, startMoto, testS3Client, type MotoServer } from '../helpers/moto.ts';
+import { makeArticle } from '../helpers/sample-article.ts';
+
+async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const key of iterable) keys.push(key);
+  return keys;
+}
+
+const RAW_HTML = '<html><body><h1>Khai mạc kỳ họp</h1></body></html>';
+const CHANGED_BODY = {
+  paragraphs: ['Sáng 18-10, HĐND thành phố khai mạc kỳ họp thứ nhất (cập nhật).'],
+  text: 'Sáng 18-10, HĐND thành phố khai mạc kỳ họp thứ nhất (cập nhật).',
+  wordCount: 12,
+};
+
+let moto: MotoServer;
+let bucketCounter = 0;
+const tempDirs: string[] = [];
+
+beforeAll(async () => {
+  moto = await startMoto();
+});
+
+afterAll(async () => {
+  await moto?.stop();
+  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function localStore(): Promise<{ store: ObjectStore; dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'store-articles-'));
+  tempDirs.push(dir);
+  return { store: new LocalDirectoryStore(dir), dir };
+}
+
+async function s3Store(versioning: boolean): Promise<{ store: ObjectStore; bucket: string }> {
+  bucketCounter += 1;
+  const bucket = `articles-${bucketCounter}`;
+  await createTestBucket(moto.endpoint, bucket, { versioning });
+  return { store: new S3ObjectStore({ bucket, client: testS3Client(moto.endpoint) }), bucket };
+}
+
+async function versionCount(bucket: string, prefix: string): Promise<number> {
+  const response = await testS3Client(moto.endpoint).send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix }));
+  return response.Versions?.length ?? 0;
+}
+
+const stores: Array<[string, () => Promise<ObjectStore>]> = [
+  ['LocalDirectoryStore', async () => (await localStore()).store],
+  ['S3ObjectStore on moto_server', async () => (await s3Store(false)).store],
+];
+
+describe.each(stores)('writeArticle on %s', (_name, makeStore) => {
+  it('stores a new article as one JSON line at its publishedAt partition, with the raw page gzipped', async () => {
+    const store = await makeStore();
+    const article = makeArticle();
+    const result = await writeArticle(store, article, RAW_HTML);
+    const key = `articles/v1/source=baodanang/date=2024-10-18/${article.id}.json`;
+    expect(result).toEqual({ outcome: 'stored', key });
+    const text = (await store.get(key))!.toString('utf8');
+    expect(text.split('\n')).toHaveLength(1);
+    expect(JSON.parse(text)).toEqual(article);
+    const raw = await store.get(`raw/source=baodanang/date=2024-10-18/${article.id}.html.gz`);
+    expect(gunzipSync(raw!).toString('utf8')).toBe(RAW_HTML);
+    expect(await readArticle(store, article.id)).toEqual(article);
+    expect(await readArticle(store, articleIdFor('https://baodanang.vn/never-stored-1.html'))).toBeNull();
+  });
+
+  it('writes nothing at all for the same contentHash', async () => {
+    const store = await makeStore();
+    const article = makeArticle();
+    await writeArticle(store, article, RAW_HTML);
+    const before = await collect(store.list(''));
+    const refetched = makeArticle({ fetchedAt: '2024-10-20T01:00:00.000Z' });
+    expect(await writeArticle(store, refetched, '<html>re-fetched page bytes</html>')).toEqual({
+      outcome: 'unchanged',
+      key: `articles/v1/source=baodanang/date=2024-10-18/${article.id}.json`,
+    });
+    expect(await collect(store.list(''))).toEqual(before);
+    expect(await readArticle(store, article.id)).toEqual(article);
+  });
+
+  it('updates changed content at the first key, even when publishedAt moved to another day, keeping the earlier version', async () => {
+    const store = await makeStore();
+    const first = makeArticle();
+    const stored = await writeArticle(store, first, RAW_HTML);
+    const changed = makeArticle({
+      body: CHANGED_BODY,
+      publishedAt: '2024-10-21T08:00:00+07:00',
+      publishedAtUtc: '2024-10-21T01:00:00.000Z',
+      fetchedAt: '2024-10-21T02:00:00.000Z',
+    });
+    expect(changed.contentHash).not.toBe(first.contentHash);
+    const result = await writeArticle(store, changed, '<html>v2</html>');
+    expect(result).toEqual({ outcome: 'updated', key: stored.key });
+    expect(await collect(store.list('articles/'))).toEqual([stored.key]);
+    expect(await readArticle(store, first.id)).toEqual(changed);
+
+    const revisions = await collect(store.list(`revisions/${first.id}/`));
+    const stem = `revisions/${first.id}/20241018T130000.000Z-${first.contentHash.slice(0, 8)}`;
+    expect(revisions).toEqual([`${stem}.html.gz`, `${stem}.json`]);
+    expect(JSON.parse((await store.get(`${stem}.json`))!.toString('utf8'))).toEqual(first);
+    expect(gunzipSync((await store.get(`${stem}.html.gz`))!).toString('utf8')).toBe(RAW_HTML);
+    const currentRaw = await store.get(`raw/source=baodanang/date=2024-10-18/${first.id}.html.gz`);
+    expect(gunzipSync(currentRaw!).toString('utf8')).toBe('<html>v2</html>');
+  });
+
+  it('partitions an article without publishedAt by its fetch date in Vietnam', async () => {
+    const store = await makeStore();
+    // 20:30 UTC on the 18th is 03:30 on the 19th in Asia/Ho_Chi_Minh.
+    const article = makeArticle({
+      publishedAt: null,
+      publishedAtUtc: null,
+      fetchedAt: '2024-10-18T20:30:00.000Z',
+      missing: ['publishedAt', 'updatedAt'],
+    });
+    expect(partitionDateFor(article)).toBe('2024-10-19');
+    const result = await writeArticle(store, article, null);
+    expect(result).toEqual({ outcome: 'stored', key: `articles/v1/source=baodanang/date=2024-10-19/${article.id}.json` });
+    expect(await collect(store.list('raw/'))).toEqual([]);
+  });
+
+  it('keeps one copy when two workers race to create the same article', async () => {
+    const store = await makeStore();
+    for (let round = 0; round < 5; round += 1) {
+      const url = `https://baodanang.vn/bai-viet-dua-nhau-${round}-3300100.html`;
+      const same = makeArticle({ url, canonicalUrl: url });
+      const sameOutcomes = await Promise.all([writeArticle(store, same, RAW_HTML), writeArticle(store, same, RAW_HTML)]);
+      expect(sameOutcomes.map((result) => result.outcome).sort()).toEqual(['stored', 'unchanged']);
+
+      const otherUrl = `https://baodanang.vn/bai-viet-khac-nhau-${round}-3300200.html`;
+      const v1 = makeArticle({ url: otherUrl, canonicalUrl: otherUrl });
+      const v2 = makeArticle({
+        url: otherUrl,
+        canonicalUrl: otherUrl,
+        body: CHANGED_BODY,
+        publishedAt: '2024-10-22T08:00:00+07:00',
+        publishedAtUtc: '2024-10-22T01:00:00.000Z',
+      });
+      const differentOutcomes = await Promise.all([writeArticle(store, v1, RAW_HTML), writeArticle(store, v2, RAW_HTML)]);
+      expect(differentOutcomes.map((result) => result.outcome).sort()).toEqual(['stored', 'updated']);
+      expect(differentOutcomes[0]!.key).toBe(differentOutcomes[1]!.key);
+    }
+    const articleKeys = await collect(store.list('articles/'));
+    expect(articleKeys).toHaveLength(10);
+    expect(new Set(articleKeys.map((key) => key.split('/').pop())).size).toBe(10);
+    expect(await collect(store.list('state/index/'))).toHaveLength(10);
+  });
+
+  it('rejects an article that does not match the schema before writing anything', async () => {
+    const store = await makeStore();
+    const broken = { ...makeArticle(), title: '' };
+    await expect(writeArticle(store, broken, RAW_HTML)).rejects.toThrow(/article does not match schema v1: title/);
+    expect(await collect(store.list(''))).toEqual([]);
+  });
+});
+
+describe('writeArticle on a local directory', () => {
+  it('leaves the stored file untouched (same mtime) for unchanged content', async () => {
+    const { store, dir } = await localStore();
+    const article = makeArticle();
+    const { key } = await writeArticle(store, article, RAW_HTML);
+    const before = await stat(join(dir, key));
+    expect((await writeArticle(store, article, RAW_HTML)).outcome).toBe('unchanged');
+    const after = await stat(join(dir, key));
+    expect(after.mtimeMs).toBe(before.mtimeMs);
+    expect(after.ino).toBe(before.ino);
+  });
+});
+
+describe('writeArticle on a versioned S3 bucket', () => {
+  it("with 'bucket-versioning', an update keeps the earlier version as an object version and writes no revisions/ copy", async () => {
+    const { store, bucket } = await s3Store(true);
+    const first = makeArticle();
+    const { key } = await writeArticle(store, first, RAW_HTML, { keepRevisions: 'bucket-versioning' });
+    expect(await versionCount(bucket, key)).toBe(1);
+
+    expect((await writeArticle(store, first, RAW_HTML, { keepRevisions: 'bucket-versioning' })).outcome).toBe('unchanged');
+    expect(await versionCount(bucket, '')).toBe(3);
+
+    const changed = makeArticle({ body: CHANGED_BODY });
+    expect(await writeArticle(store, changed, RAW_HTML, { keepRevisions: 'bucket-versioning' })).toEqual({
+      outcome: 'updated',
+      key,
+    });
+    expect(await versionCount(bucket, key)).toBe(2);
+    expect(await collect(store.list('revisions/'))).toEqual([]);
+    expect(await readArticle(store, first.id)).toEqual(changed);
+    expect(await store.get(indexKey(first.id))).not.toBeNull();
+  });
+});
