@@ -1,0 +1,119 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { ObjectStore } from '../store/types.ts';
+import { readStoredArticle } from './export.ts';
+import { errorMessage, mapOrdered } from './ordered.ts';
+import {
+  ARTICLES_ROOT,
+  DATASET_TIME_ZONE,
+  addDays,
+  checkFilter,
+  dailyPartKey,
+  listPartitionedKeys,
+  todayInDatasetZone,
+  type PartitionFilter,
+  type PartitionedKey,
+} from './partitions.ts';
+
+export interface CompactOptions extends PartitionFilter {
+  store: ObjectStore;
+  /** Decides which days are closed (before today in Asia/Ho_Chi_Minh). */
+  now?: Date;
+  /** Called once per partition as it is finished, for progress output. */
+  onPartition?: (result: PartitionCompaction) => void;
+}
+
+export type CompactionOutcome = 'written' | 'unchanged' | 'failed';
+
+export interface PartitionCompaction {
+  source: string;
+  date: string;
+  key: string;
+  articles: number;
+  outcome: CompactionOutcome;
+  error?: string;
+}
+
+export interface CompactSummary {
+  written: number;
+  unchanged: number;
+  failed: number;
+  articles: number;
+}
+
+/** The last closed day: yesterday in the dataset's zone. Today's partitions are still growing. */
+export function lastClosedDay(now: Date): string {
+  return addDays(todayInDatasetZone(now), -1);
+}
+
+/**
+ * Writes articles-daily/v1/source=<id>/date=<day>/part-00000.ndjson.gz for every closed day the filter
+ * selects: the day's articles, one per line, in key order. Re-running over the same articles produces the
+ * same content and skips the write, so the step is safe to repeat (and the schedule re-runs recent days
+ * to take in late arrivals). A day whose articles cannot all be read is reported and left as it was.
+ */
+export async function compactClosedDays(options: CompactOptions): Promise<CompactSummary> {
+  const filter = checkFilter(options);
+  const lastClosed = lastClosedDay(options.now ?? new Date());
+  if (filter.since !== undefined && filter.since > lastClosed) {
+    throw new Error(
+      `day ${filter.since} is not closed yet: the last closed day is ${lastClosed} (days are counted in ${DATASET_TIME_ZONE})`,
+    );
+  }
+  const until = filter.until === undefined || filter.until > lastClosed ? lastClosed : filter.until;
+  const summary: CompactSummary = { written: 0, unchanged: 0, failed: 0, articles: 0 };
+  const record = (result: PartitionCompaction) => {
+    summary[result.outcome] += 1;
+    if (result.outcome !== 'failed') summary.articles += result.articles;
+    options.onPartition?.(result);
+  };
+  // Keys arrive in key order, so one partition's keys are contiguous: gather one day, write it, move on.
+  let current: PartitionedKey[] = [];
+  for await (const partitioned of listPartitionedKeys(options.store, ARTICLES_ROOT, { ...filter, until })) {
+    const head = current[0];
+    if (head !== undefined && (head.source !== partitioned.source || head.date !== partitioned.date)) {
+      record(await compactPartition(options.store, current));
+      current = [];
+    }
+    current.push(partitioned);
+  }
+  if (current.length > 0) record(await compactPartition(options.store, current));
+  return summary;
+}
+
+async function compactPartition(store: ObjectStore, keys: PartitionedKey[]): Promise<PartitionCompaction> {
+  const { source, date } = keys[0]!;
+  const key = dailyPartKey(source, date);
+  const result = { source, date, key, articles: keys.length };
+  const lines: string[] = [];
+  const problems: string[] = [];
+  for await (const { outcome } of mapOrdered(toAsync(keys), 16, (partitioned) => readStoredArticle(store, partitioned.key))) {
+    if (outcome.ok) lines.push(`${JSON.stringify(outcome.value)}\n`);
+    else problems.push(errorMessage(outcome.error));
+  }
+  if (problems.length > 0) {
+    return { ...result, outcome: 'failed', error: `${problems.length} of ${keys.length} articles unreadable: ${problems.join('; ')}` };
+  }
+  const content = Buffer.from(lines.join(''), 'utf8');
+  const existing = await store.get(key);
+  // Compare what the file holds, not the gzip bytes: another zlib build may compress the same text differently.
+  if (existing !== null && sameContent(existing, content)) return { ...result, outcome: 'unchanged' };
+  try {
+    await store.put(key, gzipSync(content, { level: 9 }), { contentType: 'application/gzip' });
+  } catch (error) {
+    return { ...result, outcome: 'failed', error: `cannot write ${key}: ${errorMessage(error)}` };
+  }
+  return { ...result, outcome: 'written' };
+}
+
+function sameContent(existingGzip: Buffer, content: Buffer): boolean {
+  try {
+    return gunzipSync(existingGzip).equals(content);
+  } catch {
+    // A truncated or foreign object is simply replaced.
+    return false;
+  }
+}
+
+async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
+  yield* items;
+}
