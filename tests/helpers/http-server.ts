@@ -1,7 +1,8 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 
-export type TestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
+/** May return anything (e.g. `res.end()`); a returned promise that rejects answers 500. */
+export type TestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => unknown;
 
 /** A handler for every request, or one per path (query ignored); unknown paths answer 404. */
 export type TestRoutes = TestHandler | Record<string, TestHandler>;
