@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { isPlaceholderImage, splitCaption } from '../../lib/normalize/caption.ts';
+
+const FORMS: [printed: string, caption: string | null, credit: string | null][] = [
+  ['Bí thư Thành ủy phát biểu chỉ đạo. Ảnh: NGỌC PHÚ', 'Bí thư Thành ủy phát biểu chỉ đạo.', 'NGỌC PHÚ'],
+  ['Giá hoa tăng mạnh dịp Tết - Ảnh: H.Y.T.', 'Giá hoa tăng mạnh dịp Tết', 'H.Y.T.'],
+  ['Giá hoa tăng mạnh dịp Tết – Ảnh: H.Y.T.', 'Giá hoa tăng mạnh dịp Tết', 'H.Y.T.'],
+  ['Bản đồ khu vực quy hoạch (Nguồn: Bộ Xây dựng)', 'Bản đồ khu vực quy hoạch', 'Bộ Xây dựng'],
+  ['Khách du lịch tham quan phố cổ (Ảnh: VĂN AN)', 'Khách du lịch tham quan phố cổ', 'VĂN AN'],
+  ['Tin, ảnh: P.Y', null, 'P.Y'],
+  ['Nông dân thu hoạch lúa. Tin, ảnh: P.Y', 'Nông dân thu hoạch lúa.', 'P.Y'],
+  ['Bài và ảnh: ĐÌNH TÚ', null, 'ĐÌNH TÚ'],
+  ['Cán bộ kiểm tra hồ sơ. Ảnh: Sở Y tế cung cấp', 'Cán bộ kiểm tra hồ sơ.', 'Sở Y tế'],
+  ['Hiện trường vụ tai nạn. Ảnh: CTV (cung cấp)', 'Hiện trường vụ tai nạn.', 'CTV'],
+  ['Xe tải lật trên đèo. Ảnh do người dân cung cấp', 'Xe tải lật trên đèo.', 'người dân'],
+  ['Video: Hoàng Anh', null, 'Hoàng Anh'],
+  ['Lũ dâng cao tại Hội An. Video: HOÀNG ANH', 'Lũ dâng cao tại Hội An.', 'HOÀNG ANH'],
+  ['Ảnh minh họa', 'Ảnh minh họa', null],
+  ['Tàu cá ra khơi. Ảnh: Reuters.', 'Tàu cá ra khơi.', 'Reuters'],
+  ['Khung cảnh Hội An về đêm Ảnh: NGỌC PHÚ', 'Khung cảnh Hội An về đêm', 'NGỌC PHÚ'],
+  ['Đoàn công tác | Ảnh: Thành Nam', 'Đoàn công tác', 'Thành Nam'],
+  ['Protesters march in Paris. Photo: Jane Doe/AFP', 'Protesters march in Paris.', 'Jane Doe/AFP'],
+  ['Protesters march in Paris (Reuters)', 'Protesters march in Paris', 'Reuters'],
+  ['The harbour at dawn. Photograph: Sam Lee', 'The harbour at dawn.', 'Sam Lee'],
+  ['The harbour at dawn. Photo by Sam Lee', 'The harbour at dawn.', 'Sam Lee'],
+  ['Người dân chụp ảnh: niềm vui ngày hội', 'Người dân chụp ảnh: niềm vui ngày hội', null],
+  ['Cảnh: đẹp', 'Cảnh: đẹp', null],
+  ['Ảnh:', null, null],
+  ['', null, null],
+  [' \u00A0 ', null, null],
+];
+
+describe('splitCaption', () => {
+  it.each(FORMS)('splits %j', (printed, caption, credit) => {
+    expect(splitCaption(printed)).toEqual({ caption, credit });
+  });
+
+  it.each(FORMS)('splits %j given as NFD with extra whitespace', (printed, caption, credit) => {
+    expect(splitCaption(`  ${printed.normalize('NFD')}\n`)).toEqual({ caption, credit });
+  });
+
+  it('decodes entities and keeps the caption NFC', () => {
+    expect(splitCaption('Ng&#432;&#7901;i d&#226;n&nbsp;xem l&#7877; h&#7897;i. &#7842;nh: NG&#7884;C PH&#218;')).toEqual({
+      caption: 'Người dân xem lễ hội.',
+      credit: 'NGỌC PHÚ',
+    });
+  });
+});
+
+describe('isPlaceholderImage', () => {
+  it.each([
+    'https://baodanang.vn/images/grey.gif',
+    '/images/blank.gif',
+    'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7',
+    'DATA:image/svg+xml,%3Csvg%3E',
+    'https://static.example.vn/1x1.png',
+    'https://example.com/img/spacer.gif',
+    'https://example.com/lazy-load.gif',
+    'https://example.com/assets/placeholder.png?v=3',
+    'https://example.com/assets/img-placeholder-16x9.jpg',
+    'https://example.com/static/placeholders/news.jpg',
+    'https://example.com/transparent.png',
+    'about:blank',
+    '',
+    '   ',
+  ])('is true for %j', (src) => {
+    expect(isPlaceholderImage(src)).toBe(true);
+  });
+
+  it.each([
+    'https://i1-vnexpress.vnecdn.net/2026/03/07/ha-noi-1741312345.jpg?w=680&h=0&q=100',
+    'https://baodanang.vn/file/e7837c02845ffd04018473e6df282e92/102024/anh1_20241018191245.jpg',
+    'https://example.com/photos/lazy-river-tour.jpg',
+    'https://example.com/images/grey-whale.jpg',
+    'https://example.com/uploads/blanket.jpg',
+    '/photos/2024/placeholder-debate-in-parliament-report.jpg',
+  ])('is false for the real image %j', (src) => {
+    expect(isPlaceholderImage(src)).toBe(false);
+  });
+});
