@@ -1,0 +1,93 @@
+import type { Author } from '../schema/article.ts';
+import { cleanText } from './text.ts';
+
+const NOT_A_LETTER = '(?![\\p{L}\\p{N}])';
+
+/**
+ * Role labels ("Tin, ảnh:", "Bài và ảnh:", "Thực hiện:", "By") that precede names. Each one becomes a
+ * separator, so "Bài: A - Ảnh: B" gives A and B. Matched before splitting, since they contain "," and "và".
+ */
+const ROLE_LABEL = new RegExp(
+  '(?:^|(?<=[\\s,;.|–—-]))(?:' +
+    '(?:tin|bài|ảnh|video|clip|nội dung)\\s*(?:,|và|&|-|/)\\s*(?:tin|bài|ảnh|video|clip|đồ\\s*họa)\\s*:' +
+    '|(?:tin|bài|ảnh|video|clip|đồ\\s*họa|thiết kế|trình bày|thực hiện|nhóm thực hiện|ghi|ghi chép|tác giả|biên tập|nội dung|lược dịch|biên dịch|dịch|nhóm phóng viên|nhóm pv|phóng viên|pv|author|authors|written by|photos?|reporting|text)\\s*:' +
+    `|(?:written\\s+)?by${NOT_A_LETTER}` +
+    ')',
+  'giu',
+);
+
+/** Words that say who wrote it without naming a person: a group or an anonymous reporter. */
+const ANONYMOUS = /^(?:nhóm\s+(?:phóng\s+viên|pv|ctv|thực\s+hiện)|phóng\s+viên|pv|ctv|cộng\s+tác\s+viên|bt|btv|bbt|ban\s+biên\s+tập|tổng\s+hợp|staff|reporters?|editorial\s+(?:team|staff|board))$/iu;
+
+/** A leading "PV" or "Phóng viên" before a name ("PV Ngọc Phú"). */
+const LEADING_TITLE = new RegExp(`^(?:nhóm\\s+(?:phóng\\s+viên|pv)|phóng\\s+viên|pv|nhà\\s+báo)${NOT_A_LETTER}\\.?\\s*`, 'iu');
+
+/** How the text was put together, said after the name without parentheses ("Hà Thu tổng hợp"). */
+const TRAILING_QUALIFIER = /\s+(?:tổng\s+hợp|lược\s+dịch|biên\s+dịch|thực\s+hiện)$/iu;
+
+/** "Theo TTXVN", "Nguồn: Reuters", "Source: AP": a source credit, not an author. */
+const SOURCE_CREDIT = new RegExp(`^(?:theo|nguồn|source|via|according\\s+to)${NOT_A_LETTER}`, 'iu');
+
+const SEPARATOR = /\s*(?:[,;|&/·•]|\s[-–—]\s|\s+(?:và|and)\s+)\s*/iu;
+
+/** Initials keep their final dot ("H.Y.T."); any other trailing dot is punctuation. */
+const ENDS_WITH_INITIALS = /(?:^|[\s.])(?:\p{L}{1,2}\.)+$/u;
+const MAX_WORDS_IN_A_NAME = 6;
+
+/**
+ * A name in capitals turned to natural case, diacritics kept: "NGỌC PHÚ" → "Ngọc Phú",
+ * "JEAN-PIERRE O'NEILL" → "Jean-Pierre O'Neill". Initials stay as printed ("H.Y.T."). A name that already
+ * has lower-case letters is returned as is (cleaned), so "McCain" and "van Gogh" survive.
+ */
+export function naturalCase(name: string): string {
+  const cleaned = cleanText(name);
+  if (/\p{Ll}/u.test(cleaned) || !/\p{Lu}/u.test(cleaned)) return cleaned;
+  return cleaned.replace(/\p{L}+/gu, (run) =>
+    run.length === 1 ? run : run.charAt(0) + run.slice(1).toLowerCase(),
+  );
+}
+
+function tidyName(part: string): string | null {
+  let name = part.replace(/^[\s.,;:–—-]+/u, '').replace(LEADING_TITLE, '').replace(/[\s,;:–—-]+$/u, '');
+  name = name.replace(TRAILING_QUALIFIER, '');
+  if (name.endsWith('.') && !ENDS_WITH_INITIALS.test(name)) name = name.replace(/\.+$/, '');
+  name = name.trim();
+  if (name === '' || ANONYMOUS.test(name) || SOURCE_CREDIT.test(name)) return null;
+  // A byline holds names, not sentences, numbers, addresses or lower-case words.
+  if (!/\p{Lu}/u.test(name) || /[\p{N}@]|https?:|www\./iu.test(name)) return null;
+  if (name.split(' ').length > MAX_WORDS_IN_A_NAME) return null;
+  return name;
+}
+
+/**
+ * The authors named in a printed byline: "NGỌC PHÚ" → [{ name: "Ngọc Phú", raw: "NGỌC PHÚ" }]. Several
+ * authors are split on ",", " - ", " và ", "&", " and ". Qualifiers stay out of the name: "(tổng hợp)" and
+ * other parentheses, "Tin, ảnh:", "Bài và ảnh:", "Thực hiện:", "PV", "Nhóm phóng viên". A source credit
+ * ("Theo TTXVN") names no author and gives []. `raw` is the name as printed, without the qualifiers.
+ */
+export function parseByline(raw: string): Author[] {
+  if (typeof raw !== 'string') return [];
+  const cleaned = cleanText(raw)
+    .replace(/\s*\([^()]*\)|\s*\[[^[\]]*\]/g, ' ')
+    .trim();
+  if (cleaned === '' || SOURCE_CREDIT.test(cleaned)) return [];
+  const authors: Author[] = [];
+  for (const part of cleaned.replace(ROLE_LABEL, ' | ').split(SEPARATOR)) {
+    const name = tidyName(part);
+    if (name !== null) authors.push({ name: naturalCase(name), raw: name });
+  }
+  return dedupeAuthors(authors);
+}
+
+/** Collapses repeated bylines (same name in NFC, ignoring case), keeping the first. */
+export function dedupeAuthors(authors: Author[]): Author[] {
+  const seen = new Set<string>();
+  const kept: Author[] = [];
+  for (const author of authors) {
+    const key = cleanText(author.name).toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    kept.push(author);
+  }
+  return kept;
+}

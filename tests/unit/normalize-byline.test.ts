@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { dedupeAuthors, naturalCase, parseByline } from '../../lib/normalize/byline.ts';
+
+const FORMS: [printed: string, authors: { name: string; raw: string }[]][] = [
+  ['NGỌC PHÚ', [{ name: 'Ngọc Phú', raw: 'NGỌC PHÚ' }]],
+  ['Ngọc Phú', [{ name: 'Ngọc Phú', raw: 'Ngọc Phú' }]],
+  ['ĐẶNG NGUYỄN', [{ name: 'Đặng Nguyễn', raw: 'ĐẶNG NGUYỄN' }]],
+  ['Hà Thu (tổng hợp)', [{ name: 'Hà Thu', raw: 'Hà Thu' }]],
+  ['Hà Thu tổng hợp', [{ name: 'Hà Thu', raw: 'Hà Thu' }]],
+  ['Theo TTXVN', []],
+  ['theo Reuters', []],
+  ['Nguồn: Reuters', []],
+  ['Hà Thu, theo Reuters', [{ name: 'Hà Thu', raw: 'Hà Thu' }]],
+  ['Tin, ảnh: P.Y', [{ name: 'P.Y', raw: 'P.Y' }]],
+  ['Bài và ảnh: ĐÌNH TÚ', [{ name: 'Đình Tú', raw: 'ĐÌNH TÚ' }]],
+  ['Bài, ảnh: ĐÌNH TÚ', [{ name: 'Đình Tú', raw: 'ĐÌNH TÚ' }]],
+  ['Bài: NGỌC PHÚ - Ảnh: HÀ THU', [{ name: 'Ngọc Phú', raw: 'NGỌC PHÚ' }, { name: 'Hà Thu', raw: 'HÀ THU' }]],
+  ['Thực hiện: NGỌC PHÚ - HÀ THU', [{ name: 'Ngọc Phú', raw: 'NGỌC PHÚ' }, { name: 'Hà Thu', raw: 'HÀ THU' }]],
+  ['Nhóm phóng viên', []],
+  ['Nhóm PV', []],
+  ['PV', []],
+  ['Thực hiện: Nhóm phóng viên', []],
+  ['PV Ngọc Phú', [{ name: 'Ngọc Phú', raw: 'Ngọc Phú' }]],
+  ['H.Y.T.', [{ name: 'H.Y.T.', raw: 'H.Y.T.' }]],
+  ['NGỌC PHÚ.', [{ name: 'Ngọc Phú', raw: 'NGỌC PHÚ' }]],
+  ['NGỌC PHÚ, HÀ THU', [{ name: 'Ngọc Phú', raw: 'NGỌC PHÚ' }, { name: 'Hà Thu', raw: 'HÀ THU' }]],
+  ['NGỌC PHÚ - HÀ THU', [{ name: 'Ngọc Phú', raw: 'NGỌC PHÚ' }, { name: 'Hà Thu', raw: 'HÀ THU' }]],
+  ['NGỌC PHÚ VÀ HÀ THU', [{ name: 'Ngọc Phú', raw: 'NGỌC PHÚ' }, { name: 'Hà Thu', raw: 'HÀ THU' }]],
+  ['Ngọc Phú & Hà Thu', [{ name: 'Ngọc Phú', raw: 'Ngọc Phú' }, { name: 'Hà Thu', raw: 'Hà Thu' }]],
+  ['By John Smith and Jane Doe', [{ name: 'John Smith', raw: 'John Smith' }, { name: 'Jane Doe', raw: 'Jane Doe' }]],
+  ["JEAN-PIERRE O'NEILL", [{ name: "Jean-Pierre O'Neill", raw: "JEAN-PIERRE O'NEILL" }]],
+  ['Minh Khôi (ngocphu@baodanang.vn)', [{ name: 'Minh Khôi', raw: 'Minh Khôi' }]],
+  ['NGỌC PHÚ, Ngọc Phú', [{ name: 'Ngọc Phú', raw: 'NGỌC PHÚ' }]],
+  ['Xem thêm các tin tức hay nhất ngày hôm nay', []],
+  ['', []],
+  [' \u00A0 ', []],
+];
+
+describe('parseByline', () => {
+  it.each(FORMS)('reads %j', (printed, authors) => {
+    expect(parseByline(printed)).toEqual(authors);
+  });
+
+  it.each(FORMS)('reads %j given as NFD', (printed, authors) => {
+    expect(parseByline(printed.normalize('NFD'))).toEqual(authors);
+  });
+
+  it('decodes double-encoded names (article:author on the baodanang CMS)', () => {
+    expect(parseByline('NG&amp;#7884;C PH&amp;#218;')).toEqual([{ name: 'Ngọc Phú', raw: 'NGỌC PHÚ' }]);
+  });
+});
+
+describe('naturalCase', () => {
+  it('turns capitals to natural case, keeping diacritics and initials', () => {
+    expect(naturalCase('NGỌC PHÚ')).toBe('Ngọc Phú');
+    expect(naturalCase('TRẦN THỊ ĐIỆP')).toBe('Trần Thị Điệp');
+    expect(naturalCase('H.Y.T.')).toBe('H.Y.T.');
+    expect(naturalCase('TH.HÀ')).toBe('Th.Hà');
+  });
+
+  it('leaves a name that has lower-case letters alone', () => {
+    expect(naturalCase('McCain')).toBe('McCain');
+    expect(naturalCase('Vincent van Gogh')).toBe('Vincent van Gogh');
+  });
+
+  it('returns NFC', () => {
+    expect(naturalCase('NGỌC PHÚ'.normalize('NFD'))).toBe('Ngọc Phú');
+  });
+});
+
+describe('dedupeAuthors', () => {
+  it('collapses repeated bylines comparing NFC names case-insensitively, keeping the first', () => {
+    const first = { name: 'Ngọc Phú', raw: 'NGỌC PHÚ' };
+    expect(
+      dedupeAuthors([
+        first,
+        { name: 'Ngọc Phú'.normalize('NFD'), raw: 'Ngọc Phú' },
+        { name: 'ngọc phú', raw: 'ngọc phú' },
+        { name: 'Hà Thu', raw: 'Hà Thu' },
+      ]),
+    ).toEqual([first, { name: 'Hà Thu', raw: 'Hà Thu' }]);
+  });
+
+  it('keeps different people', () => {
+    const authors = [
+      { name: 'Ngọc Phú', raw: 'Ngọc Phú' },
+      { name: 'Ngọc Phúc', raw: 'Ngọc Phúc' },
+    ];
+    expect(dedupeAuthors(authors)).toEqual(authors);
+  });
+});
