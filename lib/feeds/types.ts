@@ -19,6 +19,10 @@ export interface ParsedFeed {
   items: DiscoveredItem[];
   /** For sitemap indexes: the child sitemaps to fetch. */
   childSitemaps: string[];
+  /** Items dropped because they had no usable http(s) link. */
+  invalidItems: number;
+  /** Items dropped because an earlier item of the same feed had the same dedupe key or URL. */
+  duplicateItems: number;
 }
 
 /** Per-feed state kept in the store at state/feeds/<feedId>.json. */

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { normalizeUrl } from '../normalize/url.ts';
+import { feedIdFor, feedStateKey } from '../store/keys.ts';
+import type { ObjectStore } from '../store/types.ts';
+import type { DiscoveredItem, FeedState } from './types.ts';
+
+export const DEFAULT_SEEN_LIMIT = 2000;
+
+const FeedStateSchema = z
+  .object({
+    feedUrl: z.string().url(),
+    etag: z.string().nullable(),
+    lastModified: z.string().nullable(),
+    lastFetchedAt: z.string().nullable(),
+    seen: z.array(z.string()),
+  })
+  .strict();
+
+/** The key an item is deduplicated on: its guid, else its normalized URL. */
+export function dedupeKey(item: Pick<DiscoveredItem, 'guid' | 'url'>): string {
+  return item.guid ?? normalizeUrl(item.url);
+}
+
+/** The stored state of a feed, or a fresh one (nothing seen, no validators) for a feed never fetched. */
+export async function loadFeedState(store: ObjectStore, feedUrl: string): Promise<FeedState> {
+  const key = feedStateKey(feedIdFor(feedUrl));
+  const bytes = await store.get(key);
+  if (bytes === null) return { feedUrl, etag: null, lastModified: null, lastFetchedAt: null, seen: [] };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new Error(`feed state ${key} in ${store.description} is not JSON: ${(error as Error).message}`);
+  }
+  const result = FeedStateSchema.safeParse(parsed);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new Error(`feed state ${key} in ${store.description} is invalid: ${problems.join('; ')}`);
+  }
+  return result.data;
+}
+
+export async function saveFeedState(store: ObjectStore, state: FeedState): Promise<void> {
+  const valid = FeedStateSchema.parse(state);
+  await store.put(feedStateKey(feedIdFor(valid.feedUrl)), JSON.stringify(valid), {
+    contentType: 'application/json; charset=utf-8',
+  });
+}
+
+/** A new state whose `seen` ends with `keys` (newest last, each once), keeping only the newest `max`. */
+export function rememberSeen(state: FeedState, keys: readonly string[], max: number = DEFAULT_SEEN_LIMIT): FeedState {
+  if (!Number.isInteger(max) || max < 0) throw new Error(`rememberSeen: max must be a non-negative integer, got ${max}`);
+  const fresh = new Set(keys);
+  const seen = [...state.seen.filter((key) => !fresh.has(key)), ...fresh];
+  return { ...state, seen: max === 0 ? [] : seen.slice(-max) };
+}
