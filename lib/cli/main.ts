@@ -26,5 +26,9 @@ export async function main(argv: string[]): Promise<number> {
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
 
 async function commandRegistrations(): Promise<RegisterCommand[]> {
-  return [];
+  return [
+    (await import('./extract-command.ts')).registerExtractCommand,
+    (await import('./ingest-command.ts')).registerIngestCommand,
+    (await import('./serve-sample-command.ts')).registerServeSampleCommand,
+  ];
 }

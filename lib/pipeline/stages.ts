@@ -3,7 +3,7 @@ import { findSource, type IngestConfig, type SourceConfig } from '../config.ts';
 import { extractArticle } from '../extract/index.ts';
 import { NotAnArticleError } from '../extract/types.ts';
 import { parseFeed } from '../feeds/parse.ts';
-import { loadFeedState, rememberSeen, saveFeedState } from '../feeds/state.ts';
+import { dedupeKey, loadFeedState, rememberSeen, saveFeedState } from '../feeds/state.ts';
 import type { DiscoveredItem, FeedState } from '../feeds/types.ts';
 import { FetchError, type FetchResponse, type PageFetcher } from '../http/types.ts';
 import { normalizeUrl } from '../normalize/url.ts';
@@ -195,19 +195,19 @@ export async function fetchFeed(job: FeedJob, deps: PipelineDeps, options: Fetch
   const listed = new Set<string>();
   for (const document of fetched) {
     const seen = new Set(document.state.seen);
-    const keys: string[] = [];
+    const seenKeys: string[] = [];
     for (const item of document.items) {
       const key = itemKey(item);
-      keys.push(key);
+      seenKeys.push(dedupeKey(item));
       if (listed.has(key)) {
         outcome.duplicates += 1;
         continue;
       }
       listed.add(key);
-      if (!seen.has(key)) outcome.newItems += 1;
+      if (!seen.has(dedupeKey(item))) outcome.newItems += 1;
       outcome.articles.push({ sourceId: job.sourceId, url: item.url, guid: item.guid, feedUrl: item.feedUrl, runId: job.runId });
     }
-    outcome.pendingState.push(rememberSeen(document.state, keys));
+    outcome.pendingState.push(rememberSeen(document.state, seenKeys));
   }
   deps.logger?.info('feed fetched', { feedUrl: job.feedUrl, articles: outcome.articles.length, newItems: outcome.newItems });
   return await finish(outcome, deps, options);
@@ -256,7 +256,7 @@ async function fetchFeedDocument(feedUrl: string, deps: PipelineDeps): Promise<F
     return { kind: 'not-modified', state: { ...previous, lastFetchedAt: fetchedAt } };
   }
   assertOk(response);
-  const parsed = parseFeed(response.text, feedUrl);
+  const parsed = await parseFeed(response.text, feedUrl);
   return {
     kind: 'parsed',
     state: { ...previous, etag: response.etag, lastModified: response.lastModified, lastFetchedAt: fetchedAt },

@@ -1,0 +1,199 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { ConfigError, loadConfig, type IngestConfig } from '../config.ts';
+import { PoliteFetcher } from '../http/fetcher.ts';
+import { runIngest, type RunProgress } from '../pipeline/local-runner.ts';
+import { hostLimitsFor } from '../pipeline/politeness.ts';
+import type { ItemState, RunSummary } from '../pipeline/stages.ts';
+import { createSampleSite, type SampleSite } from '../sample-site/site.ts';
+import { LocalDirectoryStore } from '../store/local.ts';
+import { S3ObjectStore } from '../store/s3.ts';
+import type { ObjectStore } from '../store/types.ts';
+import type { RegisterCommand } from './main.ts';
+
+export interface IngestCommandOptions {
+  config?: string;
+  out?: string;
+  bucket?: string;
+  endpoint?: string;
+  region?: string;
+  sample?: boolean;
+  limit?: number;
+  source?: string;
+  concurrency?: number;
+}
+
+const DEFAULT_CONFIG = 'config/feeds.json';
+const DEFAULT_OUT = './data';
+/** Exit code for a run that could not start or could not record its result (bad config, unreachable store). */
+export const EXIT_SETUP_ERROR = 2;
+
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a positive integer');
+  return parsed;
+}
+
+export const registerIngestCommand: RegisterCommand = (program: Command, setExitCode) => {
+  program
+    .command('ingest')
+    .description('Fetch the configured feeds once and store their articles (./data or an S3 bucket)')
+    .option('--config <file>', `ingest config (default: ${DEFAULT_CONFIG})`)
+    .option('--out <dir>', `local directory store (default: ${DEFAULT_OUT})`)
+    .option('--bucket <name>', 'S3 bucket store instead of a directory')
+    .option('--endpoint <url>', 'S3-compatible endpoint (with --bucket)')
+    .option('--region <region>', 'S3 region (with --bucket)')
+    .option('--sample', 'ingest from the bundled sample site on 127.0.0.1 (works offline)')
+    .option('--limit <n>', 'process at most n articles; the rest are listed again next run', positiveInteger)
+    .option('--source <id>', 'only this source')
+    .option('--concurrency <n>', 'articles in flight across all hosts (per-host limits still apply)', positiveInteger)
+    .action(async (options: IngestCommandOptions) => {
+      setExitCode(await ingestCommand(options));
+    });
+};
+
+/** Runs one ingest and prints progress and a summary; returns the exit code. */
+export async function ingestCommand(options: IngestCommandOptions): Promise<number> {
+  let site: SampleSite | null = null;
+  try {
+    const store = storeFor(options);
+    let config: IngestConfig;
+    if (options.sample) {
+      if (options.config) throw new UsageError('--sample uses the sample site\'s own config; drop --config');
+      site = await createSampleSite();
+      config = site.config();
+      process.stderr.write(`sample site on ${site.origin} (${site.pages.length} articles)\n`);
+    } else {
+      config = await loadConfig(options.config ?? DEFAULT_CONFIG);
+    }
+    const fetcher = new PoliteFetcher({
+      userAgent: config.userAgent,
+      // Only the bundled sample site may be reached on loopback; everything else stays refused.
+      allowLoopback: options.sample === true,
+      hostOverrides: hostLimitsFor(config),
+    });
+    const progress = progressReporter();
+    const { summary, summaryKey } = await runIngest({
+      config,
+      fetcher,
+      store,
+      onProgress: progress.update,
+      ...(options.limit !== undefined ? { limit: options.limit } : {}),
+      ...(options.source !== undefined ? { sourceId: options.source } : {}),
+      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    });
+    progress.stop();
+    process.stdout.write(formatSummary(summary, `${store.description.replace(/\/$/, '')}/${summaryKey}`));
+    return 0;
+  } catch (error) {
+    const known = error instanceof ConfigError || error instanceof UsageError;
+    process.stderr.write(`news-ingest ingest: ${known ? (error as Error).message : describe(error)}\n`);
+    return EXIT_SETUP_ERROR;
+  } finally {
+    await site?.close();
+  }
+}
+
+function storeFor(options: IngestCommandOptions): ObjectStore {
+  if (options.bucket !== undefined) {
+    if (options.out !== undefined) throw new UsageError('choose one store: --out DIR or --bucket NAME');
+    return new S3ObjectStore({
+      bucket: options.bucket,
+      ...(options.endpoint !== undefined ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
+      ...(options.region !== undefined ? { region: options.region } : {}),
+    });
+  }
+  if (options.endpoint !== undefined || options.region !== undefined) {
+    throw new UsageError('--endpoint and --region apply to an S3 store: add --bucket NAME');
+  }
+  return new LocalDirectoryStore(options.out ?? DEFAULT_OUT);
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+interface ProgressReporter {
+  update: (progress: RunProgress) => void;
+  stop: () => void;
+}
+
+/** A progress bar on a terminal; plain lines (one per feed and per item) otherwise, e.g. in CI logs. */
+function progressReporter(): ProgressReporter {
+  if (!process.stderr.isTTY) {
+    return {
+      update(progress) {
+        if (progress.feed) {
+          const feed = progress.feed;
+          process.stderr.write(`feed ${feed.status} ${feed.url} (${feed.items} items)${feed.error ? `: ${feed.error}` : ''}\n`);
+        }
+        if (progress.item) {
+          const item = progress.item;
+          process.stderr.write(`[${progress.itemsDone}/${progress.itemsDiscovered}] ${item.state} ${item.url}${item.error ? `: ${item.error}` : ''}\n`);
+        }
+      },
+      stop() {},
+    };
+  }
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: 'ingest |{bar}| {value}/{total} items | feeds {feeds} | {counts}',
+      hideCursor: true,
+      clearOnComplete: false,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(progress) {
+      const payload = { feeds: `${progress.feedsDone}/${progress.feedsTotal}`, counts: shortCounts(progress.counts) };
+      if (!started) {
+        bar.start(Math.max(progress.itemsDiscovered, 1), progress.itemsDone, payload);
+        started = true;
+      }
+      bar.setTotal(Math.max(progress.itemsDiscovered, 1));
+      bar.update(progress.itemsDone, payload);
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
+
+function shortCounts(counts: Partial<Record<ItemState, number>>): string {
+  return Object.entries(counts)
+    .map(([state, count]) => `${state} ${count}`)
+    .join(', ');
+}
+
+/** The end-of-run table: feeds, items per state (they add up to what was discovered), duration. */
+export function formatSummary(summary: RunSummary, summaryLocation: string): string {
+  const rows: Array<[string, string]> = [
+    ['run', summary.runId],
+    ['duration', `${(summary.durationMs / 1000).toFixed(1)} s`],
+    ['store', summary.store],
+    ['feeds fetched', String(summary.feeds.fetched)],
+    ['feeds not modified', String(summary.feeds.notModified)],
+    ['feeds failed', String(summary.feeds.failed)],
+    ['items discovered', String(summary.discovered)],
+    ...Object.entries(summary.counts)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([state, count]): [string, string] => [`  ${state}`, String(count)]),
+    ['summary', summaryLocation],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const failedFeeds = summary.feeds.list.filter((feed) => feed.status === 'failed');
+  const failedItems = summary.items.filter((item) => item.state.startsWith('failed:'));
+  const lines = [
+    ...rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`),
+    ...failedFeeds.map((feed) => `feed failed: ${feed.url}: ${feed.error ?? ''}`),
+    ...failedItems.map((item) => `item ${item.state}: ${item.url}: ${item.error ?? ''}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
