@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import robotsParserModule from 'robots-parser';
 import { looksLikeCookieChallenge } from './challenge.ts';
 import { decodeBody } from './charset.ts';
@@ -6,6 +5,7 @@ import { exchange, type ExchangeResult } from './exchange.ts';
 import { HostSchedule } from './host-schedule.ts';
 import { DEFAULT_FETCHER_OPTIONS, type FetcherOptions } from './options.ts';
 import { backoffDelayMs, isRetryableStatus, parseRetryAfter } from './retry.ts';
+import { sleepUntil } from './sleep.ts';
 import { resolveAndGuard } from './ssrf.ts';
 import { FetchError, type FetchRequest, type FetchResponse, type PageFetcher } from './types.ts';
 
@@ -148,7 +148,7 @@ export class PoliteFetcher implements PageFetcher {
       }
       // A WAF 403 is rate-based: start its backoff 4x longer (2 s, 4 s, … with the default base).
       const backoffAttempt = failure.status === 403 ? attempt + 2 : attempt;
-      await sleep(Math.max(retryAfterMs ?? 0, backoffDelayMs(backoffAttempt, this.options.backoffBaseMs)));
+      await sleepUntil(Date.now() + Math.max(retryAfterMs ?? 0, backoffDelayMs(backoffAttempt, this.options.backoffBaseMs)));
     }
   }
 

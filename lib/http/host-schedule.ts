@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
+import { sleepUntil } from './sleep.ts';
 
 /**
  * Politeness towards one host: at most `concurrency` requests in flight, and request starts at least
@@ -29,7 +29,7 @@ export class HostSchedule {
       const startAt = Math.max(now, this.nextStartAt);
       this.lastStartAt = startAt;
       this.nextStartAt = startAt + this.minIntervalMs;
-      if (startAt > now) await sleep(startAt - now);
+      await sleepUntil(startAt);
       return task();
     });
   }
