@@ -1,0 +1,290 @@
+import type { Cheerio, CheerioAPI } from 'cheerio';
+import type { AnyNode, Element } from 'domhandler';
+import type { ArticleImage } from '../schema/article.ts';
+import { cleanText } from '../normalize/text.ts';
+import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
+
+export interface BodyContent {
+  paragraphs: string[];
+  images: ArticleImage[];
+}
+
+export interface BodyOptions {
+  /** base for relative image URLs; defaults to the page's canonical link or og:url */
+  baseUrl?: string;
+}
+
+/** Never article text, whatever their classes say. */
+const DROPPED_TAGS = 'script, style, noscript, template, svg, canvas, iframe, object, embed, button, input, select, textarea, dialog';
+
+/**
+ * Class/id words of blocks that are never the article, even when they hold prose: comments, share bars,
+ * related-article boxes, newsletter sign-ups, cookie banners, bylines and captions. Matched as whole
+ * words of a class or id (split on space, "-" and "_"), so "header" does not match "ad".
+ */
+const ALWAYS_BOILERPLATE = new Set([
+  'comment', 'comments', 'disqus', 'replies', 'share', 'sharing', 'sharebar', 'social', 'socials', 'sns',
+  'related', 'recommended', 'recommendation', 'recommendations', 'readmore', 'trending', 'mostread', 'popular',
+  'newsletter', 'signup', 'outbrain', 'taboola', 'cookie', 'cookies', 'consent', 'gdpr',
+  'breadcrumb', 'breadcrumbs', 'byline', 'caption', 'figcaption', 'credit', 'credits', 'toolbar', 'pagination', 'pager',
+]);
+
+/**
+ * Words that usually mark page chrome (ads, sidebars, menus, widgets) but also turn up on wrappers of the
+ * article itself ("sidebar-grid__content", "vertical-ad-con", "overflow-hidden"): such a block is dropped
+ * only when it holds little of the page's prose.
+ */
+const USUALLY_BOILERPLATE = new Set([
+  'ad', 'ads', 'adv', 'advert', 'advertisement', 'advertising', 'adslot', 'adunit', 'dfp', 'sponsor', 'sponsored', 'promo', 'promotion',
+  'more', 'teaser', 'teasers', 'subscribe', 'subscription', 'piano', 'sidebar', 'widget', 'navigation', 'nav', 'menu', 'footer',
+  'author', 'authors', 'tags', 'tag', 'keywords', 'topics', 'modal', 'popup', 'overlay', 'banner', 'hidden', 'print', 'skip', 'meta',
+  'timestamp', 'dateline', 'aside', 'form',
+]);
+
+/** Tags that are chrome unless they hold most of the prose (some CMSs wrap the whole page in a form). */
+const USUALLY_CHROME_TAGS = new Set(['nav', 'aside', 'footer', 'form', 'menu', 'header']);
+
+/** Words of body containers: a block carrying one of these is kept even if it also carries a boilerplate word. */
+const BODY_WORDS = new Set(['article', 'body', 'content', 'story', 'text', 'entry', 'post', 'main', 'richtext', 'prose', 'paragraph', 'paywall']);
+
+const BLOCK_TAGS = new Set([
+  'p', 'div', 'section', 'article', 'main', 'ul', 'ol', 'li', 'table', 'blockquote', 'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'pre', 'dl', 'hr', 'br',
+]);
+const HEADING_TAGS = new Set(['h2', 'h3', 'h4', 'h5', 'h6']);
+
+function wordsOf(element: Element): string[] {
+  const label = `${element.attribs['class'] ?? ''} ${element.attribs['id'] ?? ''} ${element.attribs['data-component'] ?? ''}`.toLowerCase();
+  return label.split(/[\s_-]+/).filter(Boolean);
+}
+
+type Verdict = 'keep' | 'drop' | 'drop-unless-prose';
+
+function boilerplateVerdict(element: Element): Verdict {
+  const name = element.name;
+  if (name === 'body' || name === 'html' || name === 'main' || name === 'article') return 'keep';
+  if (element.attribs['aria-hidden'] === 'true' || element.attribs['hidden'] !== undefined) return 'drop-unless-prose';
+  const role = element.attribs['role'];
+  if (role === 'navigation' || role === 'complementary' || role === 'contentinfo' || role === 'banner') return 'drop-unless-prose';
+  if (USUALLY_CHROME_TAGS.has(name)) return 'drop-unless-prose';
+  const words = wordsOf(element);
+  if (words.some((word) => BODY_WORDS.has(word))) return 'keep';
+  if (words.some((word) => ALWAYS_BOILERPLATE.has(word))) return 'drop';
+  if (words.some((word) => USUALLY_BOILERPLATE.has(word))) return 'drop-unless-prose';
+  return 'keep';
+}
+
+/**
+ * How much text a string carries, counting a Han, kana or Hangul character as three: those scripts say in
+ * one character what alphabetic scripts say in about three, and thresholds are set in Latin characters.
+ */
+function textWeight(text: string): number {
+  return text.length + 2 * (text.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu)?.length ?? 0);
+}
+
+/** Prose (paragraphs weighing 80+) inside each element, summed bottom-up in one pass. */
+function proseByElement($: CheerioAPI, scope: Cheerio<Element>): Map<Element, number> {
+  const prose = new Map<Element, number>();
+  scope.find('p, div').each((_, block) => {
+    if (block.name === 'div' && !isTextBlock(block)) return;
+    const weight = textWeight(cleanText($(block).text()));
+    if (weight < 80) return;
+    for (let node = block.parent; node && node.type === 'tag'; node = node.parent) {
+      prose.set(node as Element, (prose.get(node as Element) ?? 0) + weight);
+    }
+  });
+  return prose;
+}
+
+function textOf($: CheerioAPI, node: Cheerio<AnyNode>): string {
+  return cleanText(node.text());
+}
+
+function linkTextLength($: CheerioAPI, node: Cheerio<Element>): number {
+  let length = 0;
+  node.find('a').each((_, anchor) => {
+    length += cleanText($(anchor).text()).length;
+  });
+  return length;
+}
+
+/** A div whose children are only inline content is a paragraph in all but name (common in CMS output). */
+function isTextBlock(element: Element): boolean {
+  return !element.children.some((child) => child.type === 'tag' && BLOCK_TAGS.has((child as Element).name));
+}
+
+/** Readability-style score of one paragraph: longer text and more clauses mean more likely prose. */
+function paragraphScore(text: string): number {
+  const clauses = (text.match(/[,，、;；]/g) ?? []).length;
+  return 1 + clauses + Math.min(Math.floor(textWeight(text) / 100), 3);
+}
+
+function absoluteUrl(raw: string, base: string | undefined): string | null {
+  try {
+    const url = new URL(raw.trim(), base);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString() : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The real source of a possibly lazy-loaded image: data-* sources first, the largest srcset entry next, src last. */
+function imageSource(element: Element): string | null {
+  const attributes = element.attribs;
+  for (const name of ['data-src', 'data-original', 'data-lazy-src', 'data-url', 'data-full-src', 'data-srcset', 'srcset', 'src']) {
+    const value = attributes[name]?.trim();
+    if (!value) continue;
+    const candidate = name.endsWith('srcset') ? largestFromSrcset(value) : value;
+    if (candidate && !isPlaceholderImage(candidate)) return candidate;
+  }
+  return null;
+}
+
+function largestFromSrcset(srcset: string): string | null {
+  let best: { url: string; size: number } | null = null;
+  for (const entry of srcset.split(/,\s+(?=\S)/)) {
+    const [url, descriptor] = entry.trim().split(/\s+/);
+    if (!url) continue;
+    const size = descriptor ? Number.parseFloat(descriptor) || 0 : 0;
+    if (!best || size > best.size) best = { url, size };
+  }
+  return best?.url ?? null;
+}
+
+function collectImages($: CheerioAPI, container: Cheerio<Element>, base: string | undefined): ArticleImage[] {
+  const images: ArticleImage[] = [];
+  const seen = new Set<string>();
+  container.find('img').each((_, element) => {
+    const source = imageSource(element);
+    const url = source ? absoluteUrl(source, base) : null;
+    if (!url || seen.has(url)) return;
+    seen.add(url);
+    const figure = $(element).closest('figure');
+    const captionText = figure.length > 0 ? textOf($, figure.find('figcaption').first()) : '';
+    const { caption, credit } = captionText ? splitCaption(captionText) : { caption: null, credit: null };
+    const alt = cleanText(element.attribs['alt'] ?? '');
+    images.push({ url, caption: caption || null, credit: credit || null, alt: alt || null });
+  });
+  return images;
+}
+
+/** Scores the ancestors of every paragraph by the prose they hold (readability-style), adjusted for link density. */
+function scoreContainers($: CheerioAPI, scope: Cheerio<Element>): Map<Element, number> {
+  const raw = new Map<Element, number>();
+  scope.find('p, pre, td, blockquote, div, section').each((_, element) => {
+    if (element.name !== 'p' && element.name !== 'pre' && !isTextBlock(element)) return;
+    const text = textOf($, $(element));
+    if (textWeight(text) < 25) return;
+    const score = paragraphScore(text);
+    let ancestor = element.parent;
+    for (let level = 0; level < 3 && ancestor && ancestor.type === 'tag'; level += 1) {
+      const divider = level === 0 ? 1 : level === 1 ? 2 : level * 3;
+      raw.set(ancestor as Element, (raw.get(ancestor as Element) ?? 0) + score / divider);
+      ancestor = ancestor.parent;
+    }
+  });
+  const scores = new Map<Element, number>();
+  for (const [element, score] of raw) {
+    const node = $(element);
+    const textLength = textOf($, node).length || 1;
+    scores.set(element, score * (1 - Math.min(linkTextLength($, node) / textLength, 1)));
+  }
+  return scores;
+}
+
+function isInside(element: Element, others: Set<Element>): boolean {
+  for (let node = element.parent; node; node = node.parent) {
+    if (others.has(node as Element)) return true;
+  }
+  return false;
+}
+
+/**
+ * The elements holding the article's prose, in document order: the best-scored container, plus the other
+ * containers of the same kind (same tag and classes) that also hold prose, because many sites cut the
+ * body into several blocks around ads, and its siblings that score nearly as well.
+ */
+function findContentBlocks($: CheerioAPI, scope: Cheerio<Element>): Element[] {
+  const scores = scoreContainers($, scope);
+  let best: Element | null = null;
+  let bestScore = 0;
+  for (const [element, score] of scores) {
+    if (score > bestScore) {
+      best = element;
+      bestScore = score;
+    }
+  }
+  if (!best) return [];
+  const chosen = new Set<Element>([best]);
+  const className = best.attribs['class']?.trim();
+  if (className) {
+    scope.find(best.name).each((_, element) => {
+      if (element.attribs['class']?.trim() === className && (scores.get(element) ?? 0) > 0) chosen.add(element);
+    });
+  }
+  for (const sibling of best.parent?.children ?? []) {
+    if (sibling.type === 'tag' && (scores.get(sibling as Element) ?? 0) >= Math.max(bestScore * 0.2, 3)) chosen.add(sibling as Element);
+  }
+  const outermost = new Set([...chosen].filter((element) => !isInside(element, chosen)));
+  return scope
+    .find('*')
+    .toArray()
+    .filter((element) => outermost.has(element));
+}
+
+/** Paragraphs and subheads of a container, in document order, each block once. */
+function collectParagraphs($: CheerioAPI, container: Element): string[] {
+  const paragraphs: string[] = [];
+  const visit = (element: Element): void => {
+    const name = element.name;
+    const isParagraph = name === 'p' || name === 'pre' || name === 'li' || (name === 'blockquote' && $(element).find('p').length === 0);
+    const isHeading = HEADING_TAGS.has(name);
+    const isInlineOnlyDiv = (name === 'div' || name === 'section' || name === 'span') && isTextBlock(element) && element !== container;
+    if (isParagraph || isHeading || isInlineOnlyDiv) {
+      const node = $(element);
+      const text = textOf($, node);
+      if (text === '') return;
+      const linkShare = linkTextLength($, node) / text.length;
+      // Lists of links and link-only lines are navigation or "read more", not prose.
+      if (linkShare > 0.5) return;
+      if (isHeading && text.length > 300) return;
+      if (isInlineOnlyDiv && text.length < 25) return;
+      paragraphs.push(text);
+      return;
+    }
+    for (const child of element.children) {
+      if (child.type === 'tag') visit(child as Element);
+    }
+  };
+  visit(container);
+  return paragraphs;
+}
+
+/**
+ * The article's body paragraphs (with subheads) and its images, found by scoring containers by the prose
+ * they hold. Captions, credits, share bars, related boxes, ads, comments and footers are left out.
+ * Works on a copy: the caller's document is not changed.
+ */
+export function extractBodyParagraphs($: CheerioAPI, root?: Cheerio<Element>, options: BodyOptions = {}): BodyContent {
+  const base = options.baseUrl ?? $('link[rel="canonical" i]').attr('href') ?? $('meta[property="og:url"]').attr('content') ?? undefined;
+  const scope = (root ?? $('body')).first().clone();
+  scope.find(DROPPED_TAGS).remove();
+  const prose = proseByElement($, scope);
+  scope.find('*').each((_, element) => {
+    const verdict = boilerplateVerdict(element);
+    if (verdict === 'keep') return;
+    // A wrapper made mostly of long paragraphs is (part of) the article, whatever its class says.
+    if (verdict === 'drop-unless-prose') {
+      const elementProse = prose.get(element) ?? 0;
+      if (elementProse >= 400 && elementProse >= 0.5 * textWeight(cleanText($(element).text()))) return;
+    }
+    $(element).remove();
+  });
+  const blocks = findContentBlocks($, scope);
+  const images = blocks.flatMap((block) => collectImages($, $(block), base));
+  const paragraphs: string[] = [];
+  for (const block of blocks) {
+    $(block).find('figure, figcaption, picture').remove();
+    paragraphs.push(...collectParagraphs($, block));
+  }
+  return { paragraphs, images: images.filter((image, index) => images.findIndex((other) => other.url === image.url) === index) };
+}

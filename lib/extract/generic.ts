@@ -1,0 +1,189 @@
+import type { CheerioAPI } from 'cheerio';
+import type { DateTime } from 'luxon';
+import type { ArticleImage, Author } from '../schema/article.ts';
+import type { ExtractedFields } from './types.ts';
+import { cleanText } from '../normalize/text.ts';
+import { formatPublished, parseNewsDate } from '../normalize/dates.ts';
+import { dedupeAuthors, naturalCase, parseByline } from '../normalize/byline.ts';
+import { splitCaption } from '../normalize/caption.ts';
+import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
+import { readPageMeta, type PageMeta } from './meta.ts';
+import { extractBodyParagraphs } from './content.ts';
+
+/** Where a time printed without a zone can still be placed: sites whose zone is known from their domain. */
+const ZONE_BY_DOMAIN_SUFFIX: [RegExp, string][] = [[/(^|\.)[^.]+\.vn$/i, 'Asia/Ho_Chi_Minh']];
+
+/** A machine date that names its zone: "Z", "+02:00", "+0200", "GMT+7", "UTC". */
+const EXPLICIT_ZONE = /(Z|[+-]\d{2}:?\d{2}|\b(GMT|UTC)([+-]\d{1,2}(:?\d{2})?)?)\s*\)?$/i;
+
+function zoneFor(url: string): string | undefined {
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return undefined;
+  }
+  return ZONE_BY_DOMAIN_SUFFIX.find(([pattern]) => pattern.test(host))?.[1];
+}
+
+/** A date string resolved to an instant, or null: no offset and no known zone means no date, never a guess. */
+function resolveDate(raw: string | null | undefined, zone: string | undefined): DateTime | null {
+  if (!raw) return null;
+  const text = raw.trim();
+  if (!EXPLICIT_ZONE.test(text) && !zone) return null;
+  return parseNewsDate(text, { zone, allowUsStyle: false });
+}
+
+function firstDate(candidates: (string | null | undefined)[], zone: string | undefined): string | null {
+  for (const candidate of candidates) {
+    const resolved = resolveDate(candidate, zone);
+    if (resolved) return formatPublished(resolved).publishedAt;
+  }
+  return null;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Drops a trailing " | Site", " - Site", " — Site" from a title: by the known site names first, and otherwise
+ * a short last segment after " | " (the separator sites use for branding, never inside headlines).
+ */
+export function trimSiteSuffix(title: string, siteNames: (string | null)[]): string {
+  let trimmed = title;
+  for (const name of siteNames) {
+    if (!name) continue;
+    const suffix = new RegExp(`\\s*[|–—:·•-]+\\s*${escapeRegExp(name)}\\s*$`, 'i');
+    const prefix = new RegExp(`^\\s*${escapeRegExp(name)}\\s*[|–—:·•]+\\s*`, 'i');
+    const next = trimmed.replace(suffix, '').replace(prefix, '');
+    if (next.length >= 10) trimmed = next;
+  }
+  const bar = trimmed.lastIndexOf(' | ');
+  if (bar > 10 && trimmed.length - bar < 40) trimmed = trimmed.slice(0, bar);
+  return trimmed.trim();
+}
+
+function comparable(text: string): string {
+  return text.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+function pickTitle($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta): string | null {
+  const siteNames = [meta.ogSiteName, jsonLd?.publisherName ?? null];
+  const h1 = $('h1')
+    .toArray()
+    .map((element) => cleanText($(element).text()))
+    .find((text) => text.length > 0);
+  const candidates = [jsonLd?.headline, meta.ogTitle, meta.twitterTitle, h1, meta.documentTitle]
+    .filter((candidate): candidate is string => typeof candidate === 'string' && candidate.trim() !== '')
+    .map((candidate) => trimSiteSuffix(cleanText(candidate), siteNames))
+    .filter((candidate) => candidate !== '');
+  return candidates[0] ?? null;
+}
+
+function pickLanguage(jsonLd: JsonLdArticle | null, meta: PageMeta): string | null {
+  const raw = jsonLd?.inLanguage ?? meta.htmlLang ?? meta.locale;
+  if (!raw) return null;
+  const tag = raw.trim().replace(/_/g, '-').split(/[\s,;]/)[0] ?? '';
+  try {
+    return Intl.getCanonicalLocales(tag)[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function absolute(raw: string | null | undefined, base: string): string | null {
+  if (!raw) return null;
+  try {
+    const resolved = new URL(raw.trim(), base);
+    return resolved.protocol === 'http:' || resolved.protocol === 'https:' ? resolved.toString() : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Byline text printed on the page, for pages whose head and JSON-LD name nobody. */
+function visibleByline($: CheerioAPI): string[] {
+  const found = $('[rel="author"], [itemprop="author"] [itemprop="name"], .byline__name, .author-name, .article-author, .byline')
+    .toArray()
+    .map((element) => cleanText($(element).text()))
+    .filter((text) => text.length > 1 && text.length < 120);
+  return [...new Set(found)];
+}
+
+/**
+ * A name from structured data is already one name: only a "By" prefix is dropped and capitals are turned to
+ * natural case; the byline heuristics (splitting on "and", dropping lower-case words) would break names
+ * such as "Le Figaro et AFP" or "mbl.is".
+ */
+function structuredAuthor(name: string): Author | null {
+  const raw = cleanText(name).replace(/^by\s+/i, '');
+  return raw === '' ? null : { name: naturalCase(raw), raw };
+}
+
+/** A printed byline, split into names; kept whole when the byline parser finds no name in it. */
+function bylineAuthors(text: string): Author[] {
+  const parsed = parseByline(text);
+  if (parsed.length > 0) return parsed;
+  const whole = structuredAuthor(text);
+  return whole && whole.raw.length <= 60 ? [whole] : [];
+}
+
+function pickAuthors($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta): Author[] {
+  if (jsonLd?.authors.length) {
+    return dedupeAuthors(jsonLd.authors.map(structuredAuthor).filter((author): author is Author => author !== null));
+  }
+  const printed = meta.authors.length ? meta.authors : visibleByline($);
+  return dedupeAuthors(printed.flatMap(bylineAuthors));
+}
+
+function leadImages(jsonLd: JsonLdArticle | null, meta: PageMeta, base: string): ArticleImage[] {
+  const images: ArticleImage[] = [];
+  for (const image of jsonLd?.images ?? []) {
+    const url = absolute(image.url, base);
+    if (!url) continue;
+    const { caption, credit } = image.caption ? splitCaption(image.caption) : { caption: null, credit: null };
+    images.push({ url, caption: caption || null, credit: credit || null, alt: null });
+  }
+  const ogImage = absolute(meta.ogImage, base);
+  if (images.length === 0 && ogImage) images.push({ url: ogImage, caption: null, credit: null, alt: null });
+  return images.slice(0, 1);
+}
+
+/**
+ * Every field the generic path can find on a page of any site: JSON-LD first, then OpenGraph and other
+ * head metadata, then the markup itself (h1, <time>, the body found by content scoring).
+ */
+export function extractGeneric($: CheerioAPI, url: string): ExtractedFields {
+  const jsonLd = readJsonLdArticle($);
+  const meta = readPageMeta($);
+  const zone = zoneFor(url);
+  const canonicalUrl = absolute(meta.canonical, url) ?? absolute(meta.ogUrl, url) ?? absolute(jsonLd?.url, url);
+  const body = extractBodyParagraphs($, undefined, { baseUrl: canonicalUrl ?? url });
+
+  const leadText = jsonLd?.description ?? meta.ogDescription ?? meta.description;
+  const lead = leadText ? cleanText(leadText) || null : null;
+  const paragraphs = lead && body.paragraphs[0] && comparable(body.paragraphs[0]) === comparable(lead) ? body.paragraphs.slice(1) : body.paragraphs;
+
+  const images = leadImages(jsonLd, meta, url);
+  for (const image of body.images) {
+    if (!images.some((known) => known.url === image.url)) images.push(image);
+  }
+
+  const section = jsonLd?.section ?? meta.section;
+  const tags = jsonLd?.keywords.length ? jsonLd.keywords : meta.tags;
+  return {
+    canonicalUrl,
+    title: pickTitle($, jsonLd, meta),
+    category: section ? cleanText(section) || null : null,
+    tags,
+    lead,
+    dateline: null,
+    publishedAt: firstDate([jsonLd?.datePublished, ...meta.published.map((entry) => entry.value), ...meta.timeDatetimes], zone),
+    updatedAt: firstDate([jsonLd?.dateModified, ...meta.modified.map((entry) => entry.value)], zone),
+    authors: pickAuthors($, jsonLd, meta),
+    paragraphs,
+    images,
+    language: pickLanguage(jsonLd, meta),
+  };
+}
