@@ -1,0 +1,275 @@
+import type { CheerioAPI } from 'cheerio';
+import type { AnyNode, Element } from 'domhandler';
+import type { ArticleImage, Author } from '../schema/article.ts';
+import type { DateSource, SourceAdapter, SourceLayout, TextSource } from '../sources/types.ts';
+import type { ExtractedFields } from './types.ts';
+import { cleanText } from '../normalize/text.ts';
+import { formatPublished, parseNewsDate, VIETNAM_ZONE } from '../normalize/dates.ts';
+import { dedupeAuthors, parseByline } from '../normalize/byline.ts';
+import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
+import { splitDateline } from '../normalize/dateline.ts';
+import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
+
+/** What an adapter layout found: only the fields it found are present (absent = ask the generic path). */
+export type AdapterFields = Partial<ExtractedFields>;
+
+/** The first layout of the adapter whose detect selector matches the page, newest layout first. */
+export function pickLayout($: CheerioAPI, adapter: SourceAdapter): SourceLayout | null {
+  return adapter.layouts.find((layout) => $(layout.detect).length > 0) ?? null;
+}
+
+/** Tags whose presence makes an element a container rather than one paragraph of text. */
+const BLOCK_TAGS = new Set([
+  'p', 'div', 'section', 'article', 'main', 'header', 'footer', 'aside', 'nav', 'figure', 'table', 'tbody', 'thead', 'tr', 'td', 'th',
+  'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'blockquote', 'pre', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr',
+]);
+
+/** Paragraphs that only point elsewhere: ">> 'Siêu cường' châu Á…", "Xem thêm: …", "Tin liên quan". */
+const RELATED_LINK = /^(>>|»|xem thêm\b|tin liên quan\b|đọc thêm\b|bài liên quan\b|tin cùng chuyên mục\b)/iu;
+const HAS_WORD = /[\p{L}\p{N}]/u;
+/** A byline paragraph is a name or two, never a sentence. */
+const MAX_BYLINE_LENGTH = 80;
+
+function isElement(node: AnyNode): node is Element {
+  return node.type === 'tag' || node.type === 'script' || node.type === 'style';
+}
+
+/** Visible text of a node with `<br>` and block boundaries read as spaces (cheerio's .text() glues them). */
+function textOf(node: AnyNode): string {
+  const parts: string[] = [];
+  const walk = (current: AnyNode): void => {
+    if (current.type === 'text') {
+      parts.push(current.data);
+      return;
+    }
+    if (!isElement(current) || current.type !== 'tag') return;
+    if (current.name === 'br') {
+      parts.push(' ');
+      return;
+    }
+    const block = BLOCK_TAGS.has(current.name);
+    if (block) parts.push(' ');
+    for (const child of current.children) walk(child);
+    if (block) parts.push(' ');
+  };
+  walk(node);
+  return cleanText(parts.join(''));
+}
+
+function hasBlockDescendant(element: Element): boolean {
+  return element.children.some((child) => child.type === 'tag' && (BLOCK_TAGS.has(child.name) || hasBlockDescendant(child)));
+}
+
+function readValues($: CheerioAPI, source: TextSource): string[] {
+  const spec = typeof source === 'string' ? { selector: source } : source;
+  let matches = $(spec.selector).toArray().filter(isElement);
+  if (spec.pick === 'first') matches = matches.slice(0, 1);
+  if (spec.pick === 'last') matches = matches.slice(-1);
+  const values = matches.map((element) => (spec.attr ? cleanText(element.attribs[spec.attr] ?? '') : textOf(element)));
+  const split = spec.split;
+  return (split ? values.flatMap((value) => value.split(split)) : values).map((value) => value.trim()).filter((value) => value !== '');
+}
+
+/** The first source that yields text; several matches of one source give the first (or `pick`ed) one. */
+function readFirst($: CheerioAPI, sources: TextSource[] | undefined): string | null {
+  for (const source of sources ?? []) {
+    const [value] = readValues($, source);
+    if (value) return value;
+  }
+  return null;
+}
+
+function readList($: CheerioAPI, sources: TextSource[] | undefined): string[] {
+  for (const source of sources ?? []) {
+    const values = readValues($, source);
+    if (values.length > 0) return [...new Set(values)];
+  }
+  return [];
+}
+
+function readDate($: CheerioAPI, sources: DateSource[] | undefined, jsonLd: () => JsonLdArticle | null, key: 'datePublished' | 'dateModified'): string | null {
+  for (const source of sources ?? []) {
+    const raw = source === 'jsonld' ? jsonLd()?.[key] ?? null : readFirst($, [source]);
+    const parsed = raw ? parseNewsDate(raw, { zone: VIETNAM_ZONE }) : null;
+    if (parsed) return formatPublished(parsed).publishedAt;
+  }
+  return null;
+}
+
+function readAuthors($: CheerioAPI, sources: TextSource[] | undefined): Author[] {
+  for (const source of sources ?? []) {
+    const authors = dedupeAuthors(readValues($, source).flatMap((raw) => parseByline(raw)));
+    if (authors.length > 0) return authors;
+  }
+  return [];
+}
+
+interface Block {
+  text: string;
+  element: Element;
+}
+
+interface BodyWalk {
+  blocks: Block[];
+  figures: Element[];
+}
+
+/**
+ * The body's text blocks and figures in document order, without the dropped elements. Reads the DOM
+ * without changing it, so the generic path can still run on the same document afterwards.
+ */
+function walkBody($: CheerioAPI, root: Element, drop: string, figure: string): BodyWalk {
+  const walk: BodyWalk = { blocks: [], figures: [] };
+  const emit = (text: string, element: Element): void => {
+    if (HAS_WORD.test(text)) walk.blocks.push({ text, element });
+  };
+  const visit = (container: Element): void => {
+    // Inline content directly inside a container (text, <a>, <strong>) forms a paragraph of its own.
+    let inlineRun: AnyNode[] = [];
+    const flush = (): void => {
+      if (inlineRun.length > 0) emit(cleanText(inlineRun.map(textOf).join(' ')), container);
+      inlineRun = [];
+    };
+    for (const child of container.children) {
+      if (child.type === 'text') {
+        inlineRun.push(child);
+        continue;
+      }
+      if (child.type !== 'tag') continue;
+      const $child = $(child);
+      if (drop && $child.is(drop)) continue;
+      if ($child.is(figure)) {
+        flush();
+        walk.figures.push(child);
+        continue;
+      }
+      if (!BLOCK_TAGS.has(child.name) && !hasBlockDescendant(child)) {
+        inlineRun.push(child);
+        continue;
+      }
+      flush();
+      if (hasBlockDescendant(child)) visit(child);
+      else emit(textOf(child), child);
+    }
+    flush();
+  };
+  visit(root);
+  return walk;
+}
+
+/** The real image URL: lazy-load attributes first, never a placeholder, always absolute http(s). */
+function imageUrl(img: Element, base: string): string | null {
+  const attributes = img.attribs;
+  const firstOfSrcset = (value: string | undefined): string | undefined => value?.trim().split(/\s+/)[0];
+  const candidates = [
+    attributes['data-src'],
+    attributes['data-original'],
+    attributes['src'],
+    firstOfSrcset(attributes['data-srcset']),
+    firstOfSrcset(attributes['srcset']),
+  ];
+  for (const candidate of candidates) {
+    const raw = candidate?.trim();
+    if (!raw || isPlaceholderImage(raw)) continue;
+    try {
+      const resolved = new URL(raw, base);
+      if (resolved.protocol === 'http:' || resolved.protocol === 'https:') return resolved.toString();
+    } catch {
+      continue;
+    }
+  }
+  return null;
+}
+
+function readImage($: CheerioAPI, figure: Element, layout: SourceLayout, base: string): ArticleImage | null {
+  const $figure = $(figure);
+  const img = $figure.find('img').toArray().find(isElement);
+  if (!img) return null;
+  const url = imageUrl(img, base);
+  if (!url) return null;
+  const captionElement = $figure.find(layout.selectors.caption ?? 'figcaption').toArray().find(isElement);
+  const printed = captionElement ? textOf(captionElement) : '';
+  const { caption, credit } = printed ? splitCaption(printed) : { caption: null, credit: null };
+  const alt = cleanText(img.attribs['alt'] ?? '');
+  const junk = alt === '' || (layout.junkAlt?.test(alt) ?? false);
+  return { url, caption: caption || null, credit: credit || null, alt: junk ? null : alt };
+}
+
+function sameName(text: string, authors: Author[]): boolean {
+  const key = text.toLocaleLowerCase('vi');
+  return authors.some((author) => author.raw.toLocaleLowerCase('vi') === key || author.name.toLocaleLowerCase('vi') === key);
+}
+
+interface Body {
+  paragraphs: string[];
+  images: ArticleImage[];
+  byline: Author[];
+}
+
+function readBody($: CheerioAPI, layout: SourceLayout, base: string, authors: Author[]): Body | null {
+  const { selectors } = layout;
+  const root = $(selectors.body).toArray().find(isElement);
+  if (!root) return null;
+  const walk = walkBody($, root, (selectors.bodyDrop ?? []).join(', '), selectors.figure ?? 'figure');
+  const blocks = walk.blocks.filter((block) => !RELATED_LINK.test(block.text));
+
+  let byline: Author[] = [];
+  const last = blocks.at(-1);
+  if (last && last.text.length <= MAX_BYLINE_LENGTH) {
+    const marked = selectors.bylineParagraph !== undefined && $(last.element).is(selectors.bylineParagraph);
+    if (marked || sameName(last.text, authors)) {
+      blocks.pop();
+      byline = parseByline(last.text);
+    }
+  }
+  const images = walk.figures.map((figure) => readImage($, figure, layout, base)).filter((image): image is ArticleImage => image !== null);
+  return { paragraphs: blocks.map((block) => block.text), images, byline };
+}
+
+function splitLead(lead: string | null, layout: SourceLayout): { lead: string | null; dateline: string | null } {
+  if (!lead) return { lead: null, dateline: null };
+  const own = layout.datelinePrefix?.exec(lead);
+  if (own?.[1]) return { lead: lead.slice(own[0].length).trim() || null, dateline: own[1] };
+  const split = splitDateline(lead);
+  return { lead: split.lead || null, dateline: split.dateline };
+}
+
+/**
+ * Runs one layout of a source adapter over a loaded page. Returns only what the layout found, so the
+ * caller can ask the generic path for the rest (except the fields the layout forbids it).
+ */
+export function runLayout($: CheerioAPI, adapter: SourceAdapter, layout: SourceLayout, pageUrl: string): AdapterFields {
+  const { selectors } = layout;
+  let jsonLdCache: JsonLdArticle | null | undefined;
+  const jsonLd = (): JsonLdArticle | null => {
+    if (jsonLdCache === undefined) jsonLdCache = readJsonLdArticle($);
+    return jsonLdCache;
+  };
+  const found: AdapterFields = {};
+  const title = readFirst($, selectors.title);
+  if (title) found.title = title;
+  const category = readFirst($, selectors.category);
+  if (category) found.category = category;
+  const tags = readList($, selectors.tags);
+  if (tags.length > 0) found.tags = tags;
+
+  const { lead, dateline } = splitLead(readFirst($, selectors.lead), layout);
+  if (lead) found.lead = lead;
+  if (dateline) found.dateline = dateline;
+
+  const publishedAt = readDate($, selectors.date, jsonLd, 'datePublished');
+  if (publishedAt) found.publishedAt = publishedAt;
+  const updatedAt = readDate($, selectors.updated, jsonLd, 'dateModified');
+  if (updatedAt) found.updatedAt = updatedAt;
+
+  const authors = readAuthors($, selectors.authors);
+  const body = readBody($, layout, pageUrl, authors);
+  const allAuthors = authors.length > 0 ? authors : (body?.byline ?? []);
+  if (allAuthors.length > 0) found.authors = allAuthors;
+  if (body && body.paragraphs.length > 0) found.paragraphs = body.paragraphs;
+  if (body && body.images.length > 0) found.images = body.images;
+
+  const htmlLang = $('html').attr('lang')?.trim().toLowerCase().split(/[-_]/)[0];
+  found.language = htmlLang || adapter.language;
+  return found;
+}

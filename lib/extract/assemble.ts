@@ -1,0 +1,99 @@
+import { DateTime } from 'luxon';
+import { validateArticle, type Article, type MissingField, type SourceRef } from '../schema/article.ts';
+import { articleIdFor, sha256Hex } from '../schema/ids.ts';
+import { countWords } from '../normalize/words.ts';
+import { splitDateline } from '../normalize/dateline.ts';
+import type { ExtractedFields, ExtractorIdentity } from './types.ts';
+
+export interface AssembleInput {
+  fields: ExtractedFields;
+  url: string;
+  source: SourceRef;
+  feed: { url: string; guid: string | null } | null;
+  fetchedAt: Date;
+  extractor: ExtractorIdentity;
+}
+
+/**
+ * The content a reader sees, in a fixed key order, for contentHash. Image URLs are left out (CDNs
+ * re-sign and resize them without any edit) and so is updatedAt (sites bump it without changing a word),
+ * so a re-fetch only counts as a revision when the article itself changed.
+ */
+function contentFingerprint(article: Omit<Article, 'contentHash'>): string {
+  return JSON.stringify([
+    article.title,
+    article.category,
+    article.tags,
+    article.lead,
+    article.dateline,
+    article.publishedAt,
+    article.authors.map((author) => [author.name, author.raw]),
+    article.body.paragraphs,
+    article.images.map((image) => [image.caption, image.credit]),
+  ]);
+}
+
+function utcOf(iso: string): string {
+  const parsed = DateTime.fromISO(iso, { setZone: true });
+  if (!parsed.isValid) throw new Error(`publishedAt is not an ISO date: ${iso}`);
+  return parsed.toUTC().toISO()!;
+}
+
+/** A "modified" time equal to the publish time is not an update. */
+function realUpdate(publishedAt: string | null, updatedAt: string | null): string | null {
+  if (!updatedAt) return null;
+  if (publishedAt && DateTime.fromISO(updatedAt).toMillis() === DateTime.fromISO(publishedAt).toMillis()) return null;
+  return updatedAt;
+}
+
+/** Builds the schema-checked Article from extracted fields; throws naming each field that breaks the contract. */
+export function assembleArticle(input: AssembleInput): Article {
+  const { fields } = input;
+  if (!fields.title) throw new Error('cannot assemble an article without a title');
+  let { lead, dateline } = fields;
+  if (lead && !dateline) {
+    const split = splitDateline(lead);
+    lead = split.lead || null;
+    dateline = split.dateline;
+  }
+  const canonicalUrl = fields.canonicalUrl ?? input.url;
+  const paragraphs = fields.paragraphs;
+  const text = paragraphs.join('\n\n');
+  const draft: Omit<Article, 'contentHash'> = {
+    schemaVersion: 1,
+    id: articleIdFor(canonicalUrl),
+    url: input.url,
+    canonicalUrl,
+    source: input.source,
+    feed: input.feed,
+    title: fields.title,
+    category: fields.category,
+    tags: [...new Set(fields.tags)],
+    lead,
+    dateline,
+    publishedAt: fields.publishedAt,
+    publishedAtUtc: fields.publishedAt ? utcOf(fields.publishedAt) : null,
+    updatedAt: realUpdate(fields.publishedAt, fields.updatedAt),
+    authors: fields.authors,
+    body: { paragraphs, text, wordCount: countWords(text) },
+    images: fields.images,
+    language: fields.language,
+    fetchedAt: input.fetchedAt.toISOString(),
+    extractor: input.extractor,
+    missing: [],
+  };
+  const missing: MissingField[] = [];
+  if (!fields.canonicalUrl) missing.push('canonicalUrl');
+  if (!draft.category) missing.push('category');
+  if (draft.tags.length === 0) missing.push('tags');
+  if (!draft.lead) missing.push('lead');
+  if (!draft.dateline) missing.push('dateline');
+  if (!draft.publishedAt) missing.push('publishedAt');
+  if (!draft.updatedAt) missing.push('updatedAt');
+  if (draft.authors.length === 0) missing.push('authors');
+  if (paragraphs.length === 0) missing.push('body');
+  if (draft.images.length === 0) missing.push('images');
+  if (!draft.language) missing.push('language');
+  draft.missing = missing;
+  return validateArticle({ ...draft, contentHash: sha256Hex(contentFingerprint(draft)) });
+}

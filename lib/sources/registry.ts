@@ -1,0 +1,58 @@
+import type { SourceRef } from '../schema/article.ts';
+import { baodanangFamily } from './baodanang.ts';
+import { dantri } from './dantri.ts';
+import { tuoitreFamily } from './tuoitre.ts';
+import type { SourceAdapter, SourceSite } from './types.ts';
+import { vietnamnet } from './vietnamnet.ts';
+import { vnexpress } from './vnexpress.ts';
+
+export const ADAPTERS: readonly SourceAdapter[] = [baodanangFamily, vnexpress, tuoitreFamily, dantri, vietnamnet];
+
+/** One source per publisher domain; families share an adapter, never a source id. */
+export const SITES: readonly SourceSite[] = [
+  { id: 'baodanang', name: 'Báo Đà Nẵng', domain: 'baodanang.vn', aliases: ['en.baodanang.vn'] },
+  { id: 'hanoimoi', name: 'Hà Nội Mới', domain: 'hanoimoi.vn' },
+  { id: 'nguoiquansat', name: 'Người Quan Sát', domain: 'nguoiquansat.vn' },
+  { id: 'baohaiphong', name: 'Báo Hải Phòng', domain: 'baohaiphong.vn' },
+  { id: 'baoquangnam', name: 'Báo Quảng Nam', domain: 'baoquangnam.vn' },
+  { id: 'vnexpress', name: 'VnExpress', domain: 'vnexpress.net' },
+  { id: 'tuoitre', name: 'Tuổi Trẻ', domain: 'tuoitre.vn' },
+  { id: 'thanhnien', name: 'Thanh Niên', domain: 'thanhnien.vn' },
+  { id: 'nld', name: 'Người Lao Động', domain: 'nld.com.vn' },
+  { id: 'dantri', name: 'Dân Trí', domain: 'dantri.com.vn' },
+  { id: 'vietnamnet', name: 'VietNamNet', domain: 'vietnamnet.vn' },
+];
+
+/** The page host without "www." (the form domains are listed in), or an error naming the bad URL. */
+export function hostOf(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`not an absolute URL: ${JSON.stringify(url)}`);
+  }
+  return parsed.hostname.toLowerCase().replace(/^www\./, '');
+}
+
+/** A host belongs to a domain when it is the domain itself or one of its subdomains (m.vnexpress.net). */
+function hostMatches(host: string, domain: string): boolean {
+  return host === domain || host.endsWith(`.${domain}`);
+}
+
+export function findAdapter(url: string): SourceAdapter | null {
+  const host = hostOf(url);
+  return ADAPTERS.find((adapter) => adapter.domains.some((domain) => hostMatches(host, domain))) ?? null;
+}
+
+/**
+ * The source an article from this URL belongs to. Known publishers keep their configured id and name;
+ * any other site is identified by its host, named by the page's og:site_name when it has one.
+ */
+export function sourceForUrl(url: string, siteName?: string | null): SourceRef {
+  const host = hostOf(url);
+  const byAlias = SITES.find((site) => site.aliases?.includes(host));
+  const site = byAlias ?? SITES.find((candidate) => hostMatches(host, candidate.domain));
+  if (site) return { id: site.id, name: site.name, domain: site.domain };
+  const name = siteName?.trim();
+  return { id: host, name: name ? name : host, domain: host };
+}
