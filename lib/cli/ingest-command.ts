@@ -5,7 +5,7 @@ import { PoliteFetcher } from '../http/fetcher.ts';
 import { runIngest, type RunProgress } from '../pipeline/local-runner.ts';
 import { hostLimitsFor } from '../pipeline/politeness.ts';
 import type { ItemState, RunSummary } from '../pipeline/stages.ts';
-import { createSampleSite, type SampleSite } from '../sample-site/site.ts';
+import { createSampleSite, SAMPLE_SITE_PORT, type SampleSite } from '../sample-site/site.ts';
 import { LocalDirectoryStore } from '../store/local.ts';
 import { S3ObjectStore } from '../store/s3.ts';
 import type { ObjectStore } from '../store/types.ts';
@@ -18,6 +18,7 @@ export interface IngestCommandOptions {
   endpoint?: string;
   region?: string;
   sample?: boolean;
+  samplePort?: number;
   limit?: number;
   source?: string;
   concurrency?: number;
@@ -38,6 +39,12 @@ function positiveInteger(value: string): number {
   return parsed;
 }
 
+function port(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65_535) throw new InvalidArgumentError('expected a port number (1-65535)');
+  return parsed;
+}
+
 export const registerIngestCommand: RegisterCommand = (program: Command, setExitCode) => {
   program
     .command('ingest')
@@ -48,6 +55,7 @@ export const registerIngestCommand: RegisterCommand = (program: Command, setExit
     .option('--endpoint <url>', 'S3-compatible endpoint (with --bucket)')
     .option('--region <region>', 'S3 region (with --bucket)')
     .option('--sample', 'ingest from the bundled sample site on 127.0.0.1 (works offline)')
+    .option('--sample-port <n>', `port of the sample site (default: ${SAMPLE_SITE_PORT})`, port)
     .option('--limit <n>', 'process at most n articles; the rest are listed again next run', positiveInteger)
     .option('--source <id>', 'only this source')
     .option('--concurrency <n>', 'articles in flight across all hosts (per-host limits still apply)', positiveInteger)
@@ -64,7 +72,7 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
     let config: IngestConfig;
     if (options.sample) {
       if (options.config) throw new UsageError('--sample uses the sample site\'s own config; drop --config');
-      site = await createSampleSite();
+      site = await createSampleSite({ port: options.samplePort ?? SAMPLE_SITE_PORT });
       config = site.config();
       process.stderr.write(`sample site on ${site.origin} (${site.pages.length} articles)\n`);
     } else {

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { createSampleSite } from '../sample-site/site.ts';
+import { createSampleSite, SAMPLE_SITE_PORT } from '../sample-site/site.ts';
 import type { RegisterCommand } from './main.ts';
 
 function port(value: string): number {
@@ -18,11 +18,11 @@ export const registerServeSampleCommand: RegisterCommand = (program: Command, se
   program
     .command('serve-sample')
     .description('Serve the bundled sample news site on 127.0.0.1 until interrupted')
-    .option('--port <n>', 'port to listen on (default: a free one)', port)
+    .option('--port <n>', `port to listen on, 0 for any free one (default: ${SAMPLE_SITE_PORT})`, port)
     .option('--articles <n>', 'number of article pages', positiveInteger)
     .action(async (options: { port?: number; articles?: number }) => {
       const site = await createSampleSite({
-        ...(options.port !== undefined ? { port: options.port } : {}),
+        port: options.port ?? SAMPLE_SITE_PORT,
         ...(options.articles !== undefined ? { articles: options.articles } : {}),
       });
       process.stdout.write(`sample site on ${site.origin} (${site.pages.length} articles); Ctrl-C stops it\n`);

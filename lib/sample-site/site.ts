@@ -44,6 +44,12 @@ const DISALLOWED_PATH = '/baodanang/private/ban-nhap-1000001.html';
 /** Listed by a feed but gone from the site: must end `skipped:http-404`. */
 const GONE_PATH = '/baodanang/bai-viet-da-go-1000002.html';
 
+/**
+ * The port `--sample` and `serve-sample` use unless told otherwise. Article ids come from the page URL,
+ * port included, so a fixed port keeps them stable from one `ingest --sample` run to the next.
+ */
+export const SAMPLE_SITE_PORT = 8788;
+
 const DEFAULT_FIXTURES_DIR = fileURLToPath(new URL('../../tests/fixtures/', import.meta.url));
 
 interface Template {
@@ -144,7 +150,9 @@ export async function createSampleSite(options: SampleSiteOptions = {}): Promise
     handle(request, response);
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`sample site: port ${options.port} on 127.0.0.1 is in use; choose another port`) : error),
+    );
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
