@@ -1,0 +1,38 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { z } from 'zod';
+import { compactRecentDays, type CompactSummary } from '../lib/dataset/compact.ts';
+import { S3ObjectStore } from '../lib/store/s3.ts';
+import { METRICS_SERVICE } from './metric-names.ts';
+
+/**
+ * Scheduled daily compaction (infra/compaction.ts): re-compacts the last LOOKBACK_DAYS closed days of
+ * every source in SOURCE_IDS. An invocation may pass {"days": N} to reach further back once.
+ */
+
+const logger = new Logger({ serviceName: METRICS_SERVICE });
+
+const EnvSchema = z.object({
+  BUCKET_NAME: z.string().min(1),
+  SOURCE_IDS: z.string().min(1).transform((value) => value.split(',')),
+  LOOKBACK_DAYS: z.coerce.number().int().min(1).max(366),
+});
+
+const EventSchema = z.object({ days: z.number().int().min(1).max(3660).optional() }).passthrough();
+
+export async function handler(event: unknown): Promise<CompactSummary> {
+  const env = EnvSchema.parse(process.env);
+  const { days } = EventSchema.parse(event ?? {});
+  const summary = await compactRecentDays({
+    store: new S3ObjectStore({ bucket: env.BUCKET_NAME }),
+    sources: env.SOURCE_IDS,
+    days: days ?? env.LOOKBACK_DAYS,
+    onPartition: (result) => {
+      if (result.outcome === 'failed') logger.error('partition not compacted', { ...result });
+      else logger.info('partition compacted', { ...result });
+    },
+  });
+  logger.info('compaction done', { ...summary });
+  // A day left uncompacted must show up as a failed invocation (and its alarm), not only in the logs.
+  if (summary.failed > 0) throw new Error(`${summary.failed} partitions could not be compacted (see the log for each)`);
+  return summary;
+}

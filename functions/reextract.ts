@@ -1,0 +1,36 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { z } from 'zod';
+import { reextractRawObject, type ReextractResult } from '../lib/dataset/reextract.ts';
+import { S3ObjectStore } from '../lib/store/s3.ts';
+import { METRICS_SERVICE } from './metric-names.ts';
+
+/**
+ * One item of the re-extraction Distributed Map (infra/reextract.ts): an object the S3 item reader listed
+ * under raw/, as {Key, Size, Etag, LastModified, StorageClass}. A page that cannot be re-extracted fails
+ * the item, so the map counts it against its tolerated failures and its result file names it.
+ */
+
+const logger = new Logger({ serviceName: METRICS_SERVICE });
+
+const ItemSchema = z.object({ Key: z.string().min(1) }).passthrough();
+
+export class ReextractFailedError extends Error {
+  override readonly name = 'ReextractFailedError';
+}
+
+let store: S3ObjectStore | undefined;
+
+export async function handler(item: unknown): Promise<ReextractResult> {
+  const bucket = process.env.BUCKET_NAME;
+  if (!bucket) throw new Error('BUCKET_NAME is not set');
+  store ??= new S3ObjectStore({ bucket });
+  const parsed = ItemSchema.safeParse(item);
+  if (!parsed.success) throw new ReextractFailedError(`not an S3 item reader item {Key: …}: ${JSON.stringify(item).slice(0, 200)}`);
+  const result = await reextractRawObject(store, parsed.data.Key);
+  if (result.outcome === 'failed') {
+    logger.error('re-extraction failed', { ...result });
+    throw new ReextractFailedError(`${result.rawKey}: ${result.reason}`);
+  }
+  logger.info('re-extracted', { ...result });
+  return result;
+}

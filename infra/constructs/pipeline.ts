@@ -1,0 +1,246 @@
+import { resolve } from 'node:path';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { Schedule, ScheduleExpression, ScheduleTargetInput, ContextAttribute } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { CloudEnv } from '../../lib/pipeline/cloud-deps.ts';
+import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../functions/metric-names.ts';
+
+/** Where the bundled config lives inside every function package (/var/task is the Lambda code root). */
+const BUNDLED_CONFIG_NAME = 'feeds.json';
+const LAMBDA_TASK_ROOT = '/var/task';
+
+/** Node resolves `require` in an ESM bundle only when one is made; some CommonJS dependencies call it. */
+const ESM_REQUIRE_BANNER = "import { createRequire as __newsIngestCreateRequire } from 'node:module'; const require = __newsIngestCreateRequire(import.meta.url);";
+
+/** Lambda's own recommendation for SQS event sources: visibility timeout at least six times the function timeout. */
+const VISIBILITY_TIMEOUT_FACTOR = 6;
+/** Each receive already includes the fetcher's own retries with backoff; three receives is plenty. */
+const MAX_RECEIVE_COUNT = 3;
+
+export interface PipelineProps {
+  bucket: Bucket;
+  /** Repository root: the NodejsFunction project root and the base of configPath. */
+  projectRoot: string;
+  configPath: string;
+  scheduleExpression: string;
+}
+
+interface FunctionSizing {
+  /** MB; Lambda gives CPU in proportion. */
+  memorySize: number;
+  timeout: Duration;
+}
+
+/**
+ * Sizing (see bench/lambda-bundles.ts for the measured bundle sizes and cold init):
+ * - dispatch reads one small state object per feed and sends SQS batches: little memory, under a minute.
+ * - fetch-feed parses feeds and sitemaps (a news sitemap can be a few MB of XML) and may fetch up to
+ *   three child sitemaps, each with the fetcher's 30 s cap and retries: 512 MB, 2 minutes for a batch of 2.
+ * - process-article fetches pages (5 MB cap) and parses them with cheerio; the work is mostly waiting on
+ *   the network and the per-host interval, so more memory (CPU) buys little: 512 MB, 2 minutes for 4 pages.
+ */
+const SIZING = {
+  dispatch: { memorySize: 256, timeout: Duration.seconds(60) },
+  fetchFeed: { memorySize: 512, timeout: Duration.minutes(2) },
+  processArticle: { memorySize: 512, timeout: Duration.minutes(2) },
+} satisfies Record<string, FunctionSizing>;
+
+const FETCH_FEED_BATCH_SIZE = 2;
+const PROCESS_ARTICLE_BATCH_SIZE = 4;
+
+export interface QueueWithDlq {
+  queue: Queue;
+  deadLetterQueue: Queue;
+}
+
+/**
+ * EventBridge Scheduler → dispatch → feed queue → fetch-feed → article queue → process-article → S3.
+ *
+ * Per-host politeness across concurrent Lambdas: both queues are FIFO and every message's group is the host
+ * it will fetch (MessageGroupId = host). Lambda never has two batches of one message group in flight, so all
+ * of a host's pending work is in one invocation at a time, where the polite fetcher's per-host concurrency
+ * and minimum interval (from config/feeds.json) hold exactly as in the local runner. Order inside a group is
+ * not needed, so the handlers report only the failed message (not the rest of its group). A message that
+ * fails pauses its host until its visibility timeout ends, which is the backoff a struggling site needs.
+ * FIFO deduplication (5 minutes) also drops an article two feeds list at once.
+ */
+export class Pipeline extends Construct {
+  readonly dispatchFunction: NodejsFunction;
+  readonly fetchFeedFunction: NodejsFunction;
+  readonly processArticleFunction: NodejsFunction;
+  readonly feedQueue: QueueWithDlq;
+  readonly articleQueue: QueueWithDlq;
+  readonly schedule: Schedule;
+
+  constructor(scope: Construct, id: string, props: PipelineProps) {
+    super(scope, id);
+
+    this.feedQueue = this.fifoQueueWithDlq('FeedQueue', SIZING.fetchFeed.timeout);
+    this.articleQueue = this.fifoQueueWithDlq('ArticleQueue', SIZING.processArticle.timeout);
+
+    const configFile = resolve(props.projectRoot, props.configPath);
+    const baseEnvironment = {
+      [CloudEnv.bucket]: props.bucket.bucketName,
+      [CloudEnv.configPath]: `${LAMBDA_TASK_ROOT}/${BUNDLED_CONFIG_NAME}`,
+      POWERTOOLS_SERVICE_NAME: METRICS_SERVICE,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+
+    const dispatch = this.ingestFunction('Dispatch', 'dispatch.ts', SIZING.dispatch, props.projectRoot, configFile, {
+      ...baseEnvironment,
+      [CloudEnv.feedQueueUrl]: this.feedQueue.queue.queueUrl,
+    });
+    const fetchFeed = this.ingestFunction('FetchFeed', 'fetch-feed.ts', SIZING.fetchFeed, props.projectRoot, configFile, {
+      ...baseEnvironment,
+      [CloudEnv.articleQueueUrl]: this.articleQueue.queue.queueUrl,
+    });
+    const processArticle = this.ingestFunction(
+      'ProcessArticle',
+      'process-article.ts',
+      SIZING.processArticle,
+      props.projectRoot,
+      configFile,
+      baseEnvironment,
+    );
+
+    this.dispatchFunction = dispatch.fn;
+    this.fetchFeedFunction = fetchFeed.fn;
+    this.processArticleFunction = processArticle.fn;
+
+    // dispatch only reads feed state; fetch-feed reads and writes it; process-article writes the dataset
+    // (articles/, raw/, its id index under state/index/, revisions), whose layout lib/store owns.
+    this.allowObjects(dispatch.role, props.bucket, 'state/feeds/*', ['s3:GetObject']);
+    this.allowObjects(fetchFeed.role, props.bucket, 'state/feeds/*', ['s3:GetObject', 's3:PutObject']);
+    this.allowObjects(processArticle.role, props.bucket, '*', ['s3:GetObject', 's3:PutObject']);
+    for (const { role } of [dispatch, fetchFeed, processArticle]) {
+      // Without ListBucket a missing key answers 403 instead of 404, and "no state yet" would look like an error.
+      role.addToPrincipalPolicy(
+        new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:ListBucket'], resources: [props.bucket.bucketArn] }),
+      );
+    }
+
+    this.feedQueue.queue.grantSendMessages(this.dispatchFunction);
+    this.articleQueue.queue.grantSendMessages(this.fetchFeedFunction);
+
+    this.fetchFeedFunction.addEventSource(
+      new SqsEventSource(this.feedQueue.queue, { batchSize: FETCH_FEED_BATCH_SIZE, reportBatchItemFailures: true }),
+    );
+    this.processArticleFunction.addEventSource(
+      new SqsEventSource(this.articleQueue.queue, { batchSize: PROCESS_ARTICLE_BATCH_SIZE, reportBatchItemFailures: true }),
+    );
+
+    const schedulerRole = new Role(this, 'DispatchScheduleRole', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com') });
+    this.schedule = new Schedule(this, 'DispatchSchedule', {
+      description: 'Starts an ingest run: dispatch queues every feed that is due.',
+      schedule: ScheduleExpression.expression(props.scheduleExpression),
+      target: new LambdaInvoke(this.dispatchFunction, {
+        input: ScheduleTargetInput.fromObject({
+          scheduleArn: ContextAttribute.scheduleArn,
+          scheduledTime: ContextAttribute.scheduledTime,
+          executionId: ContextAttribute.executionId,
+        }),
+        // A missed run is made up by the next one; retrying past it would only overlap them.
+        retryAttempts: 2,
+        maxEventAge: Duration.minutes(10),
+        role: schedulerRole,
+      }),
+    });
+    Validations.of(schedulerRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.dispatchFunction.node.defaultChild as CfnFunction)}.Arn>:*]`,
+      reason: 'The Scheduler target grants invoke on the dispatch function and its versions (ARN:*), and on nothing else.',
+    });
+  }
+
+  private fifoQueueWithDlq(id: string, consumerTimeout: Duration): QueueWithDlq {
+    const deadLetterQueue = new Queue(this, `${id}Dlq`, {
+      fifo: true,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const queue = new Queue(this, id, {
+      fifo: true,
+      // Handlers set MessageDeduplicationId themselves (feed per run, article per URL).
+      contentBasedDeduplication: false,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(consumerTimeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    return { queue, deadLetterQueue };
+  }
+
+  private ingestFunction(
+    id: string,
+    entryFile: string,
+    sizing: FunctionSizing,
+    projectRoot: string,
+    configFile: string,
+    environment: Record<string, string>,
+  ): { fn: NodejsFunction; role: Role } {
+    const logGroup = new LogGroup(this, `${id}Logs`, {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // An own role with write access to this log group only, instead of the AWS managed basic execution policy.
+    const role = new Role(this, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    logGroup.grantWrite(role);
+
+    const fn = new NodejsFunction(this, id, {
+      entry: resolve(projectRoot, 'functions', entryFile),
+      handler: 'handler',
+      projectRoot,
+      depsLockFilePath: resolve(projectRoot, 'package-lock.json'),
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: sizing.memorySize,
+      timeout: sizing.timeout,
+      role,
+      logGroup,
+      environment,
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        // Bundle the SDK too: the version the tests ran against, not whichever the runtime carries.
+        bundleAwsSDK: true,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) => [`cp "${configFile}" "${outputDir}/${BUNDLED_CONFIG_NAME}"`],
+        },
+      },
+    });
+    Validations.of(fn).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'nodejs22.x is the runtime the project chose (DESIGN.md) and the newest Node its CI runs the code on (20, 22); ' +
+        'moving to nodejs24.x is a deliberate upgrade once CI covers Node 24.',
+    });
+    return { fn, role };
+  }
+
+  private allowObjects(role: Role, bucket: Bucket, keyPattern: string, actions: string[]): void {
+    role.addToPrincipalPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions, resources: [bucket.arnForObjects(keyPattern)] }));
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(bucket.node.defaultChild as CfnBucket)}.Arn>/${keyPattern}]`,
+      reason: `Object keys under ${keyPattern} are named per feed or article at run time; this key prefix is the narrowest scope.`,
+    });
+  }
+}

@@ -1,0 +1,205 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnNamedQuery, CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
+import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
+import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import articleJsonSchema from '../schema/article.v1.json' with { type: 'json' };
+import { glueColumnsFromJsonSchema, type GlueColumn } from '../lib/dataset/glue-columns.ts';
+import { ARTICLES_ROOT, DAILY_ROOT } from '../lib/dataset/partitions.ts';
+
+export interface DatasetCatalogProps {
+  /** The dataset bucket (articles/v1/ and articles-daily/v1/). */
+  bucket: IBucket;
+  /** Source ids from config/feeds.json: the values of the `source_id` partition (projection enum). */
+  sources: string[];
+  /** First day the `date` partition projects (yyyy-MM-dd); earlier partitions are invisible to queries. */
+  firstDate?: string;
+  /** Glue database name (lowercase letters, digits, underscores). */
+  databaseName?: string;
+  /** Athena workgroup name, unique in the account and region. */
+  workGroupName?: string;
+  /** Server access logs of the query results bucket go here when given. */
+  accessLogsBucket?: IBucket;
+  /** Queries scanning more than this are cancelled (a guard against an unfiltered scan of years of text). */
+  bytesScannedCutoffPerQuery?: number;
+  /** Query results are deleted after this many days. */
+  resultRetentionDays?: number;
+}
+
+/** Partition keys. `source` is already an article column (a struct), so the partition is `source_id`. */
+export const PARTITION_KEYS: GlueColumn[] = [
+  { name: 'source_id', type: 'string', comment: 'Source id, from the key segment source=<id>' },
+  { name: 'date', type: 'string', comment: "yyyy-MM-dd: publishedAt's local date (the fetch date in Vietnam when there is none)" },
+];
+
+export const ARTICLE_COLUMNS: GlueColumn[] = glueColumnsFromJsonSchema(articleJsonSchema);
+
+const TEN_GIB = 10 * 1024 ** 3;
+
+/**
+ * The dataset in Athena: a Glue database with two tables over the same Article JSON, `articles`
+ * (articles/v1/, one object per article, current to the minute) and `articles_daily`
+ * (articles-daily/v1/, one gzipped NDJSON part per source and closed day: far fewer objects, so cheaper and
+ * faster for anything before today). Partition projection on source_id (enum) and date (date range), so
+ * new partitions need no crawler or MSCK REPAIR. A workgroup with its own encrypted results location,
+ * enforced, and saved queries for the common questions.
+ */
+export class DatasetCatalog extends Construct {
+  readonly database: CfnDatabase;
+  readonly articlesTable: CfnTable;
+  readonly dailyTable: CfnTable;
+  readonly workGroup: CfnWorkGroup;
+  readonly resultsBucket: Bucket;
+  readonly namedQueries: CfnNamedQuery[];
+  readonly databaseName: string;
+
+  constructor(scope: Construct, id: string, props: DatasetCatalogProps) {
+    super(scope, id);
+    if (props.sources.length === 0) throw new Error('DatasetCatalog needs at least one source id for the source_id projection');
+    for (const source of props.sources) {
+      if (!/^[a-z0-9][a-z0-9.-]*$/.test(source)) throw new Error(`DatasetCatalog: "${source}" is not a source id`);
+    }
+    const firstDate = props.firstDate ?? '2020-01-01';
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(firstDate)) throw new Error(`DatasetCatalog: firstDate must be yyyy-MM-dd, got "${firstDate}"`);
+    this.databaseName = props.databaseName ?? 'news_ingest';
+    if (!/^[a-z0-9_]+$/.test(this.databaseName)) throw new Error(`DatasetCatalog: "${this.databaseName}" is not a Glue database name`);
+    const account = Stack.of(this).account;
+
+    this.database = new CfnDatabase(this, 'Database', {
+      catalogId: account,
+      databaseInput: { name: this.databaseName, description: 'news-ingest: one row per news article (Article schema v1)' },
+    });
+
+    const table = (tableId: string, name: string, prefix: string, description: string): CfnTable => {
+      const location = `s3://${props.bucket.bucketName}/${prefix}`;
+      const created = new CfnTable(this, tableId, {
+        catalogId: account,
+        databaseName: this.databaseName,
+        tableInput: {
+          name,
+          description,
+          tableType: 'EXTERNAL_TABLE',
+          partitionKeys: PARTITION_KEYS,
+          parameters: {
+            classification: 'json',
+            'projection.enabled': 'true',
+            'projection.source_id.type': 'enum',
+            'projection.source_id.values': props.sources.join(','),
+            'projection.date.type': 'date',
+            'projection.date.format': 'yyyy-MM-dd',
+            // +1 day: a Vietnamese day starts 7 hours before the UTC one that NOW stands for.
+            'projection.date.range': `${firstDate},NOW+1DAYS`,
+            'projection.date.interval': '1',
+            'projection.date.interval.unit': 'DAYS',
+            'storage.location.template': `${location}source=\${source_id}/date=\${date}/`,
+          },
+          storageDescriptor: {
+            location,
+            columns: ARTICLE_COLUMNS,
+            inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+            outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+            serdeInfo: {
+              serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
+              // A malformed line fails the query instead of silently becoming an empty row.
+              parameters: { 'case.insensitive': 'TRUE', 'ignore.malformed.json': 'FALSE' },
+            },
+          },
+        },
+      });
+      created.addDependency(this.database);
+      return created;
+    };
+    this.articlesTable = table('ArticlesTable', 'articles', ARTICLES_ROOT, 'One JSON object per article (articles/v1/), current');
+    this.dailyTable = table(
+      'DailyTable',
+      'articles_daily',
+      DAILY_ROOT,
+      'Daily compaction of articles (articles-daily/v1/): one gzipped NDJSON part per source and closed day',
+    );
+
+    this.resultsBucket = new Bucket(this, 'QueryResults', {
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      lifecycleRules: [{ expiration: Duration.days(props.resultRetentionDays ?? 30) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+      ...(props.accessLogsBucket ? { serverAccessLogsBucket: props.accessLogsBucket, serverAccessLogsPrefix: 'athena-results/' } : {}),
+    });
+    if (!props.accessLogsBucket) {
+      Validations.of(this.resultsBucket).acknowledge({
+        id: 'AwsSolutions-S1',
+        reason: 'Holds only Athena query results, written by the workgroup and expired after 30 days; Athena records who ran each query.',
+      });
+    }
+
+    this.workGroup = new CfnWorkGroup(this, 'WorkGroup', {
+      name: props.workGroupName ?? 'news-ingest',
+      description: 'Queries over the news-ingest dataset',
+      // Lets the stack delete the workgroup although it holds saved queries and history.
+      recursiveDeleteOption: true,
+      workGroupConfiguration: {
+        enforceWorkGroupConfiguration: true,
+        publishCloudWatchMetricsEnabled: true,
+        bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery ?? TEN_GIB,
+        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+        resultConfiguration: {
+          outputLocation: `s3://${this.resultsBucket.bucketName}/results/`,
+          encryptionConfiguration: { encryptionOption: 'SSE_S3' },
+          expectedBucketOwner: account,
+        },
+      },
+    });
+
+    this.namedQueries = savedQueries(this.databaseName).map((query, index) => {
+      const named = new CfnNamedQuery(this, `Query${index}`, {
+        database: this.databaseName,
+        workGroup: this.workGroup.ref,
+        name: query.name,
+        description: query.description,
+        queryString: query.sql,
+      });
+      named.addDependency(this.database);
+      return named;
+    });
+  }
+}
+
+export interface SavedQuery {
+  name: string;
+  description: string;
+  sql: string;
+}
+
+/** The saved queries; docs/dataset.md prints the same text. `date` is quoted: DATE is also a keyword. */
+export function savedQueries(databaseName: string): SavedQuery[] {
+  return [
+    {
+      name: 'Articles per source per day',
+      description: 'How many articles each source published per day, last 30 days',
+      sql: `SELECT source_id, "date", count(*) AS articles
+FROM "${databaseName}"."articles"
+WHERE "date" >= date_format(current_date - interval '30' day, '%Y-%m-%d')
+GROUP BY source_id, "date"
+ORDER BY "date" DESC, source_id;`,
+    },
+    {
+      name: 'Articles missing a date or byline',
+      description: 'Articles the extractor found no publish date or no author for, last 7 days (extraction drift)',
+      sql: `SELECT source_id, "date", id, url, title, publishedat, cardinality(authors) AS author_count, missing
+FROM "${databaseName}"."articles"
+WHERE "date" >= date_format(current_date - interval '7' day, '%Y-%m-%d')
+  AND (publishedat IS NULL OR cardinality(authors) = 0)
+ORDER BY source_id, "date" DESC;`,
+    },
+    {
+      name: 'Full-text search',
+      description: 'Articles whose title, lead or body contains a phrase (replace the phrase), from the daily compaction',
+      sql: `SELECT source_id, "date", title, url
+FROM "${databaseName}"."articles_daily"
+WHERE "date" BETWEEN '2024-10-01' AND '2024-10-31'
+  AND (lower(title) LIKE '%đà nẵng%' OR lower(lead) LIKE '%đà nẵng%' OR lower(body.text) LIKE '%đà nẵng%')
+ORDER BY "date" DESC
+LIMIT 100;`,
+    },
+  ];
+}

@@ -1,0 +1,61 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { IngestConfig } from '../lib/config.ts';
+import { Monitoring } from './constructs/monitoring.ts';
+import { Pipeline } from './constructs/pipeline.ts';
+import { Storage } from './constructs/storage.ts';
+import type { DeploySettings } from './settings.ts';
+
+export interface NewsIngestStackProps extends StackProps {
+  settings: DeploySettings;
+  /** The parsed config/feeds.json: its sources get their own alarms. */
+  config: IngestConfig;
+  /** Repository root, for bundling the functions and the config. */
+  projectRoot: string;
+}
+
+/** Scheduled ingestion into S3 with its dashboard and alarms; environment-agnostic (no account or region). */
+export class NewsIngestStack extends Stack {
+  readonly storage: Storage;
+  readonly pipeline: Pipeline;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: NewsIngestStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+
+    this.storage = new Storage(this, 'Storage', {
+      rawRetentionDays: settings.rawRetentionDays,
+      revisionRetentionDays: settings.revisionRetentionDays,
+    });
+    this.pipeline = new Pipeline(this, 'Pipeline', {
+      bucket: this.storage.bucket,
+      projectRoot: props.projectRoot,
+      configPath: settings.configPath,
+      scheduleExpression: settings.scheduleExpression,
+    });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      functions: [
+        { name: 'Dispatch', fn: this.pipeline.dispatchFunction },
+        { name: 'FetchFeed', fn: this.pipeline.fetchFeedFunction },
+        { name: 'ProcessArticle', fn: this.pipeline.processArticleFunction },
+      ],
+      queues: [
+        { name: 'FeedQueue', ...this.pipeline.feedQueue, maxMessageAge: Duration.hours(1) },
+        { name: 'ArticleQueue', ...this.pipeline.articleQueue, maxMessageAge: Duration.hours(3) },
+      ],
+      sourceIds: props.config.sources.map((source) => source.id),
+      alarmEmail: settings.alarmEmail,
+      noNewArticlesHours: settings.noNewArticlesHours,
+      driftThresholdPercent: settings.driftThresholdPercent,
+    });
+
+    new CfnOutput(this, 'BucketName', { value: this.storage.bucket.bucketName, description: 'The dataset bucket' });
+    new CfnOutput(this, 'DashboardUrl', { value: this.monitoring.dashboardUrl, description: 'CloudWatch dashboard' });
+    new CfnOutput(this, 'FeedQueueUrl', { value: this.pipeline.feedQueue.queue.queueUrl });
+    new CfnOutput(this, 'FeedDeadLetterQueueUrl', { value: this.pipeline.feedQueue.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'ArticleQueueUrl', { value: this.pipeline.articleQueue.queue.queueUrl });
+    new CfnOutput(this, 'ArticleDeadLetterQueueUrl', { value: this.pipeline.articleQueue.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn });
+  }
+}

@@ -1,0 +1,66 @@
+import { loadConfig, type IngestConfig } from '../config.ts';
+import { PoliteFetcher } from '../http/fetcher.ts';
+import type { HostLimits } from '../http/options.ts';
+import { S3ObjectStore } from '../store/s3.ts';
+import type { PipelineDeps, PipelineLogger } from './stages.ts';
+
+/**
+ * PipelineDeps for the Lambda handlers, from environment variables the CDK stack sets. The AWS endpoint
+ * (AWS_ENDPOINT_URL, or AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_SQS) is read by the AWS SDK itself; tests
+ * point it at moto_server.
+ */
+export const CloudEnv = {
+  bucket: 'NEWS_INGEST_BUCKET',
+  /** Path of the ingest config (config/feeds.json, bundled next to the handler). */
+  configPath: 'NEWS_INGEST_CONFIG',
+  feedQueueUrl: 'NEWS_INGEST_FEED_QUEUE_URL',
+  articleQueueUrl: 'NEWS_INGEST_ARTICLE_QUEUE_URL',
+  /** "1" lets the fetcher reach 127.0.0.0/8 and ::1: tests only; never set by the stack. */
+  allowLoopback: 'NEWS_INGEST_ALLOW_LOOPBACK',
+} as const;
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export class CloudEnvError extends Error {
+  override readonly name = 'CloudEnvError';
+}
+
+export function requireEnv(env: Env, name: string): string {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') {
+    throw new CloudEnvError(`environment variable ${name} is not set (the CDK stack sets it on every function)`);
+  }
+  return value;
+}
+
+/** Per-host limits from each source's politeness settings, keyed by the source's domain. */
+export function politenessOverrides(config: IngestConfig): Record<string, HostLimits> {
+  const overrides: Record<string, HostLimits> = {};
+  for (const source of config.sources) {
+    overrides[source.domain] = {
+      perHostConcurrency: source.politeness.concurrency,
+      minIntervalMs: source.politeness.minIntervalMs,
+    };
+  }
+  return overrides;
+}
+
+export async function cloudDepsFromEnv(env: Env, logger?: PipelineLogger): Promise<PipelineDeps> {
+  const config = await loadConfig(requireEnv(env, CloudEnv.configPath));
+  const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  const store = new S3ObjectStore({
+    bucket: requireEnv(env, CloudEnv.bucket),
+    // S3-compatible local endpoints (moto) serve buckets by path, not by virtual host.
+    ...(endpoint === undefined ? {} : { endpoint, forcePathStyle: true }),
+  });
+  const allowLoopback = env[CloudEnv.allowLoopback];
+  if (allowLoopback !== undefined && allowLoopback !== '1' && allowLoopback !== '0') {
+    throw new CloudEnvError(`${CloudEnv.allowLoopback} must be "1" or "0", got ${JSON.stringify(allowLoopback)}`);
+  }
+  const fetcher = new PoliteFetcher({
+    userAgent: config.userAgent,
+    allowLoopback: allowLoopback === '1',
+    hostOverrides: politenessOverrides(config),
+  });
+  return { fetcher, store, config, clock: () => new Date(), ...(logger ? { logger } : {}) };
+}
