@@ -53,8 +53,8 @@ function tidyName(part: string): string | null {
   if (name.endsWith('.') && !ENDS_WITH_INITIALS.test(name)) name = name.replace(/\.+$/, '');
   name = name.trim();
   if (name === '' || ANONYMOUS.test(name) || SOURCE_CREDIT.test(name)) return null;
-  // A byline holds names, not sentences, numbers, addresses or lower-case words.
-  if (!/\p{Lu}/u.test(name) || /[\p{N}@]|https?:|www\./iu.test(name)) return null;
+  // A byline holds names, not counts ("và 1 tác giả khác"), addresses or sentences.
+  if (!/\p{L}/u.test(name) || /[\p{N}@]|https?:|www\./iu.test(name)) return null;
   if (name.split(' ').length > MAX_WORDS_IN_A_NAME) return null;
   return name;
 }

@@ -9,6 +9,11 @@ export interface NewsDateOptions {
    * fields known to be US-style (the baodanang CMS meta, a Tuổi Trẻ feed variant); without it such text is null.
    */
   allowUsStyle?: boolean;
+  /**
+   * Accept a date without a time ("2024-04-24", "24/04/2024") as midnight in `zone`. Off by default: the
+   * time would be made up. For a last-resort source (meta publishdate) on pages that give nothing better.
+   */
+  allowDateOnly?: boolean;
 }
 
 export const VIETNAM_ZONE = 'Asia/Ho_Chi_Minh';
@@ -122,7 +127,7 @@ interface Scanned {
  * Splits the text into weekday, date, time and zone tokens. Anything else (other words, a second date,
  * a zone before the time) makes the text unparseable: better no date than a guessed one.
  */
-function scan(text: string): Scanned | null {
+function scan(text: string, allowDateOnly: boolean): Scanned | null {
   let weekday: number | null = null;
   let date: Scanned['date'] | null = null;
   let time: TimeParts | null = null;
@@ -162,7 +167,11 @@ function scan(text: string): Scanned | null {
     }
     at += m[0].length;
   }
-  if (date === null || time === null) return null;
+  if (date === null) return null;
+  if (time === null) {
+    if (!allowDateOnly) return null;
+    time = { hour: 0, minute: 0, second: 0, millisecond: 0, meridiem: null };
+  }
   return { weekday, date, time, offset };
 }
 
@@ -176,14 +185,15 @@ function resolveZone(offset: number | null, options: NewsDateOptions | undefined
  * "Thứ bảy, 7/3/2026, 00:05 (GMT+7)", "07/03/2026 08:01 GMT+7", "15-01-2024 13:04", RFC 822, ISO 8601
  * (also with a space before the offset). A numeric date is day first. Text without an offset is read in
  * `options.zone`. Returns null for anything unparseable or ambiguous: text without a time, impossible
- * values, a weekday that does not match the date, a US-style 12-hour numeric date unless allowed.
+ * values, a weekday that does not match the date, a US-style 12-hour numeric date unless allowed, a date
+ * without a time unless allowed.
  * The DateTime keeps the text's own offset (or the zone's).
  */
 export function parseNewsDate(text: string, options?: NewsDateOptions): DateTime | null {
   if (typeof text !== 'string') return null;
   const cleaned = cleanText(text).toLowerCase();
   if (cleaned === '' || cleaned.length > 120) return null;
-  const scanned = scan(cleaned);
+  const scanned = scan(cleaned, options?.allowDateOnly === true);
   if (scanned === null) return null;
   const { date, time } = scanned;
 

@@ -32,6 +32,10 @@ const FORMS: [printed: string, authors: { name: string; raw: string }[]][] = [
   ['Minh Khôi (ngocphu@baodanang.vn)', [{ name: 'Minh Khôi', raw: 'Minh Khôi' }]],
   ['NGỌC PHÚ, Ngọc Phú', [{ name: 'Ngọc Phú', raw: 'NGỌC PHÚ' }]],
   ['Xem thêm các tin tức hay nhất ngày hôm nay', []],
+  ['NHẬT XUÂN và 1 tác giả khác', [{ name: 'Nhật Xuân', raw: 'NHẬT XUÂN' }]],
+  ['viktor hedlund', [{ name: 'viktor hedlund', raw: 'viktor hedlund' }]],
+  ['牛镛, 岳弘彬', [{ name: '牛镛', raw: '牛镛' }, { name: '岳弘彬', raw: '岳弘彬' }]],
+  ['Bill MCCARTHY', [{ name: 'Bill MCCARTHY', raw: 'Bill MCCARTHY' }]],
   ['', []],
   [' \u00A0 ', []],
 ];

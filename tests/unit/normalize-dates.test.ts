@@ -59,6 +59,14 @@ describe('parseNewsDate', () => {
     expect(toPublishedAt('05/09/2026 - 22:17', { allowUsStyle: true })).toBe('2026-09-05T22:17:00+07:00');
   });
 
+  it('reads a date without a time as midnight only when allowed', () => {
+    expect(parseNewsDate('2024-04-24')).toBeNull();
+    expect(toPublishedAt('2024-04-24', { allowDateOnly: true })).toBe('2024-04-24T00:00:00+07:00');
+    expect(toPublishedAt('24/04/2024', { allowDateOnly: true, zone: 'Europe/Berlin' })).toBe('2024-04-24T00:00:00+02:00');
+    expect(toPublishedAt('hôm qua', { allowDateOnly: true })).toBeNull();
+    expect(toPublishedAt('31/02/2024', { allowDateOnly: true })).toBeNull();
+  });
+
   it('reads text without an offset in the given zone', () => {
     expect(toPublishedAt('14/08/2026 19:26', { zone: 'Europe/Paris' })).toBe('2026-08-14T19:26:00+02:00');
     expect(toPublishedAt('14/01/2026 19:26', { zone: 'Europe/Paris' })).toBe('2026-01-14T19:26:00+01:00');
