@@ -14,8 +14,8 @@ export interface BodyOptions {
   baseUrl?: string;
 }
 
-/** Never article text, whatever their classes say. */
-const DROPPED_TAGS = 'script, style, noscript, template, svg, canvas, iframe, object, embed, button, input, select, textarea, dialog';
+/** Never article text, whatever their classes say (h1 is the title, reported on its own). */
+const DROPPED_TAGS = 'script, style, noscript, template, svg, canvas, iframe, object, embed, button, input, select, textarea, dialog, h1';
 
 /**
  * Class/id words of blocks that are never the article, even when they hold prose: comments, share bars,
@@ -81,18 +81,27 @@ function textWeight(text: string): number {
   return text.length + 2 * (text.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu)?.length ?? 0);
 }
 
-/** Prose (paragraphs weighing 80+) inside each element, summed bottom-up in one pass. */
-function proseByElement($: CheerioAPI, scope: Cheerio<Element>): Map<Element, number> {
-  const prose = new Map<Element, number>();
+/**
+ * Elements that contain the article's prose: every ancestor of a block whose own paragraphs weigh 400+.
+ * Sidebars, ad slots and teaser lists hold short or scattered paragraphs, never such a block.
+ */
+function proseHolders($: CheerioAPI, scope: Cheerio<Element>): Set<Element> {
+  const direct = new Map<Element, number>();
   scope.find('p, div').each((_, block) => {
     if (block.name === 'div' && !isTextBlock(block)) return;
+    const parent = block.parent;
+    if (!parent || parent.type !== 'tag') return;
     const weight = textWeight(cleanText($(block).text()));
-    if (weight < 80) return;
-    for (let node = block.parent; node && node.type === 'tag'; node = node.parent) {
-      prose.set(node as Element, (prose.get(node as Element) ?? 0) + weight);
-    }
+    if (weight >= 40) direct.set(parent as Element, (direct.get(parent as Element) ?? 0) + weight);
   });
-  return prose;
+  const holders = new Set<Element>();
+  for (const [element, weight] of direct) {
+    if (weight < 400) continue;
+    for (let node: Element | null = element; node && !holders.has(node); node = node.parent?.type === 'tag' ? (node.parent as Element) : null) {
+      holders.add(node);
+    }
+  }
+  return holders;
 }
 
 function textOf($: CheerioAPI, node: Cheerio<AnyNode>): string {
@@ -109,7 +118,7 @@ function linkTextLength($: CheerioAPI, node: Cheerio<Element>): number {
 
 /** A div whose children are only inline content is a paragraph in all but name (common in CMS output). */
 function isTextBlock(element: Element): boolean {
-  return !element.children.some((child) => child.type === 'tag' && BLOCK_TAGS.has((child as Element).name));
+  return !element.children.some((child) => child.type === 'tag' && (child as Element).name !== 'br' && BLOCK_TAGS.has((child as Element).name));
 }
 
 /** Readability-style score of one paragraph: longer text and more clauses mean more likely prose. */
@@ -215,10 +224,17 @@ function findContentBlocks($: CheerioAPI, scope: Cheerio<Element>): Element[] {
   }
   if (!best) return [];
   const chosen = new Set<Element>([best]);
-  const className = best.attribs['class']?.trim();
+  // The repeated block may be a wrapper of the best container ("…__text-width" > "text-container" > div).
+  let anchor = best;
+  for (let level = 0; level < 3 && !anchor.attribs['class']?.trim(); level += 1) {
+    const parent = anchor.parent;
+    if (!parent || parent.type !== 'tag' || parent.children.filter((child) => child.type === 'tag').length !== 1) break;
+    anchor = parent as Element;
+  }
+  const className = anchor.attribs['class']?.trim();
   if (className) {
-    scope.find(best.name).each((_, element) => {
-      if (element.attribs['class']?.trim() === className && (scores.get(element) ?? 0) > 0) chosen.add(element);
+    scope.find(anchor.name).each((_, element) => {
+      if (element.attribs['class']?.trim() === className && $(element).find('p').length > 0) chosen.add(element);
     });
   }
   for (const sibling of best.parent?.children ?? []) {
@@ -231,32 +247,94 @@ function findContentBlocks($: CheerioAPI, scope: Cheerio<Element>): Element[] {
     .filter((element) => outermost.has(element));
 }
 
-/** Paragraphs and subheads of a container, in document order, each block once. */
-function collectParagraphs($: CheerioAPI, container: Element): string[] {
-  const paragraphs: string[] = [];
+interface TextBlock {
+  text: string;
+  heading: boolean;
+}
+
+function linkShareOf($: CheerioAPI, nodes: AnyNode[], textLength: number): number {
+  let linked = 0;
+  for (const node of nodes) {
+    if (node.type !== 'tag') continue;
+    const element = node as Element;
+    linked += element.name === 'a' ? cleanText($(element).text()).length : linkTextLength($, $(element));
+  }
+  return linked / Math.max(textLength, 1);
+}
+
+/**
+ * Paragraphs and subheads of a container, in document order, each block once. Text that sits directly in
+ * a container, between block elements or separated by blank lines (<br><br>), counts as paragraphs too.
+ */
+function collectBlocks($: CheerioAPI, container: Element): TextBlock[] {
+  const blocks: TextBlock[] = [];
+  const flushInline = (nodes: AnyNode[]): void => {
+    if (nodes.length === 0) return;
+    const text = cleanText(nodes.map((node) => $(node).text()).join(''));
+    // Stray labels ("Advertisement", "|") between blocks are not paragraphs; real running text is longer.
+    if (textWeight(text) < 25 || linkShareOf($, nodes, text.length) > 0.5) return;
+    blocks.push({ text, heading: false });
+  };
+  const visitChildren = (element: Element): void => {
+    let inline: AnyNode[] = [];
+    let breaks = 0;
+    for (const child of element.children) {
+      if (child.type === 'text') {
+        if (child.data.trim() !== '') {
+          if (breaks >= 2) {
+            flushInline(inline);
+            inline = [];
+          }
+          breaks = 0;
+        }
+        inline.push(child);
+        continue;
+      }
+      if (child.type !== 'tag') continue;
+      const tag = child as Element;
+      if (tag.name === 'br') {
+        breaks += 1;
+        continue;
+      }
+      if (!BLOCK_TAGS.has(tag.name)) {
+        if (breaks >= 2) {
+          flushInline(inline);
+          inline = [];
+        }
+        breaks = 0;
+        inline.push(tag);
+        continue;
+      }
+      flushInline(inline);
+      inline = [];
+      breaks = 0;
+      visit(tag);
+    }
+    flushInline(inline);
+  };
   const visit = (element: Element): void => {
     const name = element.name;
-    const isParagraph = name === 'p' || name === 'pre' || name === 'li' || (name === 'blockquote' && $(element).find('p').length === 0);
-    const isHeading = HEADING_TAGS.has(name);
-    const isInlineOnlyDiv = (name === 'div' || name === 'section' || name === 'span') && isTextBlock(element) && element !== container;
-    if (isParagraph || isHeading || isInlineOnlyDiv) {
-      const node = $(element);
-      const text = textOf($, node);
-      if (text === '') return;
-      const linkShare = linkTextLength($, node) / text.length;
-      // Lists of links and link-only lines are navigation or "read more", not prose.
-      if (linkShare > 0.5) return;
-      if (isHeading && text.length > 300) return;
-      if (isInlineOnlyDiv && text.length < 25) return;
-      paragraphs.push(text);
+    const heading = HEADING_TAGS.has(name);
+    const paragraph = name === 'p' || name === 'pre' || name === 'li' || (name === 'blockquote' && $(element).find('p').length === 0);
+    if (!paragraph && !heading) {
+      visitChildren(element);
       return;
     }
-    for (const child of element.children) {
-      if (child.type === 'tag') visit(child as Element);
-    }
+    const node = $(element);
+    const text = textOf($, node);
+    if (text === '') return;
+    // Lists of links and link-only lines are navigation or "read more", not prose.
+    if (linkTextLength($, node) / text.length > 0.5) return;
+    if (heading && text.length > 300) return;
+    blocks.push({ text, heading });
   };
   visit(container);
-  return paragraphs;
+  return blocks;
+}
+
+/** Subheads that head nothing (the last block, or followed by another subhead) title boxes that were dropped. */
+function withoutDanglingHeadings(blocks: TextBlock[]): string[] {
+  return blocks.filter((block, index) => !block.heading || (blocks[index + 1] !== undefined && !blocks[index + 1]!.heading)).map((block) => block.text);
 }
 
 /**
@@ -268,23 +346,20 @@ export function extractBodyParagraphs($: CheerioAPI, root?: Cheerio<Element>, op
   const base = options.baseUrl ?? $('link[rel="canonical" i]').attr('href') ?? $('meta[property="og:url"]').attr('content') ?? undefined;
   const scope = (root ?? $('body')).first().clone();
   scope.find(DROPPED_TAGS).remove();
-  const prose = proseByElement($, scope);
+  const holders = proseHolders($, scope);
   scope.find('*').each((_, element) => {
     const verdict = boilerplateVerdict(element);
-    if (verdict === 'keep') return;
-    // A wrapper made mostly of long paragraphs is (part of) the article, whatever its class says.
-    if (verdict === 'drop-unless-prose') {
-      const elementProse = prose.get(element) ?? 0;
-      if (elementProse >= 400 && elementProse >= 0.5 * textWeight(cleanText($(element).text()))) return;
-    }
+    // A wrapper of the article's prose is kept, whatever its class says ("sidebar-grid__content").
+    if (verdict === 'keep' || (verdict === 'drop-unless-prose' && holders.has(element))) return;
     $(element).remove();
   });
   const blocks = findContentBlocks($, scope);
   const images = blocks.flatMap((block) => collectImages($, $(block), base));
-  const paragraphs: string[] = [];
+  const textBlocks: TextBlock[] = [];
   for (const block of blocks) {
     $(block).find('figure, figcaption, picture').remove();
-    paragraphs.push(...collectParagraphs($, block));
+    textBlocks.push(...collectBlocks($, block));
   }
+  const paragraphs = withoutDanglingHeadings(textBlocks);
   return { paragraphs, images: images.filter((image, index) => images.findIndex((other) => other.url === image.url) === index) };
 }

@@ -161,9 +161,13 @@ export function extractGeneric($: CheerioAPI, url: string): ExtractedFields {
   const canonicalUrl = absolute(meta.canonical, url) ?? absolute(meta.ogUrl, url) ?? absolute(jsonLd?.url, url);
   const body = extractBodyParagraphs($, undefined, { baseUrl: canonicalUrl ?? url });
 
+  const title = pickTitle($, jsonLd, meta);
+  const authors = pickAuthors($, jsonLd, meta);
   const leadText = jsonLd?.description ?? meta.ogDescription ?? meta.description;
   const lead = leadText ? cleanText(leadText) || null : null;
-  const paragraphs = lead && body.paragraphs[0] && comparable(body.paragraphs[0]) === comparable(lead) ? body.paragraphs.slice(1) : body.paragraphs;
+  // The title, the lead and a byline line repeated inside the body container are not body text.
+  const notBody = new Set([title, lead, ...authors.flatMap((author) => [author.raw, author.name])].filter((text): text is string => !!text).map(comparable));
+  const paragraphs = body.paragraphs.filter((paragraph) => !notBody.has(comparable(paragraph)));
 
   const images = leadImages(jsonLd, meta, url);
   for (const image of body.images) {
@@ -174,14 +178,14 @@ export function extractGeneric($: CheerioAPI, url: string): ExtractedFields {
   const tags = jsonLd?.keywords.length ? jsonLd.keywords : meta.tags;
   return {
     canonicalUrl,
-    title: pickTitle($, jsonLd, meta),
+    title,
     category: section ? cleanText(section) || null : null,
     tags,
     lead,
     dateline: null,
     publishedAt: firstDate([jsonLd?.datePublished, ...meta.published.map((entry) => entry.value), ...meta.timeDatetimes], zone),
     updatedAt: firstDate([jsonLd?.dateModified, ...meta.modified.map((entry) => entry.value)], zone),
-    authors: pickAuthors($, jsonLd, meta),
+    authors,
     paragraphs,
     images,
     language: pickLanguage(jsonLd, meta),
