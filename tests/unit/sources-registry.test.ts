@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { ADAPTERS, SITES, findAdapter, sourceForUrl } from '../../lib/sources/registry.ts';
+
+describe('findAdapter', () => {
+  it.each([
+    ['https://baodanang.vn/lam-tot-cong-tac-3996512.html', 'baodanang'],
+    ['https://en.baodanang.vn/some-story-3996513.html', 'baodanang'],
+    ['https://hanoimoi.vn/a-123.html', 'baodanang'],
+    ['https://nguoiquansat.vn/a-314409.html', 'baodanang'],
+    ['https://baohaiphong.vn/a-1.html', 'baodanang'],
+    ['https://www.baoquangnam.vn/a-1.html', 'baodanang'],
+    ['https://vnexpress.net/a-5047363.html', 'vnexpress'],
+    ['https://tuoitre.vn/a-20260307075519174.htm', 'tuoitre'],
+    ['https://thanhnien.vn/a-185260307.htm', 'tuoitre'],
+    ['https://nld.com.vn/a-196260307071308923.htm', 'tuoitre'],
+    ['https://dantri.com.vn/kinh-doanh/a.htm', 'dantri'],
+    ['https://vietnamnet.vn/a-2495349.html', 'vietnamnet'],
+  ])('%s → %s', (url, adapterId) => {
+    expect(findAdapter(url)?.id).toBe(adapterId);
+  });
+
+  it('matches whole domain labels only', () => {
+    expect(findAdapter('https://notvnexpress.net/a.html')).toBeNull();
+    expect(findAdapter('https://vnexpress.net.example.com/a.html')).toBeNull();
+    expect(findAdapter('https://www.lemonde.fr/a.html')).toBeNull();
+  });
+
+  it('rejects a relative URL with a message naming it', () => {
+    expect(() => findAdapter('/channel/5399/')).toThrow('not an absolute URL: "/channel/5399/"');
+  });
+
+  it('serves every registered site through some adapter', () => {
+    for (const site of SITES) expect(findAdapter(`https://${site.domain}/x.html`), site.domain).not.toBeNull();
+    for (const adapter of ADAPTERS) for (const layout of adapter.layouts) expect(layout.detect).not.toBe('');
+  });
+});
+
+describe('sourceForUrl', () => {
+  it('gives each publisher of a shared CMS its own source id', () => {
+    expect(sourceForUrl('https://baodanang.vn/a-1.html')).toEqual({ id: 'baodanang', name: 'Báo Đà Nẵng', domain: 'baodanang.vn' });
+    expect(sourceForUrl('https://nguoiquansat.vn/a-1.html').id).toBe('nguoiquansat');
+    expect(sourceForUrl('https://nld.com.vn/a.htm').id).toBe('nld');
+    expect(sourceForUrl('https://thanhnien.vn/a.htm').id).toBe('thanhnien');
+  });
+
+  it('counts the English edition as Báo Đà Nẵng and ignores www.', () => {
+    expect(sourceForUrl('https://en.baodanang.vn/a-1.html').id).toBe('baodanang');
+    expect(sourceForUrl('https://www.vnexpress.net/a.html').id).toBe('vnexpress');
+  });
+
+  it('identifies any other site by its host, named by og:site_name when given', () => {
+    expect(sourceForUrl('https://www.lemonde.fr/a.html', 'Le Monde')).toEqual({ id: 'lemonde.fr', name: 'Le Monde', domain: 'lemonde.fr' });
+    expect(sourceForUrl('https://news.example.org/a.html', '  ')).toEqual({ id: 'news.example.org', name: 'news.example.org', domain: 'news.example.org' });
+  });
+
+  it('has one source id per domain', () => {
+    const ids = SITES.map((site) => site.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.sort()).toEqual(['baodanang', 'baohaiphong', 'baoquangnam', 'dantri', 'hanoimoi', 'nguoiquansat', 'nld', 'thanhnien', 'tuoitre', 'vietnamnet', 'vnexpress']);
+  });
+});
