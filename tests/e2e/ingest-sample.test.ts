@@ -46,7 +46,7 @@ async function ingest(): Promise<RunIngestResult> {
 }
 
 function expectCountsAddUp(summary: RunSummary): void {
-  const total = Object.values(summary.counts).reduce((sum, count) => sum + (count ?? 0), 0);
+  const total = Object.values(summary.counts).reduce<number>((sum, count) => sum + (count ?? 0), 0);
   expect(total).toBe(summary.discovered);
   expect(summary.items).toHaveLength(summary.discovered);
 }
