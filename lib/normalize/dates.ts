@@ -37,6 +37,7 @@ interface TimeParts {
 const VIETNAMESE_WEEKDAYS: Record<string, number> = {
   hai: 1, ba: 2, tư: 3, năm: 4, sáu: 5, bảy: 6, '2': 1, '3': 2, '4': 3, '5': 4, '6': 5, '7': 6,
 };
+const ENGLISH_WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const ENGLISH_MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 /** RFC 822 zone names, in minutes east of UTC. */
 const NAMED_OFFSETS: Record<string, number> = {
@@ -74,8 +75,6 @@ function match(pattern: RegExp, text: string, at: number): RegExpExecArray | nul
   pattern.lastIndex = at;
   return pattern.exec(text);
 }
-
-const ENGLISH_WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 function weekdayNumber(m: RegExpExecArray): number | null {
   const vietnamese = m[1] ?? m[2];
