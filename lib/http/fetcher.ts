@@ -3,7 +3,7 @@ import { looksLikeCookieChallenge } from './challenge.ts';
 import { decodeBody } from './charset.ts';
 import { exchange, type ExchangeResult } from './exchange.ts';
 import { HostSchedule } from './host-schedule.ts';
-import { DEFAULT_FETCHER_OPTIONS, type FetcherOptions } from './options.ts';
+import { DEFAULT_FETCHER_OPTIONS, type FetcherOptions, type ResolvedAddress } from './options.ts';
 import { backoffDelayMs, isRetryableStatus, parseRetryAfter } from './retry.ts';
 import { sleepUntil } from './sleep.ts';
 import { resolveAndGuard } from './ssrf.ts';
@@ -91,8 +91,10 @@ export class PoliteFetcher implements PageFetcher {
   private async followRedirects(start: URL, request: FetchRequest, checkRobots: boolean): Promise<FinalHop> {
     let url = start;
     for (let redirects = 0; ; redirects++) {
+      // The guard decides first, so a refused host gets neither a robots.txt request nor any other.
+      const address = await resolveAndGuard(url, this.options.resolve, this.options.allowLoopback);
       if (checkRobots) await this.assertRobotsAllow(url);
-      const result = await this.fetchWithRetries(url, request);
+      const result = await this.fetchWithRetries(url, address, request);
       if (!REDIRECT_STATUSES.has(result.status)) return { ...result, url };
       const location = result.headers.location;
       if (!location) {
@@ -112,13 +114,13 @@ export class PoliteFetcher implements PageFetcher {
   }
 
   /** One hop, retried on transient failures. Returns 2xx, 3xx and 304 answers; throws on the rest. */
-  private async fetchWithRetries(url: URL, request: FetchRequest): Promise<ExchangeResult> {
+  private async fetchWithRetries(url: URL, address: ResolvedAddress, request: FetchRequest): Promise<ExchangeResult> {
     for (let attempt = 0; ; attempt++) {
       let failure: FetchError;
       let retryBudget = this.options.retries;
       let retryAfterMs: number | null = null;
       try {
-        const result = await this.attempt(url, request);
+        const result = await this.attempt(url, address, request);
         if (result.status < 400) return result;
         failure = new FetchError(
           'http-status',
@@ -152,8 +154,7 @@ export class PoliteFetcher implements PageFetcher {
     }
   }
 
-  private async attempt(url: URL, request: FetchRequest): Promise<ExchangeResult> {
-    const address = await resolveAndGuard(url, this.options.resolve, this.options.allowLoopback);
+  private async attempt(url: URL, address: ResolvedAddress, request: FetchRequest): Promise<ExchangeResult> {
     const headers: Record<string, string> = {
       'user-agent': this.options.userAgent,
       accept: ACCEPT_BY_EXPECT[request.expect ?? 'html'],

@@ -81,7 +81,8 @@ export function watchOutgoingConnections(): ConnectionWatch {
   const attempts: string[] = [];
   const original = net.Socket.prototype.connect;
   net.Socket.prototype.connect = function connect(this: net.Socket, ...args: unknown[]) {
-    const [first, second] = args;
+    // net.connect() passes its already-normalized [options, callback] array as the first argument.
+    const [first, second] = Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
     let target: string;
     if (typeof first === 'object' && first !== null) {
       const options = first as { host?: string; path?: string };
