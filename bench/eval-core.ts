@@ -153,7 +153,7 @@ export function expectedBody(reference: GenericReference): string[] {
   return repeated ? paragraphs : [...summary, ...paragraphs];
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
