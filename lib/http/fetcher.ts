@@ -95,7 +95,10 @@ export class PoliteFetcher implements PageFetcher {
       const address = await resolveAndGuard(url, this.options.resolve, this.options.allowLoopback);
       if (checkRobots) await this.assertRobotsAllow(url);
       const result = await this.fetchWithRetries(url, address, request);
-      if (!REDIRECT_STATUSES.has(result.status)) return { ...result, url };
+      if (result.status === 304 || (result.status >= 200 && result.status < 300)) return { ...result, url };
+      if (!REDIRECT_STATUSES.has(result.status)) {
+        throw new FetchError('http-status', `${url.href} answered HTTP ${result.status}, which is neither content nor a redirect`, true, result.status, url.href);
+      }
       const location = result.headers.location;
       if (!location) {
         throw new FetchError('http-status', `${url.href} answered ${result.status} without a Location header`, true, result.status, url.href);
@@ -148,7 +151,7 @@ export class PoliteFetcher implements PageFetcher {
           url.href,
         );
       }
-      // A WAF 403 is rate-based: start its backoff 4x longer (2 s, 4 s, … with the default base).
+      // A WAF 403 is rate-based: its backoff starts 4x longer (1–2 s, then 2–4 s with the default base).
       const backoffAttempt = failure.status === 403 ? attempt + 2 : attempt;
       await sleepUntil(Date.now() + Math.max(retryAfterMs ?? 0, backoffDelayMs(backoffAttempt, this.options.backoffBaseMs)));
     }

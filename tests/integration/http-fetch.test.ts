@@ -106,6 +106,13 @@ describe('PoliteFetcher: requests and responses', () => {
     expect(error.message).toContain('ftp://files.example/x');
   });
 
+  it('reports a 3xx that is not a redirect as a permanent http-status error', async () => {
+    const server = await serve({ '/choices': (_req, res) => res.writeHead(300, { 'content-type': 'text/html' }).end('<ul></ul>') });
+    const error = await fetchError(loopbackFetcher().fetch({ url: `${server.url}/choices` }));
+    expect(error).toMatchObject({ kind: 'http-status', status: 300, permanent: true });
+    expect(error.message).toBe(`${server.url}/choices answered HTTP 300, which is neither content nor a redirect`);
+  });
+
   it('rejects URLs that are not http(s) or not URLs at all, without a request', async () => {
     const fetcher = loopbackFetcher();
     for (const url of ['file:///etc/passwd', 'not a url', 'javascript:alert(1)']) {
