@@ -200,6 +200,22 @@ function scoreContainers($: CheerioAPI, scope: Cheerio<Element>): Map<Element, n
   return scores;
 }
 
+/** Prose inside each element: paragraphs (and text-only divs) weighing 80+ that are not mostly links. */
+function proseWithin($: CheerioAPI, scope: Cheerio<Element>): Map<Element, number> {
+  const prose = new Map<Element, number>();
+  scope.find('p, div').each((_, block) => {
+    if (block.name === 'div' && !isTextBlock(block)) return;
+    const node = $(block);
+    const text = textOf($, node);
+    const weight = textWeight(text);
+    if (weight < 80 || linkTextLength($, node) > text.length / 2) return;
+    for (let ancestor = block.parent; ancestor && ancestor.type === 'tag'; ancestor = ancestor.parent) {
+      prose.set(ancestor as Element, (prose.get(ancestor as Element) ?? 0) + weight);
+    }
+  });
+  return prose;
+}
+
 function isInside(element: Element, others: Set<Element>): boolean {
   for (let node = element.parent; node; node = node.parent) {
     if (others.has(node as Element)) return true;
@@ -237,8 +253,14 @@ function findContentBlocks($: CheerioAPI, scope: Cheerio<Element>): Element[] {
       if (element.attribs['class']?.trim() === className && $(element).find('p').length > 0) chosen.add(element);
     });
   }
+  // Siblings that score nearly as well, or hold as much prose deeper down (live-blog entries under the intro).
+  const prose = proseWithin($, scope);
+  const bestProse = prose.get(best) ?? 0;
   for (const sibling of best.parent?.children ?? []) {
-    if (sibling.type === 'tag' && (scores.get(sibling as Element) ?? 0) >= Math.max(bestScore * 0.2, 3)) chosen.add(sibling as Element);
+    if (sibling.type !== 'tag') continue;
+    const element = sibling as Element;
+    const siblingProse = prose.get(element) ?? 0;
+    if ((scores.get(element) ?? 0) >= Math.max(bestScore * 0.2, 3) || siblingProse >= Math.max(400, bestProse * 0.25)) chosen.add(element);
   }
   const outermost = new Set([...chosen].filter((element) => !isInside(element, chosen)));
   return scope

@@ -112,12 +112,13 @@ function visibleByline($: CheerioAPI): string[] {
 }
 
 /**
- * A name from structured data is already one name: only a "By" prefix is dropped and capitals are turned to
+ * A name from structured data is already one name: only a "By" prefix and a trailing parenthesis are dropped and capitals are turned to
  * natural case; the byline heuristics (splitting on "and", dropping lower-case words) would break names
  * such as "Le Figaro et AFP" or "mbl.is".
  */
 function structuredAuthor(name: string): Author | null {
-  const raw = cleanText(name).replace(/^by\s+/i, '');
+  // "Elena Oberholzer (obe)": a parenthesis after a name is a desk code or a role, not part of the name.
+  const raw = cleanText(name).replace(/^by\s+/i, '').replace(/\s*\([^()]*\)\s*$/, '');
   return raw === '' ? null : { name: naturalCase(raw), raw };
 }
 
