@@ -1,6 +1,11 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { resolve } from 'node:path';
+import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { CfnNamedQuery, CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import articleJsonSchema from '../schema/article.v1.json' with { type: 'json' };
@@ -106,7 +111,7 @@ export class DatasetCatalog extends Construct {
           },
         },
       });
-      created.addDependency(this.database);
+      created.addResourceDependency(this.database);
       return created;
     };
     this.articlesTable = table('ArticlesTable', 'articles', ARTICLES_ROOT, 'One JSON object per article (articles/v1/), current');
@@ -158,7 +163,7 @@ export class DatasetCatalog extends Construct {
         description: query.description,
         queryString: query.sql,
       });
-      named.addDependency(this.database);
+      named.addResourceDependency(this.database);
       return named;
     });
   }
@@ -202,4 +207,77 @@ ORDER BY "date" DESC
 LIMIT 100;`,
     },
   ];
+}
+
+export interface DatasetFunctionProps {
+  /** Repository root: the NodejsFunction project root. */
+  projectRoot: string;
+  /** Handler file under functions/. */
+  entryFile: string;
+  memorySize: number;
+  timeout: Duration;
+  environment: Record<string, string>;
+}
+
+/** Node resolves `require` in an ESM bundle only when one is made; some CommonJS dependencies call it. */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __newsIngestCreateRequire } from 'node:module'; const require = __newsIngestCreateRequire(import.meta.url);";
+
+/**
+ * A dataset Lambda (compaction, re-extraction) built like the pipeline's: nodejs22.x on ARM64, an ESM
+ * bundle made by local esbuild, and an own role that may write only its own log group.
+ */
+export function datasetFunction(scope: Construct, id: string, props: DatasetFunctionProps): NodejsFunction {
+  const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+  // An own role with write access to this log group only, instead of the AWS managed basic execution policy.
+  const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+  logGroup.grantWrite(role);
+  const fn = new NodejsFunction(scope, id, {
+    entry: resolve(props.projectRoot, 'functions', props.entryFile),
+    handler: 'handler',
+    projectRoot: props.projectRoot,
+    depsLockFilePath: resolve(props.projectRoot, 'package-lock.json'),
+    runtime: Runtime.NODEJS_22_X,
+    architecture: Architecture.ARM_64,
+    memorySize: props.memorySize,
+    timeout: props.timeout,
+    role,
+    logGroup,
+    environment: props.environment,
+    bundling: {
+      format: OutputFormat.ESM,
+      target: 'node22',
+      minify: true,
+      sourceMap: true,
+      sourcesContent: false,
+      mainFields: ['module', 'main'],
+      banner: ESM_REQUIRE_BANNER,
+      bundleAwsSDK: true,
+    },
+  });
+  Validations.of(fn).acknowledge({
+    id: 'AwsSolutions-L1',
+    reason: "nodejs22.x is the project's chosen runtime (DESIGN.md): CI tests the code on Node 20 and 22, not 24.",
+  });
+  return fn;
+}
+
+/**
+ * Lets `fn` use objects under `keyPrefix` (and list them). Object keys are named per article at run time,
+ * so the key prefix is the narrowest scope; the wildcard finding is acknowledged with that reason.
+ */
+export function allowDatasetObjects(fn: NodejsFunction, bucket: IBucket, keyPrefix: string, actions: string[]): void {
+  fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions, resources: [bucket.arnForObjects(`${keyPrefix}*`)] }));
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${keyPrefix}*`] } },
+    }),
+  );
+  Validations.of(fn.role!).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnElement)}.Arn>/${keyPrefix}*]`,
+    reason: `Object keys under ${keyPrefix} are named per source, day and article at run time; the key prefix is the narrowest scope.`,
+  });
 }

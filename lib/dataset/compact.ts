@@ -117,3 +117,34 @@ function sameContent(existingGzip: Buffer, content: Buffer): boolean {
 async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
   yield* items;
 }
+
+export interface CompactRecentOptions {
+  store: ObjectStore;
+  sources: string[];
+  /** How many closed days back to (re)compact, ending with yesterday; late articles land in recent days. */
+  days: number;
+  now?: Date;
+  onPartition?: (result: PartitionCompaction) => void;
+}
+
+/**
+ * The scheduled run: the last `days` closed days of each source, listed one day prefix at a time, so the
+ * cost follows the days compacted, not the size of the whole dataset.
+ */
+export async function compactRecentDays(options: CompactRecentOptions): Promise<CompactSummary> {
+  if (!Number.isInteger(options.days) || options.days < 1) throw new Error(`days must be a positive integer, got ${options.days}`);
+  const now = options.now ?? new Date();
+  const lastClosed = lastClosedDay(now);
+  const total: CompactSummary = { written: 0, unchanged: 0, failed: 0, articles: 0 };
+  for (const source of options.sources) {
+    for (let back = options.days - 1; back >= 0; back -= 1) {
+      const day = addDays(lastClosed, -back);
+      const summary = await compactClosedDays({ store: options.store, source, since: day, until: day, now, onPartition: options.onPartition });
+      total.written += summary.written;
+      total.unchanged += summary.unchanged;
+      total.failed += summary.failed;
+      total.articles += summary.articles;
+    }
+  }
+  return total;
+}
