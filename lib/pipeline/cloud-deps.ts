@@ -1,7 +1,7 @@
-import { loadConfig, type IngestConfig } from '../config.ts';
+import { loadConfig } from '../config.ts';
 import { PoliteFetcher } from '../http/fetcher.ts';
-import type { HostLimits } from '../http/options.ts';
 import { S3ObjectStore } from '../store/s3.ts';
+import { hostLimitsFor } from './politeness.ts';
 import type { PipelineDeps, PipelineLogger } from './stages.ts';
 
 /**
@@ -33,18 +33,6 @@ export function requireEnv(env: Env, name: string): string {
   return value;
 }
 
-/** Per-host limits from each source's politeness settings, keyed by the source's domain. */
-export function politenessOverrides(config: IngestConfig): Record<string, HostLimits> {
-  const overrides: Record<string, HostLimits> = {};
-  for (const source of config.sources) {
-    overrides[source.domain] = {
-      perHostConcurrency: source.politeness.concurrency,
-      minIntervalMs: source.politeness.minIntervalMs,
-    };
-  }
-  return overrides;
-}
-
 export async function cloudDepsFromEnv(env: Env, logger?: PipelineLogger): Promise<PipelineDeps> {
   const config = await loadConfig(requireEnv(env, CloudEnv.configPath));
   const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
@@ -60,7 +48,7 @@ export async function cloudDepsFromEnv(env: Env, logger?: PipelineLogger): Promi
   const fetcher = new PoliteFetcher({
     userAgent: config.userAgent,
     allowLoopback: allowLoopback === '1',
-    hostOverrides: politenessOverrides(config),
+    hostOverrides: hostLimitsFor(config),
   });
   return { fetcher, store, config, clock: () => new Date(), ...(logger ? { logger } : {}) };
 }

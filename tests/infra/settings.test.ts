@@ -1,0 +1,33 @@
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, readDeploySettings, SettingsError } from '../../infra/settings.ts';
+
+const settingsWith = (context: Record<string, unknown>) => readDeploySettings(new App({ context }).node);
+
+describe('readDeploySettings', () => {
+  it('uses the defaults when no context is given', () => {
+    expect(settingsWith({})).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('reads values from cdk.json (typed) and from -c key=value (strings)', () => {
+    const settings = settingsWith({ schedule: 'cron(0/10 * * * ? *)', alarmEmail: 'ops@example.org', rawRetentionDays: '90', noNewArticlesHours: 3 });
+    expect(settings).toMatchObject({
+      scheduleExpression: 'cron(0/10 * * * ? *)',
+      alarmEmail: 'ops@example.org',
+      rawRetentionDays: 90,
+      noNewArticlesHours: 3,
+    });
+  });
+
+  it.each([
+    [{ schedule: 'every 5 minutes' }, /context "schedule" must be rate\(N minutes\|hours\|days\) or cron/],
+    [{ alarmEmail: 'not-an-address' }, /context "alarmEmail" must be an e-mail address, got "not-an-address"/],
+    [{ rawRetentionDays: '30' }, /context "rawRetentionDays" must be a whole number from 31 to 36500, got "30"/],
+    [{ noNewArticlesHours: 48 }, /context "noNewArticlesHours" must be a whole number from 1 to 24, got 48/],
+    [{ driftThresholdPercent: 'half' }, /context "driftThresholdPercent" must be a whole number from 1 to 100, got "half"/],
+    [{ configPath: 7 }, /context "configPath" must be a string, got 7/],
+  ])('rejects %o with a message naming the key', (context, message) => {
+    expect(() => settingsWith(context)).toThrow(SettingsError);
+    expect(() => settingsWith(context)).toThrow(message);
+  });
+});
