@@ -176,13 +176,57 @@ function collectImages($: CheerioAPI, container: Cheerio<Element>, base: string 
   return images;
 }
 
-/** Scores the ancestors of every paragraph by the prose they hold (readability-style), adjusted for link density. */
-function scoreContainers($: CheerioAPI, scope: Cheerio<Element>): Map<Element, number> {
-  const raw = new Map<Element, number>();
+/** Text length and linked-text length of every element, measured in one walk (whitespace runs count as one). */
+interface TextStats {
+  length: Map<Element, number>;
+  linked: Map<Element, number>;
+}
+
+function measureText(root: Element): TextStats {
+  const stats: TextStats = { length: new Map(), linked: new Map() };
+  const walk = (element: Element, inLink: boolean): [number, number] => {
+    let length = 0;
+    let linked = 0;
+    const isLink = inLink || element.name === 'a';
+    for (const child of element.children) {
+      if (child.type === 'text') {
+        const size = child.data.replace(/\s+/g, ' ').length;
+        length += size;
+        if (isLink) linked += size;
+      } else if (child.type === 'tag') {
+        const [childLength, childLinked] = walk(child as Element, isLink);
+        length += childLength;
+        linked += childLinked;
+      }
+    }
+    stats.length.set(element, length);
+    stats.linked.set(element, linked);
+    return [length, linked];
+  };
+  walk(root, false);
+  return stats;
+}
+
+function linkShare(stats: TextStats, element: Element): number {
+  return Math.min((stats.linked.get(element) ?? 0) / Math.max(stats.length.get(element) ?? 0, 1), 1);
+}
+
+/** The paragraph-like blocks of a scope (p, pre, text-only divs) with their clean text, measured once. */
+function paragraphBlocks($: CheerioAPI, scope: Cheerio<Element>): { element: Element; text: string }[] {
+  const blocks: { element: Element; text: string }[] = [];
   scope.find('p, pre, td, blockquote, div, section').each((_, element) => {
     if (element.name !== 'p' && element.name !== 'pre' && !isTextBlock(element)) return;
     const text = textOf($, $(element));
-    if (textWeight(text) < 25) return;
+    if (text !== '') blocks.push({ element, text });
+  });
+  return blocks;
+}
+
+/** Scores the ancestors of every paragraph by the prose they hold (readability-style), adjusted for link density. */
+function scoreContainers(blocks: { element: Element; text: string }[], stats: TextStats): Map<Element, number> {
+  const raw = new Map<Element, number>();
+  for (const { element, text } of blocks) {
+    if (textWeight(text) < 25) continue;
     const score = paragraphScore(text);
     let ancestor = element.parent;
     for (let level = 0; level < 3 && ancestor && ancestor.type === 'tag'; level += 1) {
@@ -190,29 +234,22 @@ function scoreContainers($: CheerioAPI, scope: Cheerio<Element>): Map<Element, n
       raw.set(ancestor as Element, (raw.get(ancestor as Element) ?? 0) + score / divider);
       ancestor = ancestor.parent;
     }
-  });
-  const scores = new Map<Element, number>();
-  for (const [element, score] of raw) {
-    const node = $(element);
-    const textLength = textOf($, node).length || 1;
-    scores.set(element, score * (1 - Math.min(linkTextLength($, node) / textLength, 1)));
   }
+  const scores = new Map<Element, number>();
+  for (const [element, score] of raw) scores.set(element, score * (1 - linkShare(stats, element)));
   return scores;
 }
 
 /** Prose inside each element: paragraphs (and text-only divs) weighing 80+ that are not mostly links. */
-function proseWithin($: CheerioAPI, scope: Cheerio<Element>): Map<Element, number> {
+function proseWithin(blocks: { element: Element; text: string }[], stats: TextStats): Map<Element, number> {
   const prose = new Map<Element, number>();
-  scope.find('p, div').each((_, block) => {
-    if (block.name === 'div' && !isTextBlock(block)) return;
-    const node = $(block);
-    const text = textOf($, node);
+  for (const { element, text } of blocks) {
     const weight = textWeight(text);
-    if (weight < 80 || linkTextLength($, node) > text.length / 2) return;
-    for (let ancestor = block.parent; ancestor && ancestor.type === 'tag'; ancestor = ancestor.parent) {
+    if (weight < 80 || linkShare(stats, element) > 0.5) continue;
+    for (let ancestor = element.parent; ancestor && ancestor.type === 'tag'; ancestor = ancestor.parent) {
       prose.set(ancestor as Element, (prose.get(ancestor as Element) ?? 0) + weight);
     }
-  });
+  }
   return prose;
 }
 
@@ -229,7 +266,11 @@ function isInside(element: Element, others: Set<Element>): boolean {
  * body into several blocks around ads, and its siblings that score nearly as well.
  */
 function findContentBlocks($: CheerioAPI, scope: Cheerio<Element>): Element[] {
-  const scores = scoreContainers($, scope);
+  const root = scope.get(0);
+  if (!root) return [];
+  const stats = measureText(root);
+  const blocks = paragraphBlocks($, scope);
+  const scores = scoreContainers(blocks, stats);
   let best: Element | null = null;
   let bestScore = 0;
   for (const [element, score] of scores) {
@@ -254,7 +295,7 @@ function findContentBlocks($: CheerioAPI, scope: Cheerio<Element>): Element[] {
     });
   }
   // Siblings that score nearly as well, or hold as much prose deeper down (live-blog entries under the intro).
-  const prose = proseWithin($, scope);
+  const prose = proseWithin(blocks, stats);
   const bestProse = prose.get(best) ?? 0;
   for (const sibling of best.parent?.children ?? []) {
     if (sibling.type !== 'tag') continue;
