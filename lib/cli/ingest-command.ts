@@ -29,8 +29,8 @@ const DEFAULT_OUT = './data';
 /** Exit code for a run that could not start or could not record its result (bad config, unreachable store). */
 export const EXIT_SETUP_ERROR = 2;
 
-class UsageError extends Error {
-  override readonly name = 'UsageError';
+class SetupError extends Error {
+  override readonly name = 'SetupError';
 }
 
 function positiveInteger(value: string): number {
@@ -69,9 +69,10 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
   let site: SampleSite | null = null;
   try {
     const store = storeFor(options);
+    await assertStoreReachable(store);
     let config: IngestConfig;
     if (options.sample) {
-      if (options.config) throw new UsageError('--sample uses the sample site\'s own config; drop --config');
+      if (options.config) throw new SetupError('--sample uses the sample site\'s own config; drop --config');
       site = await createSampleSite({ port: options.samplePort ?? SAMPLE_SITE_PORT });
       config = site.config();
       process.stderr.write(`sample site on ${site.origin} (${site.pages.length} articles)\n`);
@@ -98,7 +99,7 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
     process.stdout.write(formatSummary(summary, `${store.description.replace(/\/$/, '')}/${summaryKey}`));
     return 0;
   } catch (error) {
-    const known = error instanceof ConfigError || error instanceof UsageError;
+    const known = error instanceof ConfigError || error instanceof SetupError;
     process.stderr.write(`news-ingest ingest: ${known ? (error as Error).message : describe(error)}\n`);
     return EXIT_SETUP_ERROR;
   } finally {
@@ -108,7 +109,7 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
 
 function storeFor(options: IngestCommandOptions): ObjectStore {
   if (options.bucket !== undefined) {
-    if (options.out !== undefined) throw new UsageError('choose one store: --out DIR or --bucket NAME');
+    if (options.out !== undefined) throw new SetupError('choose one store: --out DIR or --bucket NAME');
     return new S3ObjectStore({
       bucket: options.bucket,
       ...(options.endpoint !== undefined ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
@@ -116,9 +117,21 @@ function storeFor(options: IngestCommandOptions): ObjectStore {
     });
   }
   if (options.endpoint !== undefined || options.region !== undefined) {
-    throw new UsageError('--endpoint and --region apply to an S3 store: add --bucket NAME');
+    throw new SetupError('--endpoint and --region apply to an S3 store: add --bucket NAME');
   }
   return new LocalDirectoryStore(options.out ?? DEFAULT_OUT);
+}
+
+/** A missing bucket, bad credentials or a wrong endpoint stop the run before any feed is fetched. */
+async function assertStoreReachable(store: ObjectStore): Promise<void> {
+  try {
+    // Listing fails for a missing bucket, where a GET of a missing key is just "not found".
+    const keys = store.list('runs/')[Symbol.asyncIterator]();
+    await keys.next();
+    await keys.return?.();
+  } catch (error) {
+    throw new SetupError(`store ${store.description} is not usable: ${describe(error)}`);
+  }
 }
 
 function describe(error: unknown): string {

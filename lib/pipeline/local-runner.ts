@@ -130,7 +130,8 @@ export async function runIngest(options: RunIngestOptions): Promise<RunIngestRes
     await commitFeedState(outcome, deps, { forgetValidators: incomplete });
   };
 
-  await Promise.all(
+  // Settle every feed before reporting a failure (a store error), so nothing still runs after we return.
+  const settled = await Promise.allSettled(
     feedJobs.map((job) =>
       feedLimit(async () => {
         const outcome = await fetchFeed(job, deps, { deferStateSave: true });
@@ -148,6 +149,8 @@ export async function runIngest(options: RunIngestOptions): Promise<RunIngestRes
       }),
     ),
   );
+  const rejected = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (rejected) throw rejected.reason;
 
   const total = Object.values(counts).reduce<number>((sum, count) => sum + (count ?? 0), 0);
   if (total !== discovered || items.length !== discovered) {
