@@ -25,7 +25,7 @@ const DROPPED_TAGS = 'script, style, noscript, template, svg, canvas, iframe, ob
 const ALWAYS_BOILERPLATE = new Set([
   'comment', 'comments', 'disqus', 'replies', 'share', 'sharing', 'sharebar', 'social', 'socials', 'sns',
   'related', 'recommended', 'recommendation', 'recommendations', 'readmore', 'trending', 'mostread', 'popular',
-  'newsletter', 'signup', 'outbrain', 'taboola', 'cookie', 'cookies', 'consent', 'gdpr',
+  'newsletter', 'signup', 'outbrain', 'taboola', 'cookie', 'cookies', 'consent', 'gdpr', 'tweet', 'instagram', 'tiktok',
   'breadcrumb', 'breadcrumbs', 'byline', 'caption', 'figcaption', 'credit', 'credits', 'toolbar', 'pagination', 'pager',
 ]);
 
@@ -44,7 +44,7 @@ const USUALLY_BOILERPLATE = new Set([
 /** Tags that are chrome unless they hold most of the prose (some CMSs wrap the whole page in a form). */
 const USUALLY_CHROME_TAGS = new Set(['nav', 'aside', 'footer', 'form', 'menu', 'header']);
 
-/** Words of body containers: a block carrying one of these is kept even if it also carries a boilerplate word. */
+/** Words of body containers: a block carrying one of these and an always-boilerplate word is kept if it holds the prose. */
 const BODY_WORDS = new Set(['article', 'body', 'content', 'story', 'text', 'entry', 'post', 'main', 'richtext', 'prose', 'paragraph', 'paywall']);
 
 const BLOCK_TAGS = new Set([
@@ -52,9 +52,14 @@ const BLOCK_TAGS = new Set([
 ]);
 const HEADING_TAGS = new Set(['h2', 'h3', 'h4', 'h5', 'h6']);
 
+/** The words of an element's class, id and component name: "ArticleBody-imageEmbedCredit" → article, body, image, embed, credit. */
 function wordsOf(element: Element): string[] {
-  const label = `${element.attribs['class'] ?? ''} ${element.attribs['id'] ?? ''} ${element.attribs['data-component'] ?? ''}`.toLowerCase();
-  return label.split(/[\s_-]+/).filter(Boolean);
+  const label = `${element.attribs['class'] ?? ''} ${element.attribs['id'] ?? ''} ${element.attribs['data-component'] ?? ''}`;
+  return label
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[\s_-]+/)
+    .filter(Boolean);
 }
 
 type Verdict = 'keep' | 'drop' | 'drop-unless-prose';
@@ -67,8 +72,7 @@ function boilerplateVerdict(element: Element): Verdict {
   if (role === 'navigation' || role === 'complementary' || role === 'contentinfo' || role === 'banner') return 'drop-unless-prose';
   if (USUALLY_CHROME_TAGS.has(name)) return 'drop-unless-prose';
   const words = wordsOf(element);
-  if (words.some((word) => BODY_WORDS.has(word))) return 'keep';
-  if (words.some((word) => ALWAYS_BOILERPLATE.has(word))) return 'drop';
+  if (words.some((word) => ALWAYS_BOILERPLATE.has(word))) return words.some((word) => BODY_WORDS.has(word)) ? 'drop-unless-prose' : 'drop';
   if (words.some((word) => USUALLY_BOILERPLATE.has(word))) return 'drop-unless-prose';
   return 'keep';
 }
