@@ -30,5 +30,8 @@ async function commandRegistrations(): Promise<RegisterCommand[]> {
     (await import('./extract-command.ts')).registerExtractCommand,
     (await import('./ingest-command.ts')).registerIngestCommand,
     (await import('./serve-sample-command.ts')).registerServeSampleCommand,
+    (await import('./export-command.ts')).registerExportCommand,
+    (await import('./compact-command.ts')).registerCompactCommand,
+    (await import('./reextract-command.ts')).registerReextractCommand,
   ];
 }

@@ -1,0 +1,109 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { reextractStoredPages, type ReextractResult } from '../../lib/dataset/reextract.ts';
+import { extractArticle } from '../../lib/extract/index.ts';
+import { sha256Hex } from '../../lib/schema/ids.ts';
+import type { Article } from '../../lib/schema/article.ts';
+import { readArticle, writeArticle } from '../../lib/store/articles.ts';
+import { LocalDirectoryStore } from '../../lib/store/local.ts';
+
+const FIXTURES = resolve(import.meta.dirname, '../fixtures');
+const FETCHED_AT = new Date('2026-03-07T02:00:00.000Z');
+const PAGES = {
+  vnexpress: readFileSync(join(FIXTURES, 'pages/vnexpress_article.html'), 'utf8'),
+  tuoitre: readFileSync(join(FIXTURES, 'pages/tuoitre_article.html'), 'utf8'),
+  baodanang: readFileSync(join(FIXTURES, 'seed/baodanang-2024-10-18.pre2025.html'), 'utf8'),
+};
+
+function extractAsFetched(html: string, source: keyof typeof PAGES): Article {
+  const { url } = extractArticle(html, { fetchedAt: FETCHED_AT });
+  // Found through a feed: re-extraction must keep that, although the page itself does not say it.
+  return extractArticle(html, { url, fetchedAt: FETCHED_AT, feed: { url: `https://${source}.example/rss`, guid: url } });
+}
+
+describe('re-extraction from stored raw pages', () => {
+  let root: string;
+  let store: LocalDirectoryStore;
+  const fresh: Partial<Record<keyof typeof PAGES, Article>> = {};
+
+  beforeEach(async () => {
+    root = mkdtempSync(join(tmpdir(), 'dataset-reextract-'));
+    store = new LocalDirectoryStore(root);
+    for (const [source, html] of Object.entries(PAGES) as [keyof typeof PAGES, string][]) {
+      fresh[source] = extractAsFetched(html, source);
+    }
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  async function storeAll(): Promise<void> {
+    for (const [source, html] of Object.entries(PAGES) as [keyof typeof PAGES, string][]) {
+      expect((await writeArticle(store, fresh[source]!, html)).outcome).toBe('stored');
+    }
+  }
+
+  it('finds every stored article unchanged when the extractor gives the same result', async () => {
+    await storeAll();
+    const summary = await reextractStoredPages({ store });
+    expect(summary).toEqual({ stored: 0, unchanged: 3, updated: 0, skipped: 0, failed: 0 });
+  });
+
+  it('upgrades an article stored by an older extraction (updated), keeping url, fetchedAt and feed', async () => {
+    await storeAll();
+    const current = fresh.vnexpress!;
+    // What an older adapter version wrote for the same page: another title, so another content hash.
+    const older: Article = {
+      ...current,
+      title: 'Tiêu đề cũ',
+      contentHash: sha256Hex('older extraction'),
+      fetchedAt: '2026-03-06T23:00:00.000Z',
+      extractor: { name: 'vnexpress/fck-detail', version: '0' },
+    };
+    await writeArticle(store, older, PAGES.vnexpress);
+    expect((await readArticle(store, current.id))!.title).toBe('Tiêu đề cũ');
+
+    const results: ReextractResult[] = [];
+    const summary = await reextractStoredPages({ store, onResult: (result) => results.push(result) });
+    expect(summary).toEqual({ stored: 0, unchanged: 2, updated: 1, skipped: 0, failed: 0 });
+    expect(results.find((result) => result.outcome === 'updated')?.rawKey).toContain('source=vnexpress/');
+    const upgraded = (await readArticle(store, current.id))!;
+    expect(upgraded.title).toBe(current.title);
+    expect(upgraded.contentHash).toBe(current.contentHash);
+    expect(upgraded.fetchedAt).toBe('2026-03-06T23:00:00.000Z');
+    expect(upgraded.feed).toEqual(current.feed);
+    expect(upgraded.url).toBe(current.url);
+    // Running it again changes nothing.
+    expect(await reextractStoredPages({ store })).toEqual({ stored: 0, unchanged: 3, updated: 0, skipped: 0, failed: 0 });
+  });
+
+  it('selects pages by source and by partition date', async () => {
+    await storeAll();
+    expect(await reextractStoredPages({ store, source: 'tuoitre' })).toMatchObject({ unchanged: 1 });
+    // The seed article is from 2024, the national pages from 2026.
+    expect(await reextractStoredPages({ store, since: '2025-01-01' })).toMatchObject({ unchanged: 2 });
+    await expect(reextractStoredPages({ store, since: '18/10/2024' })).rejects.toThrow('--since must be a calendar day');
+  });
+
+  it('keeps the stored article when its page no longer reads as an article, and reports pages without one', async () => {
+    await storeAll();
+    const article = fresh.tuoitre!;
+    const rawKey = `raw/source=tuoitre/date=${article.publishedAt!.slice(0, 10)}/${article.id}.html.gz`;
+    const before = await store.get(rawKey);
+    expect(before).not.toBeNull();
+    await store.put(rawKey, gzipSync(readFileSync(join(FIXTURES, 'pages/tuoitre_list.html'))));
+    const orphanKey = 'raw/source=tuoitre/date=2026-03-07/00000000000000000000.html.gz';
+    await store.put(orphanKey, gzipSync(PAGES.tuoitre));
+
+    const results: ReextractResult[] = [];
+    const summary = await reextractStoredPages({ store, onResult: (result) => results.push(result) });
+    expect(summary).toEqual({ stored: 0, unchanged: 2, updated: 0, skipped: 1, failed: 1 });
+    expect(results.find((result) => result.outcome === 'skipped')).toMatchObject({ rawKey, reason: expect.stringContaining('not-an-article') });
+    expect(results.find((result) => result.outcome === 'failed')).toMatchObject({
+      rawKey: orphanKey,
+      reason: 'no stored article with id 00000000000000000000 for this page',
+    });
+    expect(await readArticle(store, article.id)).toEqual(article);
+  });
+});
