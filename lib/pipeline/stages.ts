@@ -4,7 +4,7 @@ import { extractArticle } from '../extract/index.ts';
 import { NotAnArticleError } from '../extract/types.ts';
 import { parseFeed } from '../feeds/parse.ts';
 import { dedupeKey, loadFeedState, rememberSeen, saveFeedState } from '../feeds/state.ts';
-import type { DiscoveredItem, FeedState } from '../feeds/types.ts';
+import type { DiscoveredItem, FeedKind, FeedState } from '../feeds/types.ts';
 import { FetchError, type FetchResponse, type PageFetcher } from '../http/types.ts';
 import { normalizeUrl } from '../normalize/url.ts';
 import { writeArticle } from '../store/articles.ts';
@@ -178,6 +178,10 @@ export async function fetchFeed(job: FeedJob, deps: PipelineDeps, options: Fetch
       outcome.pendingState.push(top.state);
       return await finish(outcome, deps, options);
     }
+    if (job.kind !== 'auto' && kindFamily(top.feedKind) !== job.kind) {
+      // Still usable (the parser detects the format), but the config is wrong about this feed.
+      deps.logger?.warn('feed kind differs from config', { feedUrl: job.feedUrl, configured: job.kind, found: top.feedKind });
+    }
     fetched = [top];
     for (const child of top.childSitemaps.slice(0, MAX_CHILD_SITEMAPS)) {
       const document = await fetchFeedDocument(child, deps);
@@ -237,6 +241,7 @@ export async function commitFeedState(
 
 interface ParsedDocument {
   kind: 'parsed';
+  feedKind: FeedKind;
   state: FeedState;
   items: DiscoveredItem[];
   childSitemaps: string[];
@@ -259,10 +264,17 @@ async function fetchFeedDocument(feedUrl: string, deps: PipelineDeps): Promise<F
   const parsed = await parseFeed(response.text, feedUrl);
   return {
     kind: 'parsed',
+    feedKind: parsed.kind,
     state: { ...previous, etag: response.etag, lastModified: response.lastModified, lastFetchedAt: fetchedAt },
     items: parsed.items,
     childSitemaps: parsed.childSitemaps,
   };
+}
+
+function kindFamily(kind: FeedKind): FeedJob['kind'] {
+  if (kind === 'rdf') return 'rss';
+  if (kind === 'sitemap-index') return 'sitemap';
+  return kind;
 }
 
 /** Dedupe on the normalized URL: guids differ between a site's RSS and its sitemap for the same article. */

@@ -134,6 +134,30 @@ describe('stages', () => {
     );
   });
 
+  it('fetchFeed follows a sitemap index to its child sitemaps and lists their articles once', async () => {
+    const current = await startSite();
+    const daily = `${current.origin}/baodanang/sitemap-article-2026-09-05.xml`;
+    const dayBefore = `${current.origin}/baodanang/sitemap-article-2026-09-04.xml`;
+    faults.set('/baodanang/sitemap.xml', (response) =>
+      response
+        .writeHead(200, { 'content-type': 'application/xml' })
+        .end(
+          `<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` +
+            `<sitemap><loc>${daily}</loc></sitemap><sitemap><loc>${dayBefore}</loc></sitemap></sitemapindex>`,
+        ),
+    );
+    const outcome = await fetchFeed(
+      { sourceId: 'sample-baodanang', feedUrl: `${current.origin}/baodanang/sitemap.xml`, kind: 'sitemap', runId: 'r' },
+      depsFor(current),
+    );
+    const baodanang = current.pages.filter((page) => page.publisher === 'baodanang').map((page) => page.url);
+    expect(outcome.status).toBe('fetched');
+    expect(outcome.articles.map((job) => job.url).sort()).toEqual([...baodanang].sort());
+    expect(outcome.articles.every((job) => job.feedUrl === daily)).toBe(true);
+    // The sample site's daily sitemaps overlap completely: the second one's items are counted, not listed again.
+    expect(outcome.duplicates).toBe(baodanang.length);
+  });
+
   it('fetchFeed reports a feed that answers 404 as failed, not retryable, and never throws', async () => {
     const current = await startSite();
     const outcome = await fetchFeed({ sourceId: 'sample-nld', feedUrl: `${current.origin}/nld/rss/khong-co.rss`, kind: 'rss', runId: 'r' }, depsFor(current));
