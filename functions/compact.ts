@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
 import { compactRecentDays, type CompactSummary } from '../lib/dataset/compact.ts';
-import { S3ObjectStore } from '../lib/store/s3.ts';
+import { bucketStoreFromEnv } from '../lib/dataset/open-store.ts';
 import { METRICS_SERVICE } from './metric-names.ts';
 
 /**
@@ -12,7 +12,6 @@ import { METRICS_SERVICE } from './metric-names.ts';
 const logger = new Logger({ serviceName: METRICS_SERVICE });
 
 const EnvSchema = z.object({
-  BUCKET_NAME: z.string().min(1),
   SOURCE_IDS: z.string().min(1).transform((value) => value.split(',')),
   LOOKBACK_DAYS: z.coerce.number().int().min(1).max(366),
 });
@@ -23,7 +22,7 @@ export async function handler(event: unknown): Promise<CompactSummary> {
   const env = EnvSchema.parse(process.env);
   const { days } = EventSchema.parse(event ?? {});
   const summary = await compactRecentDays({
-    store: new S3ObjectStore({ bucket: env.BUCKET_NAME }),
+    store: bucketStoreFromEnv(process.env),
     sources: env.SOURCE_IDS,
     days: days ?? env.LOOKBACK_DAYS,
     onPartition: (result) => {

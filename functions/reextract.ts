@@ -1,7 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
 import { reextractRawObject, type ReextractResult } from '../lib/dataset/reextract.ts';
-import { S3ObjectStore } from '../lib/store/s3.ts';
+import { bucketStoreFromEnv } from '../lib/dataset/open-store.ts';
+import type { S3ObjectStore } from '../lib/store/s3.ts';
 import { METRICS_SERVICE } from './metric-names.ts';
 
 /**
@@ -21,9 +22,7 @@ export class ReextractFailedError extends Error {
 let store: S3ObjectStore | undefined;
 
 export async function handler(item: unknown): Promise<ReextractResult> {
-  const bucket = process.env.BUCKET_NAME;
-  if (!bucket) throw new Error('BUCKET_NAME is not set');
-  store ??= new S3ObjectStore({ bucket });
+  store ??= bucketStoreFromEnv(process.env);
   const parsed = ItemSchema.safeParse(item);
   if (!parsed.success) throw new ReextractFailedError(`not an S3 item reader item {Key: …}: ${JSON.stringify(item).slice(0, 200)}`);
   const result = await reextractRawObject(store, parsed.data.Key);

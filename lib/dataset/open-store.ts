@@ -30,3 +30,14 @@ export function openDatasetStore(location: StoreLocation): ObjectStore {
   }
   return new LocalDirectoryStore(location.from ?? DEFAULT_DATA_DIR);
 }
+
+/** The bucket a dataset Lambda works on: BUCKET_NAME, and AWS_ENDPOINT_URL_S3 for an S3-compatible local API. */
+export function bucketStoreFromEnv(env: Record<string, string | undefined>): S3ObjectStore {
+  const bucket = env.BUCKET_NAME;
+  if (bucket === undefined || bucket.trim() === '') {
+    throw new StoreOptionsError('environment variable BUCKET_NAME is not set (the CDK construct sets it on the function)');
+  }
+  const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  // Local S3-compatible endpoints (moto) serve buckets by path, not by virtual host.
+  return new S3ObjectStore({ bucket, ...(endpoint === undefined ? {} : { endpoint, forcePathStyle: true }) });
+}

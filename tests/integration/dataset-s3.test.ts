@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handler as compactHandler } from '../../functions/compact.ts';
+import { handler as reextractHandler } from '../../functions/reextract.ts';
+import { compactClosedDays, lastClosedDay } from '../../lib/dataset/compact.ts';
+import { dailyPartKey } from '../../lib/dataset/partitions.ts';
+import { reextractStoredPages } from '../../lib/dataset/reextract.ts';
+import { extractArticle } from '../../lib/extract/index.ts';
+import type { Article } from '../../lib/schema/article.ts';
+import { serializeArticle } from '../../lib/schema/article.ts';
+import { sha256Hex } from '../../lib/schema/ids.ts';
+import { readArticle, writeArticle } from '../../lib/store/articles.ts';
+import { S3ObjectStore } from '../../lib/store/s3.ts';
+import { syntheticArticle } from '../../bench/synthetic-dataset.ts';
+import { createTestBucket, startMoto, testS3Client, type MotoServer } from '../helpers/moto.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const BUCKET = 'dataset-s3-test';
+// 17:00 in Vietnam on 4 October 2024: 1-3 October are closed.
+const NOW = new Date('2024-10-04T10:00:00.000Z');
+const MOTO_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' };
+
+/** Runs the real CLI against the moto bucket and collects its output. */
+function cli(args: string[], endpoint: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/news-ingest.mjs'), ...args, '--bucket', BUCKET, '--endpoint', endpoint], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...MOTO_CREDENTIALS },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.once('error', reject);
+    child.once('close', (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}
+
+describe('export, compaction and re-extraction on S3 (moto_server)', () => {
+  let moto: MotoServer;
+  let store: S3ObjectStore;
+  const synthetic: Article[] = [];
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    await createTestBucket(moto.endpoint, BUCKET);
+    store = new S3ObjectStore({ bucket: BUCKET, client: testS3Client(moto.endpoint) });
+    for (let index = 0; index < 12; index += 1) {
+      const article = syntheticArticle(index, index % 2 === 0 ? 'alpha' : 'beta', `2024-10-0${1 + (index % 4)}`, 2);
+      synthetic.push(article);
+      expect((await writeArticle(store, article, null)).outcome).toBe('stored');
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await moto?.stop();
+  });
+
+  it('exports through the CLI from the bucket, filtered by source and day', async () => {
+    const all = await cli(['export'], moto.endpoint);
+    expect(all.stderr).toContain('12 articles exported, 0 unreadable');
+    expect(all.code).toBe(0);
+    expect(all.stdout.trim().split('\n').map((line) => (JSON.parse(line) as Article).id).sort()).toEqual(synthetic.map((a) => a.id).sort());
+
+    const some = await cli(['export', '--source', 'beta', '--since', '2024-10-02', '--until', '2024-10-02', '--format', 'csv'], moto.endpoint);
+    expect(some.code).toBe(0);
+    const expected = synthetic.filter((a) => a.source.id === 'beta' && a.publishedAt!.startsWith('2024-10-02'));
+    expect(expected.length).toBeGreaterThan(0);
+    const rows = some.stdout.trim().split('\r\n');
+    expect(rows).toHaveLength(1 + expected.length);
+    expect(rows.slice(1).map((row) => row.split(',')[0]).sort()).toEqual(expected.map((a) => a.id).sort());
+  }, 60_000);
+
+  it('compacts closed days into the bucket, and a second run writes nothing', async () => {
+    const first = await compactClosedDays({ store, now: NOW });
+    // 1-3 October: alpha has the 1st and 3rd, beta the 2nd and 4th; the 4th is not closed.
+    expect(first).toEqual({ written: 3, unchanged: 0, failed: 0, articles: 9 });
+    const part = await store.get(dailyPartKey('alpha', '2024-10-03'));
+    const lines = gunzipSync(part!).toString('utf8').trim().split('\n');
+    expect(lines.sort()).toEqual(synthetic.filter((a) => a.source.id === 'alpha' && a.publishedAt!.startsWith('2024-10-03')).map(serializeArticle).sort());
+    expect(await store.get(dailyPartKey('beta', '2024-10-04'))).toBeNull();
+    expect(await compactClosedDays({ store, now: NOW })).toEqual({ written: 0, unchanged: 3, failed: 0, articles: 9 });
+  }, 60_000);
+
+  it('the compaction Lambda compacts the configured sources over its look-back days', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, MOTO_CREDENTIALS, {
+      BUCKET_NAME: BUCKET,
+      AWS_ENDPOINT_URL_S3: moto.endpoint,
+      SOURCE_IDS: 'alpha,beta',
+      LOOKBACK_DAYS: '3',
+    });
+    try {
+      // The Lambda runs on the real clock: an article from yesterday (in Vietnam) is due for compaction.
+      const yesterday = lastClosedDay(new Date());
+      const late = syntheticArticle(100, 'beta', yesterday, 2);
+      await writeArticle(store, late, null);
+      const summary = await compactHandler({});
+      expect(summary).toEqual({ written: 1, unchanged: 0, failed: 0, articles: 1 });
+      const part = await store.get(dailyPartKey('beta', yesterday));
+      expect(gunzipSync(part!).toString('utf8')).toBe(`${serializeArticle(late)}\n`);
+      expect(await compactHandler({})).toMatchObject({ written: 0, unchanged: 1 });
+    } finally {
+      process.env = saved;
+    }
+  }, 120_000);
+
+  it('re-extracts stored pages on S3: an article from an older extraction comes out updated, once', async () => {
+    const html = readFileSync(join(ROOT, 'tests/fixtures/pages/vnexpress_article.html'), 'utf8');
+    const current = extractArticle(html, { fetchedAt: new Date('2026-03-07T02:00:00.000Z') });
+    const older: Article = { ...current, title: 'Tiêu đề cũ', contentHash: sha256Hex('older extraction') };
+    expect((await writeArticle(store, older, html)).outcome).toBe('stored');
+
+    expect(await reextractStoredPages({ store, source: 'vnexpress' })).toMatchObject({ updated: 1, failed: 0 });
+    expect((await readArticle(store, current.id))!.title).toBe(current.title);
+
+    const saved = { ...process.env };
+    Object.assign(process.env, MOTO_CREDENTIALS, { BUCKET_NAME: BUCKET, AWS_ENDPOINT_URL_S3: moto.endpoint });
+    try {
+      // One Distributed Map item, as the S3 item reader hands it over.
+      const rawKey = `raw/source=vnexpress/date=${current.publishedAt!.slice(0, 10)}/${current.id}.html.gz`;
+      const result = await reextractHandler({ Key: rawKey, Size: 1234, Etag: '"x"', LastModified: 1, StorageClass: 'STANDARD' });
+      expect(result).toEqual({ rawKey, outcome: 'unchanged', articleKey: `articles/v1/source=vnexpress/date=${current.publishedAt!.slice(0, 10)}/${current.id}.json` });
+      await expect(reextractHandler({ Key: 'raw/source=vnexpress/date=2026-03-07/00000000000000000000.html.gz' })).rejects.toThrow(
+        'no stored article with id 00000000000000000000',
+      );
+    } finally {
+      process.env = saved;
+    }
+  }, 60_000);
+});
