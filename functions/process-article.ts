@@ -1,10 +1,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { processArticle, type ArticleOutcome } from '../lib/pipeline/stages.ts';
-import { MetricNames } from './metric-names.ts';
+import { MISSING_FIELD_METRICS, MetricNames } from './metric-names.ts';
 import { articleWriteObserver, InvocationMetrics, logger, parseArticleJob, pipelineDeps, timedFetcher } from './runtime.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
+const WATCHED_FIELDS: ReadonlySet<string> = new Set(MISSING_FIELD_METRICS);
 
 export class RetryableArticleError extends Error {
   override readonly name = 'RetryableArticleError';
@@ -37,7 +38,9 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
 
     invocationMetrics.count(job.sourceId, stateMetric(outcome.state));
     if (outcome.state === 'stored' || outcome.state === 'updated' || outcome.state === 'unchanged') {
-      for (const field of outcome.missing) invocationMetrics.count(job.sourceId, MetricNames.MissingField, 1, field);
+      for (const field of outcome.missing) {
+        if (WATCHED_FIELDS.has(field)) invocationMetrics.count(job.sourceId, MetricNames.MissingField, 1, field);
+      }
     }
     const publishedAt = outcome.state === 'stored' && outcome.key !== null ? observed.publishedAtUtc(outcome.key) : null;
     if (publishedAt !== null) {
