@@ -32,6 +32,11 @@ const SourceSchema = z
     id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'lowercase letters, digits, "." and "-"'),
     name: z.string().min(1),
     domain: z.string().min(1),
+    /**
+     * Adapter id (lib/sources) to extract this source's pages with, for a source served from another host
+     * (a mirror, the sample site). Without it the adapter is chosen by each page URL's domain.
+     */
+    adapter: z.string().optional(),
     /** IANA zone used for `{date}` in feed URLs. */
     timeZone: z.string().default('Asia/Ho_Chi_Minh'),
     /** How often the scheduler considers the source's feeds due. */

@@ -1,6 +1,6 @@
 import { load, type CheerioAPI } from 'cheerio';
 import type { Article } from '../schema/article.ts';
-import { findAdapter, sourceForUrl } from '../sources/registry.ts';
+import { adapterById, findAdapter, sourceForUrl } from '../sources/registry.ts';
 import { cleanText } from '../normalize/text.ts';
 import { pickLayout, runLayout, type AdapterFields } from './adapter-runner.ts';
 import { assembleArticle } from './assemble.ts';
@@ -74,7 +74,7 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Arti
   const $ = loadPage(html);
   const url = pageUrl($, options);
   const siteName = cleanText($('meta[property="og:site_name"]').first().attr('content') ?? '') || null;
-  const adapter = findAdapter(url);
+  const adapter = options.adapterId ? adapterById(options.adapterId) : findAdapter(url);
   const layout = adapter ? pickLayout($, adapter) : null;
 
   let extractor: ExtractorIdentity = { name: 'generic', version: EXTRACTOR_VERSION };

@@ -34,6 +34,8 @@ export interface ExtractOptions {
   feed?: { url: string; guid: string | null } | null;
   /** Overrides the source found from the URL's domain (e.g. a configured source id). */
   source?: SourceRef;
+  /** Adapter id to use instead of the one chosen by the URL's domain (mirrors, the sample site). */
+  adapterId?: string;
 }
 
 export type { MissingField };

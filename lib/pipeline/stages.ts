@@ -316,6 +316,7 @@ export async function processArticle(job: ArticleJob, deps: PipelineDeps): Promi
       fetchedAt: deps.clock(),
       feed: { url: job.feedUrl, guid: job.guid },
       source: { id: source.id, name: source.name, domain: source.domain },
+      adapterId: source.adapter,
     });
   } catch (error) {
     if (error instanceof NotAnArticleError) return skip(outcome, 'not-an-article', error.message);

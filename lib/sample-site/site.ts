@@ -14,13 +14,14 @@ import { renderAtom, renderNewsSitemap, renderRss, renderUrlset, type FeedEntry,
 
 export type Publisher = 'baodanang' | 'vnexpress' | 'tuoitre' | 'dantri' | 'vietnamnet' | 'nld';
 
-const PUBLISHERS: Record<Publisher, { name: string; domain: string }> = {
-  baodanang: { name: 'Báo Đà Nẵng', domain: 'baodanang.vn' },
-  vnexpress: { name: 'VnExpress', domain: 'vnexpress.net' },
-  tuoitre: { name: 'Tuổi Trẻ', domain: 'tuoitre.vn' },
-  dantri: { name: 'Dân Trí', domain: 'dantri.com.vn' },
-  vietnamnet: { name: 'VietNamNet', domain: 'vietnamnet.vn' },
-  nld: { name: 'Người Lao Động', domain: 'nld.com.vn' },
+/** `adapter`: the sample pages are served from 127.0.0.1, so the source says which adapter reads them. */
+const PUBLISHERS: Record<Publisher, { name: string; domain: string; adapter: string }> = {
+  baodanang: { name: 'Báo Đà Nẵng', domain: 'baodanang.vn', adapter: 'baodanang' },
+  vnexpress: { name: 'VnExpress', domain: 'vnexpress.net', adapter: 'vnexpress' },
+  tuoitre: { name: 'Tuổi Trẻ', domain: 'tuoitre.vn', adapter: 'tuoitre' },
+  dantri: { name: 'Dân Trí', domain: 'dantri.com.vn', adapter: 'dantri' },
+  vietnamnet: { name: 'VietNamNet', domain: 'vietnamnet.vn', adapter: 'vietnamnet' },
+  nld: { name: 'Người Lao Động', domain: 'nld.com.vn', adapter: 'tuoitre' },
 };
 
 /** Saved article pages (under tests/fixtures), in the order generated articles cycle through them. */
@@ -312,6 +313,7 @@ export async function createSampleSite(options: SampleSiteOptions = {}): Promise
         id: sourceIdFor(publisher),
         name: `${PUBLISHERS[publisher].name} (mẫu)`,
         domain: PUBLISHERS[publisher].domain,
+        adapter: PUBLISHERS[publisher].adapter,
         timeZone: 'Asia/Ho_Chi_Minh',
         intervalMinutes: 15,
         // One loopback server stands in for all publishers: no need to wait between requests.

@@ -39,6 +39,12 @@ function hostMatches(host: string, domain: string): boolean {
   return host === domain || host.endsWith(`.${domain}`);
 }
 
+export function adapterById(id: string): SourceAdapter {
+  const adapter = ADAPTERS.find((candidate) => candidate.id === id);
+  if (!adapter) throw new Error(`unknown adapter "${id}" (known: ${ADAPTERS.map((known) => known.id).join(', ')})`);
+  return adapter;
+}
+
 export function findAdapter(url: string): SourceAdapter | null {
   const host = hostOf(url);
   return ADAPTERS.find((adapter) => adapter.domains.some((domain) => hostMatches(host, domain))) ?? null;

@@ -90,6 +90,10 @@ describe('ingest from the sample site into S3', () => {
     for (const article of firstArticles.values()) {
       expect(article.source.id).toMatch(/^sample-/);
       expect(article.feed?.url.startsWith(site.origin)).toBe(true);
+      // The sources name their adapters, so pages served from 127.0.0.1 are read by them, not the generic path.
+      expect(article.extractor.name).not.toBe('generic');
+      expect(article.publishedAt).toMatch(/\+07:00$/);
+      expect(article.authors.length).toBeGreaterThan(0);
     }
     expect(await collect('raw/')).toHaveLength(ARTICLES);
 
