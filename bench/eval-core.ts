@@ -17,6 +17,7 @@ export interface GenericReference {
   publishedAt: string | null;
   summary: string[] | null;
   paragraphs: string[] | null;
+  images: { caption: string | null; credit: string[] | null }[] | null;
 }
 
 export interface CorpusPage {
@@ -34,6 +35,7 @@ export interface ScoredFields {
   authorNames: string[];
   /** lead first (when the extractor keeps it apart), then body paragraphs */
   bodyParagraphs: string[];
+  imageCaptions: (string | null)[];
 }
 
 export type ExtractForScoring = (html: string, url: string) => ScoredFields;
@@ -44,6 +46,8 @@ export interface PageScore {
   date: boolean;
   authors: boolean;
   bodyF1: number;
+  /** share of the reference's image captions found among the extracted ones; null when it lists none */
+  captionRecall: number | null;
   /** median over the timed runs: parse + extract */
   milliseconds: number;
   actual: ScoredFields;
@@ -55,6 +59,8 @@ export interface CorpusTotals {
   dateAccuracy: number;
   authorsAccuracy: number;
   meanBodyF1: number;
+  /** over pages whose reference lists captions */
+  meanCaptionRecall: number;
   medianMilliseconds: number;
 }
 
@@ -153,6 +159,14 @@ export function expectedBody(reference: GenericReference): string[] {
   return repeated ? paragraphs : [...summary, ...paragraphs];
 }
 
+/** Share of the reference's captions (whitespace/NFC-normalized) that the extractor reports on some image. */
+export function captionRecall(actual: (string | null)[], reference: GenericReference): number | null {
+  const wanted = (reference.images ?? []).flatMap((image) => (image.caption ? [normalizedText(image.caption)] : []));
+  if (wanted.length === 0) return null;
+  const got = new Set(actual.flatMap((caption) => (caption ? [normalizedText(caption)] : [])));
+  return wanted.filter((caption) => got.has(caption)).length / wanted.length;
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -174,6 +188,7 @@ export function scorePage(page: CorpusPage, extract: ExtractForScoring, runs = 1
     date: sameInstant(actual.publishedAt, page.expected.publishedAt),
     authors: authorsMatch(actual.authorNames, page.expected.authors),
     bodyF1: bagOfWordsF1(actual.bodyParagraphs, expectedBody(page.expected)),
+    captionRecall: captionRecall(actual.imageCaptions, page.expected),
     milliseconds: median(timings),
     actual,
   };
@@ -181,12 +196,14 @@ export function scorePage(page: CorpusPage, extract: ExtractForScoring, runs = 1
 
 export function totalsOf(pages: PageScore[]): CorpusTotals {
   const share = (pick: (page: PageScore) => boolean): number => pages.filter(pick).length / pages.length;
+  const withCaptions = pages.flatMap((page) => (page.captionRecall === null ? [] : [page.captionRecall]));
   return {
     pages: pages.length,
     titleAccuracy: share((page) => page.title),
     dateAccuracy: share((page) => page.date),
     authorsAccuracy: share((page) => page.authors),
     meanBodyF1: pages.reduce((sum, page) => sum + page.bodyF1, 0) / pages.length,
+    meanCaptionRecall: withCaptions.reduce((sum, recall) => sum + recall, 0) / Math.max(withCaptions.length, 1),
     medianMilliseconds: median(pages.map((page) => page.milliseconds)),
   };
 }

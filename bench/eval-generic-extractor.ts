@@ -14,5 +14,6 @@ export function extractGenericForScoring(html: string, url: string): ScoredField
     publishedAt: fields.publishedAt,
     authorNames: fields.authors.map((author) => author.name),
     bodyParagraphs: fields.lead ? [fields.lead, ...fields.paragraphs] : fields.paragraphs,
+    imageCaptions: fields.images.map((image) => image.caption),
   };
 }

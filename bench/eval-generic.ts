@@ -22,16 +22,16 @@ function percent(share: number): string {
 function printGeneric(result: CorpusResult): void {
   const mark = (ok: boolean): string => (ok ? 'ok' : '--');
   console.log('Generic corpus (reference: Fundus)');
-  console.log(`${'page'.padEnd(24)} title date authors  bodyF1      ms`);
+  console.log(`${'page'.padEnd(24)} title date authors  bodyF1 captions      ms`);
   for (const page of result.pages) {
     console.log(
-      `${page.name.padEnd(24)} ${mark(page.title).padEnd(5)} ${mark(page.date).padEnd(4)} ${mark(page.authors).padEnd(7)} ${page.bodyF1.toFixed(3).padStart(7)} ${page.milliseconds.toFixed(1).padStart(7)}`,
+      `${page.name.padEnd(24)} ${mark(page.title).padEnd(5)} ${mark(page.date).padEnd(4)} ${mark(page.authors).padEnd(7)} ${page.bodyF1.toFixed(3).padStart(7)} ${(page.captionRecall === null ? '-' : page.captionRecall.toFixed(2)).padStart(8)} ${page.milliseconds.toFixed(1).padStart(7)}`,
     );
   }
   const totals = result.totals;
   console.log(
     `${'TOTAL'.padEnd(24)} ${percent(totals.titleAccuracy)} title, ${percent(totals.dateAccuracy)} date, ${percent(totals.authorsAccuracy)} authors, ` +
-      `mean body F1 ${totals.meanBodyF1.toFixed(3)}, median ${totals.medianMilliseconds.toFixed(1)} ms/page (${RUNS} runs each)`,
+      `mean body F1 ${totals.meanBodyF1.toFixed(3)}, caption recall ${totals.meanCaptionRecall.toFixed(2)}, median ${totals.medianMilliseconds.toFixed(1)} ms/page (${RUNS} runs each)`,
   );
 }
 

@@ -163,21 +163,74 @@ function largestFromSrcset(srcset: string): string | null {
   return best?.url ?? null;
 }
 
-function collectImages($: CheerioAPI, container: Cheerio<Element>, base: string | undefined): ArticleImage[] {
+/** Class words of the part of a figcaption that holds the credit, when the site marks it up apart. */
+const CREDIT_WORDS = new Set(['credit', 'credits', 'copyright', 'photographer', 'source', 'author', 'byline', 'attribution']);
+
+function figureCaption($: CheerioAPI, figure: Cheerio<AnyNode>): { caption: string | null; credit: string | null } {
+  const figcaption = figure.find('figcaption').first();
+  if (figcaption.length === 0) return { caption: null, credit: null };
+  const isCredit = (_: number, element: Element): boolean => wordsOf(element).some((word) => CREDIT_WORDS.has(word));
+  const creditNode = figcaption.find('*').filter(isCredit).first();
+  if (creditNode.length > 0) {
+    const credit = textOf($, creditNode).replace(/^(?:photo|foto|bild|image|credit|ảnh)\s*:\s*/i, '');
+    const captionOnly = figcaption.clone();
+    captionOnly.find('*').filter(isCredit).remove();
+    const caption = textOf($, captionOnly);
+    return { caption: caption || null, credit: credit || null };
+  }
+  const { caption, credit } = splitCaption(textOf($, figcaption));
+  return { caption: caption || null, credit: credit || null };
+}
+
+/**
+ * Images of the article: those inside its region of the original page (captions intact), minus thumbnails
+ * that link to other pages and images inside boxes that are never the article (related, share, ads).
+ */
+function collectImages($: CheerioAPI, region: Element, isDropped: (element: Element) => boolean, base: string | undefined): ArticleImage[] {
   const images: ArticleImage[] = [];
   const seen = new Set<string>();
-  container.find('img').each((_, element) => {
-    const source = imageSource(element);
-    const url = source ? absoluteUrl(source, base) : null;
-    if (!url || seen.has(url)) return;
-    seen.add(url);
-    const figure = $(element).closest('figure');
-    const captionText = figure.length > 0 ? textOf($, figure.find('figcaption').first()) : '';
-    const { caption, credit } = captionText ? splitCaption(captionText) : { caption: null, credit: null };
-    const alt = cleanText(element.attribs['alt'] ?? '');
-    images.push({ url, caption: caption || null, credit: credit || null, alt: alt || null });
-  });
+  $(region)
+    .find('img')
+    .each((_, element) => {
+      for (let node = element.parent; node && node !== region; node = node.parent) {
+        if (node.type !== 'tag') continue;
+        const ancestor = node as Element;
+        if (isDropped(ancestor)) return;
+        if (ancestor.name === 'a' && !/\.(?:jpe?g|png|gif|webp|avif)(?:[?#]|$)/i.test(ancestor.attribs['href'] ?? '')) return;
+      }
+      const source = imageSource(element);
+      const url = source ? absoluteUrl(source, base) : null;
+      if (!url || seen.has(url)) return;
+      seen.add(url);
+      const figure = $(element).closest('figure');
+      const { caption, credit } = figure.length > 0 ? figureCaption($, figure) : { caption: null, credit: null };
+      const alt = cleanText(element.attribs['alt'] ?? '');
+      images.push({ url, caption, credit, alt: alt || null });
+    });
   return images;
+}
+
+/** Pairs each element of a fresh clone with its original, so what is found on the clone can be read on the page. */
+function pairClone(original: Element, clone: Element, into: Map<Element, Element>): void {
+  into.set(clone, original);
+  const originals = original.children.filter((child) => child.type === 'tag');
+  const clones = clone.children.filter((child) => child.type === 'tag');
+  for (let index = 0; index < clones.length; index += 1) {
+    pairClone(originals[index] as Element, clones[index] as Element, into);
+  }
+}
+
+/** The article's region on the page: its <article> when that holds every body block, else their closest common ancestor. */
+function articleRegion(blocks: Element[]): Element | null {
+  const first = blocks[0];
+  if (!first) return null;
+  const ancestorsOf = (element: Element): Element[] => {
+    const chain: Element[] = [];
+    for (let node: Element | null = element; node; node = node.parent?.type === 'tag' ? (node.parent as Element) : null) chain.push(node);
+    return chain;
+  };
+  const common = ancestorsOf(first).filter((ancestor) => blocks.every((block) => ancestorsOf(block).includes(ancestor)));
+  return common.find((ancestor) => ancestor.name === 'article') ?? common[0] ?? null;
 }
 
 /** Text length and linked-text length of every element, measured in one walk (whitespace runs count as one). */
@@ -411,7 +464,12 @@ function withoutDanglingHeadings(blocks: TextBlock[]): string[] {
  */
 export function extractBodyParagraphs($: CheerioAPI, root?: Cheerio<Element>, options: BodyOptions = {}): BodyContent {
   const base = options.baseUrl ?? $('link[rel="canonical" i]').attr('href') ?? $('meta[property="og:url"]').attr('content') ?? undefined;
-  const scope = (root ?? $('body')).first().clone();
+  const page = (root ?? $('body')).first();
+  const pageRoot = page.get(0);
+  if (!pageRoot) return { paragraphs: [], images: [] };
+  const scope = page.clone();
+  const originals = new Map<Element, Element>();
+  pairClone(pageRoot, scope.get(0)!, originals);
   scope.find(DROPPED_TAGS).remove();
   const holders = proseHolders($, scope);
   scope.find('*').each((_, element) => {
@@ -421,12 +479,21 @@ export function extractBodyParagraphs($: CheerioAPI, root?: Cheerio<Element>, op
     $(element).remove();
   });
   const blocks = findContentBlocks($, scope);
-  const images = blocks.flatMap((block) => collectImages($, $(block), base));
+  const region = articleRegion(blocks.map((block) => originals.get(block)!));
+  const originalHolders = new Set([...holders].map((holder) => originals.get(holder)));
+  // The same judgement as for the text, made on the page itself, where figure captions are still in place.
+  const isDropped = (element: Element): boolean => {
+    // An article's <header> holds its lead picture.
+    if (element.name === 'header') return false;
+    const verdict = boilerplateVerdict(element);
+    return verdict === 'drop' || (verdict === 'drop-unless-prose' && !originalHolders.has(element));
+  };
+  const images = region ? collectImages($, region, isDropped, base) : [];
   const textBlocks: TextBlock[] = [];
   for (const block of blocks) {
     $(block).find('figure, figcaption, picture').remove();
     textBlocks.push(...collectBlocks($, block));
   }
   const paragraphs = withoutDanglingHeadings(textBlocks);
-  return { paragraphs, images: images.filter((image, index) => images.findIndex((other) => other.url === image.url) === index) };
+  return { paragraphs, images };
 }

@@ -151,6 +151,18 @@ function leadImages(jsonLd: JsonLdArticle | null, meta: PageMeta, base: string):
   return images.slice(0, 1);
 }
 
+/** One entry per picture: the same file at other sizes (responsive variants, CDN resizes) is the same image. */
+function dedupeImages(images: ArticleImage[]): ArticleImage[] {
+  const seen = new Set<string>();
+  return images.filter((image) => {
+    const path = new URL(image.url).pathname;
+    const file = path.slice(path.lastIndexOf('/') + 1) || image.url;
+    if (seen.has(file)) return false;
+    seen.add(file);
+    return true;
+  });
+}
+
 /**
  * Every field the generic path can find on a page of any site: JSON-LD first, then OpenGraph and other
  * head metadata, then the markup itself (h1, <time>, the body found by content scoring).
@@ -170,10 +182,8 @@ export function extractGeneric($: CheerioAPI, url: string): ExtractedFields {
   const notBody = new Set([title, lead, ...authors.flatMap((author) => [author.raw, author.name])].filter((text): text is string => !!text).map(comparable));
   const paragraphs = body.paragraphs.filter((paragraph) => !notBody.has(comparable(paragraph)));
 
-  const images = leadImages(jsonLd, meta, url);
-  for (const image of body.images) {
-    if (!images.some((known) => known.url === image.url)) images.push(image);
-  }
+  // The page's own figures carry captions; the JSON-LD / og:image picture only stands in when there are none.
+  const images = dedupeImages(body.images.length > 0 ? body.images : leadImages(jsonLd, meta, url));
 
   const section = jsonLd?.section ?? meta.section;
   const tags = jsonLd?.keywords.length ? jsonLd.keywords : meta.tags;
