@@ -417,6 +417,11 @@ function collectBlocks($: CheerioAPI, container: Element): TextBlock[] {
         continue;
       }
       if (!BLOCK_TAGS.has(tag.name)) {
+        // An empty inline element (an ad hook between two <br>) does not end a blank line.
+        if (cleanText($(tag).text()) === '') {
+          inline.push(tag);
+          continue;
+        }
         if (breaks >= 2) {
           flushInline(inline);
           inline = [];

@@ -92,6 +92,22 @@ function pickLanguage(jsonLd: JsonLdArticle | null, meta: PageMeta): string | nu
   }
 }
 
+/** The description, unless it is only the site's name or a fragment of one ("| Lebanon News"). */
+function pickLead(jsonLd: JsonLdArticle | null, meta: PageMeta): string | null {
+  const siteNames = [meta.ogSiteName, jsonLd?.publisherName ?? null];
+  for (const candidate of [jsonLd?.description, meta.ogDescription, meta.description]) {
+    if (!candidate) continue;
+    const text = cleanText(candidate);
+    const withoutSite = trimSiteSuffix(text, siteNames).replace(/^[\s|–—:·•-]+|[\s|–—:·•-]+$/g, '');
+    if (withoutSite.split(/\s+/).length >= 4 || textIsCjk(withoutSite)) return text;
+  }
+  return null;
+}
+
+function textIsCjk(text: string): boolean {
+  return /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]{8}/u.test(text);
+}
+
 function absolute(raw: string | null | undefined, base: string): string | null {
   if (!raw) return null;
   try {
@@ -176,8 +192,7 @@ export function extractGeneric($: CheerioAPI, url: string): ExtractedFields {
 
   const title = pickTitle($, jsonLd, meta);
   const authors = pickAuthors($, jsonLd, meta);
-  const leadText = jsonLd?.description ?? meta.ogDescription ?? meta.description;
-  const lead = leadText ? cleanText(leadText) || null : null;
+  const lead = pickLead(jsonLd, meta);
   // The title, the lead and a byline line repeated inside the body container are not body text.
   const notBody = new Set([title, lead, ...authors.flatMap((author) => [author.raw, author.name])].filter((text): text is string => !!text).map(comparable));
   const paragraphs = body.paragraphs.filter((paragraph) => !notBody.has(comparable(paragraph)));

@@ -73,3 +73,59 @@ describe('extractGeneric on real pages', () => {
     expect(fields.language).toBe('vi');
   });
 });
+
+describe('extractGeneric body heuristics on real pages', () => {
+  it('joins a body that ads cut into several blocks of the same kind (Politico Europe)', () => {
+    const fields = extractGeneric(fixture('be_PoliticoEu'), 'https://www.politico.eu/article/x/');
+    expect(fields.paragraphs[0]).toMatch(/^DUBLIN — She’s slammed NATO/);
+    expect(fields.paragraphs.at(-1)).toMatch(/^McDonagh said that, while/);
+    expect(fields.paragraphs).toContain('Unapologetically outspoken');
+    expect(fields.paragraphs.join('\n')).not.toMatch(/Advertisement|Our readers read next/);
+  });
+
+  it('keeps a wrapper whose class says "sidebar" when it holds the prose, and reads text separated by <br><br> (LBCI)', () => {
+    const politico = extractGeneric(fixture('be_PoliticoEu'), 'https://www.politico.eu/article/x/');
+    expect(politico.paragraphs.length).toBeGreaterThanOrEqual(20);
+    const lbci = extractGeneric(fixture('lb_LBCGroup'), 'https://www.lbcgroup.tv/news/x');
+    expect(lbci.paragraphs).toHaveLength(6);
+    expect(lbci.paragraphs[0]).toMatch(/^أثار ظهور دونالد ترامب بشعرٍ مائل/);
+    expect(lbci.paragraphs[5]).toMatch(/^وسرعان ما ضجّت منصات التواصل/);
+    // Its description is only "| Lebanon News": no lead rather than the site name.
+    expect(lbci.lead).toBeNull();
+  });
+
+  it('takes live-blog entries that sit beside the intro (Express)', () => {
+    const fields = extractGeneric(fixture('uk_Express'), 'https://www.express.co.uk/news/royal/1924698/x');
+    expect(fields.lead).toMatch(/^A snub from a Hollywood executive/);
+    const body = fields.paragraphs.join('\n');
+    expect(body).toContain('THIS IS A LIVE BLOG');
+    expect(body).toContain('Doria, 67, is said to have taken on the role');
+  });
+
+  it('leaves out embedded tweets, captions and credits (Mexico News Daily, CNBC)', () => {
+    const mexico = extractGeneric(fixture('mx_MexicoNewsDaily'), 'https://mexiconewsdaily.com/news/x/');
+    expect(mexico.paragraphs.join('\n')).not.toContain('@WhiteHouse');
+    const cnbc = extractGeneric(fixture('us_CNBC'), 'https://www.cnbc.com/2023/04/28/x.html');
+    expect(cnbc.paragraphs.join('\n')).not.toContain('Getty Images');
+  });
+
+  it('reports the article figure with caption and credit split, not teaser thumbnails (Le Monde, Politico)', () => {
+    const leMonde = extractGeneric(fixture('fr_LeMonde'), 'https://www.lemonde.fr/politique/article/2023/08/30/x.html');
+    expect(leMonde.images).toHaveLength(1);
+    expect(leMonde.images[0]).toMatchObject({
+      caption: 'La secrétaire générale de la CGT, Sophie Binet, à Matignon, à Paris, le 12 juillet 2023.',
+      credit: 'BERTRAND GUAY / AFP',
+    });
+    expect(leMonde.images[0]?.url).toMatch(/^https:\/\/img\.lemde\.fr\//);
+    const politico = extractGeneric(fixture('be_PoliticoEu'), 'https://www.politico.eu/article/x/');
+    expect(politico.images).toHaveLength(1);
+    expect(politico.images[0]?.caption).toMatch(/^Should she win, Catherine Connolly will succeed/);
+  });
+
+  it('reads structured author names whole, without desk codes (NZZ, Le Figaro)', () => {
+    const nzz = extractGeneric(fixture('ch_NZZ'), 'https://www.nzz.ch/x');
+    expect(nzz.authors.map((author) => author.name).slice(0, 2)).toEqual(['Elena Oberholzer', 'Oliver Maksan']);
+    const figaro = extractGeneric(fixture('fr_LeFigaro'), 'https://www.lefigaro.fr/x');
+    expect(figaro.authors.map((author) => author.name)).toEqual(['Le Figaro et AFP']);
+  });
+});
