@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as compactHandler } from '../../functions/compact.ts';
 import { handler as reextractHandler } from '../../functions/reextract.ts';
 import { compactClosedDays, lastClosedDay } from '../../lib/dataset/compact.ts';
+import { readDay, type DatasetArticle } from '../../lib/dataset/example-consumer.ts';
 import { dailyPartKey } from '../../lib/dataset/partitions.ts';
 import { reextractStoredPages } from '../../lib/dataset/reextract.ts';
 import { extractArticle } from '../../lib/extract/index.ts';
@@ -82,6 +83,23 @@ describe('export, compaction and re-extraction on S3 (moto_server)', () => {
     expect(lines.sort()).toEqual(synthetic.filter((a) => a.source.id === 'alpha' && a.publishedAt!.startsWith('2024-10-03')).map(serializeArticle).sort());
     expect(await store.get(dailyPartKey('beta', '2024-10-04'))).toBeNull();
     expect(await compactClosedDays({ store, now: NOW })).toEqual({ written: 0, unchanged: 3, failed: 0, articles: 9 });
+  }, 60_000);
+
+  it('the documented TypeScript consumer reads a compacted day and a day not compacted yet', async () => {
+    const client = testS3Client(moto.endpoint);
+    const collect = async (source: string, day: string) => {
+      const articles: DatasetArticle[] = [];
+      for await (const article of readDay(client, BUCKET, source, day)) articles.push(article);
+      return articles.map((article) => article.id).sort();
+    };
+    const expected = (source: string, day: string) =>
+      synthetic.filter((a) => a.source.id === source && a.publishedAt!.startsWith(day)).map((a) => a.id).sort();
+    expect(await store.get(dailyPartKey('alpha', '2024-10-03'))).not.toBeNull();
+    expect(await collect('alpha', '2024-10-03')).toEqual(expected('alpha', '2024-10-03'));
+    expect(await store.get(dailyPartKey('beta', '2024-10-04'))).toBeNull();
+    expect(await collect('beta', '2024-10-04')).toEqual(expected('beta', '2024-10-04'));
+    expect(await collect('beta', '2024-10-04')).toHaveLength(3);
+    client.destroy();
   }, 60_000);
 
   it('the compaction Lambda compacts the configured sources over its look-back days', async () => {

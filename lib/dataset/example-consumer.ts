@@ -1,0 +1,56 @@
+// Reads one day of one source from a news-ingest bucket. Self-contained: copy it into your project
+// (npm install @aws-sdk/client-s3) and use it as
+//
+//   const client = new S3Client({ region: 'ap-southeast-1' });
+//   for await (const article of readDay(client, 'my-news-bucket', 'baodanang', '2024-10-18')) {
+//     console.log(article.publishedAt, article.title, article.authors.map((author) => author.name));
+//   }
+import { gunzipSync } from 'node:zlib';
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+
+/** The fields this example uses; every field is described in docs/dataset.md. */
+export interface DatasetArticle {
+  schemaVersion: 1;
+  id: string;
+  url: string;
+  title: string;
+  publishedAt: string | null;
+  authors: { name: string; raw: string }[];
+  body: { paragraphs: string[]; text: string; wordCount: number };
+  [field: string]: unknown;
+}
+
+async function getObject(client: S3Client, bucket: string, key: string): Promise<Buffer | null> {
+  try {
+    const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return Buffer.from(await response.Body!.transformToByteArray());
+  } catch (error) {
+    if (error instanceof NoSuchKey) return null;
+    throw error;
+  }
+}
+
+/**
+ * A closed day is one gzipped NDJSON object (articles-daily/v1/): one request. Today, or a day not yet
+ * compacted, is read object by object from articles/v1/.
+ */
+export async function* readDay(client: S3Client, bucket: string, source: string, day: string): AsyncGenerator<DatasetArticle> {
+  const compacted = await getObject(client, bucket, `articles-daily/v1/source=${source}/date=${day}/part-00000.ndjson.gz`);
+  if (compacted !== null) {
+    for (const line of gunzipSync(compacted).toString('utf8').split('\n')) {
+      if (line !== '') yield JSON.parse(line) as DatasetArticle;
+    }
+    return;
+  }
+  let continuationToken: string | undefined;
+  do {
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: `articles/v1/source=${source}/date=${day}/`, ContinuationToken: continuationToken }),
+    );
+    for (const object of page.Contents ?? []) {
+      const body = await getObject(client, bucket, object.Key!);
+      if (body !== null) yield JSON.parse(body.toString('utf8')) as DatasetArticle;
+    }
+    continuationToken = page.NextContinuationToken;
+  } while (continuationToken !== undefined);
+}
