@@ -49,7 +49,8 @@ export async function runExport(
       ...(options.since !== undefined ? { since: options.since } : {}),
       ...(options.until !== undefined ? { until: options.until } : {}),
       ...(options.source !== undefined ? { source: options.source } : {}),
-      onError: (key, message) => stderr.write(`news-ingest export: skipped ${key}: ${message}\n`),
+      // The message starts with the key.
+      onError: (_key, message) => stderr.write(`news-ingest export: skipped ${message}\n`),
     });
     stderr.write(`news-ingest export: ${summary.exported} articles exported, ${summary.failed} unreadable\n`);
     return summary.failed > 0 ? EXIT_SOME_UNREADABLE : 0;
