@@ -1,0 +1,251 @@
+/**
+ * What 1M articles cost in AWS (us-east-1, list prices from config/aws-prices.json): Lambda GB-s on ARM at
+ * the CPU time measured here plus an assumed network wait, S3 requests, SQS, Scheduler and CloudWatch.
+ * Pure functions of their inputs, so tests/unit/bench-cost.test.ts can check the arithmetic.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const Priced = { source: z.string().url(), note: z.string().optional() };
+
+export const AwsPricesSchema = z.object({
+  region: z.string(),
+  currency: z.literal('USD'),
+  pricesAsOf: z.string(),
+  writtenOn: z.string(),
+  howRead: z.string(),
+  lambda: z.object({ ...Priced, armGbSecond: z.number().positive(), requestPerMillion: z.number().positive() }),
+  s3: z.object({ ...Priced, putPer1000: z.number().positive(), getPer1000: z.number().positive(), standardGbMonth: z.number().positive() }),
+  sqs: z.object({ ...Priced, fifoRequestPerMillion: z.number().positive(), standardRequestPerMillion: z.number().positive() }),
+  scheduler: z.object({ ...Priced, invocationPerMillion: z.number().positive() }),
+  cloudwatch: z.object({
+    ...Priced,
+    logsIngestionPerGb: z.number().positive(),
+    logsStorageGbMonth: z.number().positive(),
+    customMetricMonth: z.number().positive(),
+    alarmMetricMonth: z.number().positive(),
+    dashboardMonth: z.number().positive(),
+  }),
+});
+export type AwsPrices = z.infer<typeof AwsPricesSchema>;
+
+export function loadAwsPrices(path = new URL('../config/aws-prices.json', import.meta.url)): AwsPrices {
+  const parsed = AwsPricesSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new Error(`config/aws-prices.json: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+/** What this machine measured (the end-to-end run) and what the deployed stack is configured with. */
+export interface MeasuredInputs {
+  /** CPU time per article on this machine, one core: fetch decoding, extraction, serializing, gzip. */
+  cpuMsPerArticle: number;
+  articleJsonBytes: number;
+  rawGzBytes: number;
+  /** From config/feeds.json. */
+  sources: number;
+  feeds: number;
+}
+
+/** Everything the model assumes, each with its reason (printed in BENCHMARKS.md). */
+export interface CostAssumptions {
+  /** process-article's memorySize (infra/constructs/pipeline.ts). */
+  lambdaMemoryMb: number;
+  /** Lambda gives one full vCPU at 1,769 MB, so CPU-bound work at M MB takes 1769/M times as long (Graviton ≈ this CPU assumed). */
+  fullVcpuMemoryMb: number;
+  /** Waiting for one article page from a Vietnamese origin to us-east-1 (TLS, ~300 KB): billed Lambda time. */
+  networkWaitMsPerPage: number;
+  /** Per S3 request from Lambda. */
+  s3LatencyMs: number;
+  /** FIFO batches hold up to 4 messages of one host; with few new articles per host most hold 1-2. */
+  articlesPerInvocation: number;
+  /** Powertools log line, EMF lines and Lambda START/END/REPORT lines, per article processed. */
+  logBytesPerProcessing: number;
+  /** Items a news RSS feed or daily sitemap lists at a time. */
+  feedItemsListed: number;
+  /** New articles entering one feed per hour. */
+  newArticlesPerFeedHour: number;
+  /** Dispatch schedule (infra settings: rate(15 minutes)). */
+  pollMinutes: number;
+  /** Fields that may be reported missing, each a MissingField metric per source. */
+  missingFieldMetricsPerSource: number;
+  /** Metric names with a per-source dimension (functions/metric-names.ts, MissingField counted apart). */
+  metricNamesPerSource: number;
+  alarms: number;
+  dashboards: number;
+  /** Articles stored per month, to spread the fixed monthly costs over. */
+  articlesPerMonth: number;
+}
+
+export const DEFAULT_ASSUMPTIONS: Readonly<CostAssumptions> = Object.freeze({
+  lambdaMemoryMb: 512,
+  fullVcpuMemoryMb: 1769,
+  networkWaitMsPerPage: 800,
+  s3LatencyMs: 25,
+  articlesPerInvocation: 2,
+  logBytesPerProcessing: 1500,
+  feedItemsListed: 50,
+  newArticlesPerFeedHour: 2,
+  pollMinutes: 15,
+  missingFieldMetricsPerSource: 11,
+  metricNamesPerSource: 11,
+  alarms: 30,
+  dashboards: 1,
+  articlesPerMonth: 100_000,
+});
+
+/**
+ * S3 requests per article (lib/store/articles.ts writeArticle): a new article reads its index entry (miss),
+ * creates it, reads the article key (miss), writes the raw page and the article; an unchanged one reads the
+ * index entry and the article and writes nothing.
+ */
+export const S3_REQUESTS = { stored: { put: 3, get: 2 }, unchanged: { put: 0, get: 2 } } as const;
+
+/** SQS requests per article: 1/10 SendMessageBatch, and per invocation one receive and one DeleteMessageBatch. */
+export function sqsRequestsPerArticle(articlesPerInvocation: number): number {
+  return 0.1 + 2 / articlesPerInvocation;
+}
+
+/**
+ * How often one article is processed as the pipeline is built: fetchFeed queues every item a changed feed
+ * lists, not only new ones, so an article is fetched again at every poll that finds its feed changed while it
+ * is listed. It stays listed feedItemsListed / rate hours; the feed changes at most once per poll and once
+ * per new article.
+ */
+export function processingsPerArticle(assumptions: Pick<CostAssumptions, 'feedItemsListed' | 'newArticlesPerFeedHour' | 'pollMinutes'>): number {
+  const newPerPoll = assumptions.newArticlesPerFeedHour * (assumptions.pollMinutes / 60);
+  return assumptions.feedItemsListed / Math.max(1, newPerPoll);
+}
+
+export interface CostLine {
+  item: string;
+  /** USD per 1M articles stored. */
+  usdPerMillion: number;
+  basis: string;
+}
+
+/** Costs that depend on time (polls, metrics), not on how many articles there are. */
+export interface MonthlyLine {
+  item: string;
+  usdPerMonth: number;
+  basis: string;
+}
+
+export interface CostModel {
+  /** Billed Lambda milliseconds for one article processed. */
+  lambdaMsPerProcessing: number;
+  processingsPerArticle: number;
+  /** As built: every article processed processingsPerArticle times. */
+  lines: CostLine[];
+  usdPerMillion: number;
+  /** If each article were processed once (only new feed items queued). */
+  linesProcessedOnce: CostLine[];
+  usdPerMillionProcessedOnce: number;
+  fixedMonthly: MonthlyLine[];
+  fixedUsdPerMonth: number;
+  /** As built, with the fixed monthly costs spread over articlesPerMonth. */
+  allInUsdPerMillion: number;
+  /** Storage added per month by 1M articles kept (article JSON + gzipped raw page). */
+  storageUsdPerMonthPerMillion: number;
+  /** The line that costs most, as built. */
+  dominant: string;
+}
+
+const MILLION = 1_000_000;
+
+function perArticleLines(prices: AwsPrices, assumptions: CostAssumptions, processings: number, lambdaMs: number): CostLine[] {
+  const gb = assumptions.lambdaMemoryMb / 1024;
+  const repeats = processings - 1;
+  const sqs = sqsRequestsPerArticle(assumptions.articlesPerInvocation) * processings;
+  const puts = S3_REQUESTS.stored.put + repeats * S3_REQUESTS.unchanged.put;
+  const gets = S3_REQUESTS.stored.get + repeats * S3_REQUESTS.unchanged.get;
+  const logGb = (assumptions.logBytesPerProcessing * processings) / 1e9;
+  return [
+    {
+      item: 'Lambda duration (process-article)',
+      usdPerMillion: MILLION * processings * (lambdaMs / 1000) * gb * prices.lambda.armGbSecond,
+      basis: `${processings.toFixed(1)} × ${lambdaMs.toFixed(0)} ms × ${gb} GB × $${prices.lambda.armGbSecond}/GB-s`,
+    },
+    {
+      item: 'Lambda requests',
+      usdPerMillion: (processings / assumptions.articlesPerInvocation) * prices.lambda.requestPerMillion,
+      basis: `${processings.toFixed(1)} ÷ ${assumptions.articlesPerInvocation} articles per invocation × $${prices.lambda.requestPerMillion}/M`,
+    },
+    {
+      item: 'S3 PUT',
+      usdPerMillion: MILLION * puts * (prices.s3.putPer1000 / 1000),
+      basis: `${puts} PUT (index, raw page, article) × $${prices.s3.putPer1000}/1000`,
+    },
+    {
+      item: 'S3 GET',
+      usdPerMillion: MILLION * gets * (prices.s3.getPer1000 / 1000),
+      basis: `${gets.toFixed(0)} GET (index, article; per processing) × $${prices.s3.getPer1000}/1000`,
+    },
+    {
+      item: 'SQS (FIFO)',
+      usdPerMillion: sqs * prices.sqs.fifoRequestPerMillion,
+      basis: `${sqs.toFixed(1)} requests (send 1/10, receive + delete per invocation) × $${prices.sqs.fifoRequestPerMillion}/M`,
+    },
+    {
+      item: 'CloudWatch Logs ingestion',
+      usdPerMillion: MILLION * logGb * prices.cloudwatch.logsIngestionPerGb,
+      basis: `${processings.toFixed(1)} × ${assumptions.logBytesPerProcessing} B × $${prices.cloudwatch.logsIngestionPerGb}/GB`,
+    },
+  ];
+}
+
+const total = (lines: readonly CostLine[]): number => lines.reduce((sum, line) => sum + line.usdPerMillion, 0);
+
+export function costModel(prices: AwsPrices, measured: MeasuredInputs, assumptions: CostAssumptions = DEFAULT_ASSUMPTIONS): CostModel {
+  const cpuMsOnLambda = measured.cpuMsPerArticle * (assumptions.fullVcpuMemoryMb / assumptions.lambdaMemoryMb);
+  const s3Ops = S3_REQUESTS.stored.put + S3_REQUESTS.stored.get;
+  const lambdaMs = assumptions.networkWaitMsPerPage + cpuMsOnLambda + s3Ops * assumptions.s3LatencyMs;
+  const processings = processingsPerArticle(assumptions);
+  const lines = perArticleLines(prices, assumptions, processings, lambdaMs);
+  const linesProcessedOnce = perArticleLines(prices, assumptions, 1, lambdaMs);
+
+  const pollsPerMonth = (30 * 24 * 60) / assumptions.pollMinutes;
+  const metrics = measured.sources * (assumptions.metricNamesPerSource + assumptions.missingFieldMetricsPerSource);
+  const feedFetchesPerMonth = pollsPerMonth * measured.feeds;
+  const feedLambdaSeconds = feedFetchesPerMonth * ((assumptions.networkWaitMsPerPage + 2 * assumptions.s3LatencyMs) / 1000);
+  const fixedMonthly: MonthlyLine[] = [
+    {
+      item: 'Scheduler + dispatch',
+      usdPerMonth: (pollsPerMonth / MILLION) * (prices.scheduler.invocationPerMillion + prices.lambda.requestPerMillion),
+      basis: `${pollsPerMonth} runs/month`,
+    },
+    {
+      item: 'fetch-feed (Lambda, S3 state, SQS)',
+      usdPerMonth:
+        feedLambdaSeconds * (assumptions.lambdaMemoryMb / 1024) * prices.lambda.armGbSecond +
+        (feedFetchesPerMonth / MILLION) * (prices.lambda.requestPerMillion + 3 * prices.sqs.fifoRequestPerMillion) +
+        feedFetchesPerMonth * ((prices.s3.getPer1000 + prices.s3.putPer1000) / 1000),
+      basis: `${measured.feeds} feeds × ${pollsPerMonth} polls; one state GET + PUT each`,
+    },
+    {
+      item: 'Custom metrics',
+      usdPerMonth: metrics * prices.cloudwatch.customMetricMonth,
+      basis: `${measured.sources} sources × (${assumptions.metricNamesPerSource} names + ${assumptions.missingFieldMetricsPerSource} MissingField fields) = ${metrics} metrics`,
+    },
+    {
+      item: 'Alarms + dashboard',
+      usdPerMonth: assumptions.alarms * prices.cloudwatch.alarmMetricMonth + assumptions.dashboards * prices.cloudwatch.dashboardMonth,
+      basis: `${assumptions.alarms} alarms, ${assumptions.dashboards} dashboard`,
+    },
+  ];
+  const asBuilt = total(lines);
+  const fixedUsdPerMonth = fixedMonthly.reduce((sum, line) => sum + line.usdPerMonth, 0);
+  const dominant = [...lines].sort((a, b) => b.usdPerMillion - a.usdPerMillion)[0]!.item;
+  return {
+    lambdaMsPerProcessing: lambdaMs,
+    processingsPerArticle: processings,
+    lines,
+    usdPerMillion: asBuilt,
+    linesProcessedOnce,
+    usdPerMillionProcessedOnce: total(linesProcessedOnce),
+    fixedMonthly,
+    fixedUsdPerMonth,
+    allInUsdPerMillion: asBuilt + fixedUsdPerMonth * (MILLION / assumptions.articlesPerMonth),
+    storageUsdPerMonthPerMillion: ((MILLION * (measured.articleJsonBytes + measured.rawGzBytes)) / 1e9) * prices.s3.standardGbMonth,
+    dominant,
+  };
+}
