@@ -127,28 +127,42 @@ function visibleByline($: CheerioAPI): string[] {
   return [...new Set(found)];
 }
 
+/** "and" in the languages of the corpus and of the sites the product targets. */
+const NAME_CONJUNCTION = /\s+(?:and|und|og|och|en|et|e|y|i|ve|và|и|та|і|&)\s+/iu;
+
+/** A personal name: two or more words, each starting with a capital ("Tôrtia Reimer-Johansen"). */
+function looksLikePersonalName(text: string): boolean {
+  const words = text.split(/\s+/);
+  return words.length >= 2 && words.length <= 5 && words.every((word) => /^\p{Lu}/u.test(word));
+}
+
 /**
- * A name from structured data is already one name: only a "By" prefix and a trailing parenthesis are dropped and capitals are turned to
- * natural case; the byline heuristics (splitting on "and", dropping lower-case words) would break names
- * such as "Le Figaro et AFP" or "mbl.is".
+ * The people named in one structured author entry (JSON-LD, meta). It is usually one name, kept whole
+ * ("Le Figaro et AFP", "mbl.is"), with capitals turned to natural case. Dropped: a "By" prefix, a trailing
+ * parenthesis (desk code or role: "Elena Oberholzer (obe)"), and a job description after a comma
+ * ("Povilas Aleksandravičius, Mykolo Romerio universiteto … profesorius"). Two personal names joined by
+ * "and" in some language are two authors. Text without a letter ("105092") names nobody.
  */
-function structuredAuthor(name: string): Author | null {
-  // "Elena Oberholzer (obe)": a parenthesis after a name is a desk code or a role, not part of the name.
-  const raw = cleanText(name).replace(/^by\s+/i, '').replace(/\s*\([^()]*\)\s*$/, '');
-  return raw === '' ? null : { name: naturalCase(raw), raw };
+function structuredAuthors(entry: string): Author[] {
+  let raw = cleanText(entry).replace(/^by\s+/i, '').replace(/\s*\([^()]*\)\s*$/, '');
+  const [first, ...rest] = raw.split(/\s*,\s*/);
+  if (first && rest.some((part) => /(?:^|\s)\p{Ll}/u.test(part))) raw = first;
+  if (!/\p{L}/u.test(raw)) return [];
+  const parts = raw.split(NAME_CONJUNCTION);
+  const names = parts.length > 1 && parts.every(looksLikePersonalName) ? parts : [raw];
+  return names.map((name) => ({ name: naturalCase(name), raw: name }));
 }
 
 /** A printed byline, split into names; kept whole when the byline parser finds no name in it. */
 function bylineAuthors(text: string): Author[] {
   const parsed = parseByline(text);
   if (parsed.length > 0) return parsed;
-  const whole = structuredAuthor(text);
-  return whole && whole.raw.length <= 60 ? [whole] : [];
+  return cleanText(text).length <= 60 ? structuredAuthors(text) : [];
 }
 
 function pickAuthors($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta): Author[] {
   if (jsonLd?.authors.length) {
-    return dedupeAuthors(jsonLd.authors.map(structuredAuthor).filter((author): author is Author => author !== null));
+    return dedupeAuthors(jsonLd.authors.flatMap(structuredAuthors));
   }
   const printed = meta.authors.length ? meta.authors : visibleByline($);
   return dedupeAuthors(printed.flatMap(bylineAuthors));
