@@ -20,7 +20,7 @@ const DROPPED_TAGS = 'script, style, noscript, template, svg, canvas, iframe, ob
 /**
  * Class/id words of blocks that are never the article, even when they hold prose: comments, share bars,
  * related-article boxes, newsletter sign-ups, cookie banners, bylines and captions. Matched as whole
- * words of a class or id (split on space, "-" and "_"), so "header" does not match "ad".
+ * words of a class or id (see wordsOf), so "header" does not match "ad".
  */
 const ALWAYS_BOILERPLATE = new Set([
   'comment', 'comments', 'disqus', 'replies', 'share', 'sharing', 'sharebar', 'social', 'socials', 'sns',
@@ -41,14 +41,14 @@ const USUALLY_BOILERPLATE = new Set([
   'timestamp', 'dateline', 'aside', 'form',
 ]);
 
-/** Tags that are chrome unless they hold most of the prose (some CMSs wrap the whole page in a form). */
+/** Tags that are chrome unless they hold the prose (some CMSs wrap the whole page in a form). */
 const USUALLY_CHROME_TAGS = new Set(['nav', 'aside', 'footer', 'form', 'menu', 'header']);
 
 /** Words of body containers: a block carrying one of these and an always-boilerplate word is kept if it holds the prose. */
 const BODY_WORDS = new Set(['article', 'body', 'content', 'story', 'text', 'entry', 'post', 'main', 'richtext', 'prose', 'paragraph', 'paywall']);
 
 const BLOCK_TAGS = new Set([
-  'p', 'div', 'section', 'article', 'main', 'ul', 'ol', 'li', 'table', 'blockquote', 'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'pre', 'dl', 'hr', 'br',
+  'p', 'div', 'section', 'article', 'main', 'ul', 'ol', 'li', 'table', 'blockquote', 'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'pre', 'dl', 'hr',
 ]);
 const HEADING_TAGS = new Set(['h2', 'h3', 'h4', 'h5', 'h6']);
 
@@ -108,7 +108,7 @@ function proseHolders($: CheerioAPI, scope: Cheerio<Element>): Set<Element> {
   return holders;
 }
 
-function textOf($: CheerioAPI, node: Cheerio<AnyNode>): string {
+function textOf(node: Cheerio<AnyNode>): string {
   return cleanText(node.text());
 }
 
@@ -122,7 +122,7 @@ function linkTextLength($: CheerioAPI, node: Cheerio<Element>): number {
 
 /** A div whose children are only inline content is a paragraph in all but name (common in CMS output). */
 function isTextBlock(element: Element): boolean {
-  return !element.children.some((child) => child.type === 'tag' && (child as Element).name !== 'br' && BLOCK_TAGS.has((child as Element).name));
+  return !element.children.some((child) => child.type === 'tag' && BLOCK_TAGS.has((child as Element).name));
 }
 
 /** Readability-style score of one paragraph: longer text and more clauses mean more likely prose. */
@@ -172,13 +172,13 @@ function figureCaption($: CheerioAPI, figure: Cheerio<AnyNode>): { caption: stri
   const isCredit = (_: number, element: Element): boolean => wordsOf(element).some((word) => CREDIT_WORDS.has(word));
   const creditNode = figcaption.find('*').filter(isCredit).first();
   if (creditNode.length > 0) {
-    const credit = textOf($, creditNode).replace(/^(?:photo|foto|bild|image|credit|ảnh)\s*:\s*/i, '');
+    const credit = textOf(creditNode).replace(/^(?:photo|foto|bild|image|credit|ảnh)\s*:\s*/i, '');
     const captionOnly = figcaption.clone();
     captionOnly.find('*').filter(isCredit).remove();
-    const caption = textOf($, captionOnly);
+    const caption = textOf(captionOnly);
     return { caption: caption || null, credit: credit || null };
   }
-  const { caption, credit } = splitCaption(textOf($, figcaption));
+  const { caption, credit } = splitCaption(textOf(figcaption));
   return { caption: caption || null, credit: credit || null };
 }
 
@@ -273,7 +273,7 @@ function paragraphBlocks($: CheerioAPI, scope: Cheerio<Element>): { element: Ele
   const blocks: { element: Element; text: string }[] = [];
   scope.find('p, pre, td, blockquote, div, section').each((_, element) => {
     if (element.name !== 'p' && element.name !== 'pre' && !isTextBlock(element)) return;
-    const text = textOf($, $(element));
+    const text = textOf($(element));
     if (text !== '') blocks.push({ element, text });
   });
   return blocks;
@@ -446,7 +446,7 @@ function collectBlocks($: CheerioAPI, container: Element): TextBlock[] {
       return;
     }
     const node = $(element);
-    const text = textOf($, node);
+    const text = textOf(node);
     if (text === '') return;
     // Lists of links and link-only lines are navigation or "read more", not prose.
     if (linkTextLength($, node) / text.length > 0.5) return;
