@@ -23,7 +23,7 @@ export interface ChaosOptions {
   /** Share of article pages and feeds that get a transient fault. */
   faultRate: number;
   store: ObjectStore;
-  /** Client timeout for one attempt; 'slow' faults stall twice as long. Default 1000 ms. */
+  /** Client timeout for one attempt; 'slow' faults stall twice as long. Default 3000 ms: extraction shares the event loop with the site. */
   timeoutMs?: number;
   /** Retries per fetch after the first attempt. Default 3. */
   retries?: number;
@@ -86,7 +86,7 @@ export interface ChaosResult {
   peakRssBytes: number;
 }
 
-const DEFAULTS = { timeoutMs: 1000, retries: 3, backoffBaseMs: 20, perHostConcurrency: 8, concurrency: 16 };
+const DEFAULTS = { timeoutMs: 3000, retries: 3, backoffBaseMs: 20, perHostConcurrency: 8, concurrency: 16 };
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const settings = { ...DEFAULTS, ...withoutUndefined(options) };

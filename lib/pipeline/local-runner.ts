@@ -127,7 +127,12 @@ export async function runIngest(options: RunIngestOptions): Promise<RunIngestRes
       if (result.retryable) incomplete = true;
       record(result.job, result.state, result.error);
     }
-    await commitFeedState(outcome, deps, { forgetValidators: incomplete });
+    try {
+      await commitFeedState(outcome, deps, { forgetValidators: incomplete });
+    } catch (error) {
+      // A store outage must not abort the run: without saved state the next run refetches the feed in full.
+      options.logger?.warn('feed state not saved', { feedUrl: outcome.job.feedUrl, error: error instanceof Error ? error.message : String(error) });
+    }
   };
 
   // Settle every feed before reporting a failure (a store error), so nothing still runs after we return.
