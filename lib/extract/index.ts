@@ -90,7 +90,7 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Arti
     );
   }
 
-  // The generic path edits the document as it scores content, so it runs once, after the adapter read it.
+  // Computed at most once, and only when the adapter left a field for the generic path to fill.
   let genericFields: ExtractedFields | undefined;
   const generic = (): ExtractedFields => (genericFields ??= extractGeneric($, url));
   const fields = mergeFields(adapterFields, generic, forbidden);
