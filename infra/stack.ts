@@ -1,9 +1,12 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { IngestConfig } from '../lib/config.ts';
+import { DailyCompaction } from './compaction.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Pipeline } from './constructs/pipeline.ts';
 import { Storage } from './constructs/storage.ts';
+import { DatasetCatalog } from './dataset.ts';
+import { ReextractBackfill } from './reextract.ts';
 import type { DeploySettings } from './settings.ts';
 
 export interface NewsIngestStackProps extends StackProps {
@@ -14,10 +17,16 @@ export interface NewsIngestStackProps extends StackProps {
   projectRoot: string;
 }
 
-/** Scheduled ingestion into S3 with its dashboard and alarms; environment-agnostic (no account or region). */
+/**
+ * Scheduled ingestion into S3, the dataset's Athena catalog with its daily compaction and re-extraction
+ * backfill, and a dashboard with alarms; environment-agnostic (no account or region).
+ */
 export class NewsIngestStack extends Stack {
   readonly storage: Storage;
   readonly pipeline: Pipeline;
+  readonly dataset: DatasetCatalog;
+  readonly compaction: DailyCompaction;
+  readonly reextract: ReextractBackfill;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: NewsIngestStackProps) {
@@ -34,17 +43,32 @@ export class NewsIngestStack extends Stack {
       configPath: settings.configPath,
       scheduleExpression: settings.scheduleExpression,
     });
+    const sourceIds = props.config.sources.map((source) => source.id);
+    this.dataset = new DatasetCatalog(this, 'Dataset', {
+      bucket: this.storage.bucket,
+      sources: sourceIds,
+      accessLogsBucket: this.storage.accessLogsBucket,
+    });
+    this.compaction = new DailyCompaction(this, 'Compaction', {
+      bucket: this.storage.bucket,
+      sources: sourceIds,
+      projectRoot: props.projectRoot,
+    });
+    this.reextract = new ReextractBackfill(this, 'Reextract', { bucket: this.storage.bucket, projectRoot: props.projectRoot });
+
     this.monitoring = new Monitoring(this, 'Monitoring', {
       functions: [
         { name: 'Dispatch', fn: this.pipeline.dispatchFunction },
         { name: 'FetchFeed', fn: this.pipeline.fetchFeedFunction },
         { name: 'ProcessArticle', fn: this.pipeline.processArticleFunction },
+        { name: 'Compact', fn: this.compaction.function },
       ],
+      stateMachines: [{ name: 'Reextract', stateMachine: this.reextract.stateMachine }],
       queues: [
         { name: 'FeedQueue', ...this.pipeline.feedQueue, maxMessageAge: Duration.hours(1) },
         { name: 'ArticleQueue', ...this.pipeline.articleQueue, maxMessageAge: Duration.hours(3) },
       ],
-      sourceIds: props.config.sources.map((source) => source.id),
+      sourceIds,
       alarmEmail: settings.alarmEmail,
       noNewArticlesHours: settings.noNewArticlesHours,
       driftThresholdPercent: settings.driftThresholdPercent,
@@ -57,5 +81,11 @@ export class NewsIngestStack extends Stack {
     new CfnOutput(this, 'ArticleQueueUrl', { value: this.pipeline.articleQueue.queue.queueUrl });
     new CfnOutput(this, 'ArticleDeadLetterQueueUrl', { value: this.pipeline.articleQueue.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn });
+    new CfnOutput(this, 'GlueDatabase', { value: this.dataset.databaseName, description: 'Athena: the articles tables' });
+    new CfnOutput(this, 'AthenaWorkGroup', { value: this.dataset.workGroup.ref });
+    new CfnOutput(this, 'ReextractStateMachineArn', {
+      value: this.reextract.stateMachine.stateMachineArn,
+      description: 'Start an execution (input {}) to re-extract every stored page',
+    });
   }
 }

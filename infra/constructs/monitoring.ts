@@ -1,6 +1,7 @@
 import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { ComparisonOperator, MathExpression, Metric, TreatMissingData, type Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import {
@@ -33,8 +34,15 @@ export interface MonitoredQueue extends QueueWithDlq {
   maxMessageAge: Duration;
 }
 
+export interface MonitoredStateMachine {
+  name: string;
+  stateMachine: IStateMachine;
+}
+
 export interface MonitoringProps {
   functions: MonitoredFunction[];
+  /** Alarmed on failed executions (their workers' errors are the state machine's to judge). */
+  stateMachines: MonitoredStateMachine[];
   queues: MonitoredQueue[];
   sourceIds: string[];
   alarmEmail: string | null;
@@ -126,6 +134,16 @@ export class Monitoring extends Construct {
         // Partial batch failures are returned, not thrown: an Errors datapoint is a crash or a timeout.
         addFaultCountAlarm: { Critical: { maxErrorCount: 0 } },
         addThrottlesCountAlarm: { Critical: { maxErrorCount: 0 } },
+      });
+    }
+
+    for (const { name, stateMachine } of props.stateMachines) {
+      this.facade.monitorStepFunction({
+        alarmFriendlyName: name,
+        humanReadableName: name,
+        stateMachine,
+        addFailedExecutionCountAlarm: { Critical: { maxErrorCount: 0 } },
+        addTimedOutExecutionCountAlarm: { Critical: { maxErrorCount: 0 } },
       });
     }
 

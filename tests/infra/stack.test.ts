@@ -4,7 +4,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type IngestConfig } from '../../lib/config.ts';
@@ -127,7 +129,8 @@ describe('pipeline', () => {
 
   it('runs every function on nodejs22.x / arm64 with its own log group kept for 30 days', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(3);
+    // dispatch, fetch-feed, process-article, and the dataset's compact and reextract.
+    expect(functions).toHaveLength(5);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
       const logGroup = resources[fn.Properties.LoggingConfig.LogGroup.Ref]!;
@@ -159,13 +162,12 @@ describe('pipeline', () => {
     expect(resources[dispatchId]!.Properties.Environment.Variables.NEWS_INGEST_ALLOW_LOOPBACK).toBeUndefined();
   });
 
-  it('bundles each handler as a minified ESM file with its source map and the ingest config', () => {
+  it('bundles each pipeline handler as a minified ESM file with its source map and the ingest config', () => {
     const assembly = app.synth();
-    const assetDirs = readdirSync(assembly.directory).filter((name) => name.startsWith('asset.'));
-    expect(assetDirs).toHaveLength(3);
     const configText = readFileSync(join(projectRoot, 'config/feeds.json'), 'utf8');
-    for (const dir of assetDirs) {
-      const path = join(assembly.directory, dir);
+    for (const fn of [stack.pipeline.dispatchFunction, stack.pipeline.fetchFeedFunction, stack.pipeline.processArticleFunction]) {
+      const s3Key = resources[stack.getLogicalId(fn.node.defaultChild as CfnFunction)]!.Properties.Code.S3Key as string;
+      const path = join(assembly.directory, `asset.${s3Key.replace(/\.zip$/, '')}`);
       expect(readdirSync(path).sort()).toEqual(['feeds.json', 'index.mjs', 'index.mjs.map']);
       expect(readFileSync(join(path, 'feeds.json'), 'utf8')).toBe(configText);
       const code = readFileSync(join(path, 'index.mjs'), 'utf8');
@@ -200,8 +202,14 @@ describe('monitoring', () => {
     }
   });
 
-  it('alarms on errors and throttles of every function', () => {
-    for (const fnId of Object.keys(template.findResources('AWS::Lambda::Function'))) {
+  it('alarms on errors and throttles of every function the pipeline and compaction run', () => {
+    const monitored = [
+      stack.pipeline.dispatchFunction,
+      stack.pipeline.fetchFeedFunction,
+      stack.pipeline.processArticleFunction,
+      stack.compaction.function,
+    ].map((fn) => stack.getLogicalId(fn.node.defaultChild as CfnFunction));
+    for (const fnId of monitored) {
       const own = alarms().filter((alarm) => JSON.stringify(alarm).includes(`"${fnId}"`));
       const names = JSON.stringify(own);
       expect(names, fnId).toContain('Errors');
@@ -237,6 +245,13 @@ describe('monitoring', () => {
         .map((metric) => metric.MetricStat.Metric.Dimensions.find((d: any) => d.Name === 'field').Value);
       expect(fields.sort()).toEqual(['authors', 'publishedAt']);
     }
+  });
+
+  it('alarms when a re-extraction backfill execution fails or times out', () => {
+    const machineId = stack.getLogicalId(stack.reextract.stateMachine.node.defaultChild as CfnStateMachine);
+    const own = alarms().filter((alarm) => JSON.stringify(alarm).includes(`"${machineId}"`));
+    const metricNames = own.map((alarm) => JSON.stringify(alarm).match(/"MetricName":"(\w+)"/)?.[1]);
+    expect(metricNames.sort()).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut']);
   });
 
   it('has a dashboard and outputs its URL, the bucket and the queue URLs', () => {
