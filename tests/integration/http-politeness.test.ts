@@ -145,11 +145,12 @@ describe('PoliteFetcher: per-host limits', () => {
 
   it('spaces request starts to one host by minIntervalMs', async () => {
     const server = await serve(okPage);
-    const fetcher = loopbackFetcher({ respectRobots: false, minIntervalMs: 150, perHostConcurrency: 4 });
+    const fetcher = loopbackFetcher({ respectRobots: false, minIntervalMs: 400, perHostConcurrency: 4 });
     await Promise.all(Array.from({ length: 4 }, (_, i) => fetcher.fetch({ url: `${server.url}/p${i}` })));
     const starts = server.requests.map((request) => request.receivedAt);
-    // Measured at the server, so allow a few ms of difference in connection latency between requests.
-    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(140);
+    // Measured at the server: connection latency varies on a loaded machine, so allow 100 ms of it
+    // (without spacing the four requests would arrive within a few ms of each other).
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(300);
   });
 
   it('does not make one host wait for another host', async () => {
