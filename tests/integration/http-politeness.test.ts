@@ -111,9 +111,9 @@ describe('PoliteFetcher: robots.txt', () => {
     await Promise.all([fetcher.fetch({ url: `${server.url}/a.html` }), fetcher.fetch({ url: `${server.url}/b.html` })]);
     const starts = server.requests.map((request) => request.receivedAt);
     expect(server.requests.map((request) => request.url).sort()).toEqual(['/a.html', '/b.html', '/robots.txt']);
-    // Measured at the server, so allow a few ms of difference in connection latency between requests.
-    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(990);
-    expect(starts[2]! - starts[1]!).toBeGreaterThanOrEqual(990);
+    // Measured at the server: allow 100 ms of connection latency on a loaded machine (no delay would be ~0).
+    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(900);
+    expect(starts[2]! - starts[1]!).toBeGreaterThanOrEqual(900);
   });
 
   it('does not consult robots.txt when respectRobots is false', async () => {
