@@ -5,6 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { MetricNames } from '../functions/metric-names.ts';
+import { ARTICLE_FIELDS_THAT_CAN_BE_MISSING } from '../lib/schema/article.ts';
 
 const Priced = { source: z.string().url(), note: z.string().optional() };
 
@@ -86,8 +88,8 @@ export const DEFAULT_ASSUMPTIONS: Readonly<CostAssumptions> = Object.freeze({
   feedItemsListed: 50,
   newArticlesPerFeedHour: 2,
   pollMinutes: 15,
-  missingFieldMetricsPerSource: 11,
-  metricNamesPerSource: 11,
+  missingFieldMetricsPerSource: ARTICLE_FIELDS_THAT_CAN_BE_MISSING.length,
+  metricNamesPerSource: Object.keys(MetricNames).length - 1,
   alarms: 30,
   dashboards: 1,
   articlesPerMonth: 100_000,

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AwsPricesSchema,
+  costModel,
+  DEFAULT_ASSUMPTIONS,
+  loadAwsPrices,
+  processingsPerArticle,
+  sqsRequestsPerArticle,
+  type AwsPrices,
+  type CostAssumptions,
+  type MeasuredInputs,
+} from '../../bench/bench-cost.ts';
+
+/** Round numbers, so every expected figure below can be worked out by hand. */
+const PRICES: AwsPrices = {
+  region: 'us-east-1',
+  currency: 'USD',
+  pricesAsOf: 'test',
+  writtenOn: 'test',
+  howRead: 'test',
+  lambda: { source: 'https://aws.amazon.com/lambda/pricing/', armGbSecond: 0.00001, requestPerMillion: 0.2 },
+  s3: { source: 'https://aws.amazon.com/s3/pricing/', putPer1000: 0.005, getPer1000: 0.0004, standardGbMonth: 0.02 },
+  sqs: { source: 'https://aws.amazon.com/sqs/pricing/', fifoRequestPerMillion: 0.5, standardRequestPerMillion: 0.4 },
+  scheduler: { source: 'https://aws.amazon.com/eventbridge/pricing/', invocationPerMillion: 1 },
+  cloudwatch: {
+    source: 'https://aws.amazon.com/cloudwatch/pricing/',
+    logsIngestionPerGb: 0.5,
+    logsStorageGbMonth: 0.03,
+    customMetricMonth: 0.3,
+    alarmMetricMonth: 0.1,
+    dashboardMonth: 3,
+  },
+};
+
+const MEASURED: MeasuredInputs = { cpuMsPerArticle: 10, articleJsonBytes: 10_000, rawGzBytes: 40_000, sources: 2, feeds: 4 };
+
+const ASSUMPTIONS: CostAssumptions = {
+  ...DEFAULT_ASSUMPTIONS,
+  lambdaMemoryMb: 512,
+  fullVcpuMemoryMb: 1024,
+  networkWaitMsPerPage: 800,
+  s3LatencyMs: 20,
+  articlesPerInvocation: 2,
+  logBytesPerProcessing: 1000,
+  feedItemsListed: 50,
+  newArticlesPerFeedHour: 8,
+  pollMinutes: 15,
+  metricNamesPerSource: 10,
+  missingFieldMetricsPerSource: 5,
+  alarms: 10,
+  dashboards: 1,
+  articlesPerMonth: 500_000,
+};
+
+const line = (lines: { item: string; usdPerMillion: number }[], item: string): number => {
+  const found = lines.find((candidate) => candidate.item === item);
+  if (!found) throw new Error(`no line ${item}`);
+  return found.usdPerMillion;
+};
+
+describe('cost model', () => {
+  it('relists an article once per poll that finds its feed changed while it is listed', () => {
+    // 8 new per hour, 15-minute polls: 2 new per poll, so the feed changes at every poll; 50 items last 25 polls.
+    expect(processingsPerArticle({ feedItemsListed: 50, newArticlesPerFeedHour: 8, pollMinutes: 15 })).toBe(25);
+    // Fewer than one new article per poll: the feed changes only when one arrives, once per item listed.
+    expect(processingsPerArticle({ feedItemsListed: 50, newArticlesPerFeedHour: 1, pollMinutes: 15 })).toBe(50);
+  });
+
+  it('counts a send per ten messages and a receive and a delete per invocation', () => {
+    expect(sqsRequestsPerArticle(1)).toBeCloseTo(2.1, 10);
+    expect(sqsRequestsPerArticle(4)).toBeCloseTo(0.6, 10);
+  });
+
+  it('prices one article processed once from the measured CPU time and the stated waits', () => {
+    const model = costModel(PRICES, MEASURED, ASSUMPTIONS);
+    // 800 ms wait + 10 ms × (1024 / 512) + 5 S3 requests × 20 ms
+    expect(model.lambdaMsPerProcessing).toBeCloseTo(920, 10);
+    const once = model.linesProcessedOnce;
+    expect(line(once, 'Lambda duration (process-article)')).toBeCloseTo(1e6 * 0.92 * 0.5 * 0.00001, 8); // $4.60
+    expect(line(once, 'Lambda requests')).toBeCloseTo(0.1, 10);
+    expect(line(once, 'S3 PUT')).toBeCloseTo(15, 10);
+    expect(line(once, 'S3 GET')).toBeCloseTo(0.8, 10);
+    expect(line(once, 'SQS (FIFO)')).toBeCloseTo(1.1 * 0.5, 10);
+    expect(line(once, 'CloudWatch Logs ingestion')).toBeCloseTo(0.5, 10);
+    expect(model.usdPerMillionProcessedOnce).toBeCloseTo(4.6 + 0.1 + 15 + 0.8 + 0.55 + 0.5, 8);
+  });
+
+  it('charges the repeat processings of the pipeline as built: no PUTs, two GETs and a whole Lambda run each', () => {
+    const model = costModel(PRICES, MEASURED, ASSUMPTIONS);
+    expect(model.processingsPerArticle).toBe(25);
+    expect(line(model.lines, 'S3 PUT')).toBeCloseTo(15, 10);
+    expect(line(model.lines, 'S3 GET')).toBeCloseTo(25 * 0.8, 10);
+    expect(line(model.lines, 'Lambda duration (process-article)')).toBeCloseTo(25 * 4.6, 8);
+    expect(model.dominant).toBe('Lambda duration (process-article)');
+    expect(model.usdPerMillion).toBeCloseTo(model.lines.reduce((sum, entry) => sum + entry.usdPerMillion, 0), 10);
+  });
+
+  it('keeps time-driven costs apart and spreads them over the monthly volume for the all-in figure', () => {
+    const model = costModel(PRICES, MEASURED, ASSUMPTIONS);
+    const metrics = model.fixedMonthly.find((entry) => entry.item === 'Custom metrics');
+    expect(metrics?.usdPerMonth).toBeCloseTo(2 * (10 + 5) * 0.3, 10); // 30 metrics
+    const alarms = model.fixedMonthly.find((entry) => entry.item === 'Alarms + dashboard');
+    expect(alarms?.usdPerMonth).toBeCloseTo(10 * 0.1 + 3, 10);
+    expect(model.allInUsdPerMillion).toBeCloseTo(model.usdPerMillion + model.fixedUsdPerMonth * 2, 8);
+    // 1M × 50 KB = 50 GB at $0.02
+    expect(model.storageUsdPerMonthPerMillion).toBeCloseTo(1, 10);
+  });
+
+  it('reads the prices file, each service with the pricing page it came from', () => {
+    const prices = loadAwsPrices();
+    for (const service of [prices.lambda, prices.s3, prices.sqs, prices.scheduler, prices.cloudwatch]) {
+      expect(service.source).toMatch(/^https:\/\/aws\.amazon\.com\/[a-z0-9]+\/pricing\/$/);
+    }
+    expect(AwsPricesSchema.safeParse({ ...prices, s3: { ...prices.s3, putPer1000: -1 } }).success).toBe(false);
+  });
+});
