@@ -140,6 +140,8 @@ async function synthesize(outdir: string): Promise<SynthResult> {
     { name: 'dispatch', fn: stack.pipeline.dispatchFunction },
     { name: 'fetch-feed', fn: stack.pipeline.fetchFeedFunction },
     { name: 'process-article', fn: stack.pipeline.processArticleFunction },
+    { name: 'compact', fn: stack.compaction.function },
+    { name: 'reextract', fn: stack.reextract.function },
   ];
   const bundles = functions.map(({ name, fn }) => {
     const logicalId = stack.getLogicalId(fn.node.defaultChild as never);
