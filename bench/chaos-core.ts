@@ -7,6 +7,7 @@ import {
   createFaultySampleSite,
   type FaultySampleSite,
   type HostileKind,
+  type HostileUrl,
   type TransientFaultKind,
 } from '../lib/sample-site/faults.ts';
 import { validateArticle } from '../lib/schema/article.ts';
@@ -73,6 +74,9 @@ export interface FinalStates {
 
 export interface ChaosResult {
   options: Omit<ChaosOptions, 'store' | 'onRunFinished'>;
+  /** The sample site's origin during the run. */
+  origin: string;
+  hostile: HostileUrl[];
   runs: [RunSummary, RunSummary];
   final: FinalStates;
   audit: StoreAudit;
@@ -127,6 +131,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const { store: _store, onRunFinished: _onRunFinished, ...reported } = settings;
     return {
       options: reported,
+      origin: faulty.site.origin,
+      hostile: faulty.hostile,
       runs: [first, second],
       final: finalStates([first, second]),
       audit,

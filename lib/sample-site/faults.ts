@@ -181,10 +181,19 @@ function awkwardArticleHtml(seed: SeedArticle, url: string, title: string, chars
     : '';
   const time = withDate ? `<time datetime="${seed.publishedAt}">18/10/2024 19:14</time>` : '';
   const paragraphs = seed.body.paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n');
+  // JSON-LD as news sites write it: the page is listed under a publisher whose own layouts it does not match.
+  const jsonLd = JSON.stringify({
+    '@context': 'https://schema.org',
+    '@type': 'NewsArticle',
+    headline: title,
+    mainEntityOfPage: url,
+    ...(withDate ? { datePublished: seed.publishedAt } : {}),
+  }).replaceAll('<', '\\u003c');
   return [
     '<!doctype html>',
     `<html lang="vi"><head><meta charset="${charset}"><title>${escapeHtml(title)}</title>`,
-    `<link rel="canonical" href="${url}">${date}</head>`,
+    `<link rel="canonical" href="${url}">${date}`,
+    `<script type="application/ld+json">${jsonLd}</script></head>`,
     `<body><article><h1>${escapeHtml(title)}</h1>${time}`,
     `<p class="sapo">${escapeHtml(seed.lead)}</p>`,
     paragraphs,
