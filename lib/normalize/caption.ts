@@ -8,13 +8,15 @@ export interface SplitCaption {
 }
 
 /**
- * Labels that introduce a credit, Vietnamese and English: "Ảnh:", "Tin, ảnh:", "Bài và ảnh:", "Nguồn:",
- * "Video:", "Đồ họa:", "Photo:", "Photo by", "Credit:".
+ * Labels that introduce a credit: "Ảnh:", "Tin, ảnh:", "Bài và ảnh:", "Nguồn:", "Video:", "Đồ họa:", "Photo:",
+ * "Photo by", "Picture by", "Credit:", and the word for "photo" in the languages news sites print it in
+ * ("Foto:", "Bild:", "Фото:", "Imagen:", "Kuva:").
  */
-const ROLE = '(?:tin|bài|ảnh|video|clip|photos?)';
+const ROLE = '(?:tin|bài|ảnh|video|clip|photos?|fotos?)';
 const CREDIT_LABEL =
   `(?:${ROLE}\\s*(?:,|và|&|-|/|and)\\s*)?` +
-  '(?:(?:ảnh|video|clip|nguồn(?:\\s+ảnh)?|đồ\\s*họa|infographic|photos?|photograph|pictures?|image|credit|source)\\s*:|(?:photo|photograph|image|video)\\s+by\\s)';
+  '(?:(?:ảnh|video|clip|nguồn(?:\\s+ảnh)?|đồ\\s*họa|infographic|photos?|photograph|pictures?|image|credits?|source|fotos?|bild|bilde|фото|imagen|immagine|kuva)\\s*:' +
+  '|(?:photo|photograph|picture|image|video)\\s+by\\s)';
 
 /**
  * Where a credit label may start: at the beginning, after a sentence end, after a dash or bar, or (when the
@@ -22,15 +24,38 @@ const CREDIT_LABEL =
  */
 const LABELLED_CREDIT = new RegExp(`(^|[.!?…"”')\\]]\\s+|\\s*[-–—|]\\s*|\\s+)(${CREDIT_LABEL})\\s*`, 'giu');
 
-/** Agencies credited in parentheses without a label: "… (Reuters)". */
+/** Agencies credited without a label: "… (Reuters)", "… / AFP". */
 const AGENCY =
-  '(?:reuters|ap(?:\\s+photo)?|afp(?:/getty images)?|epa(?:-efe)?|getty images|getty|xinhua|tân hoa xã|ttxvn|vna|bloomberg|shutterstock|sputnik|yonhap|kyodo|ansa|dpa)';
-const PARENTHESISED_CREDIT = new RegExp(
-  `\\s*\\(\\s*(?:(?:${CREDIT_LABEL})\\s*([^()]+?)|(${AGENCY}))\\s*\\)[\\s.]*$`,
+  '(?:reuters|ap(?:\\s+photo)?|afp(?:/getty images)?|epa(?:-efe)?|efe|getty images|getty|xinhua|tân hoa xã|ttxvn|vna|bloomberg|shutterstock|sputnik|yonhap|kyodo|ansa|dpa|anadolu|belga|ntb|ritzau scanpix|scanpix|tass|ria novosti|pa|pa wire)';
+/**
+ * A credit in parentheses or brackets at the end: labelled ("(Ảnh: X)", "[사진 출처 = X]"), an agency
+ * ("(Reuters)") or an Indonesian "Dok." line ("(Dok.IGI)"). A place or date in parentheses ("(Jerusalén)")
+ * is part of the caption.
+ */
+const ENCLOSED_CREDIT = new RegExp(
+  '\\s*[([]\\s*(?:' +
+    `(?:${CREDIT_LABEL})\\s*([^()[\\]]+?)` +
+    '|(?:사진|자료)(?:\\s*(?:출처|제공))?\\s*[=:]\\s*([^()[\\]]+?)' +
+    `|(${AGENCY})` +
+    '|(dok\\.\\s*[^()[\\]]+?)' +
+    ')\\s*[)\\]][\\s.]*$',
   'iu',
 );
+/** "(Mohamed El Saife/CBC)", "(AFP / ISHARA S. KODIKARA)": two capitalised names around a slash, photographer and outlet. */
+const ENCLOSED_SLASH_CREDIT = /\s*[([]\s*((?=[^()[\]]{3,80}[)\]])\p{Lu}[^()[\]/]*\/\s*\p{Lu}[^()[\]/]*?)\s*[)\]][\s.]*$/u;
 /** "Ảnh do gia đình cung cấp": the giver is the credit. */
 const GIVEN_BY = /(^|[.!?…]\s+|\s+[-–—]\s+)ảnh\s+do\s+(.+?)\s+cung\s+cấp\.?$/iu;
+/** Japanese "（代表撮影）", "(共同通信社撮影)": "photographed by X". */
+const PHOTOGRAPHED_BY = /\s*[（(]([^（）()]+?)撮影[）)]\s*$/u;
+/** "… — © BELGA", "© Jane Doe": a copyright sign opens the credit. */
+const COPYRIGHT_CREDIT = /(^|\s*[-–—|]\s*|\s+)©\s*(.+)$/u;
+/**
+ * Unlabelled credits after the caption: "caption | Photographer/Agency" (a short last segment after a bar),
+ * "caption / Reuters" (an agency after a slash), "caption. Supplied" (a handout marked as such).
+ */
+const BAR_CREDIT = /\s+\|\s+([^|]{2,80})$/u;
+const SLASH_AGENCY = new RegExp(`\\s+/\\s*(${AGENCY})\\.?$`, 'iu');
+const HANDOUT = /(^|[.!?…]\s+)(supplied|handout)\.?$/iu;
 
 /** A credit that ends in initials keeps its final dot ("H.Y.T."); any other trailing dot is punctuation. */
 const ENDS_WITH_INITIALS = /(?:^|[\s.])(?:\p{L}{1,2}\.)+$/u;
@@ -40,7 +65,7 @@ function tidyCredit(raw: string): string | null {
     .trim()
     // "Ảnh: X cung cấp" → "X": the credit names who gave the photo.
     .replace(/\s*[(\-–—/]?\s*\bcung\s+cấp\s*\)?\.?$/iu, '')
-    .replace(/^do\s+/iu, '')
+    .replace(/^(?:do\s+|©\s*)/iu, '')
     .replace(/[\s,;:|–—-]+$/u, '');
   if (credit.endsWith('.') && !ENDS_WITH_INITIALS.test(credit)) credit = credit.replace(/\.+$/, '');
   return /[\p{L}\p{N}]/u.test(credit) ? credit : null;
@@ -56,40 +81,62 @@ function isCapitalised(label: string): boolean {
   return first !== first.toLowerCase();
 }
 
+/** The caption before `index` and the credit in `credit`, both tidied. */
+function splitAt(text: string, index: number, credit: string): SplitCaption {
+  return { caption: tidyCaption(text.slice(0, index)), credit: tidyCredit(credit) };
+}
+
+/** A bar segment names a credit when it is short and reads as a name list, not a sentence. */
+function looksLikeCredit(segment: string): boolean {
+  return segment.split(/\s+/).length <= 10 && !/[.!?…:]$/u.test(segment.trim());
+}
+
 /**
  * Splits a printed caption into caption and credit: "… phát biểu chỉ đạo. Ảnh: NGỌC PHÚ" →
  * { caption: "… phát biểu chỉ đạo.", credit: "NGỌC PHÚ" }. Handles "- Ảnh: X", "(Nguồn: X)", "(Ảnh: X)",
- * "Tin, ảnh: X", "Ảnh: X cung cấp" (credit "X"), "Video: X", "Photo: X", "(Reuters)". A caption with no
- * credit ("Ảnh minh họa") comes back whole. Output is cleaned NFC text.
+ * "Tin, ảnh: X", "Ảnh: X cung cấp" (credit "X"), "Video: X", "Photo: X", "Foto: X", "(Reuters)",
+ * "(Name/Outlet)", "[사진 출처 = X]", "（X撮影）", "— © X", "caption | X", "caption / AFP", "caption. Supplied".
+ * A caption with no credit ("Ảnh minh họa") comes back whole. Output is cleaned NFC text.
  */
 export function splitCaption(text: string): SplitCaption {
   const cleaned = typeof text === 'string' ? cleanText(text) : '';
   if (cleaned === '') return { caption: null, credit: null };
 
-  const parenthesised = PARENTHESISED_CREDIT.exec(cleaned);
-  if (parenthesised) {
-    return {
-      caption: tidyCaption(cleaned.slice(0, parenthesised.index)),
-      credit: tidyCredit(parenthesised[1] ?? parenthesised[2] ?? ''),
-    };
+  const enclosed = ENCLOSED_CREDIT.exec(cleaned);
+  if (enclosed) {
+    const credit = enclosed.slice(1).find((group) => group !== undefined) ?? '';
+    return splitAt(cleaned, enclosed.index, credit);
   }
 
+  const slashEnclosed = ENCLOSED_SLASH_CREDIT.exec(cleaned);
+  if (slashEnclosed) return splitAt(cleaned, slashEnclosed.index, slashEnclosed[1] ?? '');
+
+  const photographed = PHOTOGRAPHED_BY.exec(cleaned);
+  if (photographed) return splitAt(cleaned, photographed.index, photographed[1] ?? '');
+
   const given = GIVEN_BY.exec(cleaned);
-  if (given) {
-    return {
-      caption: tidyCaption(cleaned.slice(0, given.index + (given[1] ?? '').length)),
-      credit: tidyCredit(given[2] ?? ''),
-    };
-  }
+  if (given) return splitAt(cleaned, given.index + (given[1] ?? '').length, given[2] ?? '');
 
   for (const labelled of cleaned.matchAll(LABELLED_CREDIT)) {
     const [whole, boundary = '', label = ''] = labelled;
-    if (boundary !== '' && boundary.trim() === '' && !isCapitalised(label)) continue;
-    return {
-      caption: tidyCaption(cleaned.slice(0, labelled.index + boundary.length)),
-      credit: tidyCredit(cleaned.slice(labelled.index + whole.length)),
-    };
+    const credit = cleaned.slice(labelled.index + whole.length);
+    // After a plain space only a capitalised label followed by a name counts ("… về đêm Ảnh: NGỌC PHÚ", not "Ein Foto: die Stadt").
+    if (boundary !== '' && boundary.trim() === '' && !(isCapitalised(label) && /^[\p{Lu}\p{N}]/u.test(credit))) continue;
+    return splitAt(cleaned, labelled.index + boundary.length, credit);
   }
+
+  const copyright = COPYRIGHT_CREDIT.exec(cleaned);
+  if (copyright) return splitAt(cleaned, copyright.index, copyright[2] ?? '');
+
+  const slashAgency = SLASH_AGENCY.exec(cleaned);
+  if (slashAgency) return splitAt(cleaned, slashAgency.index, slashAgency[1] ?? '');
+
+  const handout = HANDOUT.exec(cleaned);
+  if (handout) return splitAt(cleaned, handout.index + (handout[1] ?? '').length, handout[2] ?? '');
+
+  const bar = BAR_CREDIT.exec(cleaned);
+  if (bar && bar.index > 0 && looksLikeCredit(bar[1] ?? '')) return splitAt(cleaned, bar.index, bar[1] ?? '');
+
   return { caption: cleaned, credit: null };
 }
 
