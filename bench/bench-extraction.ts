@@ -73,6 +73,8 @@ export interface ExtractionResult {
   floorRatio: number;
   /** readability ÷ ours (time per pass): how many times faster ours is. */
   readabilityRatio: number;
+  /** readability ÷ ours' main passes (run before any readability pass), for comparison. */
+  readabilityRatioMainPasses: number;
   /** The floor ratio for the adapter pages and for the generic corpus apart. */
   byGroup: GroupRatios[];
   /** Pages our extractor refused (not an article) or failed on, with the reason: timed all the same. */
@@ -256,6 +258,7 @@ export async function runExtractionBench(
     floorRatio: ours.msPerPass / floor.msPerPass,
     // Against the passes of ours run between readability's, so both saw the same machine state.
     readabilityRatio: readability.msPerPass / oursThen.msPerPass,
+    readabilityRatioMainPasses: readability.msPerPass / ours.msPerPass,
     byGroup: groupRatios(pages, oursSamples, floorSamples),
     refusals,
   };

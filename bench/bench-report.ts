@@ -118,7 +118,8 @@ export function reportSections(results: BenchResults): Section[] {
       notes: [
         `ours ÷ floor = ${fixed(extraction.floorRatio, 2)} (goal ≤ ${GOALS.floorRatio}: ${verdict(extraction.floorRatio <= GOALS.floorRatio)}); ` +
           extraction.byGroup.map((group) => `${group.group} pages ${fixed(group.floorRatio, 2)}`).join(', '),
-        `readability ÷ ours = ${fixed(extraction.readabilityRatio)} (goal ≥ ${GOALS.readabilityRatio}: ${verdict(extraction.readabilityRatio >= GOALS.readabilityRatio)})`,
+        `readability ÷ ours = ${fixed(extraction.readabilityRatio)} (goal ≥ ${GOALS.readabilityRatio}: ${verdict(extraction.readabilityRatio >= GOALS.readabilityRatio)}), ` +
+          `against ours' passes alternated with readability's; against ours' main passes ${fixed(extraction.readabilityRatioMainPasses)}`,
         'pages/s and MB/s are per CPU-second of this process; p50/p99 are wall-clock per page; a full GC runs before every pass.',
         ...(extraction.refusals.length > 0 ? [`refused: ${extraction.refusals.join('; ')}`] : []),
       ],
