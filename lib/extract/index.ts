@@ -19,7 +19,7 @@ export class MissingUrlError extends Error {
   override readonly name = 'MissingUrlError';
 }
 
-/** htmlparser2 backend via cheerio/slim (several times faster than parse5 on full pages, and parse5, undici and iconv-lite stay out of the Lambda bundles); entities decoded. */
+/** htmlparser2 backend via cheerio/slim: several times faster than parse5 on full pages, and parse5 and undici stay out of the Lambda bundles. */
 export function loadPage(html: string): CheerioAPI {
   return load(html, { xml: { xmlMode: false, decodeEntities: true } });
 }
