@@ -69,6 +69,8 @@ export function parseByline(raw: string): Author[] {
   if (typeof raw !== 'string') return [];
   const cleaned = cleanText(raw)
     .replace(/\s*\([^()]*\)|\s*\[[^[\]]*\]/g, ' ')
+    // A qualifier between two words leaves two spaces behind.
+    .replace(/ {2,}/g, ' ')
     .trim();
   if (cleaned === '' || SOURCE_CREDIT.test(cleaned)) return [];
   const authors: Author[] = [];
