@@ -64,14 +64,25 @@ function wordsOf(element: Element): string[] {
 
 type Verdict = 'keep' | 'drop' | 'drop-unless-prose';
 
-function boilerplateVerdict(element: Element): Verdict {
+/**
+ * Words that say nothing against a box around a picture: the text beside it (caption, credit), and the
+ * widget / lightbox wrappers pictures are shown in ("container-widget", "ui-modal").
+ */
+const PICTURE_NEUTRAL_WORDS = new Set(['caption', 'figcaption', 'credit', 'credits', 'widget', 'modal', 'popup', 'overlay', 'hidden']);
+
+/**
+ * Whether a block is page chrome. For a box around a picture (`forPicture`), a <figure> is the picture's own
+ * box, and aria-hidden (lazy-load frames hide the picture from screen readers, not from readers) and the
+ * neutral words above do not count.
+ */
+function boilerplateVerdict(element: Element, forPicture = false): Verdict {
   const name = element.name;
-  if (name === 'body' || name === 'html' || name === 'main' || name === 'article') return 'keep';
-  if (element.attribs['aria-hidden'] === 'true' || element.attribs['hidden'] !== undefined) return 'drop-unless-prose';
+  if (name === 'body' || name === 'html' || name === 'main' || name === 'article' || (forPicture && name === 'figure')) return 'keep';
+  if (!forPicture && (element.attribs['aria-hidden'] === 'true' || element.attribs['hidden'] !== undefined)) return 'drop-unless-prose';
   const role = element.attribs['role'];
   if (role === 'navigation' || role === 'complementary' || role === 'contentinfo' || role === 'banner') return 'drop-unless-prose';
   if (USUALLY_CHROME_TAGS.has(name)) return 'drop-unless-prose';
-  const words = wordsOf(element);
+  const words = forPicture ? wordsOf(element).filter((word) => !PICTURE_NEUTRAL_WORDS.has(word)) : wordsOf(element);
   if (words.some((word) => ALWAYS_BOILERPLATE.has(word))) return words.some((word) => BODY_WORDS.has(word)) ? 'drop-unless-prose' : 'drop';
   if (words.some((word) => USUALLY_BOILERPLATE.has(word))) return 'drop-unless-prose';
   return 'keep';
@@ -140,13 +151,27 @@ function absoluteUrl(raw: string, base: string | undefined): string | null {
   }
 }
 
-/** The real source of a possibly lazy-loaded image: data-* sources first, the largest srcset entry next, src last. */
+const IMAGE_FILE = /\.(?:jpe?g|png|gif|webp|avif)(?:[?#]|$)/i;
+
+/** A logo (the site's, a section's, a partner's) is never a picture of the article. */
+const LOGO_FILE = /(?:^|[/_.-])logo(?:s|[_.-][^/]*)?$/i;
+
+/** Attributes that lazy-loading scripts keep the real source in, best first; srcset-like ones list several sizes. */
+const SOURCE_ATTRIBUTES = ['data-src', 'data-original', 'data-lazy-src', 'data-url', 'data-full-src', 'data-srcset', 'srcset', 'src'];
+
+/**
+ * The real source of a possibly lazy-loaded image: data-* sources first, the largest srcset entry next, src
+ * last, then any other data-…src attribute a lazy loader invented ("data-lazyimage-src").
+ */
 function imageSource(element: Element): string | null {
   const attributes = element.attribs;
-  for (const name of ['data-src', 'data-original', 'data-lazy-src', 'data-url', 'data-full-src', 'data-srcset', 'srcset', 'src']) {
+  const names = [...SOURCE_ATTRIBUTES, ...Object.keys(attributes).filter((name) => /^data-[\w-]*src$/.test(name) && !SOURCE_ATTRIBUTES.includes(name))];
+  for (const name of names) {
     const value = attributes[name]?.trim();
     if (!value) continue;
     const candidate = name.endsWith('srcset') ? largestFromSrcset(value) : value;
+    // "data-url" also holds links (to a photo viewer): it names the picture only when it names an image file.
+    if (name === 'data-url' && !IMAGE_FILE.test(value)) continue;
     if (candidate && !isPlaceholderImage(candidate)) return candidate;
   }
   return null;
@@ -154,7 +179,8 @@ function imageSource(element: Element): string | null {
 
 function largestFromSrcset(srcset: string): string | null {
   let best: { url: string; size: number } | null = null;
-  for (const entry of srcset.split(/,\s+(?=\S)/)) {
+  // Entries are separated by ", " or, in compact markup, by a bare comma after a width or density descriptor.
+  for (const entry of srcset.split(/,\s+(?=\S)|(?<=\s\d+(?:\.\d+)?[wx]),/)) {
     const [url, descriptor] = entry.trim().split(/\s+/);
     if (!url) continue;
     const size = descriptor ? Number.parseFloat(descriptor) || 0 : 0;
@@ -163,28 +189,101 @@ function largestFromSrcset(srcset: string): string | null {
   return best?.url ?? null;
 }
 
-/** Class words of the part of a figcaption that holds the credit, when the site marks it up apart. */
-const CREDIT_WORDS = new Set(['credit', 'credits', 'copyright', 'photographer', 'source', 'author', 'byline', 'attribution']);
+/** Class words of the part of a caption that holds the credit, when the site marks it up apart. */
+const CREDIT_WORDS = new Set(['credit', 'credits', 'copyright', 'photographer', 'source', 'src', 'author', 'byline', 'attribution']);
 
-function figureCaption($: CheerioAPI, figure: Cheerio<AnyNode>): { caption: string | null; credit: string | null } {
-  const figcaption = figure.find('figcaption').first();
-  if (figcaption.length === 0) return { caption: null, credit: null };
-  const isCredit = (_: number, element: Element): boolean => wordsOf(element).some((word) => CREDIT_WORDS.has(word));
-  const creditNode = figcaption.find('*').filter(isCredit).first();
-  if (creditNode.length > 0) {
-    const credit = textOf(creditNode).replace(/^(?:photo|foto|bild|image|credit|ảnh)\s*:\s*/i, '');
-    const captionOnly = figcaption.clone();
-    captionOnly.find('*').filter(isCredit).remove();
-    const caption = textOf(captionOnly);
-    return { caption: caption || null, credit: credit || null };
+/** Class words of a picture's caption when it is not a <figcaption> ("imageCaption", "thumb-caption", "newsCaption"). */
+const CAPTION_WORDS = new Set(['caption', 'figcaption', 'legend', 'cutline', 'bildtext', 'imagetext']);
+
+/** Parts of a caption that are not its text: icons (an svg's <title> reads "Camera Icon"), scripts, buttons. */
+const NOT_CAPTION_TEXT = 'svg, script, style, noscript, button';
+
+interface PrintedCaption {
+  caption: string | null;
+  credit: string | null;
+}
+
+function isCreditNode(element: Element): boolean {
+  return wordsOf(element).some((word) => CREDIT_WORDS.has(word)) || /\b(?:author|copyrightHolder|creditText)\b/.test(element.attribs['itemprop'] ?? '');
+}
+
+function creditText(text: string): string {
+  return text.replace(/^\((.*)\)$/, '$1').replace(/^(?:photo|foto|bild|image|credit|ảnh|фото)\s*:\s*/iu, '');
+}
+
+/**
+ * Caption and credit of one caption element: a credit the site marks apart (by class or itemprop inside it or
+ * beside it, or as a trailing element wholly in parentheses) is taken as is; otherwise the credit is split off the text.
+ */
+function readCaption($: CheerioAPI, printed: PrintedElements): PrintedCaption {
+  const node = $(printed.caption).clone();
+  node.find(NOT_CAPTION_TEXT).remove();
+  let creditNodes = node.find('*').filter((_, candidate) => isCreditNode(candidate));
+  if (creditNodes.length === 0) {
+    const last = node.find('*').last();
+    const text = textOf(last);
+    if (last.children().length === 0 && /^\(.+\)$/.test(text) && textOf(node) !== text) creditNodes = last;
   }
-  const { caption, credit } = splitCaption(textOf(figcaption));
-  return { caption: caption || null, credit: credit || null };
+  const markedCredit = creditNodes.length > 0 ? textOf(creditNodes.first()) : printed.credit ? textOf($(printed.credit)) : '';
+  creditNodes.remove();
+  const rest = splitCaption(textOf(node));
+  const credit = creditText(markedCredit);
+  return { caption: rest.caption, credit: credit || rest.credit };
+}
+
+/** Whether `ancestor` contains `element`. */
+function contains(ancestor: Element, element: Element): boolean {
+  for (let node = element.parent; node; node = node.parent) if (node === ancestor) return true;
+  return false;
+}
+
+/** Pictures inside an element, a <noscript> fallback copy not counted. */
+function pictureCount($: CheerioAPI, element: Element): number {
+  return $(element)
+    .find('img')
+    .toArray()
+    .filter((image) => $(image).parents('noscript').length === 0).length;
+}
+
+/** The element printing a picture's caption, and the one printing its credit when that stands beside it. */
+interface PrintedElements {
+  caption: Element;
+  credit: Element | null;
+}
+
+/**
+ * Where a picture's caption is printed: the <figcaption> of its <figure>, or else a caption-marked element
+ * ("p.imageCaption", "div.caption", a <figcaption> placed beside the figure) in the closest wrapper that holds
+ * this picture and no other, a few levels up at most. A credit-marked element beside it is its credit.
+ */
+function printedCaptionOf($: CheerioAPI, image: Element): PrintedElements | null {
+  const figure = $(image).closest('figure').get(0);
+  const figcaption = figure ? $(figure).find('figcaption').get(0) : undefined;
+  if (figcaption) return { caption: figcaption, credit: null };
+  const outside = (candidate: Element): boolean => !contains(candidate, image);
+  let node = (figure ?? image).parent;
+  for (let level = 0; level < 3 && node && node.type === 'tag'; level += 1, node = node.parent) {
+    const wrapper = node as Element;
+    if (wrapper.name === 'body' || pictureCount($, wrapper) > 1) return null;
+    const marked = $(wrapper).find('figcaption, [class], [itemprop]').toArray().filter(outside);
+    const caption = marked.find((candidate) => !isCreditNode(candidate) && (candidate.name === 'figcaption' || wordsOf(candidate).some((word) => CAPTION_WORDS.has(word))));
+    if (caption) {
+      const credit = marked.find((candidate) => isCreditNode(candidate) && !contains(caption, candidate) && !contains(candidate, caption)) ?? null;
+      return { caption, credit };
+    }
+  }
+  return null;
+}
+
+/** Links around an article picture open the picture itself or a viewer; a thumbnail links to another page. */
+function linksElsewhere(anchor: Element): boolean {
+  return !IMAGE_FILE.test(anchor.attribs['href'] ?? '');
 }
 
 /**
  * Images of the article: those inside its region of the original page (captions intact), minus thumbnails
- * that link to other pages and images inside boxes that are never the article (related, share, ads).
+ * that link to other pages and images inside boxes that are never the article (related, share, ads). A linked
+ * picture that prints a caption is the article's (a link to a photo viewer), a teaser thumbnail prints none.
  */
 function collectImages($: CheerioAPI, region: Element, isDropped: (element: Element) => boolean, base: string | undefined): ArticleImage[] {
   const images: ArticleImage[] = [];
@@ -192,18 +291,20 @@ function collectImages($: CheerioAPI, region: Element, isDropped: (element: Elem
   $(region)
     .find('img')
     .each((_, element) => {
+      let linked = false;
       for (let node = element.parent; node && node !== region; node = node.parent) {
         if (node.type !== 'tag') continue;
         const ancestor = node as Element;
         if (isDropped(ancestor)) return;
-        if (ancestor.name === 'a' && !/\.(?:jpe?g|png|gif|webp|avif)(?:[?#]|$)/i.test(ancestor.attribs['href'] ?? '')) return;
+        if (ancestor.name === 'a' && linksElsewhere(ancestor)) linked = true;
       }
       const source = imageSource(element);
       const url = source ? absoluteUrl(source, base) : null;
-      if (!url || seen.has(url)) return;
+      if (!url || seen.has(url) || LOGO_FILE.test(new URL(url).pathname)) return;
+      const printed = printedCaptionOf($, element);
+      if (linked && !printed) return;
       seen.add(url);
-      const figure = $(element).closest('figure');
-      const { caption, credit } = figure.length > 0 ? figureCaption($, figure) : { caption: null, credit: null };
+      const { caption, credit } = printed ? readCaption($, printed) : { caption: null, credit: null };
       const alt = cleanText(element.attribs['alt'] ?? '');
       images.push({ url, caption, credit, alt: alt || null });
     });
@@ -490,7 +591,7 @@ export function extractBodyParagraphs($: CheerioAPI, root?: Cheerio<Element>, op
   const isDropped = (element: Element): boolean => {
     // An article's <header> holds its lead picture.
     if (element.name === 'header') return false;
-    const verdict = boilerplateVerdict(element);
+    const verdict = boilerplateVerdict(element, true);
     return verdict === 'drop' || (verdict === 'drop-unless-prose' && !originalHolders.has(element));
   };
   const images = region ? collectImages($, region, isDropped, base) : [];

@@ -122,6 +122,33 @@ describe('extractGeneric body heuristics on real pages', () => {
     expect(politico.images[0]?.caption).toMatch(/^Should she win, Catherine Connolly will succeed/);
   });
 
+  it('finds captions printed beside the picture, credits marked apart, lazy and lightboxed pictures (Daily Mail, mbl.is, Sermitsiaq, Kommersant)', () => {
+    const dailyMail = extractGeneric(fixture('uk_DailyMail'), 'https://www.dailymail.co.uk/x.html');
+    expect(dailyMail.images.map((image) => image.caption)).toContain('Only nine of these pairs have been matched, leaving millions of rare $1 bills out there');
+    const mbl = extractGeneric(fixture('isl_Morgunbladid'), 'https://www.mbl.is/x');
+    expect(mbl.images).toContainEqual(expect.objectContaining({ caption: '´Mæðgurnar Fjóla og Eydís í dómshúsinu í gær, mánudag.', credit: 'Ljósmynd/Aðsend' }));
+    const sermitsiaq = extractGeneric(fixture('gl_Sermitsiaq'), 'https://sermitsiaq.ag/x');
+    expect(sermitsiaq.images[0]?.caption).toMatch(/^Formand for Naalakkersuisut, Múte B. Egede har noteret sig/);
+    expect(sermitsiaq.images[0]?.credit).toBe('Mads Claus Rasmussen');
+    const kommersant = extractGeneric(fixture('ru_Kommersant'), 'https://www.kommersant.ru/doc/x');
+    expect(kommersant.images.map((image) => [image.caption, image.credit])).toEqual([
+      ['Анвар Ибрагим очень близко к сердцу принял рассказ Владимира Путина про три трона', 'Дмитрий Азаров, Коммерсантъ'],
+      ['Российские переговорщики объяснялись за закрытыми ртами', 'Дмитрий Азаров, Коммерсантъ'],
+      ['Ожидание начала переговоров было полно внутреннего напряжения', 'Дмитрий Азаров, Коммерсантъ'],
+    ]);
+  });
+
+  it('takes the largest size of a compact srcset, pictures linked to their viewer, no logo and no viewer link as a picture (Nieuwsblad, Chunichi)', () => {
+    const nieuwsblad = extractGeneric(fixture('be_Nieuwsblad'), 'https://www.nieuwsblad.be/x');
+    expect(nieuwsblad.images.map((image) => image.credit)).toEqual(['BART DEWAELE', 'BELGA', 'BELGA']);
+    expect(nieuwsblad.images.every((image) => image.url.includes('1280x853'))).toBe(true);
+    const chunichi = extractGeneric(fixture('jp_ChunichiShimbun'), 'https://www.chunichi.co.jp/article/1011185');
+    // The article's three photos; the viewer page their links open is not one of them.
+    expect(chunichi.images.map((image) => image.url.replace(/^.*_/, ''))).toEqual(['1.jpg', '2.jpg', '3.jpg']);
+    expect(chunichi.images[0]).toMatchObject({ caption: '宮崎県で最大震度５弱を観測した地震と南海トラフ地震との関連を調べるため、気象庁で開かれた評価検討会＝１３日午後１０時３１分', credit: '代表' });
+    expect(chunichi.images[0]?.url).toMatch(/^https:\/\/static\.chunichi\.co\.jp\/image\//);
+  });
+
   it('reads structured author names whole, without desk codes or job descriptions, two names joined by "og" as two (NZZ, Le Figaro, LRT, Sermitsiaq)', () => {
     const lrt = extractGeneric(fixture('lt_LRT'), 'https://www.lrt.lt/x');
     expect(lrt.authors.map((author) => author.name)).toEqual(['Povilas Aleksandravičius']);
