@@ -1,4 +1,5 @@
 import type { CheerioAPI } from 'cheerio';
+import type { Element } from 'domhandler';
 import type { DateTime } from 'luxon';
 import type { ArticleImage, Author } from '../schema/article.ts';
 import type { ExtractedFields } from './types.ts';
@@ -127,6 +128,41 @@ function visibleByline($: CheerioAPI): string[] {
   return [...new Set(found)];
 }
 
+/** Words that open a printed byline in the languages of the corpus: "By", "Von:", "Por", "Par", "Door", "Di", "Av", "Af", "Autor:". */
+const BYLINE_LABEL = /^(?:by|von|por|par|door|di|av|af|autor|autorin|autore)\s*:?\s+/iu;
+const NOT_BYLINE_TAGS = new Set(['script', 'style', 'noscript', 'template', 'svg', 'head']);
+
+/**
+ * A byline printed as running text ("By TPN, in News, Portugal", "Von: Bill MCCARTHY, Marisha GOLDHAMER"), for
+ * pages whose markup marks no author: the first short element whose text opens with a byline word followed by
+ * a capitalised name. What follows the names (", in News", a date) is cut at the first segment in lower case.
+ * One walk over the text nodes, stopping at the first byline.
+ */
+function labelledByline($: CheerioAPI): string | null {
+  const visit = (element: Element): string | null => {
+    for (const child of element.children) {
+      if (child.type === 'tag') {
+        const tag = child as Element;
+        if (NOT_BYLINE_TAGS.has(tag.name)) continue;
+        const found = visit(tag);
+        if (found) return found;
+        continue;
+      }
+      if (child.type !== 'text' || !BYLINE_LABEL.test(`${child.data.trim()} `)) continue;
+      const text = cleanText($(element).text());
+      const label = BYLINE_LABEL.exec(text);
+      if (text.length > 150 || !label) continue;
+      const segments = text.slice(label[0].length).split(/\s*,\s*/);
+      const firstInLowerCase = segments.findIndex((segment) => /^\p{Ll}/u.test(segment));
+      const names = firstInLowerCase === -1 ? segments : segments.slice(0, firstInLowerCase);
+      if (/^\p{Lu}/u.test(names[0] ?? '')) return names.join(', ');
+    }
+    return null;
+  };
+  const body = $('body').get(0);
+  return body ? visit(body) : null;
+}
+
 /** "and" in the languages of the corpus and of the sites the product targets. */
 const NAME_CONJUNCTION = /\s+(?:and|und|og|och|en|et|e|y|i|ve|và|и|та|і|&)\s+/iu;
 
@@ -165,7 +201,9 @@ function pickAuthors($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta
     return dedupeAuthors(jsonLd.authors.flatMap(structuredAuthors));
   }
   const printed = meta.authors.length ? meta.authors : visibleByline($);
-  return dedupeAuthors(printed.flatMap(bylineAuthors));
+  if (printed.length > 0) return dedupeAuthors(printed.flatMap(bylineAuthors));
+  const byline = labelledByline($);
+  return byline ? dedupeAuthors(bylineAuthors(byline)) : [];
 }
 
 function leadImages(jsonLd: JsonLdArticle | null, meta: PageMeta, base: string): ArticleImage[] {

@@ -149,6 +149,16 @@ describe('extractGeneric body heuristics on real pages', () => {
     expect(chunichi.images[0]?.url).toMatch(/^https:\/\/static\.chunichi\.co\.jp\/image\//);
   });
 
+  it('reads a byline printed as running text when the markup names nobody (The Portugal News, AFP Faktencheck)', () => {
+    const portugal = extractGeneric(fixture('pt_ThePortugalNews'), 'https://www.theportugalnews.com/news/x');
+    expect(portugal.authors.map((author) => author.raw)).toEqual(['TPN']);
+    const afp = extractGeneric(fixture('de_AFPFaktencheck'), 'https://faktencheck.afp.com/x');
+    expect(afp.authors.map((author) => author.raw)).toEqual(['Bill MCCARTHY', 'Marisha GOLDHAMER']);
+    const html = `<html><body><article><p>Par ailleurs, le ministre a répondu aux questions des députés pendant deux heures.</p>
+      <p>By the way, this sentence opens with a byline word but names nobody at all.</p></article></body></html>`;
+    expect(extractGeneric(load(html), 'https://example.com/x').authors).toEqual([]);
+  });
+
   it('reads structured author names whole, without desk codes or job descriptions, two names joined by "og" as two (NZZ, Le Figaro, LRT, Sermitsiaq)', () => {
     const lrt = extractGeneric(fixture('lt_LRT'), 'https://www.lrt.lt/x');
     expect(lrt.authors.map((author) => author.name)).toEqual(['Povilas Aleksandravičius']);
