@@ -51,6 +51,8 @@ const BLOCK_TAGS = new Set([
   'p', 'div', 'section', 'article', 'main', 'ul', 'ol', 'li', 'table', 'blockquote', 'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'pre', 'dl', 'hr',
 ]);
 const HEADING_TAGS = new Set(['h2', 'h3', 'h4', 'h5', 'h6']);
+/** Class words of a <p> styled as a subhead ("p.hdg"): it heads what follows, like an h2–h6. */
+const HEADING_WORDS = new Set(['heading', 'hdg', 'subhead', 'subheading']);
 
 /** The words of an element's class, id and component name: "ArticleBody-imageEmbedCredit" → article, body, image, embed, credit. */
 function wordsOf(element: Element): string[] {
@@ -129,6 +131,23 @@ function linkTextLength($: CheerioAPI, node: Cheerio<Element>): number {
     length += cleanText($(anchor).text()).length;
   });
   return length;
+}
+
+/**
+ * Lists of links and link-only lines are navigation or "read more", not prose: most of their text is links.
+ * Except a line of several short links with text between them ("宮崎県：高鍋町、新富町、宮崎市"): terms the
+ * site links automatically to topic pages, printed in a sentence or list of the article; teaser links are headlines.
+ */
+function isLinkLine($: CheerioAPI, node: Cheerio<Element>, text: string): boolean {
+  const links = node
+    .find('a')
+    .toArray()
+    .map((anchor) => cleanText($(anchor).text()))
+    .filter((linkText) => linkText !== '');
+  const linked = links.reduce((sum, linkText) => sum + linkText.length, 0);
+  if (linked / text.length <= 0.5) return false;
+  const autoLinkedTerms = links.length >= 2 && linked < text.length && links.every((linkText) => textWeight(linkText) < 30);
+  return !autoLinkedTerms;
 }
 
 /** A div whose children are only inline content is a paragraph in all but name (common in CMS output). */
@@ -540,7 +559,7 @@ function collectBlocks($: CheerioAPI, container: Element): TextBlock[] {
   };
   const visit = (element: Element): void => {
     const name = element.name;
-    const heading = HEADING_TAGS.has(name);
+    const heading = HEADING_TAGS.has(name) || (name === 'p' && wordsOf(element).some((word) => HEADING_WORDS.has(word)));
     const paragraph = name === 'p' || name === 'pre' || name === 'li' || (name === 'blockquote' && $(element).find('p').length === 0);
     if (!paragraph && !heading) {
       visitChildren(element);
@@ -549,13 +568,48 @@ function collectBlocks($: CheerioAPI, container: Element): TextBlock[] {
     const node = $(element);
     const text = textOf(node);
     if (text === '') return;
-    // Lists of links and link-only lines are navigation or "read more", not prose.
-    if (linkTextLength($, node) / text.length > 0.5) return;
+    if (isLinkLine($, node, text)) return;
     if (heading && text.length > 300) return;
     blocks.push({ text, heading });
   };
   visit(container);
   return blocks;
+}
+
+/** Paths of a site's own sign-in, registration and subscription pages. */
+const SIGN_IN_PATH = /\/(?:login|log-in|signin|sign-in|regist|register|registration|signup|sign-up|subscribe|subscription|abo|abonnement|abonnieren)(?:[/?#.]|$)/i;
+const PROMPT_TAGS = new Set(['div', 'section', 'aside', 'form', 'dl']);
+
+function isOwnSignInLink(anchor: Element, base: string | undefined): boolean {
+  const href = anchor.attribs['href']?.trim();
+  if (!href || /^(?:mailto|javascript|tel):/i.test(href)) return false;
+  try {
+    const target = new URL(href, base ?? 'https://site.invalid/');
+    const own = !/^(?:[a-z][a-z0-9+.-]*:)?\/\//i.test(href) || (base !== undefined && target.hostname === new URL(base).hostname);
+    return own && SIGN_IN_PATH.test(target.pathname);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes boxes that ask the reader to sign in, register or subscribe ("この記事は会員限定です … 会員登録する /
+ * ログイン"): the largest block around a link to the site's own sign-in or subscription page that holds no prose
+ * and little text. Their classes rarely say what they are, their links do.
+ */
+function removeSignInPrompts($: CheerioAPI, scope: Cheerio<Element>, holders: Set<Element>, base: string | undefined): void {
+  const prompts = new Set<Element>();
+  for (const anchor of scope.find('a[href]').toArray()) {
+    if (!isOwnSignInLink(anchor, base)) continue;
+    let prompt: Element | null = null;
+    for (let node = anchor.parent; node && node.type === 'tag' && !holders.has(node as Element); node = node.parent) {
+      const element = node as Element;
+      if (textWeight(textOf($(element))) > 600) break;
+      if (PROMPT_TAGS.has(element.name)) prompt = element;
+    }
+    if (prompt) prompts.add(prompt);
+  }
+  for (const prompt of prompts) $(prompt).remove();
 }
 
 /** Subheads that head nothing (the last block, or followed by another subhead) title boxes that were dropped. */
@@ -584,6 +638,7 @@ export function extractBodyParagraphs($: CheerioAPI, root?: Cheerio<Element>, op
     if (verdict === 'keep' || (verdict === 'drop-unless-prose' && holders.has(element))) return;
     $(element).remove();
   });
+  removeSignInPrompts($, scope, holders, base);
   const blocks = findContentBlocks($, scope);
   const region = articleRegion(blocks.map((block) => originals.get(block)!));
   const originalHolders = new Set([...holders].map((holder) => originals.get(holder)));

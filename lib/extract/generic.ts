@@ -105,6 +105,16 @@ function pickLead(jsonLd: JsonLdArticle | null, meta: PageMeta): string | null {
   return null;
 }
 
+/**
+ * A description cut from the body's first paragraph ("…の想定震源域..."): it repeats the body's opening, so
+ * the page has no lead apart from the body.
+ */
+function truncatedCopyOf(description: string | null, firstParagraph: string | undefined): boolean {
+  if (!description || !firstParagraph || !/(?:…|\.\.\.|･･･)$/u.test(description)) return false;
+  const start = comparable(description);
+  return start.length > 0 && comparable(firstParagraph).startsWith(start);
+}
+
 function textIsCjk(text: string): boolean {
   return /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]{8}/u.test(text);
 }
@@ -244,10 +254,11 @@ export function extractGeneric($: CheerioAPI, url: string): ExtractedFields {
 
   const title = pickTitle($, jsonLd, meta);
   const authors = pickAuthors($, jsonLd, meta);
-  const lead = pickLead(jsonLd, meta);
+  const description = pickLead(jsonLd, meta);
   // The title, the lead and a byline line repeated inside the body container are not body text.
-  const notBody = new Set([title, lead, ...authors.flatMap((author) => [author.raw, author.name])].filter((text): text is string => !!text).map(comparable));
+  const notBody = new Set([title, description, ...authors.flatMap((author) => [author.raw, author.name])].filter((text): text is string => !!text).map(comparable));
   const paragraphs = body.paragraphs.filter((paragraph) => !notBody.has(comparable(paragraph)));
+  const lead = truncatedCopyOf(description, paragraphs[0]) ? null : description;
 
   // The page's own figures carry captions; the JSON-LD / og:image picture only stands in when there are none.
   const images = dedupeImages(body.images.length > 0 ? body.images : leadImages(jsonLd, meta, url));

@@ -102,6 +102,18 @@ describe('extractGeneric body heuristics on real pages', () => {
     expect(body).toContain('Doria, 67, is said to have taken on the role');
   });
 
+  it('keeps lines of automatically linked terms, leaves out a sign-in prompt, and has no lead where the description is the body cut short (Asahi, Chunichi)', () => {
+    const asahi = extractGeneric(fixture('jp_AsahiShimbun'), 'https://www.asahi.com/articles/x.html');
+    expect(asahi.paragraphs).toContain('福岡県：久留米市');
+    expect(asahi.paragraphs).toContain('宮崎県：高鍋町、新富町、宮崎市');
+    expect(asahi.lead).toBeNull();
+    expect(asahi.paragraphs[0]).toMatch(/^気象庁は13日、午後9時19分ごろ/);
+    const chunichi = extractGeneric(fixture('jp_ChunichiShimbun'), 'https://www.chunichi.co.jp/article/1011185');
+    expect(chunichi.paragraphs).toHaveLength(2);
+    expect(chunichi.paragraphs.join('\n')).not.toMatch(/会員限定|中日プラス|関連キーワード/);
+    expect(chunichi.lead).toBeNull();
+  });
+
   it('leaves out embedded tweets, captions and credits (Mexico News Daily, CNBC)', () => {
     const mexico = extractGeneric(fixture('mx_MexicoNewsDaily'), 'https://mexiconewsdaily.com/news/x/');
     expect(mexico.paragraphs.join('\n')).not.toContain('@WhiteHouse');
