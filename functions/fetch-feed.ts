@@ -51,7 +51,9 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       })),
     );
     await commitFeedState(result, deps);
-    invocationMetrics.count(job.sourceId, MetricNames.ArticlesDiscovered, result.articles.length);
+    invocationMetrics.count(job.sourceId, MetricNames.ArticlesDiscovered, result.articles.length + result.listedAsBefore.length);
+    // Listed exactly as before by the feed: already stored, not fetched again.
+    invocationMetrics.count(job.sourceId, MetricNames.ArticlesUnchanged, result.listedAsBefore.length);
   };
 
   try {

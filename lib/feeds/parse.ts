@@ -23,6 +23,7 @@ interface RawItem {
   guid: string | undefined;
   title: string | undefined;
   date: string | undefined;
+  updated: string | undefined;
 }
 
 /**
@@ -103,6 +104,7 @@ async function parseSyndication(xml: string, feedUrl: string, kind: FeedKind): P
       guid: text(item.guid) ?? text(item.id) ?? text(item['rdf:about']),
       title: text(item.title),
       date: text(item.pubDate) ?? text(item['atom-published']) ?? text(item['atom-updated']) ?? text(item.date),
+      updated: text(item['atom-updated']),
     }),
   );
   const title = text(feed.title);
@@ -145,6 +147,7 @@ function parseSitemap(xml: string, feedUrl: string): ParsedFeed {
       title: text(child(news, 'title')),
       // lastmod is when the page last changed, not when it was published: it is not used as a date.
       date: text(child(news, 'publication_date')),
+      updated: text(child(entry, 'lastmod')),
     };
   });
   return collect('sitemap', null, raw, [], feedUrl);
@@ -190,7 +193,14 @@ function collect(
     // A guid is an opaque identifier: trimmed and NFC, never entity-decoded again.
     const guid = entry.guid?.trim().normalize('NFC') || null;
     const itemTitle = entry.title === undefined ? null : cleanText(entry.title) || null;
-    const item: DiscoveredItem = { url, guid, title: itemTitle, publishedAt: feedDate(entry.date), feedUrl };
+    const item: DiscoveredItem = {
+      url,
+      guid,
+      title: itemTitle,
+      publishedAt: feedDate(entry.date),
+      updatedMark: entry.updated?.trim() || null,
+      feedUrl,
+    };
     const key = dedupeKey(item);
     if (seenKeys.has(key) || seenKeys.has(url)) {
       duplicateItems += 1;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { normalizeUrl } from '../normalize/url.ts';
 import { feedIdFor, feedStateKey } from '../store/keys.ts';
@@ -19,6 +20,26 @@ const FeedStateSchema = z
 /** The key an item is deduplicated on: its guid, else its normalized URL. */
 export function dedupeKey(item: Pick<DiscoveredItem, 'guid' | 'url'>): string {
   return item.guid ?? normalizeUrl(item.url);
+}
+
+const SEEN_FINGERPRINT = /^[0-9a-f]{12}:/;
+
+/**
+ * How an item is remembered in `seen`: "<fingerprint>:<dedupe key>", where the fingerprint covers what the
+ * feed says about the item (title, date, last change). The same entry in the next fetch means the feed lists
+ * the item exactly as before; the same key with another fingerprint means the feed shows a change.
+ */
+export function seenEntry(item: Pick<DiscoveredItem, 'guid' | 'url' | 'title' | 'publishedAt' | 'updatedMark'>): string {
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([item.title, item.publishedAt, item.updatedMark]))
+    .digest('hex')
+    .slice(0, 12);
+  return `${fingerprint}:${dedupeKey(item)}`;
+}
+
+/** The dedupe key of a `seen` entry (entries written before fingerprints existed are bare keys). */
+export function keyOfSeenEntry(entry: string): string {
+  return SEEN_FINGERPRINT.test(entry) ? entry.slice(13) : entry;
 }
 
 /** The stored state of a feed, or a fresh one (nothing seen, no validators) for a feed never fetched. */
@@ -47,10 +68,19 @@ export async function saveFeedState(store: ObjectStore, state: FeedState): Promi
   });
 }
 
-/** A new state whose `seen` ends with `keys` (newest last, each once), keeping only the newest `max`. */
-export function rememberSeen(state: FeedState, keys: readonly string[], max: number = DEFAULT_SEEN_LIMIT): FeedState {
+/**
+ * A new state whose `seen` ends with `entries` (newest last, each once), keeping only the newest `max`.
+ * An entry replaces any earlier one with the same dedupe key.
+ */
+export function rememberSeen(state: FeedState, entries: readonly string[], max: number = DEFAULT_SEEN_LIMIT): FeedState {
   if (!Number.isInteger(max) || max < 0) throw new Error(`rememberSeen: max must be a non-negative integer, got ${max}`);
-  const fresh = new Set(keys);
-  const seen = [...state.seen.filter((key) => !fresh.has(key)), ...fresh];
+  const fresh = new Set(entries);
+  const freshKeys = new Set([...fresh].map(keyOfSeenEntry));
+  const seen = [...state.seen.filter((entry) => !freshKeys.has(keyOfSeenEntry(entry))), ...fresh];
   return { ...state, seen: max === 0 ? [] : seen.slice(-max) };
+}
+
+/** A new state that no longer remembers these dedupe keys, so their items count as new next time. */
+export function forgetSeen(state: FeedState, keys: ReadonlySet<string>): FeedState {
+  return { ...state, seen: state.seen.filter((entry) => !keys.has(keyOfSeenEntry(entry))) };
 }

@@ -7,6 +7,11 @@ export interface DiscoveredItem {
   title: string | null;
   /** ISO 8601 with offset when the feed gives a parseable date. */
   publishedAt: string | null;
+  /**
+   * What the feed says about the item's last change (Atom <updated>, sitemap <lastmod>), exactly as given:
+   * compared between runs to notice a revised article, never read as a date.
+   */
+  updatedMark: string | null;
   /** The feed or sitemap that listed it. */
   feedUrl: string;
 }

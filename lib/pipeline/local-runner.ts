@@ -104,10 +104,22 @@ export async function runIngest(options: RunIngestOptions): Promise<RunIngestRes
     return item;
   };
 
-  /** Processes a feed's articles, then saves its state: validators only if every item reached a final state. */
+  /**
+   * Processes a feed's articles, then saves its state. Articles that did not reach a final state (a
+   * transient failure, the limit) are not remembered as seen, so the next run takes them again.
+   */
   const drainFeed = async (outcome: FetchFeedResult): Promise<void> => {
-    let incomplete = false;
+    const unfinished: ArticleJob[] = [];
     const work: Promise<ArticleOutcome>[] = [];
+    for (const job of outcome.listedAsBefore) {
+      discovered += 1;
+      if (queuedUrls.has(job.url)) {
+        record(job, 'skipped:duplicate', 'listed by another feed in this run');
+        continue;
+      }
+      queuedUrls.add(job.url);
+      record(job, 'unchanged', null);
+    }
     for (const job of outcome.articles) {
       discovered += 1;
       if (queuedUrls.has(job.url)) {
@@ -116,7 +128,7 @@ export async function runIngest(options: RunIngestOptions): Promise<RunIngestRes
       }
       queuedUrls.add(job.url);
       if (options.limit !== undefined && accepted >= options.limit) {
-        incomplete = true;
+        unfinished.push(job);
         record(job, 'skipped:limit', `--limit ${options.limit} reached`);
         continue;
       }
@@ -124,11 +136,11 @@ export async function runIngest(options: RunIngestOptions): Promise<RunIngestRes
       work.push(articleLimit(() => processArticle(job, deps)));
     }
     for (const result of await Promise.all(work)) {
-      if (result.retryable) incomplete = true;
+      if (result.retryable) unfinished.push(result.job);
       record(result.job, result.state, result.error);
     }
     try {
-      await commitFeedState(outcome, deps, { forgetValidators: incomplete });
+      await commitFeedState(outcome, deps, { unfinished });
     } catch (error) {
       // A store outage must not abort the run: without saved state the next run refetches the feed in full.
       options.logger?.warn('feed state not saved', { feedUrl: outcome.job.feedUrl, error: error instanceof Error ? error.message : String(error) });
@@ -144,7 +156,7 @@ export async function runIngest(options: RunIngestOptions): Promise<RunIngestRes
           sourceId: job.sourceId,
           url: job.feedUrl,
           status: outcome.status,
-          items: outcome.articles.length,
+          items: outcome.articles.length + outcome.listedAsBefore.length,
           ...(outcome.error ? { error: outcome.error } : {}),
         };
         feeds.push(feed);

@@ -3,7 +3,7 @@ import { findSource, type IngestConfig, type SourceConfig } from '../config.ts';
 import { extractArticle } from '../extract/index.ts';
 import { NotAnArticleError } from '../extract/types.ts';
 import { parseFeed } from '../feeds/parse.ts';
-import { dedupeKey, loadFeedState, rememberSeen, saveFeedState } from '../feeds/state.ts';
+import { dedupeKey, forgetSeen, keyOfSeenEntry, loadFeedState, rememberSeen, saveFeedState, seenEntry } from '../feeds/state.ts';
 import type { DiscoveredItem, FeedKind, FeedState } from '../feeds/types.ts';
 import { FetchError, type FetchResponse, type PageFetcher } from '../http/types.ts';
 import { normalizeUrl } from '../normalize/url.ts';
@@ -62,8 +62,13 @@ export interface ArticleOutcome {
 export interface FeedOutcome {
   job: FeedJob;
   status: 'fetched' | 'not-modified' | 'failed';
-  /** Every article the feed lists, once each (also those seen in earlier runs: see processArticle). */
+  /** Articles to process: new ones, and seen ones whose feed entry changed (title, date, last change). */
   articles: ArticleJob[];
+  /**
+   * Articles stored by an earlier run that the feed lists exactly as before: not fetched again (each page
+   * would otherwise be requested on every poll for as long as the feed lists it); they end `unchanged`.
+   */
+  listedAsBefore: ArticleJob[];
   /** Items listed more than once by this feed (and its child sitemaps), dropped here. */
   duplicates: number;
   /** Items not in the feed state's `seen` list: new since the last fetch. */
@@ -164,6 +169,7 @@ export async function fetchFeed(job: FeedJob, deps: PipelineDeps, options: Fetch
     job,
     status: 'fetched',
     articles: [],
+    listedAsBefore: [],
     duplicates: 0,
     newItems: 0,
     error: null,
@@ -198,22 +204,34 @@ export async function fetchFeed(job: FeedJob, deps: PipelineDeps, options: Fetch
 
   const listed = new Set<string>();
   for (const document of fetched) {
-    const seen = new Set(document.state.seen);
-    const seenKeys: string[] = [];
+    const seenEntries = new Set(document.state.seen);
+    const seenKeys = new Set(document.state.seen.map(keyOfSeenEntry));
+    const entries: string[] = [];
     for (const item of document.items) {
       const key = itemKey(item);
-      seenKeys.push(dedupeKey(item));
+      const entry = seenEntry(item);
+      entries.push(entry);
       if (listed.has(key)) {
         outcome.duplicates += 1;
         continue;
       }
       listed.add(key);
-      if (!seen.has(dedupeKey(item))) outcome.newItems += 1;
-      outcome.articles.push({ sourceId: job.sourceId, url: item.url, guid: item.guid, feedUrl: item.feedUrl, runId: job.runId });
+      const article: ArticleJob = { sourceId: job.sourceId, url: item.url, guid: item.guid, feedUrl: item.feedUrl, runId: job.runId };
+      if (seenEntries.has(entry)) {
+        outcome.listedAsBefore.push(article);
+        continue;
+      }
+      if (!seenKeys.has(dedupeKey(item))) outcome.newItems += 1;
+      outcome.articles.push(article);
     }
-    outcome.pendingState.push(rememberSeen(document.state, seenKeys));
+    outcome.pendingState.push(rememberSeen(document.state, entries));
   }
-  deps.logger?.info('feed fetched', { feedUrl: job.feedUrl, articles: outcome.articles.length, newItems: outcome.newItems });
+  deps.logger?.info('feed fetched', {
+    feedUrl: job.feedUrl,
+    articles: outcome.articles.length,
+    newItems: outcome.newItems,
+    listedAsBefore: outcome.listedAsBefore.length,
+  });
   return await finish(outcome, deps, options);
 }
 
@@ -223,18 +241,20 @@ async function finish(outcome: FetchFeedResult, deps: PipelineDeps, options: Fet
 }
 
 /**
- * Saves the feed state fetchFeed produced. With `forgetValidators`, ETag and Last-Modified are dropped so
- * the next run refetches the whole feed: used when some of its items did not reach a final state.
+ * Saves the feed state fetchFeed produced. `unfinished` lists the articles that did not reach a final state
+ * (a transient failure, a run limit): they are not remembered as seen, and ETag and Last-Modified are
+ * dropped, so the next run refetches the whole feed and processes them again.
  */
 export async function commitFeedState(
   outcome: FetchFeedResult,
   deps: PipelineDeps,
-  options: { forgetValidators?: boolean } = {},
+  options: { unfinished?: readonly ArticleJob[] } = {},
 ): Promise<void> {
+  const unfinished = new Set((options.unfinished ?? []).map((article) => dedupeKey(article)));
   for (const state of outcome.pendingState) {
     await saveFeedState(
       deps.store,
-      options.forgetValidators ? { ...state, etag: null, lastModified: null } : state,
+      unfinished.size > 0 ? { ...forgetSeen(state, unfinished), etag: null, lastModified: null } : state,
     );
   }
 }
@@ -284,9 +304,8 @@ function itemKey(item: DiscoveredItem): string {
 
 /**
  * Fetches, extracts and stores one article. Never throws: every job ends in one ItemState.
- * Articles already seen are processed again when their feed lists them: a revised page then comes out as
- * `updated`, an identical one as `unchanged` (same contentHash, nothing written). The cost stays low because
- * a feed that did not change answers 304 and lists nothing.
+ * A seen article comes here again only when its feed entry changed: a revised page then comes out as
+ * `updated`, an identical one as `unchanged` (same contentHash, nothing written).
  */
 export async function processArticle(job: ArticleJob, deps: PipelineDeps): Promise<ArticleOutcome> {
   const outcome: ArticleOutcome = { job, state: 'failed:unknown', retryable: false, articleId: null, key: null, missing: [], error: null };
@@ -319,7 +338,11 @@ export async function processArticle(job: ArticleJob, deps: PipelineDeps): Promi
       adapterId: source.adapter,
     });
   } catch (error) {
-    if (error instanceof NotAnArticleError) return skip(outcome, 'not-an-article', error.message);
+    if (error instanceof NotAnArticleError) {
+      // A page cut off in transit (no closing body tag) can look like a non-article: worth another try.
+      if (!CLOSING_BODY_TAG.test(response.text)) return fail(outcome, 'truncated', `${error.message} (the page ends before </body>)`, true);
+      return skip(outcome, 'not-an-article', error.message);
+    }
     return fail(outcome, 'extract', describeError(error), false);
   }
   outcome.articleId = article.id;
@@ -335,6 +358,8 @@ export async function processArticle(job: ArticleJob, deps: PipelineDeps): Promi
   deps.logger?.info('article processed', { url: job.url, state: outcome.state, key: outcome.key, missing: outcome.missing });
   return outcome;
 }
+
+const CLOSING_BODY_TAG = /<\/body\s*>/i;
 
 function skip(outcome: ArticleOutcome, reason: string, message: string): ArticleOutcome {
   return { ...outcome, state: `skipped:${reason}`, retryable: false, error: message };

@@ -72,6 +72,46 @@ describe('runIngest', () => {
     expect(second.summary.feeds.notModified).toBe(current.feeds.length - 1);
   });
 
+  it('does not fetch again an article its feed lists exactly as before; one whose entry changed is checked', async () => {
+    const current = await startSite();
+    const first = await runIngest(depsFor(current));
+    expect(first.summary.counts.stored).toBe(current.pages.length);
+
+    // New Last-Modified everywhere, so no feed answers 304; Atom <updated> and sitemap <lastmod> entries change,
+    // RSS items (title, pubDate) stay as they were.
+    current.touchFeeds();
+    const before = current.requests.length;
+    const second = await runIngest(depsFor(current));
+    expect(second.summary.feeds.fetched).toBe(current.feeds.length);
+    expect(second.summary.counts.stored ?? 0).toBe(0);
+    const unchangedPages = second.summary.items.filter(
+      (item) => item.state === 'unchanged' && current.pages.some((page) => page.url === item.url),
+    );
+    expect(unchangedPages).toHaveLength(current.pages.length);
+
+    const requested = new Set(current.requests.slice(before).map((request) => request.path));
+    const pageOf = (publisher: string) => current.pages.find((page) => page.publisher === publisher)!;
+    for (const rssOnly of ['vnexpress', 'tuoitre', 'nld']) expect(requested.has(pageOf(rssOnly).path)).toBe(false);
+    expect(requested.has(pageOf('dantri').path)).toBe(true);
+    expect(requested.has(pageOf('vietnamnet').path)).toBe(true);
+  });
+
+  it('a page cut off before </body> that reads as no article is a retryable failure, stored on the next run', async () => {
+    const current = await startSite();
+    const page = current.pages.find((candidate) => candidate.publisher === 'vnexpress')!;
+    const html = await (await fetch(page.url)).text();
+    faults.set(page.path, (response) => response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html.slice(0, 1500)));
+
+    const first = await runIngest(depsFor(current));
+    expect(first.summary.items.filter((item) => item.url === page.url)).toEqual([
+      expect.objectContaining({ state: 'failed:truncated', error: expect.stringContaining('</body>') }),
+    ]);
+
+    faults.clear();
+    const second = await runIngest(depsFor(current));
+    expect(second.summary.items.filter((item) => item.url === page.url).map((item) => item.state)).toEqual(['stored']);
+  });
+
   it('a malformed feed fails on its own with the parser error; the other feeds are ingested', async () => {
     const current = await startSite();
     const atom = current.feeds.find((feed) => feed.kind === 'atom')!;

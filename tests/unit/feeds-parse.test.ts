@@ -52,6 +52,7 @@ describe('parseFeed on the real OneCMS captures', () => {
       guid: null,
       title: null,
       publishedAt: null,
+      updatedMark: '2026-09-05T23:48:01+07:00',
       feedUrl: 'https://nguoiquansat.vn/sitemap-article-2026-09-05.xml',
     });
     expect(feed.items.map((item) => item.url.match(/-(\d+)\.html$/)?.[1])).toEqual(['314422', '314419', '314353', '314418', '314417']);
@@ -119,6 +120,7 @@ describe('parseFeed on site-modelled fixtures', () => {
         guid: 'tag:example.vn,2026:article-101',
         title: 'Khai mạc Lễ hội pháo hoa & ẩm thực',
         publishedAt: '2026-03-07T08:05:00+07:00',
+        updatedMark: '2026-03-07T08:30:00+07:00',
         feedUrl: 'https://example.vn/atom.xml',
       },
       {
@@ -126,6 +128,7 @@ describe('parseFeed on site-modelled fixtures', () => {
         guid: 'tag:example.vn,2026:article-102',
         title: 'Bài chỉ có ngày cập nhật',
         publishedAt: '2026-03-06T22:10:00Z',
+        updatedMark: '2026-03-06T22:10:00Z',
         feedUrl: 'https://example.vn/atom.xml',
       },
       {
@@ -133,6 +136,7 @@ describe('parseFeed on site-modelled fixtures', () => {
         guid: 'tag:example.vn,2026:article-103',
         title: 'Bài có ngày hỏng',
         publishedAt: null,
+        updatedMark: null,
         feedUrl: 'https://example.vn/atom.xml',
       },
     ]);

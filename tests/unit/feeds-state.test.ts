@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dedupeKey, loadFeedState, rememberSeen, saveFeedState } from '../../lib/feeds/state.ts';
+import { dedupeKey, forgetSeen, keyOfSeenEntry, loadFeedState, rememberSeen, saveFeedState, seenEntry } from '../../lib/feeds/state.ts';
 import type { FeedState } from '../../lib/feeds/types.ts';
 import { feedIdFor, feedStateKey } from '../../lib/store/keys.ts';
 import { LocalDirectoryStore } from '../../lib/store/local.ts';
@@ -50,6 +50,37 @@ describe('rememberSeen', () => {
     const original = state(['a']);
     rememberSeen(original, ['b']);
     expect(original.seen).toEqual(['a']);
+  });
+});
+
+describe('seenEntry', () => {
+  const item = {
+    guid: null,
+    url: 'https://tuoitre.vn/a-1.htm',
+    title: 'Giá hoa tăng mạnh',
+    publishedAt: '2026-03-07T08:01:00+07:00',
+    updatedMark: null,
+  };
+
+  it('is the same for the same feed entry and differs when its title, date or last-change mark differs', () => {
+    expect(seenEntry(item)).toBe(seenEntry({ ...item }));
+    expect(seenEntry({ ...item, title: 'Giá hoa tăng mạnh (cập nhật)' })).not.toBe(seenEntry(item));
+    expect(seenEntry({ ...item, publishedAt: '2026-03-07T09:00:00+07:00' })).not.toBe(seenEntry(item));
+    expect(seenEntry({ ...item, updatedMark: '2026-03-07T10:00:00+07:00' })).not.toBe(seenEntry(item));
+  });
+
+  it('carries the dedupe key, and bare keys from older states read as themselves', () => {
+    expect(keyOfSeenEntry(seenEntry(item))).toBe('https://tuoitre.vn/a-1.htm');
+    expect(keyOfSeenEntry(seenEntry({ ...item, guid: 'tt-1' }))).toBe('tt-1');
+    expect(keyOfSeenEntry('vnn-2495100')).toBe('vnn-2495100');
+  });
+
+  it('replaces the earlier entry of the same item when remembered, and can be forgotten by key', () => {
+    const old = seenEntry(item);
+    const revised = seenEntry({ ...item, title: 'Giá hoa tăng mạnh (cập nhật)' });
+    const next = rememberSeen(state(['x', old]), [revised]);
+    expect(next.seen).toEqual(['x', revised]);
+    expect(forgetSeen(next, new Set(['https://tuoitre.vn/a-1.htm'])).seen).toEqual(['x']);
   });
 });
 
