@@ -17,12 +17,22 @@ function fixture(name: string): cheerio.CheerioAPI {
  * Floors measured with `npm run eval` (47 pages, Fundus as reference), set a little below the measured
  * figures so a regression fails and noise does not. Where the reference disagrees with the project's
  * rules the miss is counted, not worked around:
- * - title: no_NRK, uk_DailyMail, uk_Express, lb_LBCGroup: Fundus takes og:title; the visible h1 (= JSON-LD
- *   headline) differs in wording, and SITES.md's rule is that the h1 wins. cn_People: Fundus keeps the
- *   "--时政--人民网" site suffix of <title>.
+ * - title: no_NRK, uk_DailyMail, uk_Express: Fundus takes og:title, a social variant (on Daily Mail a cut-short
+ *   copy of the headline); the visible h1 and the JSON-LD headline agree with each other, and the h1 wins
+ *   (SITES.md). lb_LBCGroup: h1, JSON-LD and twitter:title print the quotes around the first words, Fundus's
+ *   og:title drops them. cn_People: Fundus keeps the "--时政--人民网" site suffix of <title>.
  * - date: cn_People, de_AFPFaktencheck, il_IsraelNachrichten: the pages give a time without an offset and
  *   the site's zone is not known, so publishedAt is null (a wrong date is worse than none).
  * - authors: fr_LeMonde: the JSON-LD and the page name Bertrand Bissuel; Fundus says "Le Monde".
+ *   de_AFPFaktencheck: Fundus adds the translator ("Übersetzung und Adaptierung: AFP Deutschland") to the two
+ *   authors. cn_People: Fundus's names are the editors ("责编"). id_MediaIndonesia: the JSON-LD names the
+ *   editor, the page the author. il_IsraelNachrichten, py_Wochenblatt: Fundus takes a signature or source line
+ *   at the end of the text over the rel=author / meta author. tw_TaipeiTimes: "AFP, MANILA" is an agency and
+ *   dateline, the JSON-LD names the paper. lb_LBCGroup: the meta author is the broadcaster, Fundus has none.
+ * - captions: Fundus drops the caption's final full stop before a bracketed credit (kr_MBN, ca_CanadaCom), keeps
+ *   "(AFP / …)" inside the caption (de_AFPFaktencheck), and takes alt or JSON-LD texts as captions where the page
+ *   prints none (lt_LRT, my_MalayMail): alt is reported as alt, not as a caption. Not found, fairly: ind_Bhaskar and
+ *   za_DurbanLocal print captions in unmarked boxes, no_Nettavisen's picture is a custom element, not an <img>.
  */
 describe('generic extractor on the 47-page generic corpus', () => {
   let result: CorpusResult;
@@ -30,12 +40,13 @@ describe('generic extractor on the 47-page generic corpus', () => {
     result = evaluateGenericCorpus(extractGenericForScoring);
   });
 
-  it('meets the measured floors for title, date, authors and body F1', () => {
+  it('meets the measured floors for title, date, authors, body F1 and caption recall', () => {
     expect(result.totals.pages).toBe(47);
-    expect(result.totals.titleAccuracy).toBeGreaterThanOrEqual(0.87);
+    expect(result.totals.titleAccuracy).toBeGreaterThanOrEqual(0.88);
     expect(result.totals.dateAccuracy).toBeGreaterThanOrEqual(0.93);
-    expect(result.totals.authorsAccuracy).toBeGreaterThanOrEqual(0.78);
-    expect(result.totals.meanBodyF1).toBeGreaterThanOrEqual(0.95);
+    expect(result.totals.authorsAccuracy).toBeGreaterThanOrEqual(0.82);
+    expect(result.totals.meanBodyF1).toBeGreaterThanOrEqual(0.97);
+    expect(result.totals.meanCaptionRecall).toBeGreaterThanOrEqual(0.69);
   });
 
   it('never reports a date that is not the reference instant', () => {
