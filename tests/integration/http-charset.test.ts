@@ -1,18 +1,7 @@
 import iconv from 'iconv-lite';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PoliteFetcher, decodeBody, looksLikeCookieChallenge } from '../../lib/http/index.ts';
-import { startTestServer, type TestRoutes, type TestServer } from '../helpers/http-server.ts';
-
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(routes: TestRoutes): Promise<TestServer> {
-  const server = await startTestServer(routes);
-  servers.push(server);
-  return server;
-}
+import { serve } from '../helpers/fetch-test-kit.ts';
 
 const fetcher = new PoliteFetcher({ allowLoopback: true, respectRobots: false, minIntervalMs: 0 });
 

@@ -1,31 +1,6 @@
 import { gzipSync, brotliCompressSync, createGzip } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
-import { FetchError, PoliteFetcher, type FetcherOptions } from '../../lib/http/index.ts';
-import { startTestServer, type TestRoutes, type TestServer } from '../helpers/http-server.ts';
-
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(routes: TestRoutes): Promise<TestServer> {
-  const server = await startTestServer(routes);
-  servers.push(server);
-  return server;
-}
-
-function loopbackFetcher(options: Partial<FetcherOptions> = {}): PoliteFetcher {
-  return new PoliteFetcher({ allowLoopback: true, respectRobots: false, minIntervalMs: 0, backoffBaseMs: 5, ...options });
-}
-
-async function fetchError(promise: Promise<unknown>): Promise<FetchError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(FetchError);
-  return error as FetchError;
-}
+import { describe, expect, it } from 'vitest';
+import { fetchError, loopbackFetcher, serve } from '../helpers/fetch-test-kit.ts';
 
 describe('PoliteFetcher: requests and responses', () => {
   it('fetches a page with our User-Agent, Accept-Encoding and Host, and reports what came back', async () => {

@@ -1,30 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
-import { FetchError, PoliteFetcher, type FetcherOptions } from '../../lib/http/index.ts';
-import { startTestServer, type TestHandler, type TestRoutes, type TestServer } from '../helpers/http-server.ts';
+import { describe, expect, it } from 'vitest';
+import { PoliteFetcher, type FetcherOptions } from '../../lib/http/index.ts';
+import type { TestHandler, TestServer } from '../helpers/http-server.ts';
+import { fetchError, loopbackFetcher, serve } from '../helpers/fetch-test-kit.ts';
 
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(routes: TestRoutes): Promise<TestServer> {
-  const server = await startTestServer(routes);
-  servers.push(server);
-  return server;
-}
-
-function loopbackFetcher(options: Partial<FetcherOptions> = {}): PoliteFetcher {
-  return new PoliteFetcher({ allowLoopback: true, minIntervalMs: 0, backoffBaseMs: 5, ...options });
-}
-
-async function fetchError(promise: Promise<unknown>): Promise<FetchError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(FetchError);
-  return error as FetchError;
+/** These tests are about robots.txt and pacing, so robots.txt is on unless a test turns it off. */
+function politeFetcher(options: Partial<FetcherOptions> = {}): PoliteFetcher {
+  return loopbackFetcher({ respectRobots: true, ...options });
 }
 
 function robotsTxt(body: string): TestHandler {
@@ -54,7 +36,7 @@ describe('PoliteFetcher: robots.txt', () => {
       '/private/secret.html': okPage,
       '/news/a.html': okPage,
     });
-    const fetcher = loopbackFetcher();
+    const fetcher = politeFetcher();
     const error = await fetchError(fetcher.fetch({ url: `${server.url}/private/secret.html` }));
     expect(error).toMatchObject({ kind: 'robots-disallowed', permanent: true, url: `${server.url}/private/secret.html` });
     expect(error.message).toContain(`robots.txt of ${server.url} disallows ${server.url}/private/secret.html`);
@@ -68,7 +50,7 @@ describe('PoliteFetcher: robots.txt', () => {
       '/robots.txt': robotsTxt('User-agent: *\nAllow: /\n\nUser-agent: news-ingest\nDisallow: /\n'),
       '/a.html': okPage,
     });
-    const error = await fetchError(loopbackFetcher().fetch({ url: `${server.url}/a.html` }));
+    const error = await fetchError(politeFetcher().fetch({ url: `${server.url}/a.html` }));
     expect(error.kind).toBe('robots-disallowed');
   });
 
@@ -78,14 +60,14 @@ describe('PoliteFetcher: robots.txt', () => {
       '/short': (_req, res) => res.writeHead(302, { location: '/members/page' }).end(),
       '/members/page': okPage,
     });
-    const error = await fetchError(loopbackFetcher().fetch({ url: `${server.url}/short` }));
+    const error = await fetchError(politeFetcher().fetch({ url: `${server.url}/short` }));
     expect(error.kind).toBe('robots-disallowed');
     expect(server.hits('/members/page').length).toBe(0);
   });
 
   it('allows everything when robots.txt is 404', async () => {
     const server = await serve({ '/a.html': okPage });
-    expect((await loopbackFetcher().fetch({ url: `${server.url}/a.html` })).status).toBe(200);
+    expect((await politeFetcher().fetch({ url: `${server.url}/a.html` })).status).toBe(200);
     expect(server.hits('/robots.txt').length).toBe(1);
   });
 
@@ -94,7 +76,7 @@ describe('PoliteFetcher: robots.txt', () => {
       '/robots.txt': (_req, res) => res.writeHead(503).end(),
       '/a.html': okPage,
     });
-    const error = await fetchError(loopbackFetcher({ retries: 1 }).fetch({ url: `${server.url}/a.html` }));
+    const error = await fetchError(politeFetcher({ retries: 1 }).fetch({ url: `${server.url}/a.html` }));
     expect(error).toMatchObject({ kind: 'http-status', status: 503, permanent: false, url: `${server.url}/a.html` });
     expect(error.message).toContain(`robots.txt of ${server.url} is unreachable, so nothing there is fetched for now (RFC 9309)`);
     expect(server.hits('/robots.txt').length).toBe(2);
@@ -107,7 +89,7 @@ describe('PoliteFetcher: robots.txt', () => {
       '/a.html': okPage,
       '/b.html': okPage,
     });
-    const fetcher = loopbackFetcher({ minIntervalMs: 0 });
+    const fetcher = politeFetcher({ minIntervalMs: 0 });
     await Promise.all([fetcher.fetch({ url: `${server.url}/a.html` }), fetcher.fetch({ url: `${server.url}/b.html` })]);
     const starts = server.requests.map((request) => request.receivedAt);
     expect(server.requests.map((request) => request.url).sort()).toEqual(['/a.html', '/b.html', '/robots.txt']);
@@ -118,7 +100,7 @@ describe('PoliteFetcher: robots.txt', () => {
 
   it('does not consult robots.txt when respectRobots is false', async () => {
     const server = await serve({ '/robots.txt': robotsTxt('User-agent: *\nDisallow: /\n'), '/a.html': okPage });
-    await loopbackFetcher({ respectRobots: false }).fetch({ url: `${server.url}/a.html` });
+    await politeFetcher({ respectRobots: false }).fetch({ url: `${server.url}/a.html` });
     expect(server.hits('/robots.txt').length).toBe(0);
   });
 });
@@ -126,7 +108,7 @@ describe('PoliteFetcher: robots.txt', () => {
 describe('PoliteFetcher: per-host limits', () => {
   it('keeps at most perHostConcurrency requests in flight, whatever the callers do', async () => {
     const { server, maxInFlight } = await concurrencyProbe(30);
-    const fetcher = loopbackFetcher({ respectRobots: false, perHostConcurrency: 2 });
+    const fetcher = politeFetcher({ respectRobots: false, perHostConcurrency: 2 });
     await Promise.all(Array.from({ length: 10 }, (_, i) => fetcher.fetch({ url: `${server.url}/page-${i}` })));
     expect(server.requests.length).toBe(10);
     expect(maxInFlight()).toBe(2);
@@ -134,7 +116,7 @@ describe('PoliteFetcher: per-host limits', () => {
 
   it('lets a host override raise the limit (the probe does see more than 2 without the cap)', async () => {
     const { server, maxInFlight } = await concurrencyProbe(30);
-    const fetcher = loopbackFetcher({
+    const fetcher = politeFetcher({
       respectRobots: false,
       perHostConcurrency: 2,
       hostOverrides: { [`127.0.0.1:${server.port}`]: { perHostConcurrency: 10 } },
@@ -145,7 +127,7 @@ describe('PoliteFetcher: per-host limits', () => {
 
   it('spaces request starts to one host by minIntervalMs', async () => {
     const server = await serve(okPage);
-    const fetcher = loopbackFetcher({ respectRobots: false, minIntervalMs: 400, perHostConcurrency: 4 });
+    const fetcher = politeFetcher({ respectRobots: false, minIntervalMs: 400, perHostConcurrency: 4 });
     await Promise.all(Array.from({ length: 4 }, (_, i) => fetcher.fetch({ url: `${server.url}/p${i}` })));
     const starts = server.requests.map((request) => request.receivedAt);
     // Measured at the server: connection latency varies on a loaded machine, so allow 100 ms of it
@@ -156,7 +138,7 @@ describe('PoliteFetcher: per-host limits', () => {
   it('does not make one host wait for another host', async () => {
     const slowHost = await serve(okPage);
     const otherHost = await serve(okPage);
-    const fetcher = loopbackFetcher({ respectRobots: false, minIntervalMs: 60_000 });
+    const fetcher = politeFetcher({ respectRobots: false, minIntervalMs: 60_000 });
     await fetcher.fetch({ url: `${slowHost.url}/first` });
     // A second request to slowHost would wait a minute; otherHost has its own schedule.
     const response = await fetcher.fetch({ url: `${otherHost.url}/first` });

@@ -1,31 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { FetchError, PoliteFetcher, type FetcherOptions } from '../../lib/http/index.ts';
+import { describe, expect, it } from 'vitest';
 import { backoffDelayMs, parseRetryAfter } from '../../lib/http/retry.ts';
-import { startTestServer, type TestRoutes, type TestServer } from '../helpers/http-server.ts';
-
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(routes: TestRoutes): Promise<TestServer> {
-  const server = await startTestServer(routes);
-  servers.push(server);
-  return server;
-}
-
-function loopbackFetcher(options: Partial<FetcherOptions> = {}): PoliteFetcher {
-  return new PoliteFetcher({ allowLoopback: true, respectRobots: false, minIntervalMs: 0, backoffBaseMs: 5, ...options });
-}
-
-async function fetchError(promise: Promise<unknown>): Promise<FetchError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(FetchError);
-  return error as FetchError;
-}
+import type { TestRoutes } from '../helpers/http-server.ts';
+import { fetchError, loopbackFetcher, serve } from '../helpers/fetch-test-kit.ts';
 
 /** Answers with the given statuses in turn, then 200 "ok" for ever. */
 function statusSequence(statuses: number[], headers: Record<string, string> = {}): TestRoutes {

@@ -1,33 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FetchError, PoliteFetcher, addressRefusalReason, type FetcherOptions, type ResolvedAddress } from '../../lib/http/index.ts';
-import { startTestServer, watchOutgoingConnections, type ConnectionWatch, type TestRoutes, type TestServer } from '../helpers/http-server.ts';
+import { PoliteFetcher, addressRefusalReason, type FetcherOptions, type ResolvedAddress } from '../../lib/http/index.ts';
+import { watchOutgoingConnections, type ConnectionWatch } from '../helpers/http-server.ts';
+import { fetchError, serve } from '../helpers/fetch-test-kit.ts';
 
 // Every test here runs with outgoing connections watched: any attempt to a non-loopback address
 // throws inside net.Socket#connect and is recorded, so "nothing was sent" is checked, not assumed.
 let watch: ConnectionWatch;
-const servers: TestServer[] = [];
 beforeEach(() => {
   watch = watchOutgoingConnections();
 });
-afterEach(async () => {
+afterEach(() => {
   watch.restore();
-  await Promise.all(servers.splice(0).map((server) => server.close()));
 });
-
-async function serve(routes: TestRoutes): Promise<TestServer> {
-  const server = await startTestServer(routes);
-  servers.push(server);
-  return server;
-}
-
-async function fetchError(promise: Promise<unknown>): Promise<FetchError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(FetchError);
-  return error as FetchError;
-}
 
 /** A resolver the test controls: fixed answers per hostname, and a log of what was asked. */
 function fakeDns(records: Record<string, string[]>): { resolve: FetcherOptions['resolve']; asked: string[] } {
