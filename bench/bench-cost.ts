@@ -62,10 +62,11 @@ export interface CostAssumptions {
   articlesPerInvocation: number;
   /** Powertools log line, EMF lines and Lambda START/END/REPORT lines, per article processed. */
   logBytesPerProcessing: number;
-  /** Items a news RSS feed or daily sitemap lists at a time. */
-  feedItemsListed: number;
-  /** New articles entering one feed per hour. */
-  newArticlesPerFeedHour: number;
+  /**
+   * Times one article is processed: once when its feed first lists it, again only when its feed entry
+   * changes (title, date, Atom <updated>, sitemap <lastmod>); entries listed as before are not fetched.
+   */
+  processingsPerArticle: number;
   /** Dispatch schedule (infra settings: rate(15 minutes)). */
   pollMinutes: number;
   /** Fields that may be reported missing, each a MissingField metric per source. */
@@ -85,8 +86,8 @@ export const DEFAULT_ASSUMPTIONS: Readonly<CostAssumptions> = Object.freeze({
   s3LatencyMs: 25,
   articlesPerInvocation: 2,
   logBytesPerProcessing: 1500,
-  feedItemsListed: 50,
-  newArticlesPerFeedHour: 2,
+  // Assumed: one in five articles is edited once after publication in a way its feed entry shows.
+  processingsPerArticle: 1.2,
   pollMinutes: 15,
   missingFieldMetricsPerSource: ARTICLE_FIELDS_THAT_CAN_BE_MISSING.length,
   metricNamesPerSource: Object.keys(MetricNames).length - 1,
@@ -107,17 +108,6 @@ export function sqsRequestsPerArticle(articlesPerInvocation: number): number {
   return 0.1 + 2 / articlesPerInvocation;
 }
 
-/**
- * How often one article is processed as the pipeline is built: fetchFeed queues every item a changed feed
- * lists, not only new ones, so an article is fetched again at every poll that finds its feed changed while it
- * is listed. It stays listed feedItemsListed / rate hours; the feed changes at most once per poll and once
- * per new article.
- */
-export function processingsPerArticle(assumptions: Pick<CostAssumptions, 'feedItemsListed' | 'newArticlesPerFeedHour' | 'pollMinutes'>): number {
-  const newPerPoll = assumptions.newArticlesPerFeedHour * (assumptions.pollMinutes / 60);
-  return assumptions.feedItemsListed / Math.max(1, newPerPoll);
-}
-
 export interface CostLine {
   item: string;
   /** USD per 1M articles stored. */
@@ -136,12 +126,10 @@ export interface CostModel {
   /** Billed Lambda milliseconds for one article processed. */
   lambdaMsPerProcessing: number;
   processingsPerArticle: number;
-  /** As built: every article processed processingsPerArticle times. */
+  /** Every article processed processingsPerArticle times. */
   lines: CostLine[];
   usdPerMillion: number;
   /** If each article were processed once (only new feed items queued). */
-  linesProcessedOnce: CostLine[];
-  usdPerMillionProcessedOnce: number;
   fixedMonthly: MonthlyLine[];
   fixedUsdPerMonth: number;
   /** As built, with the fixed monthly costs spread over articlesPerMonth. */
@@ -175,12 +163,12 @@ function perArticleLines(prices: AwsPrices, assumptions: CostAssumptions, proces
     {
       item: 'S3 PUT',
       usdPerMillion: MILLION * puts * (prices.s3.putPer1000 / 1000),
-      basis: `${puts} PUT (index, raw page, article) × $${prices.s3.putPer1000}/1000`,
+      basis: `${puts.toFixed(1)} PUT (index, raw page, article; none for a re-check that finds no change) × $${prices.s3.putPer1000}/1000`,
     },
     {
       item: 'S3 GET',
       usdPerMillion: MILLION * gets * (prices.s3.getPer1000 / 1000),
-      basis: `${gets.toFixed(0)} GET (index, article; per processing) × $${prices.s3.getPer1000}/1000`,
+      basis: `${gets.toFixed(1)} GET (index, article; per processing) × $${prices.s3.getPer1000}/1000`,
     },
     {
       item: 'SQS (FIFO)',
@@ -201,9 +189,8 @@ export function costModel(prices: AwsPrices, measured: MeasuredInputs, assumptio
   const cpuMsOnLambda = measured.cpuMsPerArticle * (assumptions.fullVcpuMemoryMb / assumptions.lambdaMemoryMb);
   const s3Ops = S3_REQUESTS.stored.put + S3_REQUESTS.stored.get;
   const lambdaMs = assumptions.networkWaitMsPerPage + cpuMsOnLambda + s3Ops * assumptions.s3LatencyMs;
-  const processings = processingsPerArticle(assumptions);
+  const processings = assumptions.processingsPerArticle;
   const lines = perArticleLines(prices, assumptions, processings, lambdaMs);
-  const linesProcessedOnce = perArticleLines(prices, assumptions, 1, lambdaMs);
 
   const pollsPerMonth = (30 * 24 * 60) / assumptions.pollMinutes;
   const metrics = measured.sources * (assumptions.metricNamesPerSource + assumptions.missingFieldMetricsPerSource);
@@ -242,8 +229,6 @@ export function costModel(prices: AwsPrices, measured: MeasuredInputs, assumptio
     processingsPerArticle: processings,
     lines,
     usdPerMillion: asBuilt,
-    linesProcessedOnce,
-    usdPerMillionProcessedOnce: total(linesProcessedOnce),
     fixedMonthly,
     fixedUsdPerMonth,
     allInUsdPerMillion: asBuilt + fixedUsdPerMonth * (MILLION / assumptions.articlesPerMonth),

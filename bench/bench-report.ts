@@ -49,7 +49,6 @@ export interface BenchSummary {
   bundleKbMax: number;
   initMsMax: number;
   usdPerMillion: number;
-  usdPerMillionProcessedOnce: number;
   perConcurrentPageMb: number;
 }
 
@@ -65,7 +64,6 @@ export function summarize(results: BenchResults): BenchSummary {
     bundleKbMax: round(results.lambda.bundleKbMax, 0),
     initMsMax: round(results.lambda.initMsMax, 0),
     usdPerMillion: round(results.cost.usdPerMillion, 2),
-    usdPerMillionProcessedOnce: round(results.cost.usdPerMillionProcessedOnce, 2),
     perConcurrentPageMb: round(results.memory.perConcurrentPageMb, 2),
   };
 }
@@ -96,7 +94,7 @@ const CPU_STAGE_LABELS: Record<CpuStage, string> = {
 };
 
 export function reportSections(results: BenchResults): Section[] {
-  const { extraction, memory, e2e, lambda, cost } = results;
+  const { extraction, memory, e2e, lambda } = results;
   const summary = summarize(results);
   const speedRow = (name: string, stats: ExtractionResult['ours']): string[] => [
     name,
@@ -201,23 +199,20 @@ function latencyRows(e2e: EndToEndResult): string[][] {
 
 function costSection(results: BenchResults, summary: BenchSummary): Section {
   const { cost, costAssumptions: assumptions } = results;
-  const once = new Map(cost.linesProcessedOnce.map((line) => [line.item, line.usdPerMillion]));
   return {
     title: `Cost per 1M articles stored, AWS us-east-1 list prices (config/aws-prices.json, ${results.pricesAsOf})`,
     rows: [
-      ['item', 'as built', 'processed once', 'basis (as built)'],
-      ...cost.lines.map((line) => [line.item, usd(line.usdPerMillion), usd(once.get(line.item) ?? 0), line.basis]),
-      ['total', usd(cost.usdPerMillion), usd(cost.usdPerMillionProcessedOnce), ''],
+      ['item', 'USD per 1M', 'basis'],
+      ...cost.lines.map((line) => [line.item, usd(line.usdPerMillion), line.basis]),
+      ['total', usd(cost.usdPerMillion), ''],
     ],
     notes: [
-      `Goal ≤ $${GOALS.usdPerMillion} per 1M: as built ${usd(summary.usdPerMillion)} (${verdict(summary.usdPerMillion <= GOALS.usdPerMillion)}); ` +
-        `each article processed once ${usd(summary.usdPerMillionProcessedOnce)} (${verdict(summary.usdPerMillionProcessedOnce <= GOALS.usdPerMillion)}). Dominant: ${cost.dominant}.`,
+      `Goal ≤ $${GOALS.usdPerMillion} per 1M: ${usd(summary.usdPerMillion)} (${verdict(summary.usdPerMillion <= GOALS.usdPerMillion)}). Dominant: ${cost.dominant}.`,
       `Lambda time per article processed: ${fixed(cost.lambdaMsPerProcessing, 0)} ms billed at ${assumptions.lambdaMemoryMb} MB = ` +
         `${assumptions.networkWaitMsPerPage} ms assumed network wait + measured CPU × ${fixed(assumptions.fullVcpuMemoryMb / assumptions.lambdaMemoryMb, 2)} ` +
         `(1 vCPU at ${assumptions.fullVcpuMemoryMb} MB) + 5 S3 requests × ${assumptions.s3LatencyMs} ms.`,
-      `As built, fetchFeed queues every item of a changed feed, not only new ones: with ${assumptions.feedItemsListed} items listed, ` +
-        `${assumptions.newArticlesPerFeedHour} new per feed-hour and a ${assumptions.pollMinutes}-minute poll, each article is fetched and processed ` +
-        `${fixed(cost.processingsPerArticle, 0)} times.`,
+      `Each article is processed ${fixed(cost.processingsPerArticle, 1)} times (assumed): once when first listed, again only when its feed entry ` +
+        `changes; items a feed lists as before are not fetched again.`,
       `Fixed per month (not per article): ${cost.fixedMonthly.map((line) => `${line.item} ${usd(line.usdPerMonth)} (${line.basis})`).join('; ')}; ` +
         `total ${usd(cost.fixedUsdPerMonth)}/month, ${usd(cost.allInUsdPerMillion)} per 1M all-in at ${assumptions.articlesPerMonth.toLocaleString('en-US')} articles/month.`,
       `Storage: ${usd(cost.storageUsdPerMonthPerMillion)} per month for every 1M articles kept (measured sizes).`,

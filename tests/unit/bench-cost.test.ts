@@ -4,7 +4,6 @@ import {
   costModel,
   DEFAULT_ASSUMPTIONS,
   loadAwsPrices,
-  processingsPerArticle,
   sqsRequestsPerArticle,
   type AwsPrices,
   type CostAssumptions,
@@ -42,8 +41,7 @@ const ASSUMPTIONS: CostAssumptions = {
   s3LatencyMs: 20,
   articlesPerInvocation: 2,
   logBytesPerProcessing: 1000,
-  feedItemsListed: 50,
-  newArticlesPerFeedHour: 8,
+  processingsPerArticle: 1,
   pollMinutes: 15,
   metricNamesPerSource: 10,
   missingFieldMetricsPerSource: 5,
@@ -59,13 +57,6 @@ const line = (lines: { item: string; usdPerMillion: number }[], item: string): n
 };
 
 describe('cost model', () => {
-  it('relists an article once per poll that finds its feed changed while it is listed', () => {
-    // 8 new per hour, 15-minute polls: 2 new per poll, so the feed changes at every poll; 50 items last 25 polls.
-    expect(processingsPerArticle({ feedItemsListed: 50, newArticlesPerFeedHour: 8, pollMinutes: 15 })).toBe(25);
-    // Fewer than one new article per poll: the feed changes only when one arrives, once per item listed.
-    expect(processingsPerArticle({ feedItemsListed: 50, newArticlesPerFeedHour: 1, pollMinutes: 15 })).toBe(50);
-  });
-
   it('counts a send per ten messages and a receive and a delete per invocation', () => {
     expect(sqsRequestsPerArticle(1)).toBeCloseTo(2.1, 10);
     expect(sqsRequestsPerArticle(4)).toBeCloseTo(0.6, 10);
@@ -75,23 +66,23 @@ describe('cost model', () => {
     const model = costModel(PRICES, MEASURED, ASSUMPTIONS);
     // 800 ms wait + 10 ms × (1024 / 512) + 5 S3 requests × 20 ms
     expect(model.lambdaMsPerProcessing).toBeCloseTo(920, 10);
-    const once = model.linesProcessedOnce;
+    const once = model.lines;
     expect(line(once, 'Lambda duration (process-article)')).toBeCloseTo(1e6 * 0.92 * 0.5 * 0.00001, 8); // $4.60
     expect(line(once, 'Lambda requests')).toBeCloseTo(0.1, 10);
     expect(line(once, 'S3 PUT')).toBeCloseTo(15, 10);
     expect(line(once, 'S3 GET')).toBeCloseTo(0.8, 10);
     expect(line(once, 'SQS (FIFO)')).toBeCloseTo(1.1 * 0.5, 10);
     expect(line(once, 'CloudWatch Logs ingestion')).toBeCloseTo(0.5, 10);
-    expect(model.usdPerMillionProcessedOnce).toBeCloseTo(4.6 + 0.1 + 15 + 0.8 + 0.55 + 0.5, 8);
+    expect(model.usdPerMillion).toBeCloseTo(4.6 + 0.1 + 15 + 0.8 + 0.55 + 0.5, 8);
   });
 
-  it('charges the repeat processings of the pipeline as built: no PUTs, two GETs and a whole Lambda run each', () => {
-    const model = costModel(PRICES, MEASURED, ASSUMPTIONS);
-    expect(model.processingsPerArticle).toBe(25);
+  it('charges a re-check of an article whose feed entry changed as no PUTs, two GETs and a whole Lambda run', () => {
+    const model = costModel(PRICES, MEASURED, { ...ASSUMPTIONS, processingsPerArticle: 1.5 });
+    expect(model.processingsPerArticle).toBe(1.5);
     expect(line(model.lines, 'S3 PUT')).toBeCloseTo(15, 10);
-    expect(line(model.lines, 'S3 GET')).toBeCloseTo(25 * 0.8, 10);
-    expect(line(model.lines, 'Lambda duration (process-article)')).toBeCloseTo(25 * 4.6, 8);
-    expect(model.dominant).toBe('Lambda duration (process-article)');
+    expect(line(model.lines, 'S3 GET')).toBeCloseTo(1.5 * 0.8, 10);
+    expect(line(model.lines, 'Lambda duration (process-article)')).toBeCloseTo(1.5 * 4.6, 8);
+    expect(model.dominant).toBe('S3 PUT');
     expect(model.usdPerMillion).toBeCloseTo(model.lines.reduce((sum, entry) => sum + entry.usdPerMillion, 0), 10);
   });
 
