@@ -245,38 +245,72 @@ function dedupeImages(images: ArticleImage[]): ArticleImage[] {
  * Every field the generic path can find on a page of any site: JSON-LD first, then OpenGraph and other
  * head metadata, then the markup itself (h1, <time>, the body found by content scoring).
  */
-export function extractGeneric($: CheerioAPI, url: string): ExtractedFields {
+type BodyField = 'paragraphs' | 'images' | 'lead';
+const BODY_FIELDS: ReadonlySet<keyof ExtractedFields> = new Set<keyof ExtractedFields>(['paragraphs', 'images', 'lead']);
+
+interface GenericMetadata {
+  fields: Omit<ExtractedFields, BodyField>;
+  jsonLd: JsonLdArticle | null;
+  meta: PageMeta;
+  description: string | null;
+}
+
+/** Everything the generic path reads from JSON-LD and head metadata (cheap: no content scoring). */
+function genericMetadata($: CheerioAPI, url: string): GenericMetadata {
   const jsonLd = readJsonLdArticle($);
   const meta = readPageMeta($);
   const zone = zoneFor(url);
-  const canonicalUrl = absolute(meta.canonical, url) ?? absolute(meta.ogUrl, url) ?? absolute(jsonLd?.url, url);
-  const body = extractBodyParagraphs($, undefined, { baseUrl: canonicalUrl ?? url });
+  const section = jsonLd?.section ?? meta.section;
+  return {
+    jsonLd,
+    meta,
+    description: pickLead(jsonLd, meta),
+    fields: {
+      canonicalUrl: absolute(meta.canonical, url) ?? absolute(meta.ogUrl, url) ?? absolute(jsonLd?.url, url),
+      title: pickTitle($, jsonLd, meta),
+      category: section ? cleanText(section) || null : null,
+      tags: jsonLd?.keywords.length ? jsonLd.keywords : meta.tags,
+      dateline: null,
+      publishedAt: firstDate([jsonLd?.datePublished, ...meta.published.map((entry) => entry.value), ...meta.timeDatetimes], zone),
+      updatedAt: firstDate([jsonLd?.dateModified, ...meta.modified.map((entry) => entry.value)], zone),
+      authors: pickAuthors($, jsonLd, meta),
+      language: pickLanguage(jsonLd, meta),
+    },
+  };
+}
 
-  const title = pickTitle($, jsonLd, meta);
-  const authors = pickAuthors($, jsonLd, meta);
-  const description = pickLead(jsonLd, meta);
+/** The body, its pictures and the lead: the content heuristics, the costly part of the generic path. */
+function genericBody($: CheerioAPI, url: string, metadata: GenericMetadata): Pick<ExtractedFields, BodyField> {
+  const { jsonLd, meta, description } = metadata;
+  const { title, authors, canonicalUrl } = metadata.fields;
+  const body = extractBodyParagraphs($, undefined, { baseUrl: canonicalUrl ?? url });
   // The title, the lead and a byline line repeated inside the body container are not body text.
   const notBody = new Set([title, description, ...authors.flatMap((author) => [author.raw, author.name])].filter((text): text is string => !!text).map(comparable));
   const paragraphs = body.paragraphs.filter((paragraph) => !notBody.has(comparable(paragraph)));
-  const lead = truncatedCopyOf(description, paragraphs[0]) ? null : description;
-
-  // The page's own figures carry captions; the JSON-LD / og:image picture only stands in when there are none.
-  const images = dedupeImages(body.images.length > 0 ? body.images : leadImages(jsonLd, meta, url));
-
-  const section = jsonLd?.section ?? meta.section;
-  const tags = jsonLd?.keywords.length ? jsonLd.keywords : meta.tags;
   return {
-    canonicalUrl,
-    title,
-    category: section ? cleanText(section) || null : null,
-    tags,
-    lead,
-    dateline: null,
-    publishedAt: firstDate([jsonLd?.datePublished, ...meta.published.map((entry) => entry.value), ...meta.timeDatetimes], zone),
-    updatedAt: firstDate([jsonLd?.dateModified, ...meta.modified.map((entry) => entry.value)], zone),
-    authors,
     paragraphs,
-    images,
-    language: pickLanguage(jsonLd, meta),
+    lead: truncatedCopyOf(description, paragraphs[0]) ? null : description,
+    // The page's own figures carry captions; the JSON-LD / og:image picture only stands in when there are none.
+    images: dedupeImages(body.images.length > 0 ? body.images : leadImages(jsonLd, meta, url)),
   };
+}
+
+/**
+ * The generic path one field at a time, for filling what a source adapter did not find: head metadata is
+ * read on the first request, the body heuristics run only when the body, its pictures or the lead are asked for.
+ */
+export function genericFieldReader($: CheerioAPI, url: string): <K extends keyof ExtractedFields>(key: K) => ExtractedFields[K] {
+  let metadata: GenericMetadata | undefined;
+  let all: ExtractedFields | undefined;
+  return <K extends keyof ExtractedFields>(key: K): ExtractedFields[K] => {
+    metadata ??= genericMetadata($, url);
+    if (!BODY_FIELDS.has(key)) return (metadata.fields as ExtractedFields)[key];
+    all ??= { ...metadata.fields, ...genericBody($, url, metadata) };
+    return all[key];
+  };
+}
+
+export function extractGeneric($: CheerioAPI, url: string): ExtractedFields {
+  const metadata = genericMetadata($, url);
+  return { ...metadata.fields, ...genericBody($, url, metadata) };
 }

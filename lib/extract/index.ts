@@ -5,7 +5,7 @@ import { adapterById, findAdapter, sourceForUrl } from '../sources/registry.ts';
 import { cleanText } from '../normalize/text.ts';
 import { pickLayout, runLayout, type AdapterFields } from './adapter-runner.ts';
 import { assembleArticle } from './assemble.ts';
-import { extractGeneric } from './generic.ts';
+import { genericFieldReader } from './generic.ts';
 import { readJsonLdArticle } from './jsonld.ts';
 import { NotAnArticleError, type ExtractedFields, type ExtractOptions, type ExtractorIdentity } from './types.ts';
 
@@ -43,11 +43,15 @@ function pageUrl($: CheerioAPI, options: ExtractOptions): string {
 }
 
 /** Adapter values where the layout found them; the generic path for the rest, unless the layout forbids it. */
-function mergeFields(adapterFields: AdapterFields, generic: () => ExtractedFields, forbidden: ReadonlySet<keyof ExtractedFields>): ExtractedFields {
+function mergeFields(
+  adapterFields: AdapterFields,
+  generic: <K extends keyof ExtractedFields>(key: K) => ExtractedFields[K],
+  forbidden: ReadonlySet<keyof ExtractedFields>,
+): ExtractedFields {
   const pick = <K extends keyof ExtractedFields>(key: K, empty: ExtractedFields[K]): ExtractedFields[K] => {
     const own = adapterFields[key];
     if (own !== undefined) return own;
-    return forbidden.has(key) ? empty : generic()[key];
+    return forbidden.has(key) ? empty : generic(key);
   };
   return {
     canonicalUrl: pick('canonicalUrl', null),
@@ -91,10 +95,8 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Arti
     );
   }
 
-  // Computed at most once, and only when the adapter left a field for the generic path to fill.
-  let genericFields: ExtractedFields | undefined;
-  const generic = (): ExtractedFields => (genericFields ??= extractGeneric($, url));
-  const fields = mergeFields(adapterFields, generic, forbidden);
+  // The generic path reads only what the adapter left unfound: body scoring runs only if the body is missing.
+  const fields = mergeFields(adapterFields, genericFieldReader($, url), forbidden);
 
   if (!fields.title) throw new NotAnArticleError(`${url}: no title found`);
   if (fields.paragraphs.length === 0) throw new NotAnArticleError(`${url}: no article body found`);
