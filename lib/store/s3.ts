@@ -55,6 +55,10 @@ export class S3ObjectStore implements ObjectStore {
       if (response.Body === undefined) return Buffer.alloc(0);
       return Buffer.from(await response.Body.transformToByteArray());
     } catch (error) {
+      // A missing bucket also answers 404: that is a configuration error, not an absent key.
+      if ((error as { name?: string }).name === 'NoSuchBucket') {
+        throw new Error(`S3 bucket "${this.bucket}" does not exist (or is not reachable at this endpoint)`, { cause: error });
+      }
       if (error instanceof NoSuchKey || statusOf(error) === 404) return null;
       throw error;
     }

@@ -148,6 +148,13 @@ describe('LocalDirectoryStore files', () => {
   });
 });
 
+describe('S3ObjectStore errors', () => {
+  it('says the bucket does not exist instead of reading every key as absent', async () => {
+    const store = new S3ObjectStore({ bucket: 'no-such-bucket-here', client: testS3Client(moto.endpoint) });
+    await expect(store.get('articles/v1/x.json')).rejects.toThrow('S3 bucket "no-such-bucket-here" does not exist');
+  });
+});
+
 describe('startMoto', () => {
   it('says how to install moto_server when it is not on PATH', async () => {
     await expect(startMoto({ command: 'moto_server_not_installed_here' })).rejects.toThrow(
