@@ -328,6 +328,12 @@ export async function processArticle(job: ArticleJob, deps: PipelineDeps): Promi
     return fail(outcome, 'fetch', describeError(error), true);
   }
 
+  // A 200 whose HTML stops before both </body> and </html> was cut off on the way: stored, it would be a
+  // partial article that later runs never revisit. Retried instead (pages may omit one of the two, not both).
+  if (!CLOSING_BODY_OR_HTML_TAG.test(response.text)) {
+    return fail(outcome, 'truncated', `${job.url}: the page ends before </body> and </html> (cut off in transit?)`, true);
+  }
+
   let article;
   try {
     article = extractArticle(response.text, {
@@ -338,11 +344,7 @@ export async function processArticle(job: ArticleJob, deps: PipelineDeps): Promi
       adapterId: source.adapter,
     });
   } catch (error) {
-    if (error instanceof NotAnArticleError) {
-      // A page cut off in transit (no closing body tag) can look like a non-article: worth another try.
-      if (!CLOSING_BODY_TAG.test(response.text)) return fail(outcome, 'truncated', `${error.message} (the page ends before </body>)`, true);
-      return skip(outcome, 'not-an-article', error.message);
-    }
+    if (error instanceof NotAnArticleError) return skip(outcome, 'not-an-article', error.message);
     return fail(outcome, 'extract', describeError(error), false);
   }
   outcome.articleId = article.id;
@@ -359,7 +361,7 @@ export async function processArticle(job: ArticleJob, deps: PipelineDeps): Promi
   return outcome;
 }
 
-const CLOSING_BODY_TAG = /<\/body\s*>/i;
+const CLOSING_BODY_OR_HTML_TAG = /<\/(?:body|html)\s*>/i;
 
 function skip(outcome: ArticleOutcome, reason: string, message: string): ArticleOutcome {
   return { ...outcome, state: `skipped:${reason}`, retryable: false, error: message };
