@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
 import { compactRecentDays, type CompactSummary } from '../lib/dataset/compact.ts';
 import { bucketStoreFromEnv } from '../lib/dataset/open-store.ts';
+import * as z from '../lib/schema/zod.ts';
 import { METRICS_SERVICE } from './metric-names.ts';
 
 /**
@@ -12,11 +12,14 @@ import { METRICS_SERVICE } from './metric-names.ts';
 const logger = new Logger({ serviceName: METRICS_SERVICE });
 
 const EnvSchema = z.object({
-  SOURCE_IDS: z.string().min(1).transform((value) => value.split(',')),
-  LOOKBACK_DAYS: z.coerce.number().int().min(1).max(366),
+  SOURCE_IDS: z.pipe(
+    z.string().check(z.minLength(1)),
+    z.transform((value: string) => value.split(',')),
+  ),
+  LOOKBACK_DAYS: z.coerce.number().check(z.int(), z.gte(1), z.lte(366)),
 });
 
-const EventSchema = z.object({ days: z.number().int().min(1).max(3660).optional() }).passthrough();
+const EventSchema = z.looseObject({ days: z.optional(z.number().check(z.int(), z.gte(1), z.lte(3660))) });
 
 export async function handler(event: unknown): Promise<CompactSummary> {
   const env = EnvSchema.parse(process.env);

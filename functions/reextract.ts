@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
 import { reextractRawObject, type ReextractResult } from '../lib/dataset/reextract.ts';
 import { bucketStoreFromEnv } from '../lib/dataset/open-store.ts';
+import * as z from '../lib/schema/zod.ts';
 import type { S3ObjectStore } from '../lib/store/s3.ts';
 import { METRICS_SERVICE } from './metric-names.ts';
 
@@ -13,7 +13,7 @@ import { METRICS_SERVICE } from './metric-names.ts';
 
 const logger = new Logger({ serviceName: METRICS_SERVICE });
 
-const ItemSchema = z.object({ Key: z.string().min(1) }).passthrough();
+const ItemSchema = z.looseObject({ Key: z.string().check(z.minLength(1)) });
 
 export class ReextractFailedError extends Error {
   override readonly name = 'ReextractFailedError';

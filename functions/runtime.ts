@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
 import { cloudDepsFromEnv } from '../lib/pipeline/cloud-deps.ts';
+import * as z from '../lib/schema/zod.ts';
 import type { ArticleJob, FeedJob, PipelineDeps, PipelineLogger } from '../lib/pipeline/stages.ts';
 import type { ObjectStore } from '../lib/store/types.ts';
 import type { PageFetcher } from '../lib/http/types.ts';
@@ -35,30 +35,26 @@ export function sqs(): SQSClient {
   return sqsClient;
 }
 
-const FeedJobSchema = z
-  .object({
-    sourceId: z.string().min(1),
-    feedUrl: z.string().url(),
-    kind: z.enum(['rss', 'atom', 'sitemap', 'auto']),
-    runId: z.string().min(1),
-  })
-  .strict();
+const FeedJobSchema = z.strictObject({
+  sourceId: z.string().check(z.minLength(1)),
+  feedUrl: z.string().check(z.url()),
+  kind: z.enum(['rss', 'atom', 'sitemap', 'auto']),
+  runId: z.string().check(z.minLength(1)),
+});
 
-const ArticleJobSchema = z
-  .object({
-    sourceId: z.string().min(1),
-    url: z.string().url(),
-    guid: z.string().nullable(),
-    feedUrl: z.string().url(),
-    runId: z.string().min(1),
-  })
-  .strict();
+const ArticleJobSchema = z.strictObject({
+  sourceId: z.string().check(z.minLength(1)),
+  url: z.string().check(z.url()),
+  guid: z.nullable(z.string()),
+  feedUrl: z.string().check(z.url()),
+  runId: z.string().check(z.minLength(1)),
+});
 
 export class BadMessageError extends Error {
   override readonly name = 'BadMessageError';
 }
 
-function parseBody<T>(body: string, schema: z.ZodType<T>, what: string, messageId: string): T {
+function parseBody<T>(body: string, schema: z.ZodMiniType<T>, what: string, messageId: string): T {
   let json: unknown;
   try {
     json = JSON.parse(body);

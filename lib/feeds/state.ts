@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from '../schema/zod.ts';
 import { normalizeUrl } from '../normalize/url.ts';
 import { feedIdFor, feedStateKey } from '../store/keys.ts';
 import type { ObjectStore } from '../store/types.ts';
@@ -7,15 +7,13 @@ import type { DiscoveredItem, FeedState } from './types.ts';
 
 export const DEFAULT_SEEN_LIMIT = 2000;
 
-const FeedStateSchema = z
-  .object({
-    feedUrl: z.string().url(),
-    etag: z.string().nullable(),
-    lastModified: z.string().nullable(),
-    lastFetchedAt: z.string().nullable(),
-    seen: z.array(z.string()),
-  })
-  .strict();
+const FeedStateSchema = z.strictObject({
+  feedUrl: z.string().check(z.url()),
+  etag: z.nullable(z.string()),
+  lastModified: z.nullable(z.string()),
+  lastFetchedAt: z.nullable(z.string()),
+  seen: z.array(z.string()),
+});
 
 /** The key an item is deduplicated on: its guid, else its normalized URL. */
 export function dedupeKey(item: Pick<DiscoveredItem, 'guid' | 'url'>): string {

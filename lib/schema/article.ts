@@ -1,11 +1,18 @@
-import { z } from 'zod';
+import * as z from './zod.ts';
 
 /** The dataset contract (DESIGN.md): one JSON object per article, schemaVersion 1. */
 
+/** The schema with a description, which the generated JSON Schema and docs/dataset.md carry. */
+function described<T extends z.ZodMiniType>(schema: T, description: string): T {
+  z.globalRegistry.add(schema, { description });
+  return schema;
+}
+
 const isoWithOffset = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?([+-]\d{2}:\d{2}|Z)$/, 'ISO 8601 date-time with an offset');
-const isoUtc = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'ISO 8601 UTC date-time (…Z)');
+  .check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?([+-]\d{2}:\d{2}|Z)$/, 'ISO 8601 date-time with an offset'));
+const isoUtc = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'ISO 8601 UTC date-time (…Z)'));
+const absoluteUrl = () => z.string().check(z.url());
 
 export const ARTICLE_FIELDS_THAT_CAN_BE_MISSING = [
   'title',
@@ -22,68 +29,58 @@ export const ARTICLE_FIELDS_THAT_CAN_BE_MISSING = [
   'canonicalUrl',
 ] as const;
 
-export const SourceRefSchema = z
-  .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/).describe('Stable source id, e.g. "baodanang"'),
-    name: z.string().describe('Publisher name as it presents itself'),
-    domain: z.string().describe('Registrable host, e.g. "baodanang.vn"'),
-  })
-  .strict();
+export const SourceRefSchema = z.strictObject({
+  id: described(z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]*$/)), 'Stable source id, e.g. "baodanang"'),
+  name: described(z.string(), 'Publisher name as it presents itself'),
+  domain: described(z.string(), 'Registrable host, e.g. "baodanang.vn"'),
+});
 
-export const AuthorSchema = z
-  .object({
-    name: z.string().min(1).describe('Name in natural case, e.g. "Ngọc Phú"'),
-    raw: z.string().min(1).describe('Name as printed on the page, e.g. "NGỌC PHÚ"'),
-  })
-  .strict();
+export const AuthorSchema = z.strictObject({
+  name: described(z.string().check(z.minLength(1)), 'Name in natural case, e.g. "Ngọc Phú"'),
+  raw: described(z.string().check(z.minLength(1)), 'Name as printed on the page, e.g. "NGỌC PHÚ"'),
+});
 
-export const ImageSchema = z
-  .object({
-    url: z.string().url().describe('Absolute URL of the real image (never a lazy-load placeholder)'),
-    caption: z.string().nullable().describe('Caption without the credit'),
-    credit: z.string().nullable().describe('Photo credit as printed, e.g. "NGỌC PHÚ"'),
-    alt: z.string().nullable().describe('The img alt text'),
-  })
-  .strict();
+export const ImageSchema = z.strictObject({
+  url: described(absoluteUrl(), 'Absolute URL of the real image (never a lazy-load placeholder)'),
+  caption: described(z.nullable(z.string()), 'Caption without the credit'),
+  credit: described(z.nullable(z.string()), 'Photo credit as printed, e.g. "NGỌC PHÚ"'),
+  alt: described(z.nullable(z.string()), 'The img alt text'),
+});
 
-export const ArticleSchema = z
-  .object({
-    schemaVersion: z.literal(1),
-    id: z.string().regex(/^[0-9a-f]{20}$/).describe('Stable id derived from the canonical URL'),
-    url: z.string().url().describe('URL the page was fetched from'),
-    canonicalUrl: z.string().url().describe('Canonical URL (the page\'s rel=canonical or og:url, else url)'),
-    source: SourceRefSchema,
-    feed: z
-      .object({ url: z.string().url(), guid: z.string().nullable() })
-      .strict()
-      .nullable()
-      .describe('The feed or sitemap the article was discovered through'),
-    title: z.string().min(1),
-    category: z.string().nullable().describe('Section, e.g. "Chính trị"'),
-    tags: z.array(z.string()),
-    lead: z.string().nullable().describe('Sapo without the dateline prefix'),
-    dateline: z.string().nullable().describe('Dateline prefix of the lead, e.g. "ĐNO", "TTO", "Dân trí"'),
-    publishedAt: isoWithOffset.nullable().describe("Publish time with the publisher's own offset"),
-    publishedAtUtc: isoUtc.nullable().describe('publishedAt in UTC'),
-    updatedAt: isoWithOffset.nullable().describe('Last update time when the page gives one'),
-    authors: z.array(AuthorSchema),
-    body: z
-      .object({
-        paragraphs: z.array(z.string().min(1)),
-        text: z.string().describe('Paragraphs joined by a blank line'),
-        wordCount: z.number().int().nonnegative(),
-      })
-      .strict(),
-    images: z.array(ImageSchema),
-    language: z.string().nullable().describe('BCP 47 language tag, e.g. "vi"'),
-    contentHash: z.string().regex(/^[0-9a-f]{64}$/).describe('sha256 of the normalized content fields'),
-    fetchedAt: isoUtc,
-    extractor: z
-      .object({ name: z.string().describe('Adapter id and layout, or "generic"'), version: z.string() })
-      .strict(),
-    missing: z.array(z.enum(ARTICLE_FIELDS_THAT_CAN_BE_MISSING)).describe('Fields the extractor could not find'),
-  })
-  .strict();
+export const ArticleSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  id: described(z.string().check(z.regex(/^[0-9a-f]{20}$/)), 'Stable id derived from the canonical URL'),
+  url: described(absoluteUrl(), 'URL the page was fetched from'),
+  canonicalUrl: described(absoluteUrl(), 'Canonical URL (the page\'s rel=canonical or og:url, else url)'),
+  source: SourceRefSchema,
+  feed: described(
+    z.nullable(z.strictObject({ url: absoluteUrl(), guid: z.nullable(z.string()) })),
+    'The feed or sitemap the article was discovered through',
+  ),
+  title: z.string().check(z.minLength(1)),
+  category: described(z.nullable(z.string()), 'Section, e.g. "Chính trị"'),
+  tags: z.array(z.string()),
+  lead: described(z.nullable(z.string()), 'Sapo without the dateline prefix'),
+  dateline: described(z.nullable(z.string()), 'Dateline prefix of the lead, e.g. "ĐNO", "TTO", "Dân trí"'),
+  publishedAt: described(z.nullable(isoWithOffset), "Publish time with the publisher's own offset"),
+  publishedAtUtc: described(z.nullable(isoUtc), 'publishedAt in UTC'),
+  updatedAt: described(z.nullable(isoWithOffset), 'Last update time when the page gives one'),
+  authors: z.array(AuthorSchema),
+  body: z.strictObject({
+    paragraphs: z.array(z.string().check(z.minLength(1))),
+    text: described(z.string(), 'Paragraphs joined by a blank line'),
+    wordCount: z.number().check(z.int(), z.nonnegative()),
+  }),
+  images: z.array(ImageSchema),
+  language: described(z.nullable(z.string()), 'BCP 47 language tag, e.g. "vi"'),
+  contentHash: described(z.string().check(z.regex(/^[0-9a-f]{64}$/)), 'sha256 of the normalized content fields'),
+  fetchedAt: isoUtc,
+  extractor: z.strictObject({
+    name: described(z.string(), 'Adapter id and layout, or "generic"'),
+    version: z.string(),
+  }),
+  missing: described(z.array(z.enum(ARTICLE_FIELDS_THAT_CAN_BE_MISSING)), 'Fields the extractor could not find'),
+});
 
 export type Article = z.infer<typeof ArticleSchema>;
 export type Author = z.infer<typeof AuthorSchema>;

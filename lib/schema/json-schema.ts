@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod.ts';
 import { ArticleSchema } from './article.ts';
 
 export const ARTICLE_JSON_SCHEMA_PATH = 'schema/article.v1.json';

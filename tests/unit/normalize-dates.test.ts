@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ArticleSchema } from '../../lib/schema/article.ts';
 import { formatPublished, parseNewsDate, toPublishedAt } from '../../lib/normalize/dates.ts';
 
-const publishedAtPattern = ArticleSchema.shape.publishedAt.unwrap();
-const publishedAtUtcPattern = ArticleSchema.shape.publishedAtUtc.unwrap();
+const publishedAtPattern = ArticleSchema.shape.publishedAt.def.innerType;
+const publishedAtUtcPattern = ArticleSchema.shape.publishedAtUtc.def.innerType;
 
 /** Every form from SITES.md and issue 2, with the instant it denotes as printed by the site. */
 const FORMS: [text: string, publishedAt: string, publishedAtUtc: string][] = [
