@@ -149,10 +149,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
 }
 
 /**
- * Between two runs real feeds change (new stories, corrections), so a re-run fetches them in full rather
- * than getting a 304: one correction per publisher stands for that here. Without it, an item that ended in
- * a wrong final state (a truncated page taken for a non-article) is not looked at again; see
- * docs/reliability.md.
+ * Between two runs real feeds change (new stories, corrections), so a re-run fetches them rather than
+ * getting a 304: one correction per publisher stands for that here, and must come out `updated`.
  */
 function feedsMoveOn(faulty: FaultySampleSite): void {
   const lastPageOf = new Map<string, number>();
