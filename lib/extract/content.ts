@@ -3,6 +3,7 @@ import type { AnyNode, Element } from 'domhandler';
 import type { ArticleImage } from '../schema/article.ts';
 import { cleanText } from '../normalize/text.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
+import { ancestorNamed, elementsNamed, findElements, hasDescendantNamed, nodeText, removeElementsNamed, removeNode, walkElements } from './dom.ts';
 
 export interface BodyContent {
   paragraphs: string[];
@@ -15,7 +16,7 @@ export interface BodyOptions {
 }
 
 /** Never article text, whatever their classes say (h1 is the title, reported on its own). */
-const DROPPED_TAGS = 'script, style, noscript, template, svg, canvas, iframe, object, embed, button, input, select, textarea, dialog, h1';
+const DROPPED_TAGS = new Set(['script', 'style', 'noscript', 'template', 'svg', 'canvas', 'iframe', 'object', 'embed', 'button', 'input', 'select', 'textarea', 'dialog', 'h1']);
 
 /**
  * Class/id words of blocks that are never the article, even when they hold prose: comments, share bars,
@@ -54,14 +55,23 @@ const HEADING_TAGS = new Set(['h2', 'h3', 'h4', 'h5', 'h6']);
 /** Class words of a <p> styled as a subhead ("p.hdg"): it heads what follows, like an h2–h6. */
 const HEADING_WORDS = new Set(['heading', 'hdg', 'subhead', 'subheading']);
 
+/** Words of the labels seen lately: a page repeats a few class names on many elements. Bounded, so it cannot grow without end. */
+const WORDS_BY_LABEL = new Map<string, readonly string[]>();
+const MAX_CACHED_LABELS = 20_000;
+
 /** The words of an element's class, id and component name: "ArticleBody-imageEmbedCredit" → article, body, image, embed, credit. */
-function wordsOf(element: Element): string[] {
+function wordsOf(element: Element): readonly string[] {
   const label = `${element.attribs['class'] ?? ''} ${element.attribs['id'] ?? ''} ${element.attribs['data-component'] ?? ''}`;
-  return label
+  const cached = WORDS_BY_LABEL.get(label);
+  if (cached) return cached;
+  const words = label
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .toLowerCase()
     .split(/[\s_-]+/)
     .filter(Boolean);
+  if (WORDS_BY_LABEL.size >= MAX_CACHED_LABELS) WORDS_BY_LABEL.clear();
+  WORDS_BY_LABEL.set(label, words);
+  return words;
 }
 
 type Verdict = 'keep' | 'drop' | 'drop-unless-prose';
@@ -102,13 +112,14 @@ function textWeight(text: string): number {
  * Elements that contain the article's prose: every ancestor of a block whose own paragraphs weigh 400+.
  * Sidebars, ad slots and teaser lists hold short or scattered paragraphs, never such a block.
  */
-function proseHolders($: CheerioAPI, scope: Cheerio<Element>): Set<Element> {
+function proseHolders(scope: Element): Set<Element> {
   const direct = new Map<Element, number>();
-  scope.find('p, div').each((_, block) => {
+  walkElements(scope, (block) => {
+    if (block.name !== 'p' && block.name !== 'div') return;
     if (block.name === 'div' && !isTextBlock(block)) return;
     const parent = block.parent;
     if (!parent || parent.type !== 'tag') return;
-    const weight = textWeight(cleanText($(block).text()));
+    const weight = textWeight(cleanText(nodeText(block)));
     if (weight >= 40) direct.set(parent as Element, (direct.get(parent as Element) ?? 0) + weight);
   });
   const holders = new Set<Element>();
@@ -125,11 +136,17 @@ function textOf(node: Cheerio<AnyNode>): string {
   return cleanText(node.text());
 }
 
-function linkTextLength($: CheerioAPI, node: Cheerio<Element>): number {
+/** The clean text of one element. */
+function elementText(element: Element): string {
+  return cleanText(nodeText(element));
+}
+
+const ANCHOR = new Set(['a']);
+const IMAGE = new Set(['img']);
+
+function linkTextLength(element: Element): number {
   let length = 0;
-  node.find('a').each((_, anchor) => {
-    length += cleanText($(anchor).text()).length;
-  });
+  for (const anchor of elementsNamed(element, ANCHOR)) length += elementText(anchor).length;
   return length;
 }
 
@@ -138,11 +155,9 @@ function linkTextLength($: CheerioAPI, node: Cheerio<Element>): number {
  * Except a line of several short links with text between them ("宮崎県：高鍋町、新富町、宮崎市"): terms the
  * site links automatically to topic pages, printed in a sentence or list of the article; teaser links are headlines.
  */
-function isLinkLine($: CheerioAPI, node: Cheerio<Element>, text: string): boolean {
-  const links = node
-    .find('a')
-    .toArray()
-    .map((anchor) => cleanText($(anchor).text()))
+function isLinkLine(element: Element, text: string): boolean {
+  const links = elementsNamed(element, ANCHOR)
+    .map(elementText)
     .filter((linkText) => linkText !== '');
   const linked = links.reduce((sum, linkText) => sum + linkText.length, 0);
   if (linked / text.length <= 0.5) return false;
@@ -257,11 +272,8 @@ function contains(ancestor: Element, element: Element): boolean {
 }
 
 /** Pictures inside an element, a <noscript> fallback copy not counted. */
-function pictureCount($: CheerioAPI, element: Element): number {
-  return $(element)
-    .find('img')
-    .toArray()
-    .filter((image) => $(image).parents('noscript').length === 0).length;
+function pictureCount(element: Element): number {
+  return elementsNamed(element, IMAGE).filter((image) => !ancestorNamed(image, 'noscript')).length;
 }
 
 /** The element printing a picture's caption, and the one printing its credit when that stands beside it. */
@@ -275,16 +287,19 @@ interface PrintedElements {
  * ("p.imageCaption", "div.caption", a <figcaption> placed beside the figure) in the closest wrapper that holds
  * this picture and no other, a few levels up at most. A credit-marked element beside it is its credit.
  */
-function printedCaptionOf($: CheerioAPI, image: Element): PrintedElements | null {
-  const figure = $(image).closest('figure').get(0);
-  const figcaption = figure ? $(figure).find('figcaption').get(0) : undefined;
+function printedCaptionOf(image: Element): PrintedElements | null {
+  const figure = ancestorNamed(image, 'figure');
+  const figcaption = figure ? findElements(figure, (element) => element.name === 'figcaption')[0] : undefined;
   if (figcaption) return { caption: figcaption, credit: null };
   const outside = (candidate: Element): boolean => !contains(candidate, image);
   let node = (figure ?? image).parent;
   for (let level = 0; level < 3 && node && node.type === 'tag'; level += 1, node = node.parent) {
     const wrapper = node as Element;
-    if (wrapper.name === 'body' || pictureCount($, wrapper) > 1) return null;
-    const marked = $(wrapper).find('figcaption, [class], [itemprop]').toArray().filter(outside);
+    if (wrapper.name === 'body' || pictureCount(wrapper) > 1) return null;
+    const marked = findElements(
+      wrapper,
+      (candidate) => candidate.name === 'figcaption' || candidate.attribs['class'] !== undefined || candidate.attribs['itemprop'] !== undefined,
+    ).filter(outside);
     const caption = marked.find((candidate) => !isCreditNode(candidate) && (candidate.name === 'figcaption' || wordsOf(candidate).some((word) => CAPTION_WORDS.has(word))));
     if (caption) {
       const credit = marked.find((candidate) => isCreditNode(candidate) && !contains(caption, candidate) && !contains(candidate, caption)) ?? null;
@@ -307,26 +322,24 @@ function linksElsewhere(anchor: Element): boolean {
 function collectImages($: CheerioAPI, region: Element, isDropped: (element: Element) => boolean, base: string | undefined): ArticleImage[] {
   const images: ArticleImage[] = [];
   const seen = new Set<string>();
-  $(region)
-    .find('img')
-    .each((_, element) => {
-      let linked = false;
-      for (let node = element.parent; node && node !== region; node = node.parent) {
-        if (node.type !== 'tag') continue;
-        const ancestor = node as Element;
-        if (isDropped(ancestor)) return;
-        if (ancestor.name === 'a' && linksElsewhere(ancestor)) linked = true;
-      }
-      const source = imageSource(element);
-      const url = source ? absoluteUrl(source, base) : null;
-      if (!url || seen.has(url) || LOGO_FILE.test(new URL(url).pathname)) return;
-      const printed = printedCaptionOf($, element);
-      if (linked && !printed) return;
-      seen.add(url);
-      const { caption, credit } = printed ? readCaption($, printed) : { caption: null, credit: null };
-      const alt = cleanText(element.attribs['alt'] ?? '');
-      images.push({ url, caption, credit, alt: alt || null });
-    });
+  images: for (const element of elementsNamed(region, IMAGE)) {
+    let linked = false;
+    for (let node = element.parent; node && node !== region; node = node.parent) {
+      if (node.type !== 'tag') continue;
+      const ancestor = node as Element;
+      if (isDropped(ancestor)) continue images;
+      if (ancestor.name === 'a' && linksElsewhere(ancestor)) linked = true;
+    }
+    const source = imageSource(element);
+    const url = source ? absoluteUrl(source, base) : null;
+    if (!url || seen.has(url) || LOGO_FILE.test(new URL(url).pathname)) continue;
+    const printed = printedCaptionOf(element);
+    if (linked && !printed) continue;
+    seen.add(url);
+    const { caption, credit } = printed ? readCaption($, printed) : { caption: null, credit: null };
+    const alt = cleanText(element.attribs['alt'] ?? '');
+    images.push({ url, caption, credit, alt: alt || null });
+  }
   return images;
 }
 
@@ -389,13 +402,15 @@ function linkShare(stats: TextStats, element: Element): number {
 }
 
 /** The paragraph-like blocks of a scope (p, pre, text-only divs) with their clean text, measured once. */
-function paragraphBlocks($: CheerioAPI, scope: Cheerio<Element>): { element: Element; text: string }[] {
+const PARAGRAPH_LIKE_TAGS = new Set(['p', 'pre', 'td', 'blockquote', 'div', 'section']);
+
+function paragraphBlocks(scope: Element): { element: Element; text: string }[] {
   const blocks: { element: Element; text: string }[] = [];
-  scope.find('p, pre, td, blockquote, div, section').each((_, element) => {
-    if (element.name !== 'p' && element.name !== 'pre' && !isTextBlock(element)) return;
-    const text = textOf($(element));
+  for (const element of elementsNamed(scope, PARAGRAPH_LIKE_TAGS)) {
+    if (element.name !== 'p' && element.name !== 'pre' && !isTextBlock(element)) continue;
+    const text = elementText(element);
     if (text !== '') blocks.push({ element, text });
-  });
+  }
   return blocks;
 }
 
@@ -442,11 +457,9 @@ function isInside(element: Element, others: Set<Element>): boolean {
  * containers of the same kind (same tag and classes) that also hold prose, because many sites cut the
  * body into several blocks around ads, and its siblings that score nearly as well.
  */
-function findContentBlocks($: CheerioAPI, scope: Cheerio<Element>): Element[] {
-  const root = scope.get(0);
-  if (!root) return [];
+function findContentBlocks(root: Element): Element[] {
   const stats = measureText(root);
-  const blocks = paragraphBlocks($, scope);
+  const blocks = paragraphBlocks(root);
   const scores = scoreContainers(blocks, stats);
   let best: Element | null = null;
   let bestScore = 0;
@@ -467,8 +480,9 @@ function findContentBlocks($: CheerioAPI, scope: Cheerio<Element>): Element[] {
   }
   const className = anchor.attribs['class']?.trim();
   if (className) {
-    scope.find(anchor.name).each((_, element) => {
-      if (element.attribs['class']?.trim() === className && $(element).find('p').length > 0) chosen.add(element);
+    const name = anchor.name;
+    walkElements(root, (element) => {
+      if (element.name === name && element.attribs['class']?.trim() === className && hasDescendantNamed(element, 'p')) chosen.add(element);
     });
   }
   // Siblings that score nearly as well, or hold as much prose deeper down (live-blog entries under the intro).
@@ -481,10 +495,14 @@ function findContentBlocks($: CheerioAPI, scope: Cheerio<Element>): Element[] {
     if ((scores.get(element) ?? 0) >= Math.max(bestScore * 0.2, 3) || siblingProse >= Math.max(400, bestProse * 0.25)) chosen.add(element);
   }
   const outermost = new Set([...chosen].filter((element) => !isInside(element, chosen)));
-  return scope
-    .find('*')
-    .toArray()
-    .filter((element) => outermost.has(element));
+  // In document order; nothing inside an outermost block is another one.
+  const ordered: Element[] = [];
+  walkElements(root, (element) => {
+    if (!outermost.has(element)) return true;
+    ordered.push(element);
+    return false;
+  });
+  return ordered;
 }
 
 interface TextBlock {
@@ -492,12 +510,12 @@ interface TextBlock {
   heading: boolean;
 }
 
-function linkShareOf($: CheerioAPI, nodes: AnyNode[], textLength: number): number {
+function linkShareOf(nodes: AnyNode[], textLength: number): number {
   let linked = 0;
   for (const node of nodes) {
     if (node.type !== 'tag') continue;
     const element = node as Element;
-    linked += element.name === 'a' ? cleanText($(element).text()).length : linkTextLength($, $(element));
+    linked += element.name === 'a' ? elementText(element).length : linkTextLength(element);
   }
   return linked / Math.max(textLength, 1);
 }
@@ -506,13 +524,13 @@ function linkShareOf($: CheerioAPI, nodes: AnyNode[], textLength: number): numbe
  * Paragraphs and subheads of a container, in document order, each block once. Text that sits directly in
  * a container, between block elements or separated by blank lines (<br><br>), counts as paragraphs too.
  */
-function collectBlocks($: CheerioAPI, container: Element): TextBlock[] {
+function collectBlocks(container: Element): TextBlock[] {
   const blocks: TextBlock[] = [];
   const flushInline = (nodes: AnyNode[]): void => {
     if (nodes.length === 0) return;
-    const text = cleanText(nodes.map((node) => $(node).text()).join(''));
+    const text = cleanText(nodes.map(nodeText).join(''));
     // Stray labels ("Advertisement", "|") between blocks are not paragraphs; real running text is longer.
-    if (textWeight(text) < 25 || linkShareOf($, nodes, text.length) > 0.5) return;
+    if (textWeight(text) < 25 || linkShareOf(nodes, text.length) > 0.5) return;
     blocks.push({ text, heading: false });
   };
   const visitChildren = (element: Element): void => {
@@ -538,7 +556,7 @@ function collectBlocks($: CheerioAPI, container: Element): TextBlock[] {
       }
       if (!BLOCK_TAGS.has(tag.name)) {
         // An empty inline element (an ad hook between two <br>) does not end a blank line.
-        if (cleanText($(tag).text()) === '') {
+        if (elementText(tag) === '') {
           inline.push(tag);
           continue;
         }
@@ -560,15 +578,14 @@ function collectBlocks($: CheerioAPI, container: Element): TextBlock[] {
   const visit = (element: Element): void => {
     const name = element.name;
     const heading = HEADING_TAGS.has(name) || (name === 'p' && wordsOf(element).some((word) => HEADING_WORDS.has(word)));
-    const paragraph = name === 'p' || name === 'pre' || name === 'li' || (name === 'blockquote' && $(element).find('p').length === 0);
+    const paragraph = name === 'p' || name === 'pre' || name === 'li' || (name === 'blockquote' && !hasDescendantNamed(element, 'p'));
     if (!paragraph && !heading) {
       visitChildren(element);
       return;
     }
-    const node = $(element);
-    const text = textOf(node);
+    const text = elementText(element);
     if (text === '') return;
-    if (isLinkLine($, node, text)) return;
+    if (isLinkLine(element, text)) return;
     if (heading && text.length > 300) return;
     blocks.push({ text, heading });
   };
@@ -579,6 +596,8 @@ function collectBlocks($: CheerioAPI, container: Element): TextBlock[] {
 /** Paths of a site's own sign-in, registration and subscription pages. */
 const SIGN_IN_PATH = /\/(?:login|log-in|signin|sign-in|regist|register|registration|signup|sign-up|subscribe|subscription|abo|abonnement|abonnieren)(?:[/?#.]|$)/i;
 const PROMPT_TAGS = new Set(['div', 'section', 'aside', 'form', 'dl']);
+/** A picture's own markup inside a body block: its caption is not body text. */
+const FIGURE_TAGS = new Set(['figure', 'figcaption', 'picture']);
 
 function isOwnSignInLink(anchor: Element, base: string | undefined): boolean {
   const href = anchor.attribs['href']?.trim();
@@ -597,19 +616,19 @@ function isOwnSignInLink(anchor: Element, base: string | undefined): boolean {
  * ログイン"): the largest block around a link to the site's own sign-in or subscription page that holds no prose
  * and little text. Their classes rarely say what they are, their links do.
  */
-function removeSignInPrompts($: CheerioAPI, scope: Cheerio<Element>, holders: Set<Element>, base: string | undefined): void {
+function removeSignInPrompts(scope: Element, holders: Set<Element>, base: string | undefined): void {
   const prompts = new Set<Element>();
-  for (const anchor of scope.find('a[href]').toArray()) {
+  for (const anchor of findElements(scope, (element) => element.name === 'a' && element.attribs['href'] !== undefined)) {
     if (!isOwnSignInLink(anchor, base)) continue;
     let prompt: Element | null = null;
     for (let node = anchor.parent; node && node.type === 'tag' && !holders.has(node as Element); node = node.parent) {
       const element = node as Element;
-      if (textWeight(textOf($(element))) > 600) break;
+      if (textWeight(elementText(element)) > 600) break;
       if (PROMPT_TAGS.has(element.name)) prompt = element;
     }
     if (prompt) prompts.add(prompt);
   }
-  for (const prompt of prompts) $(prompt).remove();
+  for (const prompt of prompts) removeNode(prompt);
 }
 
 /** Subheads that head nothing (the last block, or followed by another subhead) title boxes that were dropped. */
@@ -630,30 +649,38 @@ export function extractBodyParagraphs($: CheerioAPI, root?: Cheerio<Element>, op
   const scope = page.clone();
   const originals = new Map<Element, Element>();
   pairClone(pageRoot, scope.get(0)!, originals);
-  scope.find(DROPPED_TAGS).remove();
-  const holders = proseHolders($, scope);
-  scope.find('*').each((_, element) => {
+  const scopeRoot = scope.get(0)!;
+  removeElementsNamed(scopeRoot, DROPPED_TAGS);
+  const holders = proseHolders(scopeRoot);
+  walkElements(scopeRoot, (element) => {
     const verdict = boilerplateVerdict(element);
     // A wrapper of the article's prose is kept, whatever its class says ("sidebar-grid__content").
-    if (verdict === 'keep' || (verdict === 'drop-unless-prose' && holders.has(element))) return;
-    $(element).remove();
+    if (verdict === 'keep' || (verdict === 'drop-unless-prose' && holders.has(element))) return true;
+    removeNode(element);
+    return false;
   });
-  removeSignInPrompts($, scope, holders, base);
-  const blocks = findContentBlocks($, scope);
+  removeSignInPrompts(scopeRoot, holders, base);
+  const blocks = findContentBlocks(scopeRoot);
   const region = articleRegion(blocks.map((block) => originals.get(block)!));
   const originalHolders = new Set([...holders].map((holder) => originals.get(holder)));
   // The same judgement as for the text, made on the page itself, where figure captions are still in place.
+  // Pictures share ancestors: each is judged once.
+  const droppedVerdicts = new Map<Element, boolean>();
   const isDropped = (element: Element): boolean => {
-    // An article's <header> holds its lead picture.
-    if (element.name === 'header') return false;
-    const verdict = boilerplateVerdict(element, true);
-    return verdict === 'drop' || (verdict === 'drop-unless-prose' && !originalHolders.has(element));
+    let dropped = droppedVerdicts.get(element);
+    if (dropped === undefined) {
+      const verdict = boilerplateVerdict(element, true);
+      // An article's <header> holds its lead picture.
+      dropped = element.name !== 'header' && (verdict === 'drop' || (verdict === 'drop-unless-prose' && !originalHolders.has(element)));
+      droppedVerdicts.set(element, dropped);
+    }
+    return dropped;
   };
   const images = region ? collectImages($, region, isDropped, base) : [];
   const textBlocks: TextBlock[] = [];
   for (const block of blocks) {
-    $(block).find('figure, figcaption, picture').remove();
-    textBlocks.push(...collectBlocks($, block));
+    removeElementsNamed(block, FIGURE_TAGS);
+    textBlocks.push(...collectBlocks(block));
   }
   const paragraphs = withoutDanglingHeadings(textBlocks);
   return { paragraphs, images };

@@ -1,0 +1,86 @@
+/**
+ * Plain walks over domhandler nodes for the extractor's hot loops: the same answers as cheerio's
+ * `.text()`, `.find(tag)` and `.remove()`, without compiling a selector or building a wrapper per call.
+ */
+import { isTag, type AnyNode, type Element, type ParentNode } from 'domhandler';
+
+/** The text of a node and everything below it, as cheerio's `.text()` gives it (comments left out). */
+export function nodeText(node: AnyNode): string {
+  if (node.type === 'text') return node.data;
+  if (!('children' in node)) return '';
+  let text = '';
+  for (const child of node.children) {
+    if (child.type === 'text') text += child.data;
+    else if ('children' in child) text += nodeText(child);
+  }
+  return text;
+}
+
+/**
+ * Visits every element below `root` (not `root` itself) in document order. A visitor that returns `false`
+ * skips the element's descendants. The children list is copied first, so the visitor may remove the element.
+ */
+export function walkElements(root: ParentNode, visit: (element: Element) => boolean | void): void {
+  for (const child of [...root.children]) {
+    if (!isTag(child)) continue;
+    if (visit(child) !== false) walkElements(child, visit);
+  }
+}
+
+/** Elements below `root` that `matches` accepts, in document order, as `$(root).find(selector)` finds them. */
+export function findElements(root: ParentNode, matches: (element: Element) => boolean): Element[] {
+  const found: Element[] = [];
+  const visit = (parent: ParentNode): void => {
+    for (const child of parent.children) {
+      if (!isTag(child)) continue;
+      if (matches(child)) found.push(child);
+      visit(child);
+    }
+  };
+  visit(root);
+  return found;
+}
+
+/** Elements below `root` whose tag name is in `names`, in document order, as `$(root).find('a, b')` finds them. */
+export function elementsNamed(root: ParentNode, names: ReadonlySet<string>): Element[] {
+  return findElements(root, (element) => names.has(element.name));
+}
+
+/** Whether any element below `root` has the tag name `name`. */
+export function hasDescendantNamed(root: ParentNode, name: string): boolean {
+  for (const child of root.children) {
+    if (isTag(child) && (child.name === name || hasDescendantNamed(child, name))) return true;
+  }
+  return false;
+}
+
+/** The closest ancestor of `node` (not `node` itself) with the tag name `name`, as `$(node).parents(name).first()` finds it. */
+export function ancestorNamed(node: AnyNode, name: string): Element | null {
+  for (let current = node.parent; current; current = current.parent) {
+    if (isTag(current) && current.name === name) return current;
+  }
+  return null;
+}
+
+/** Takes a node out of the document, as cheerio's `.remove()` does. */
+export function removeNode(node: AnyNode): void {
+  const parent = node.parent;
+  if (node.prev) node.prev.next = node.next;
+  if (node.next) node.next.prev = node.prev;
+  if (parent) {
+    const index = parent.children.lastIndexOf(node);
+    if (index >= 0) parent.children.splice(index, 1);
+  }
+  node.prev = null;
+  node.next = null;
+  node.parent = null;
+}
+
+/** Removes every element below `root` whose tag name is in `names` (with what is inside it). */
+export function removeElementsNamed(root: ParentNode, names: ReadonlySet<string>): void {
+  walkElements(root, (element) => {
+    if (!names.has(element.name)) return true;
+    removeNode(element);
+    return false;
+  });
+}
