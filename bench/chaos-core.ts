@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { PoliteFetcher } from '../lib/http/fetcher.ts';
 import { normalizeUrl } from '../lib/normalize/url.ts';
 import { runIngest } from '../lib/pipeline/local-runner.ts';
-import type { ItemState, RunSummary } from '../lib/pipeline/stages.ts';
+import type { ItemState, RunSummary } from '../lib/pipeline/types.ts';
 import {
   createFaultySampleSite,
   type FaultySampleSite,

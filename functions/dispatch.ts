@@ -1,6 +1,6 @@
 import type { Context, Handler } from 'aws-lambda';
 import { CloudEnv, requireEnv } from '../lib/pipeline/cloud-deps.ts';
-import { discoverDueFeeds, newRunId } from '../lib/pipeline/stages.ts';
+import { discoverDueFeeds, newRunId } from '../lib/pipeline/discover.ts';
 import { deduplicationIdFor, hostGroupId, sendFifoMessages } from './queue.ts';
 import { logger, pipelineDeps, sqs } from './runtime.ts';
 

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { CloudEnv, requireEnv } from '../lib/pipeline/cloud-deps.ts';
-import { commitFeedState, fetchFeed, type FetchFeedResult } from '../lib/pipeline/stages.ts';
+import { commitFeedState, fetchFeed, type FetchFeedResult } from '../lib/pipeline/fetch-feed.ts';
 import { MetricNames } from './metric-names.ts';
 import { deduplicationIdFor, hostGroupId, sendFifoMessages } from './queue.ts';
 import { InvocationMetrics, logger, parseFeedJob, pipelineDeps, sqs, timedFetcher } from './runtime.ts';

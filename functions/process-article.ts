@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { processArticle, type ArticleOutcome } from '../lib/pipeline/stages.ts';
+import { processArticle } from '../lib/pipeline/process-article.ts';
+import type { ArticleOutcome } from '../lib/pipeline/types.ts';
 import { MISSING_FIELD_METRICS, MetricNames } from './metric-names.ts';
 import { articleWriteObserver, InvocationMetrics, logger, parseArticleJob, pipelineDeps, timedFetcher } from './runtime.ts';
 

@@ -3,7 +3,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { cloudDepsFromEnv } from '../lib/pipeline/cloud-deps.ts';
 import * as z from '../lib/schema/zod.ts';
-import type { ArticleJob, FeedJob, PipelineDeps, PipelineLogger } from '../lib/pipeline/stages.ts';
+import type { ArticleJob, FeedJob, PipelineDeps, PipelineLogger } from '../lib/pipeline/types.ts';
 import type { ObjectStore } from '../lib/store/types.ts';
 import type { PageFetcher } from '../lib/http/types.ts';
 import { FIELD_DIMENSION, METRICS_NAMESPACE, METRICS_SERVICE, SOURCE_DIMENSION } from './metric-names.ts';

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, type IngestConfig } from '../config.ts';
 import { PoliteFetcher } from '../http/fetcher.ts';
 import { runIngest, type RunProgress } from '../pipeline/local-runner.ts';
 import { hostLimitsFor } from '../pipeline/politeness.ts';
-import type { ItemState, RunSummary } from '../pipeline/stages.ts';
+import type { ItemState, RunSummary } from '../pipeline/types.ts';
 import { createSampleSite, SAMPLE_SITE_PORT, type SampleSite } from '../sample-site/site.ts';
 import { LocalDirectoryStore } from '../store/local.ts';
 import { S3ObjectStore } from '../store/s3.ts';

@@ -2,7 +2,7 @@ import { loadConfig } from '../config.ts';
 import { PoliteFetcher } from '../http/fetcher.ts';
 import { S3ObjectStore } from '../store/s3.ts';
 import { hostLimitsFor } from './politeness.ts';
-import type { PipelineDeps, PipelineLogger } from './stages.ts';
+import type { PipelineDeps, PipelineLogger } from './types.ts';
 
 /**
  * PipelineDeps for the Lambda handlers, from environment variables the CDK stack sets. The AWS endpoint

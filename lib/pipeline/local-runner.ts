@@ -2,23 +2,10 @@ import pLimit from 'p-limit';
 import type { IngestConfig } from '../config.ts';
 import type { PageFetcher } from '../http/types.ts';
 import type { ObjectStore } from '../store/types.ts';
-import {
-  commitFeedState,
-  discoverDueFeeds,
-  fetchFeed,
-  newRunId,
-  processArticle,
-  writeRunSummary,
-  type ArticleJob,
-  type ArticleOutcome,
-  type FetchFeedResult,
-  type ItemState,
-  type PipelineDeps,
-  type PipelineLogger,
-  type RunFeed,
-  type RunItem,
-  type RunSummary,
-} from './stages.ts';
+import { commitFeedState, fetchFeed, type FetchFeedResult } from './fetch-feed.ts';
+import { discoverDueFeeds, newRunId, writeRunSummary } from './discover.ts';
+import { processArticle } from './process-article.ts';
+import type { ArticleJob, ArticleOutcome, ItemState, PipelineDeps, PipelineLogger, RunFeed, RunItem, RunSummary } from './types.ts';
 
 /**
  * The local runner: the same stage functions the Lambdas call, in one process, with an in-memory queue.

@@ -5,7 +5,7 @@ import { auditStore, finalStatesByUrl } from '../../bench/chaos-core.ts';
 import { PoliteFetcher } from '../../lib/http/fetcher.ts';
 import { runIngest, type RunProgress } from '../../lib/pipeline/local-runner.ts';
 import { hostLimitsFor } from '../../lib/pipeline/politeness.ts';
-import type { RunSummary } from '../../lib/pipeline/stages.ts';
+import type { RunSummary } from '../../lib/pipeline/types.ts';
 import { createSampleSite, type SampleSite } from '../../lib/sample-site/site.ts';
 import { S3ObjectStore } from '../../lib/store/s3.ts';
 import type { ObjectStore, PutOptions } from '../../lib/store/types.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../lib/pipeline/stages.ts';
+import type { RunSummary } from '../../lib/pipeline/types.ts';
 import { validateArticle } from '../../lib/schema/article.ts';
 
 /** `news-ingest ingest --sample` as a user runs it: a child process, the bundled sample site, a local directory. */

@@ -3,7 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { PoliteFetcher } from '../../lib/http/fetcher.ts';
 import { runIngest, type RunIngestResult } from '../../lib/pipeline/local-runner.ts';
 import { hostLimitsFor } from '../../lib/pipeline/politeness.ts';
-import type { RunSummary } from '../../lib/pipeline/stages.ts';
+import type { RunSummary } from '../../lib/pipeline/types.ts';
 import { createSampleSite, type SampleSite } from '../../lib/sample-site/site.ts';
 import { validateArticle, type Article } from '../../lib/schema/article.ts';
 import { S3ObjectStore } from '../../lib/store/s3.ts';

@@ -7,7 +7,10 @@ import { loadFeedState } from '../../lib/feeds/state.ts';
 import { PoliteFetcher } from '../../lib/http/fetcher.ts';
 import { runIngest } from '../../lib/pipeline/local-runner.ts';
 import { hostLimitsFor } from '../../lib/pipeline/politeness.ts';
-import { discoverDueFeeds, expandFeedUrl, fetchFeed, processArticle, type PipelineDeps } from '../../lib/pipeline/stages.ts';
+import { discoverDueFeeds, expandFeedUrl } from '../../lib/pipeline/discover.ts';
+import { fetchFeed } from '../../lib/pipeline/fetch-feed.ts';
+import { processArticle } from '../../lib/pipeline/process-article.ts';
+import type { PipelineDeps } from '../../lib/pipeline/types.ts';
 import { createSampleSite, type SampleSite, type SampleSiteOptions } from '../../lib/sample-site/site.ts';
 import { LocalDirectoryStore } from '../../lib/store/local.ts';
 

@@ -130,7 +130,7 @@ describe('benchmark arithmetic', () => {
     const profile = {
       nodes: [
         frame(1, '(root)', '', [2, 6, 8, 9]),
-        frame(2, 'processArticle', 'file:///repo/lib/pipeline/stages.ts', [3, 5]),
+        frame(2, 'processArticle', 'file:///repo/lib/pipeline/process-article.ts', [3, 5]),
         frame(3, 'extractArticle', 'file:///repo/lib/extract/index.ts', [4]),
         frame(4, 'cleanText', 'file:///repo/lib/normalize/text.ts'),
         frame(5, 'writeArticle', 'file:///repo/lib/store/articles.ts'),
