@@ -9,6 +9,7 @@ import { dedupeAuthors, parseByline } from '../normalize/byline.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
 import { splitDateline } from '../normalize/dateline.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
+import { elementsByTag } from './dom.ts';
 
 /** What an adapter layout found: only the fields it found are present (absent = ask the generic path). */
 export type AdapterFields = Partial<ExtractedFields>;
@@ -269,7 +270,7 @@ export function runLayout($: CheerioAPI, adapter: SourceAdapter, layout: SourceL
   if (body && body.paragraphs.length > 0) found.paragraphs = body.paragraphs;
   if (body && body.images.length > 0) found.images = body.images;
 
-  const htmlLang = $('html').attr('lang')?.trim().toLowerCase().split(/[-_]/)[0];
+  const htmlLang = elementsByTag($, 'html')[0]?.attribs['lang']?.trim().toLowerCase().split(/[-_]/)[0];
   found.language = htmlLang || adapter.language;
   return found;
 }

@@ -1,9 +1,9 @@
 import type { Cheerio, CheerioAPI } from 'cheerio';
-import type { AnyNode, Element } from 'domhandler';
+import { cloneNode, Document, type AnyNode, type Element } from 'domhandler';
 import type { ArticleImage } from '../schema/article.ts';
 import { cleanText } from '../normalize/text.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
-import { ancestorNamed, elementsNamed, findElements, hasDescendantNamed, nodeText, removeElementsNamed, removeNode, walkElements } from './dom.ts';
+import { ancestorNamed, elementsByTag, elementsNamed, findElements, firstWithAttribute, hasDescendantNamed, nodeText, removeElementsNamed, removeNode, walkElements } from './dom.ts';
 
 export interface BodyContent {
   paragraphs: string[];
@@ -642,14 +642,18 @@ function withoutDanglingHeadings(blocks: TextBlock[]): string[] {
  * Works on a copy: the caller's document is not changed.
  */
 export function extractBodyParagraphs($: CheerioAPI, root?: Cheerio<Element>, options: BodyOptions = {}): BodyContent {
-  const base = options.baseUrl ?? $('link[rel="canonical" i]').attr('href') ?? $('meta[property="og:url"]').attr('content') ?? undefined;
-  const page = (root ?? $('body')).first();
-  const pageRoot = page.get(0);
+  const base =
+    options.baseUrl ??
+    firstWithAttribute($, 'link', 'rel', 'canonical')?.attribs['href'] ??
+    elementsByTag($, 'meta').find((element) => element.attribs['property'] === 'og:url')?.attribs['content'] ??
+    undefined;
+  const pageRoot = root ? root.get(0) : elementsByTag($, 'body')[0];
   if (!pageRoot) return { paragraphs: [], images: [] };
-  const scope = page.clone();
+  const scopeRoot = cloneNode(pageRoot, true);
+  // Under a document of its own, as cheerio's clone() puts it: the copy has no ancestors on the page.
+  scopeRoot.parent = new Document([scopeRoot]);
   const originals = new Map<Element, Element>();
-  pairClone(pageRoot, scope.get(0)!, originals);
-  const scopeRoot = scope.get(0)!;
+  pairClone(pageRoot, scopeRoot, originals);
   removeElementsNamed(scopeRoot, DROPPED_TAGS);
   const holders = proseHolders(scopeRoot);
   walkElements(scopeRoot, (element) => {

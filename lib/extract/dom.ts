@@ -2,7 +2,8 @@
  * Plain walks over domhandler nodes for the extractor's hot loops: the same answers as cheerio's
  * `.text()`, `.find(tag)` and `.remove()`, without compiling a selector or building a wrapper per call.
  */
-import { isTag, type AnyNode, type Element, type ParentNode } from 'domhandler';
+import type { CheerioAPI } from 'cheerio';
+import { isTag, type AnyNode, type Document, type Element, type ParentNode } from 'domhandler';
 
 /** The text of a node and everything below it, as cheerio's `.text()` gives it (comments left out). */
 export function nodeText(node: AnyNode): string {
@@ -82,5 +83,43 @@ export function removeElementsNamed(root: ParentNode, names: ReadonlySet<string>
     if (!names.has(element.name)) return true;
     removeNode(element);
     return false;
+  });
+}
+
+const ELEMENTS_BY_TAG = new WeakMap<Document, Map<string, Element[]>>();
+const NONE: readonly Element[] = [];
+
+/**
+ * The page's elements with one tag name, in document order, as `$(name)` finds them. The first call walks
+ * the page once and files every element by tag, so the head fields (meta, link, title, time, h1, JSON-LD
+ * scripts) cost no selector scan each. Extraction only reads the loaded page, so the index stays true.
+ */
+export function elementsByTag($: CheerioAPI, name: string): readonly Element[] {
+  const page = $.root().get(0)!;
+  let index = ELEMENTS_BY_TAG.get(page);
+  if (!index) {
+    const byTag = new Map<string, Element[]>();
+    const visit = (parent: ParentNode): void => {
+      for (const child of parent.children) {
+        if (!isTag(child)) continue;
+        const list = byTag.get(child.name);
+        if (list) list.push(child);
+        else byTag.set(child.name, [child]);
+        visit(child);
+      }
+    };
+    visit(page);
+    ELEMENTS_BY_TAG.set(page, byTag);
+    index = byTag;
+  }
+  return index.get(name) ?? NONE;
+}
+
+/** The first of the page's `tag` elements whose `attribute` equals `value`, ignoring case: `$('tag[attribute="value" i]').first()`. */
+export function firstWithAttribute($: CheerioAPI, tag: string, attribute: string, value: string): Element | undefined {
+  const wanted = value.toLowerCase();
+  return elementsByTag($, tag).find((element) => {
+    const actual = element.attribs[attribute];
+    return actual !== undefined && actual.length === wanted.length && actual.toLowerCase() === wanted;
   });
 }

@@ -10,6 +10,7 @@ import { splitCaption } from '../normalize/caption.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
 import { readPageMeta, type PageMeta } from './meta.ts';
 import { extractBodyParagraphs } from './content.ts';
+import { elementsByTag, nodeText } from './dom.ts';
 
 /** Where a time printed without a zone can still be placed: sites whose zone is known from their domain. */
 const ZONE_BY_DOMAIN_SUFFIX: [RegExp, string][] = [[/(^|\.)[^.]+\.vn$/i, 'Asia/Ho_Chi_Minh']];
@@ -71,10 +72,14 @@ function comparable(text: string): string {
 
 function pickTitle($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta): string | null {
   const siteNames = [meta.ogSiteName, jsonLd?.publisherName ?? null];
-  const h1 = $('h1')
-    .toArray()
-    .map((element) => cleanText($(element).text()))
-    .find((text) => text.length > 0);
+  let h1: string | undefined;
+  for (const element of elementsByTag($, 'h1')) {
+    const text = cleanText(nodeText(element));
+    if (text.length > 0) {
+      h1 = text;
+      break;
+    }
+  }
   const candidates = [jsonLd?.headline, meta.ogTitle, meta.twitterTitle, h1, meta.documentTitle]
     .filter((candidate): candidate is string => typeof candidate === 'string' && candidate.trim() !== '')
     .map((candidate) => trimSiteSuffix(cleanText(candidate), siteNames))

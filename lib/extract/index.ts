@@ -1,8 +1,10 @@
 import { load } from 'cheerio/slim';
 import type { CheerioAPI } from 'cheerio';
+import type { Element } from 'domhandler';
 import type { Article } from '../schema/article.ts';
 import { adapterById, findAdapter, sourceForUrl } from '../sources/registry.ts';
 import { cleanText } from '../normalize/text.ts';
+import { elementsByTag, firstWithAttribute } from './dom.ts';
 import { pickLayout, runLayout, type AdapterFields } from './adapter-runner.ts';
 import { assembleArticle } from './assemble.ts';
 import { genericFieldReader } from './generic.ts';
@@ -24,8 +26,8 @@ export function loadPage(html: string): CheerioAPI {
   return load(html, { xml: { xmlMode: false, decodeEntities: true } });
 }
 
-function absoluteAttr($: CheerioAPI, selector: string, attribute: string): string | null {
-  const value = $(selector).first().attr(attribute)?.trim();
+function absoluteAttr(element: Element | undefined, attribute: string): string | null {
+  const value = element?.attribs[attribute]?.trim();
   if (!value) return null;
   try {
     const url = new URL(value);
@@ -35,9 +37,14 @@ function absoluteAttr($: CheerioAPI, selector: string, attribute: string): strin
   }
 }
 
+/** `$('meta[property="…"]').first()` */
+function metaWithProperty($: CheerioAPI, property: string): Element | undefined {
+  return elementsByTag($, 'meta').find((element) => element.attribs['property'] === property);
+}
+
 function pageUrl($: CheerioAPI, options: ExtractOptions): string {
   if (options.url) return options.url;
-  const found = absoluteAttr($, 'link[rel="canonical" i]', 'href') ?? absoluteAttr($, 'meta[property="og:url"]', 'content');
+  const found = absoluteAttr(firstWithAttribute($, 'link', 'rel', 'canonical'), 'href') ?? absoluteAttr(metaWithProperty($, 'og:url'), 'content');
   if (!found) throw new MissingUrlError('the page has no absolute canonical link or og:url: give its URL (--url)');
   return found;
 }
@@ -78,7 +85,7 @@ function mergeFields(
 export function extractArticle(html: string, options: ExtractOptions = {}): Article {
   const $ = loadPage(html);
   const url = pageUrl($, options);
-  const siteName = cleanText($('meta[property="og:site_name"]').first().attr('content') ?? '') || null;
+  const siteName = cleanText(metaWithProperty($, 'og:site_name')?.attribs['content'] ?? '') || null;
   const adapter = options.adapterId ? adapterById(options.adapterId) : findAdapter(url);
   const layout = adapter ? pickLayout($, adapter) : null;
 

@@ -1,5 +1,7 @@
 import type { CheerioAPI } from 'cheerio';
+import type { Document } from 'domhandler';
 import { decodeEntities } from '../normalize/text.ts';
+import { elementsByTag, nodeText } from './dom.ts';
 
 /** The article fields a page's JSON-LD gives, as raw (but entity-decoded, NFC) strings. */
 export interface JsonLdArticle {
@@ -37,6 +39,8 @@ const ARTICLE_TYPES = [
 ];
 
 type JsonObject = Record<string, unknown>;
+
+const JSON_LD_TYPE = 'application/ld+json';
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -197,15 +201,30 @@ function rank(node: JsonObject): number {
   return completeness * 100 + (ARTICLE_TYPES.length - best);
 }
 
+/** Read once per page: the adapter run, the not-an-article check and the generic path all ask for it. */
+const ARTICLE_BY_PAGE = new WeakMap<Document, JsonLdArticle | null>();
+
 /**
  * The page's JSON-LD article, from all `<script type="application/ld+json">` blocks. A block that
- * cannot be parsed even after repair is skipped; the others still count.
+ * cannot be parsed even after repair is skipped; the others still count. The same object is returned
+ * on every call for one loaded page: callers read it, never change it.
  */
 export function readJsonLdArticle($: CheerioAPI): JsonLdArticle | null {
+  const page = $.root().get(0)!;
+  const known = ARTICLE_BY_PAGE.get(page);
+  if (known !== undefined) return known;
+  const article = jsonLdArticleOf($);
+  ARTICLE_BY_PAGE.set(page, article);
+  return article;
+}
+
+function jsonLdArticleOf($: CheerioAPI): JsonLdArticle | null {
   const nodes: JsonObject[] = [];
-  $('script[type="application/ld+json" i]').each((_, element) => {
-    collectNodes(parseBlock($(element).text()), nodes);
-  });
+  for (const element of elementsByTag($, 'script')) {
+    const type = element.attribs['type'];
+    if (type === undefined || type.length !== JSON_LD_TYPE.length || type.toLowerCase() !== JSON_LD_TYPE) continue;
+    collectNodes(parseBlock(nodeText(element)), nodes);
+  }
   let chosen: JsonObject | null = null;
   let chosenRank = -1;
   for (const node of nodes) {

@@ -1,5 +1,6 @@
 import type { CheerioAPI } from 'cheerio';
 import { decodeEntities } from '../normalize/text.ts';
+import { ancestorNamed, elementsByTag, firstWithAttribute, nodeText } from './dom.ts';
 
 /** A date string found in the page head or markup, with where it came from (for preference and debugging). */
 export interface DateCandidate {
@@ -63,17 +64,17 @@ function clean(text: string): string {
 /** Every meta tag, keyed by its lower-cased name / property / itemprop / http-equiv. */
 function metaValues($: CheerioAPI): Map<string, string[]> {
   const values = new Map<string, string[]>();
-  $('meta').each((_, element) => {
+  for (const element of elementsByTag($, 'meta')) {
     const attributes = element.attribs;
     const key = (attributes['property'] ?? attributes['name'] ?? attributes['itemprop'] ?? attributes['http-equiv'] ?? '').trim().toLowerCase();
     const content = attributes['content'];
-    if (!key || content === undefined) return;
+    if (!key || content === undefined) continue;
     const value = clean(content);
-    if (value === '') return;
+    if (value === '') continue;
     const list = values.get(key);
     if (list) list.push(value);
     else values.set(key, [value]);
-  });
+  }
   return values;
 }
 
@@ -85,7 +86,7 @@ export function readPageMeta($: CheerioAPI): PageMeta {
   const values = metaValues($);
   const first = (key: string): string | null => values.get(key)?.[0] ?? null;
   const linkHref = (rel: string): string | null => {
-    const href = $(`link[rel="${rel}" i]`).first().attr('href');
+    const href = firstWithAttribute($, 'link', 'rel', rel)?.attribs['href'];
     return href ? href.trim() : null;
   };
   const authors = AUTHOR_KEYS.flatMap((key) => values.get(key) ?? []).filter((name) => !/^https?:\/\/|^www\./i.test(name));
@@ -94,12 +95,13 @@ export function readPageMeta($: CheerioAPI): PageMeta {
     ? (values.get(tagKey) ?? []).flatMap((value) => (values.get(tagKey)!.length > 1 ? [value] : value.split(','))).map((tag) => tag.trim()).filter(Boolean)
     : [];
   const timeDatetimes: string[] = [];
-  $('time[datetime]').each((_, element) => {
+  for (const element of elementsByTag($, 'time')) {
     const value = element.attribs['datetime']?.trim();
     if (value) timeDatetimes.push(value);
-  });
-  const documentTitle = clean($('head title').first().text());
-  const htmlLang = $('html').attr('lang')?.trim();
+  }
+  const titleElement = elementsByTag($, 'title').find((element) => ancestorNamed(element, 'head'));
+  const documentTitle = clean(titleElement ? nodeText(titleElement) : '');
+  const htmlLang = elementsByTag($, 'html')[0]?.attribs['lang']?.trim();
   return {
     canonical: linkHref('canonical'),
     ogUrl: first('og:url'),
