@@ -372,26 +372,45 @@ interface TextStats {
   linked: Map<Element, number>;
 }
 
+/** Whether a UTF-16 code unit is whitespace as the regular expression `\s` sees it. */
+function isWhitespace(code: number): boolean {
+  return (
+    code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  );
+}
+
+/** `text.replace(/\s+/g, ' ').length`, without building the string. */
+function collapsedLength(text: string): number {
+  let length = 0;
+  let afterSpace = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const space = isWhitespace(text.charCodeAt(index));
+    if (!space || !afterSpace) length += 1;
+    afterSpace = space;
+  }
+  return length;
+}
+
 function measureText(root: Element): TextStats {
   const stats: TextStats = { length: new Map(), linked: new Map() };
-  const walk = (element: Element, inLink: boolean): [number, number] => {
+  const walk = (element: Element, inLink: boolean): void => {
     let length = 0;
     let linked = 0;
     const isLink = inLink || element.name === 'a';
     for (const child of element.children) {
       if (child.type === 'text') {
-        const size = child.data.replace(/\s+/g, ' ').length;
+        const size = collapsedLength(child.data);
         length += size;
         if (isLink) linked += size;
       } else if (child.type === 'tag') {
-        const [childLength, childLinked] = walk(child as Element, isLink);
-        length += childLength;
-        linked += childLinked;
+        walk(child as Element, isLink);
+        length += stats.length.get(child as Element)!;
+        linked += stats.linked.get(child as Element)!;
       }
     }
     stats.length.set(element, length);
     stats.linked.set(element, linked);
-    return [length, linked];
   };
   walk(root, false);
   return stats;

@@ -19,12 +19,23 @@ export function nodeText(node: AnyNode): string {
 
 /**
  * Visits every element below `root` (not `root` itself) in document order. A visitor that returns `false`
- * skips the element's descendants. The children list is copied first, so the visitor may remove the element.
+ * skips the element's descendants. The visitor may remove the element it is given (nothing else); what
+ * was inside a removed element is not visited.
  */
 export function walkElements(root: ParentNode, visit: (element: Element) => boolean | void): void {
-  for (const child of [...root.children]) {
-    if (!isTag(child)) continue;
-    if (visit(child) !== false) walkElements(child, visit);
+  const children = root.children;
+  let index = 0;
+  while (index < children.length) {
+    const child = children[index]!;
+    if (!isTag(child)) {
+      index += 1;
+      continue;
+    }
+    const descend = visit(child) !== false;
+    // Removed: the next sibling has moved into its place.
+    if (child.parent !== root) continue;
+    if (descend) walkElements(child, visit);
+    index += 1;
   }
 }
 
