@@ -1,5 +1,5 @@
 import type { Cheerio, CheerioAPI } from 'cheerio';
-import { cloneNode, Document, type AnyNode, type Element } from 'domhandler';
+import { cloneNode, Document, Element, isTag, Text, type AnyNode, type ChildNode } from 'domhandler';
 import type { ArticleImage } from '../schema/article.ts';
 import { cleanText } from '../normalize/text.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
@@ -100,12 +100,17 @@ function boilerplateVerdict(element: Element, forPicture = false): Verdict {
   return 'keep';
 }
 
+const HAS_CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+const CJK_CHARACTERS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu;
+
 /**
  * How much text a string carries, counting a Han, kana or Hangul character as three: those scripts say in
  * one character what alphabetic scripts say in about three, and thresholds are set in Latin characters.
  */
 function textWeight(text: string): number {
-  return text.length + 2 * (text.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu)?.length ?? 0);
+  // Most text has no such character: one test, and no array of matches to build.
+  if (!HAS_CJK.test(text)) return text.length;
+  return text.length + 2 * (text.match(CJK_CHARACTERS)?.length ?? 0);
 }
 
 /**
@@ -343,14 +348,27 @@ function collectImages($: CheerioAPI, region: Element, isDropped: (element: Elem
   return images;
 }
 
-/** Pairs each element of a fresh clone with its original, so what is found on the clone can be read on the page. */
-function pairClone(original: Element, clone: Element, into: Map<Element, Element>): void {
-  into.set(clone, original);
-  const originals = original.children.filter((child) => child.type === 'tag');
-  const clones = clone.children.filter((child) => child.type === 'tag');
-  for (let index = 0; index < clones.length; index += 1) {
-    pairClone(originals[index] as Element, clones[index] as Element, into);
+/**
+ * A copy of an element to cut the boilerplate out of, without the never-text elements (DROPPED_TAGS) and
+ * comments, each copied element paired with its original so what is found on the copy can be read on the
+ * page. Attributes are shared with the page (read only); sibling links are not kept (nothing reads them).
+ */
+function readingCopy(original: Element, originals: Map<Element, Element>): Element {
+  const children: ChildNode[] = [];
+  const copy = new Element(original.name, original.attribs, children);
+  originals.set(copy, original);
+  for (const child of original.children) {
+    let childCopy: ChildNode;
+    if (child.type === 'text') childCopy = new Text(child.data);
+    else if (isTag(child)) {
+      if (DROPPED_TAGS.has(child.name)) continue;
+      childCopy = readingCopy(child, originals);
+    } else if (child.type === 'cdata') childCopy = cloneNode(child, true);
+    else continue;
+    childCopy.parent = copy;
+    children.push(childCopy);
   }
+  return copy;
 }
 
 /** The article's region on the page: its <article> when that holds every body block, else their closest common ancestor. */
@@ -668,12 +686,10 @@ export function extractBodyParagraphs($: CheerioAPI, root?: Cheerio<Element>, op
     undefined;
   const pageRoot = root ? root.get(0) : elementsByTag($, 'body')[0];
   if (!pageRoot) return { paragraphs: [], images: [] };
-  const scopeRoot = cloneNode(pageRoot, true);
+  const originals = new Map<Element, Element>();
+  const scopeRoot = readingCopy(pageRoot, originals);
   // Under a document of its own, as cheerio's clone() puts it: the copy has no ancestors on the page.
   scopeRoot.parent = new Document([scopeRoot]);
-  const originals = new Map<Element, Element>();
-  pairClone(pageRoot, scopeRoot, originals);
-  removeElementsNamed(scopeRoot, DROPPED_TAGS);
   const holders = proseHolders(scopeRoot);
   walkElements(scopeRoot, (element) => {
     const verdict = boilerplateVerdict(element);

@@ -48,6 +48,23 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** The patterns of the site names seen lately (a page asks for the same few names many times). Bounded. */
+const PATTERNS_BY_SITE_NAME = new Map<string, { suffix: RegExp; prefix: RegExp }>();
+const MAX_CACHED_SITE_NAMES = 1_000;
+
+function siteNamePatterns(name: string): { suffix: RegExp; prefix: RegExp } {
+  let patterns = PATTERNS_BY_SITE_NAME.get(name);
+  if (!patterns) {
+    patterns = {
+      suffix: new RegExp(`\\s*[|–—:·•-]+\\s*${escapeRegExp(name)}\\s*$`, 'i'),
+      prefix: new RegExp(`^\\s*${escapeRegExp(name)}\\s*[|–—:·•]+\\s*`, 'i'),
+    };
+    if (PATTERNS_BY_SITE_NAME.size >= MAX_CACHED_SITE_NAMES) PATTERNS_BY_SITE_NAME.clear();
+    PATTERNS_BY_SITE_NAME.set(name, patterns);
+  }
+  return patterns;
+}
+
 /**
  * Drops a trailing " | Site", " - Site", " — Site" from a title: by the known site names first, and otherwise
  * a short last segment after " | " (the separator sites use for branding, never inside headlines).
@@ -56,8 +73,7 @@ export function trimSiteSuffix(title: string, siteNames: (string | null)[]): str
   let trimmed = title;
   for (const name of siteNames) {
     if (!name) continue;
-    const suffix = new RegExp(`\\s*[|–—:·•-]+\\s*${escapeRegExp(name)}\\s*$`, 'i');
-    const prefix = new RegExp(`^\\s*${escapeRegExp(name)}\\s*[|–—:·•]+\\s*`, 'i');
+    const { suffix, prefix } = siteNamePatterns(name);
     const next = trimmed.replace(suffix, '').replace(prefix, '');
     if (next.length >= 10) trimmed = next;
   }
