@@ -3,7 +3,7 @@ import { cloneNode, Document, Element, isTag, Text, type AnyNode, type ChildNode
 import type { ArticleImage } from '../schema/article.ts';
 import { cleanText } from '../normalize/text.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
-import { ancestorNamed, elementsByTag, elementsNamed, findElements, firstWithAttribute, hasDescendantNamed, nodeText, removeElementsNamed, removeNode, walkElements } from './dom.ts';
+import { ancestorNamed, elementsByTag, elementsNamed, findElements, firstWithAttribute, hasDescendantNamed, nodeText, nodeTextWithout, removeElementsNamed, removeNode, walkElements } from './dom.ts';
 
 export interface BodyContent {
   paragraphs: string[];
@@ -137,10 +137,6 @@ function proseHolders(scope: Element): Set<Element> {
   return holders;
 }
 
-function textOf(node: Cheerio<AnyNode>): string {
-  return cleanText(node.text());
-}
-
 /** The clean text of one element. */
 function elementText(element: Element): string {
   return cleanText(nodeText(element));
@@ -235,7 +231,7 @@ const CREDIT_WORDS = new Set(['credit', 'credits', 'copyright', 'photographer', 
 const CAPTION_WORDS = new Set(['caption', 'figcaption', 'legend', 'cutline', 'bildtext', 'imagetext']);
 
 /** Parts of a caption that are not its text: icons (an svg's <title> reads "Camera Icon"), scripts, buttons. */
-const NOT_CAPTION_TEXT = 'svg, script, style, noscript, button';
+const NOT_CAPTION_TEXT = new Set(['svg', 'script', 'style', 'noscript', 'button']);
 
 interface PrintedCaption {
   caption: string | null;
@@ -254,18 +250,30 @@ function creditText(text: string): string {
  * Caption and credit of one caption element: a credit the site marks apart (by class or itemprop inside it or
  * beside it, or as a trailing element wholly in parentheses) is taken as is; otherwise the credit is split off the text.
  */
-function readCaption($: CheerioAPI, printed: PrintedElements): PrintedCaption {
-  const node = $(printed.caption).clone();
-  node.find(NOT_CAPTION_TEXT).remove();
-  let creditNodes = node.find('*').filter((_, candidate) => isCreditNode(candidate));
-  if (creditNodes.length === 0) {
-    const last = node.find('*').last();
-    const text = textOf(last);
-    if (last.children().length === 0 && /^\(.+\)$/.test(text) && textOf(node) !== text) creditNodes = last;
+function readCaption(printed: PrintedElements): PrintedCaption {
+  const caption = printed.caption;
+  // Read on the page itself, with the parts that are not caption text (and then the credit) left out.
+  const leftOut = new Set<Element>();
+  const parts: Element[] = [];
+  walkElements(caption, (element) => {
+    if (NOT_CAPTION_TEXT.has(element.name)) {
+      leftOut.add(element);
+      return false;
+    }
+    parts.push(element);
+    return true;
+  });
+  const textOfPart = (element: Element): string => cleanText(nodeTextWithout(element, leftOut));
+  let creditNodes = parts.filter(isCreditNode);
+  const last = parts.at(-1);
+  if (creditNodes.length === 0 && last) {
+    const text = textOfPart(last);
+    const hasChildElements = last.children.some((child) => isTag(child) && !leftOut.has(child));
+    if (!hasChildElements && /^\(.+\)$/.test(text) && textOfPart(caption) !== text) creditNodes = [last];
   }
-  const markedCredit = creditNodes.length > 0 ? textOf(creditNodes.first()) : printed.credit ? textOf($(printed.credit)) : '';
-  creditNodes.remove();
-  const rest = splitCaption(textOf(node));
+  const markedCredit = creditNodes[0] ? textOfPart(creditNodes[0]) : printed.credit ? elementText(printed.credit) : '';
+  for (const creditNode of creditNodes) leftOut.add(creditNode);
+  const rest = splitCaption(textOfPart(caption));
   const credit = creditText(markedCredit);
   return { caption: rest.caption, credit: credit || rest.credit };
 }
@@ -324,7 +332,7 @@ function linksElsewhere(anchor: Element): boolean {
  * that link to other pages and images inside boxes that are never the article (related, share, ads). A linked
  * picture that prints a caption is the article's (a link to a photo viewer), a teaser thumbnail prints none.
  */
-function collectImages($: CheerioAPI, region: Element, isDropped: (element: Element) => boolean, base: string | undefined): ArticleImage[] {
+function collectImages(region: Element, isDropped: (element: Element) => boolean, base: string | undefined): ArticleImage[] {
   const images: ArticleImage[] = [];
   const seen = new Set<string>();
   images: for (const element of elementsNamed(region, IMAGE)) {
@@ -341,7 +349,7 @@ function collectImages($: CheerioAPI, region: Element, isDropped: (element: Elem
     const printed = printedCaptionOf(element);
     if (linked && !printed) continue;
     seen.add(url);
-    const { caption, credit } = printed ? readCaption($, printed) : { caption: null, credit: null };
+    const { caption, credit } = printed ? readCaption(printed) : { caption: null, credit: null };
     const alt = cleanText(element.attribs['alt'] ?? '');
     images.push({ url, caption, credit, alt: alt || null });
   }
@@ -715,7 +723,7 @@ export function extractBodyParagraphs($: CheerioAPI, root?: Cheerio<Element>, op
     }
     return dropped;
   };
-  const images = region ? collectImages($, region, isDropped, base) : [];
+  const images = region ? collectImages(region, isDropped, base) : [];
   const textBlocks: TextBlock[] = [];
   for (const block of blocks) {
     removeElementsNamed(block, FIGURE_TAGS);

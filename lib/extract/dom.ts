@@ -17,6 +17,18 @@ export function nodeText(node: AnyNode): string {
   return text;
 }
 
+/** The text of a node as `nodeText` gives it, leaving out the elements in `leftOut` and everything inside them. */
+export function nodeTextWithout(node: AnyNode, leftOut: ReadonlySet<AnyNode>): string {
+  if (node.type === 'text') return node.data;
+  if (!('children' in node)) return '';
+  let text = '';
+  for (const child of node.children) {
+    if (child.type === 'text') text += child.data;
+    else if ('children' in child && !leftOut.has(child)) text += nodeTextWithout(child, leftOut);
+  }
+  return text;
+}
+
 /**
  * Visits every element below `root` (not `root` itself) in document order. A visitor that returns `false`
  * skips the element's descendants. The visitor may remove the element it is given (nothing else); what
@@ -97,15 +109,20 @@ export function removeElementsNamed(root: ParentNode, names: ReadonlySet<string>
   });
 }
 
+/** The tags extraction looks up page-wide: the head fields, JSON-LD scripts, the title heading and the body. */
+const INDEXED_TAGS = ['meta', 'link', 'title', 'time', 'h1', 'html', 'script', 'body'] as const;
+export type IndexedTag = (typeof INDEXED_TAGS)[number];
+const IS_INDEXED: ReadonlySet<string> = new Set(INDEXED_TAGS);
+
 const ELEMENTS_BY_TAG = new WeakMap<Document, Map<string, Element[]>>();
 const NONE: readonly Element[] = [];
 
 /**
- * The page's elements with one tag name, in document order, as `$(name)` finds them. The first call walks
- * the page once and files every element by tag, so the head fields (meta, link, title, time, h1, JSON-LD
- * scripts) cost no selector scan each. Extraction only reads the loaded page, so the index stays true.
+ * The page's elements with one of the indexed tag names, in document order, as `$(name)` finds them. The
+ * first call walks the page once and files those elements by tag, so the head fields cost no selector scan
+ * each. Extraction only reads the loaded page, so the index stays true.
  */
-export function elementsByTag($: CheerioAPI, name: string): readonly Element[] {
+export function elementsByTag($: CheerioAPI, name: IndexedTag): readonly Element[] {
   const page = $.root().get(0)!;
   let index = ELEMENTS_BY_TAG.get(page);
   if (!index) {
@@ -113,10 +130,12 @@ export function elementsByTag($: CheerioAPI, name: string): readonly Element[] {
     const visit = (parent: ParentNode): void => {
       for (const child of parent.children) {
         if (!isTag(child)) continue;
-        const list = byTag.get(child.name);
-        if (list) list.push(child);
-        else byTag.set(child.name, [child]);
-        visit(child);
+        if (IS_INDEXED.has(child.name)) {
+          const list = byTag.get(child.name);
+          if (list) list.push(child);
+          else byTag.set(child.name, [child]);
+        }
+        if (child.children.length > 0) visit(child);
       }
     };
     visit(page);
@@ -127,7 +146,7 @@ export function elementsByTag($: CheerioAPI, name: string): readonly Element[] {
 }
 
 /** The first of the page's `tag` elements whose `attribute` equals `value`, ignoring case: `$('tag[attribute="value" i]').first()`. */
-export function firstWithAttribute($: CheerioAPI, tag: string, attribute: string, value: string): Element | undefined {
+export function firstWithAttribute($: CheerioAPI, tag: IndexedTag, attribute: string, value: string): Element | undefined {
   const wanted = value.toLowerCase();
   return elementsByTag($, tag).find((element) => {
     const actual = element.attribs[attribute];
