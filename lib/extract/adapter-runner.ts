@@ -121,6 +121,10 @@ interface BodyWalk {
  */
 function walkBody($: CheerioAPI, root: Element, drop: string, figure: string): BodyWalk {
   const walk: BodyWalk = { blocks: [], figures: [] };
+  // Each selector matched once over the page instead of compiled again for every child of the body:
+  // for plain CSS (no positional pseudo-classes) the page-wide matches are exactly what `.is()` accepts.
+  const dropped = new Set(drop ? $(drop).toArray() : []);
+  const figures = new Set($(figure).toArray());
   const emit = (text: string, element: Element): void => {
     if (HAS_WORD.test(text)) walk.blocks.push({ text, element });
   };
@@ -137,9 +141,8 @@ function walkBody($: CheerioAPI, root: Element, drop: string, figure: string): B
         continue;
       }
       if (child.type !== 'tag') continue;
-      const $child = $(child);
-      if (drop && $child.is(drop)) continue;
-      if ($child.is(figure)) {
+      if (dropped.has(child)) continue;
+      if (figures.has(child)) {
         flush();
         walk.figures.push(child);
         continue;
