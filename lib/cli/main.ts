@@ -1,4 +1,10 @@
 import { Command, CommanderError } from 'commander';
+import { registerCompactCommand } from './compact-command.ts';
+import { registerExportCommand } from './export-command.ts';
+import { registerExtractCommand } from './extract-command.ts';
+import { registerIngestCommand } from './ingest-command.ts';
+import { registerReextractCommand } from './reextract-command.ts';
+import { registerServeSampleCommand } from './serve-sample-command.ts';
 
 /**
  * The `news-ingest` command line. Each command lives in its own module and registers itself here;
@@ -13,7 +19,7 @@ export async function main(argv: string[]): Promise<number> {
   const setExitCode = (code: number): void => {
     exitCode = code;
   };
-  for (const register of await commandRegistrations()) register(program, setExitCode);
+  for (const register of COMMANDS) register(program, setExitCode);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
@@ -25,13 +31,11 @@ export async function main(argv: string[]): Promise<number> {
 
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
 
-async function commandRegistrations(): Promise<RegisterCommand[]> {
-  return [
-    (await import('./extract-command.ts')).registerExtractCommand,
-    (await import('./ingest-command.ts')).registerIngestCommand,
-    (await import('./serve-sample-command.ts')).registerServeSampleCommand,
-    (await import('./export-command.ts')).registerExportCommand,
-    (await import('./compact-command.ts')).registerCompactCommand,
-    (await import('./reextract-command.ts')).registerReextractCommand,
-  ];
-}
+const COMMANDS: readonly RegisterCommand[] = [
+  registerExtractCommand,
+  registerIngestCommand,
+  registerServeSampleCommand,
+  registerExportCommand,
+  registerCompactCommand,
+  registerReextractCommand,
+];
