@@ -4,7 +4,7 @@ import { CfnNamedQuery, CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -12,6 +12,7 @@ import articleJsonSchema from '../schema/article.v1.json' with { type: 'json' };
 import { glueColumnsFromJsonSchema, type GlueColumn } from '../lib/dataset/glue-columns.ts';
 import { ARTICLES_ROOT, DAILY_ROOT } from '../lib/dataset/partitions.ts';
 import { savedQueries } from '../lib/dataset/athena-queries.ts';
+import { LAMBDA_BUNDLING, RUNTIME_CHOICE_REASON } from './lambda-bundling.ts';
 
 export interface DatasetCatalogProps {
   /** The dataset bucket (articles/v1/ and articles-daily/v1/). */
@@ -180,10 +181,6 @@ export interface DatasetFunctionProps {
   environment: Record<string, string>;
 }
 
-/** Node resolves `require` in an ESM bundle only when one is made; some CommonJS dependencies call it. */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __newsIngestCreateRequire } from 'node:module'; const require = __newsIngestCreateRequire(import.meta.url);";
-
 /**
  * A dataset Lambda (compaction, re-extraction) built like the pipeline's: nodejs22.x on ARM64, an ESM
  * bundle made by local esbuild, and an own role that may write only its own log group.
@@ -205,20 +202,11 @@ export function datasetFunction(scope: Construct, id: string, props: DatasetFunc
     role,
     logGroup,
     environment: props.environment,
-    bundling: {
-      format: OutputFormat.ESM,
-      target: 'node22',
-      minify: true,
-      sourceMap: true,
-      sourcesContent: false,
-      mainFields: ['module', 'main'],
-      banner: ESM_REQUIRE_BANNER,
-      bundleAwsSDK: true,
-    },
+    bundling: LAMBDA_BUNDLING,
   });
   Validations.of(fn).acknowledge({
     id: 'AwsSolutions-L1',
-    reason: "nodejs22.x is the project's chosen runtime (DESIGN.md): CI tests the code on Node 20 and 22, not 24.",
+    reason: RUNTIME_CHOICE_REASON,
   });
   return fn;
 }

@@ -3,7 +3,7 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression, ScheduleTargetInput, ContextAttribute } from 'aws-cdk-lib/aws-scheduler';
@@ -12,13 +12,11 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CloudEnv } from '../../lib/pipeline/cloud-deps.ts';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../functions/metric-names.ts';
+import { LAMBDA_BUNDLING, RUNTIME_CHOICE_REASON } from '../lambda-bundling.ts';
 
 /** Where the bundled config lives inside every function package (/var/task is the Lambda code root). */
 const BUNDLED_CONFIG_NAME = 'feeds.json';
 const LAMBDA_TASK_ROOT = '/var/task';
-
-/** Node resolves `require` in an ESM bundle only when one is made; some CommonJS dependencies call it. */
-const ESM_REQUIRE_BANNER = "import { createRequire as __newsIngestCreateRequire } from 'node:module'; const require = __newsIngestCreateRequire(import.meta.url);";
 
 /** Lambda's own recommendation for SQS event sources: visibility timeout at least six times the function timeout. */
 const VISIBILITY_TIMEOUT_FACTOR = 6;
@@ -211,15 +209,7 @@ export class Pipeline extends Construct {
       logGroup,
       environment,
       bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        // Bundled SDK: the version the tests ran against, and it loads faster than an external one (123 vs 162 ms measured).
-        bundleAwsSDK: true,
+        ...LAMBDA_BUNDLING,
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
@@ -229,9 +219,7 @@ export class Pipeline extends Construct {
     });
     Validations.of(fn).acknowledge({
       id: 'AwsSolutions-L1',
-      reason:
-        'nodejs22.x is the runtime the project chose (DESIGN.md) and the newest Node its CI runs the code on (20, 22); ' +
-        'moving to nodejs24.x is a deliberate upgrade once CI covers Node 24.',
+      reason: RUNTIME_CHOICE_REASON,
     });
     return { fn, role };
   }
