@@ -85,7 +85,8 @@ export function loadGenericCorpus(directory = GENERIC_CORPUS_DIR): CorpusPage[] 
   });
 }
 
-function normalizedText(text: string): string {
+/** NFC, every run of whitespace (including no-break and thin spaces) as one space, trimmed. */
+export function normalizedText(text: string): string {
   return text.normalize('NFC').replace(/[\s\u00a0\u200b\u2009\u202f]+/g, ' ').trim();
 }
 

@@ -2,7 +2,8 @@
  * `npm run eval`: how well the generic extractor does on 47 pages of sites it has never seen (reference:
  * Fundus's per-publisher parsers), and how the full extractor does on the Vietnamese pages against the
  * expectations written for them (tests/fixtures/vietnamese-expectations.ts). Prints a table per page,
- * then totals; the last line is one JSON object with the totals.
+ * then totals, then the same pages through readability+jsdom and Postlight's parser (eval-peers.ts); the
+ * last line is one JSON object with the totals.
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,7 @@ import { extractArticle } from '../lib/extract/index.ts';
 import { VIETNAMESE_EXPECTATIONS, type VietnameseExpectation } from '../tests/fixtures/vietnamese-expectations.ts';
 import { evaluateGenericCorpus, median, type CorpusResult } from './eval-core.ts';
 import { extractGenericForScoring } from './eval-generic-extractor.ts';
+import { evaluatePeers, printPeers } from './eval-peers.ts';
 
 const RUNS = Number(process.env['EVAL_RUNS'] ?? 5);
 
@@ -133,7 +135,9 @@ async function main(): Promise<void> {
   const generic = evaluateGenericCorpus(extractGenericForScoring, { runs: RUNS });
   printGeneric(generic);
   const vietnamese = await evaluateVietnamese();
-  console.log(JSON.stringify({ generic: generic.totals, vietnamese }));
+  const peers = await evaluatePeers();
+  printPeers(peers);
+  console.log(JSON.stringify({ generic: generic.totals, vietnamese, peers }));
 }
 
 await main();
