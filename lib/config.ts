@@ -60,7 +60,6 @@ export const IngestConfigSchema = z
 
 export type IngestConfig = z.infer<typeof IngestConfigSchema>;
 export type SourceConfig = IngestConfig['sources'][number];
-export type FeedConfig = SourceConfig['feeds'][number];
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
