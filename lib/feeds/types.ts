@@ -36,6 +36,9 @@ export interface FeedState {
   etag: string | null;
   lastModified: string | null;
   lastFetchedAt: string | null;
-  /** Recently seen dedupe keys (guid or normalized url), newest last, bounded. */
+  /**
+   * Recently seen items as "<fingerprint>:<dedupe key>" (seenEntry in state.ts; older states hold bare keys),
+   * newest last, bounded.
+   */
   seen: string[];
 }
