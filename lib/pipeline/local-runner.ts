@@ -5,11 +5,13 @@ import type { ObjectStore } from '../store/types.ts';
 import { commitFeedState, fetchFeed, type FetchFeedResult } from './fetch-feed.ts';
 import { discoverDueFeeds, newRunId, writeRunSummary } from './discover.ts';
 import { processArticle } from './process-article.ts';
+import { describeError } from './responses.ts';
 import type { ArticleJob, ArticleOutcome, ItemState, PipelineDeps, PipelineLogger, RunFeed, RunItem, RunSummary } from './types.ts';
 
 /**
  * The local runner: the same stage functions the Lambdas call, in one process, with an in-memory queue.
- * discover → fetch feeds (conditional GET) → process each listed article once → run summary in the store.
+ * discover → fetch feeds (conditional GET) → process each new or changed article once (items listed exactly as
+ * before end `unchanged` unfetched) → run summary in the store.
  */
 
 export interface RunProgress {
@@ -91,6 +93,17 @@ export async function runIngest(options: RunIngestOptions): Promise<RunIngestRes
     return item;
   };
 
+  /** Counts a listed item; false (and recorded `skipped:duplicate`) when another feed listed it first. */
+  const firstListing = (job: ArticleJob): boolean => {
+    discovered += 1;
+    if (queuedUrls.has(job.url)) {
+      record(job, 'skipped:duplicate', 'listed by another feed in this run');
+      return false;
+    }
+    queuedUrls.add(job.url);
+    return true;
+  };
+
   /**
    * Processes a feed's articles, then saves its state. Articles that did not reach a final state (a
    * transient failure, the limit) are not remembered as seen, so the next run takes them again.
@@ -99,21 +112,10 @@ export async function runIngest(options: RunIngestOptions): Promise<RunIngestRes
     const unfinished: ArticleJob[] = [];
     const work: Promise<ArticleOutcome>[] = [];
     for (const job of outcome.listedAsBefore) {
-      discovered += 1;
-      if (queuedUrls.has(job.url)) {
-        record(job, 'skipped:duplicate', 'listed by another feed in this run');
-        continue;
-      }
-      queuedUrls.add(job.url);
-      record(job, 'unchanged', null);
+      if (firstListing(job)) record(job, 'unchanged', null);
     }
     for (const job of outcome.articles) {
-      discovered += 1;
-      if (queuedUrls.has(job.url)) {
-        record(job, 'skipped:duplicate', 'listed by another feed in this run');
-        continue;
-      }
-      queuedUrls.add(job.url);
+      if (!firstListing(job)) continue;
       if (options.limit !== undefined && accepted >= options.limit) {
         unfinished.push(job);
         record(job, 'skipped:limit', `--limit ${options.limit} reached`);
@@ -130,7 +132,7 @@ export async function runIngest(options: RunIngestOptions): Promise<RunIngestRes
       await commitFeedState(outcome, deps, { unfinished });
     } catch (error) {
       // A store outage must not abort the run: without saved state the next run refetches the feed in full.
-      options.logger?.warn('feed state not saved', { feedUrl: outcome.job.feedUrl, error: error instanceof Error ? error.message : String(error) });
+      options.logger?.warn('feed state not saved', { feedUrl: outcome.job.feedUrl, error: describeError(error) });
     }
   };
 
