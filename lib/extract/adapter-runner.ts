@@ -10,13 +10,14 @@ import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
 import { splitDateline } from '../normalize/dateline.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
 import { elementsByTag } from './dom.ts';
+import { matchesSelector, selectOnPage } from './select.ts';
 
 /** What an adapter layout found: only the fields it found are present (absent = ask the generic path). */
 export type AdapterFields = Partial<ExtractedFields>;
 
 /** The first layout of the adapter whose detect selector matches the page, newest layout first. */
 export function pickLayout($: CheerioAPI, adapter: SourceAdapter): SourceLayout | null {
-  return adapter.layouts.find((layout) => $(layout.detect).length > 0) ?? null;
+  return adapter.layouts.find((layout) => selectOnPage($, layout.detect).length > 0) ?? null;
 }
 
 /** Tags whose presence makes an element a container rather than one paragraph of text. */
@@ -63,7 +64,7 @@ function hasBlockDescendant(element: Element): boolean {
 
 function readValues($: CheerioAPI, source: TextSource): string[] {
   const spec = typeof source === 'string' ? { selector: source } : source;
-  let matches = $(spec.selector).toArray().filter(isElement);
+  let matches = selectOnPage($, spec.selector);
   if (spec.pick === 'first') matches = matches.slice(0, 1);
   if (spec.pick === 'last') matches = matches.slice(-1);
   const values = matches.map((element) => (spec.attr ? cleanText(element.attribs[spec.attr] ?? '') : textOf(element)));
@@ -123,8 +124,8 @@ function walkBody($: CheerioAPI, root: Element, drop: string, figure: string): B
   const walk: BodyWalk = { blocks: [], figures: [] };
   // Each selector matched once over the page instead of compiled again for every child of the body:
   // for plain CSS (no positional pseudo-classes) the page-wide matches are exactly what `.is()` accepts.
-  const dropped = new Set(drop ? $(drop).toArray() : []);
-  const figures = new Set($(figure).toArray());
+  const dropped = new Set(drop ? selectOnPage($, drop) : []);
+  const figures = new Set(selectOnPage($, figure));
   const emit = (text: string, element: Element): void => {
     if (HAS_WORD.test(text)) walk.blocks.push({ text, element });
   };
@@ -212,7 +213,7 @@ interface Body {
 
 function readBody($: CheerioAPI, layout: SourceLayout, base: string, authors: Author[]): Body | null {
   const { selectors } = layout;
-  const root = $(selectors.body).toArray().find(isElement);
+  const root = selectOnPage($, selectors.body)[0];
   if (!root) return null;
   const walk = walkBody($, root, (selectors.bodyDrop ?? []).join(', '), selectors.figure ?? 'figure');
   const blocks = walk.blocks.filter((block) => !RELATED_LINK.test(block.text));
@@ -220,7 +221,7 @@ function readBody($: CheerioAPI, layout: SourceLayout, base: string, authors: Au
   let byline: Author[] = [];
   const last = blocks.at(-1);
   if (last && last.text.length <= MAX_BYLINE_LENGTH) {
-    const marked = selectors.bylineParagraph !== undefined && $(last.element).is(selectors.bylineParagraph);
+    const marked = selectors.bylineParagraph !== undefined && matchesSelector(last.element, selectors.bylineParagraph);
     if (marked || sameName(last.text, authors)) {
       blocks.pop();
       byline = parseByline(last.text);

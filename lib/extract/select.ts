@@ -1,0 +1,35 @@
+/**
+ * Page-wide selector queries compiled once per selector instead of once per call: `$(selector)` parses and
+ * compiles its selector on every call, and the adapters ask the same few dozen selectors of every page.
+ */
+import type { CheerioAPI } from 'cheerio';
+import { compile, is, selectAll, type Options } from 'css-select';
+import type { AnyNode, Element } from 'domhandler';
+
+type CompiledSelector = ReturnType<typeof compile<AnyNode, Element>>;
+
+/** The options cheerio passes css-select for pages read by `loadPage` (HTML, not XML). */
+const SELECT_OPTIONS: Options<AnyNode, Element> = { xmlMode: false };
+const COMPILED = new Map<string, CompiledSelector>();
+
+function compiled(selector: string): CompiledSelector {
+  let query = COMPILED.get(selector);
+  if (!query) {
+    query = compile<AnyNode, Element>(selector, SELECT_OPTIONS);
+    COMPILED.set(selector, query);
+  }
+  return query;
+}
+
+/**
+ * The page's elements matching `selector`, in document order, as `$(selector)` finds them. For plain CSS
+ * only: jQuery's positional extensions (`:first`, `:eq()`) are not CSS and do not compile here.
+ */
+export function selectOnPage($: CheerioAPI, selector: string): Element[] {
+  return selectAll(compiled(selector), $.root().get(0)!, SELECT_OPTIONS);
+}
+
+/** Whether `element` matches `selector`, as `$(element).is(selector)` answers for plain CSS. */
+export function matchesSelector(element: Element, selector: string): boolean {
+  return is(element, compiled(selector), SELECT_OPTIONS);
+}
