@@ -1,13 +1,13 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { ConfigError, loadConfig, type IngestConfig } from '../config.ts';
+import { DEFAULT_DATA_DIR, openDatasetStore, StoreOptionsError } from '../dataset/open-store.ts';
 import { PoliteFetcher } from '../http/fetcher.ts';
 import { runIngest, type RunProgress } from '../pipeline/local-runner.ts';
 import { hostLimitsFor } from '../pipeline/politeness.ts';
+import { describeError } from '../pipeline/responses.ts';
 import type { ItemState, RunSummary } from '../pipeline/types.ts';
 import { createSampleSite, SAMPLE_SITE_PORT, type SampleSite } from '../sample-site/site.ts';
-import { LocalDirectoryStore } from '../store/local.ts';
-import { S3ObjectStore } from '../store/s3.ts';
 import type { ObjectStore } from '../store/types.ts';
 import type { RegisterCommand } from './main.ts';
 
@@ -25,7 +25,6 @@ export interface IngestCommandOptions {
 }
 
 const DEFAULT_CONFIG = 'config/feeds.json';
-const DEFAULT_OUT = './data';
 /** Exit code for a run that could not start or could not record its result (bad config, unreachable store). */
 export const EXIT_SETUP_ERROR = 2;
 
@@ -50,7 +49,7 @@ export const registerIngestCommand: RegisterCommand = (program: Command, setExit
     .command('ingest')
     .description('Fetch the configured feeds once and store their articles (./data or an S3 bucket)')
     .option('--config <file>', `ingest config (default: ${DEFAULT_CONFIG})`)
-    .option('--out <dir>', `local directory store (default: ${DEFAULT_OUT})`)
+    .option('--out <dir>', `local directory store (default: ${DEFAULT_DATA_DIR})`)
     .option('--bucket <name>', 'S3 bucket store instead of a directory')
     .option('--endpoint <url>', 'S3-compatible endpoint (with --bucket)')
     .option('--region <region>', 'S3 region (with --bucket)')
@@ -68,7 +67,8 @@ export const registerIngestCommand: RegisterCommand = (program: Command, setExit
 export async function ingestCommand(options: IngestCommandOptions): Promise<number> {
   let site: SampleSite | null = null;
   try {
-    const store = storeFor(options);
+    const { out: from, bucket, endpoint, region } = options;
+    const store = openDatasetStore({ from, bucket, endpoint, region }, '--out');
     await assertStoreReachable(store);
     let config: IngestConfig;
     if (options.sample) {
@@ -99,27 +99,12 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
     process.stdout.write(formatSummary(summary, `${store.description.replace(/\/$/, '')}/${summaryKey}`));
     return 0;
   } catch (error) {
-    const known = error instanceof ConfigError || error instanceof SetupError;
-    process.stderr.write(`news-ingest ingest: ${known ? (error as Error).message : describe(error)}\n`);
+    const known = error instanceof ConfigError || error instanceof SetupError || error instanceof StoreOptionsError;
+    process.stderr.write(`news-ingest ingest: ${known ? (error as Error).message : describeError(error)}\n`);
     return EXIT_SETUP_ERROR;
   } finally {
     await site?.close();
   }
-}
-
-function storeFor(options: IngestCommandOptions): ObjectStore {
-  if (options.bucket !== undefined) {
-    if (options.out !== undefined) throw new SetupError('choose one store: --out DIR or --bucket NAME');
-    return new S3ObjectStore({
-      bucket: options.bucket,
-      ...(options.endpoint !== undefined ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
-      ...(options.region !== undefined ? { region: options.region } : {}),
-    });
-  }
-  if (options.endpoint !== undefined || options.region !== undefined) {
-    throw new SetupError('--endpoint and --region apply to an S3 store: add --bucket NAME');
-  }
-  return new LocalDirectoryStore(options.out ?? DEFAULT_OUT);
 }
 
 /** A missing bucket, bad credentials or a wrong endpoint stop the run before any feed is fetched. */
@@ -130,13 +115,8 @@ async function assertStoreReachable(store: ObjectStore): Promise<void> {
     await keys.next();
     await keys.return?.();
   } catch (error) {
-    throw new SetupError(`store ${store.description} is not usable: ${describe(error)}`);
+    throw new SetupError(`store ${store.description} is not usable: ${describeError(error)}`);
   }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }
 
 interface ProgressReporter {

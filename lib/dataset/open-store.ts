@@ -16,9 +16,10 @@ export class StoreOptionsError extends Error {
   override readonly name = 'StoreOptionsError';
 }
 
-export function openDatasetStore(location: StoreLocation): ObjectStore {
+/** `directoryOption` names the directory flag in errors: `--from` for the dataset commands, `--out` for ingest. */
+export function openDatasetStore(location: StoreLocation, directoryOption = '--from'): ObjectStore {
   if (location.bucket !== undefined) {
-    if (location.from !== undefined) throw new StoreOptionsError('choose one store: --from DIR or --bucket NAME');
+    if (location.from !== undefined) throw new StoreOptionsError(`choose one store: ${directoryOption} DIR or --bucket NAME`);
     return new S3ObjectStore({
       bucket: location.bucket,
       ...(location.endpoint !== undefined ? { endpoint: location.endpoint, forcePathStyle: true } : {}),

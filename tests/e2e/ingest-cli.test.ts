@@ -98,4 +98,13 @@ describe('news-ingest ingest --sample', () => {
     expect(error?.code).toBe(2);
     expect(error?.stderr).toContain(`cannot read config ${join(out, 'missing.json')}`);
   });
+
+  it('exits 2 naming the ingest flags when both a directory and a bucket are given', async () => {
+    const error = await run(process.execPath, [BIN, 'ingest', '--out', out, '--bucket', 'news']).then(
+      () => null,
+      (failure: { code: number; stderr: string }) => failure,
+    );
+    expect(error?.code).toBe(2);
+    expect(error?.stderr).toContain('news-ingest ingest: choose one store: --out DIR or --bucket NAME');
+  });
 });
