@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../lib/pipeline/types.ts';
 import { validateArticle } from '../../lib/schema/article.ts';
+import { freeLoopbackPort } from '../helpers/moto.ts';
 
 /** `news-ingest ingest --sample` as a user runs it: a child process, the bundled sample site, a local directory. */
 
@@ -15,18 +15,6 @@ const BIN = new URL('../../bin/news-ingest.mjs', import.meta.url).pathname;
 
 let out: string;
 let port: number;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const found = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(found));
-    });
-  });
-}
 
 async function ingestSample(): Promise<{ stdout: string; stderr: string }> {
   // Not a TTY: the CLI prints plain progress lines instead of a bar.
@@ -50,7 +38,7 @@ async function articleFiles(): Promise<string[]> {
 
 beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), 'news-ingest-cli-'));
-  port = await freePort();
+  port = await freeLoopbackPort();
 });
 
 afterAll(async () => {

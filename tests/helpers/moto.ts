@@ -16,7 +16,8 @@ const MISSING_MOTO = 'moto_server not found: install it with pip install "moto[s
 const STARTUP_POLLS = 300;
 const STARTUP_POLL_INTERVAL_MS = 100;
 
-async function freeLoopbackPort(): Promise<number> {
+/** A port nothing listens on right now, found by letting the OS pick one for a probe listener on 127.0.0.1. */
+export async function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
