@@ -32,7 +32,12 @@ export function partitionDateFor(article: Article): string {
 }
 
 function parseIndexEntry(bytes: Buffer, key: string): ArticleIndexEntry {
-  const parsed: unknown = JSON.parse(bytes.toString('utf8'));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new Error(`index entry ${key} is not JSON: ${(error as Error).message}`);
+  }
   if (
     typeof parsed !== 'object' ||
     parsed === null ||

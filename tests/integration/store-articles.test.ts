@@ -179,6 +179,14 @@ describe('writeArticle on a local directory', () => {
     expect(after.mtimeMs).toBe(before.mtimeMs);
     expect(after.ino).toBe(before.ino);
   });
+
+  it('names the index entry that is not JSON instead of writing past it', async () => {
+    const { store } = await localStore();
+    const article = makeArticle();
+    await store.put(indexKey(article.id), '{"id": "', { contentType: 'application/json' });
+    await expect(writeArticle(store, article, RAW_HTML)).rejects.toThrow(`index entry ${indexKey(article.id)} is not JSON: `);
+    expect(await collect(store.list('articles/'))).toEqual([]);
+  });
 });
 
 describe('writeArticle on a versioned S3 bucket', () => {
