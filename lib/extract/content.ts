@@ -3,7 +3,7 @@ import { cloneNode, Document, Element, isTag, Text, type AnyNode, type ChildNode
 import type { ArticleImage } from '../schema/article.ts';
 import { cleanText } from '../normalize/text.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
-import { ancestorNamed, elementsByTag, elementsNamed, findElements, firstWithAttribute, hasDescendantNamed, nodeText, nodeTextWithout, removeElementsNamed, removeNode, walkElements } from './dom.ts';
+import { ancestorNamed, elementsByTag, elementsNamed, findElements, firstWithAttribute, hasDescendantNamed, nodeText, nodeTextWithout, removeNode, walkElements } from './dom.ts';
 
 export interface BodyContent {
   paragraphs: string[];
@@ -124,7 +124,7 @@ function proseHolders(scope: Element): Set<Element> {
     if (block.name === 'div' && !isTextBlock(block)) return;
     const parent = block.parent;
     if (!parent || parent.type !== 'tag') return;
-    const weight = textWeight(cleanText(nodeText(block)));
+    const weight = textWeight(copyText(block));
     if (weight >= 40) direct.set(parent as Element, (direct.get(parent as Element) ?? 0) + weight);
   });
   const holders = new Set<Element>();
@@ -140,6 +140,27 @@ function proseHolders(scope: Element): Set<Element> {
 /** The clean text of one element. */
 function elementText(element: Element): string {
   return cleanText(nodeText(element));
+}
+
+/**
+ * Clean text of elements of the reading copy, kept while nothing inside them is removed: the prose scan,
+ * the container scoring and the block collection read the same paragraphs in turn.
+ */
+const COPY_TEXT = new WeakMap<Element, string>();
+
+function copyText(element: Element): string {
+  let text = COPY_TEXT.get(element);
+  if (text === undefined) {
+    text = elementText(element);
+    COPY_TEXT.set(element, text);
+  }
+  return text;
+}
+
+/** Takes an element out of the reading copy; the kept text of every element that held it is stale then. */
+function removeFromCopy(element: Element): void {
+  for (let node = element.parent; node; node = node.parent) COPY_TEXT.delete(node as Element);
+  removeNode(element);
 }
 
 const ANCHOR = new Set(['a']);
@@ -453,7 +474,7 @@ function paragraphBlocks(scope: Element): { element: Element; text: string }[] {
   const blocks: { element: Element; text: string }[] = [];
   for (const element of elementsNamed(scope, PARAGRAPH_LIKE_TAGS)) {
     if (element.name !== 'p' && element.name !== 'pre' && !isTextBlock(element)) continue;
-    const text = elementText(element);
+    const text = copyText(element);
     if (text !== '') blocks.push({ element, text });
   }
   return blocks;
@@ -628,7 +649,7 @@ function collectBlocks(container: Element): TextBlock[] {
       visitChildren(element);
       return;
     }
-    const text = elementText(element);
+    const text = copyText(element);
     if (text === '') return;
     if (isLinkLine(element, text)) return;
     if (heading && text.length > 300) return;
@@ -673,7 +694,7 @@ function removeSignInPrompts(scope: Element, holders: Set<Element>, base: string
     }
     if (prompt) prompts.add(prompt);
   }
-  for (const prompt of prompts) removeNode(prompt);
+  for (const prompt of prompts) removeFromCopy(prompt);
 }
 
 /** Subheads that head nothing (the last block, or followed by another subhead) title boxes that were dropped. */
@@ -703,7 +724,7 @@ export function extractBodyParagraphs($: CheerioAPI, root?: Cheerio<Element>, op
     const verdict = boilerplateVerdict(element);
     // A wrapper of the article's prose is kept, whatever its class says ("sidebar-grid__content").
     if (verdict === 'keep' || (verdict === 'drop-unless-prose' && holders.has(element))) return true;
-    removeNode(element);
+    removeFromCopy(element);
     return false;
   });
   removeSignInPrompts(scopeRoot, holders, base);
@@ -726,7 +747,11 @@ export function extractBodyParagraphs($: CheerioAPI, root?: Cheerio<Element>, op
   const images = region ? collectImages(region, isDropped, base) : [];
   const textBlocks: TextBlock[] = [];
   for (const block of blocks) {
-    removeElementsNamed(block, FIGURE_TAGS);
+    walkElements(block, (element) => {
+      if (!FIGURE_TAGS.has(element.name)) return true;
+      removeFromCopy(element);
+      return false;
+    });
     textBlocks.push(...collectBlocks(block));
   }
   const paragraphs = withoutDanglingHeadings(textBlocks);

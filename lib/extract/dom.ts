@@ -100,15 +100,6 @@ export function removeNode(node: AnyNode): void {
   node.parent = null;
 }
 
-/** Removes every element below `root` whose tag name is in `names` (with what is inside it). */
-export function removeElementsNamed(root: ParentNode, names: ReadonlySet<string>): void {
-  walkElements(root, (element) => {
-    if (!names.has(element.name)) return true;
-    removeNode(element);
-    return false;
-  });
-}
-
 /** The tags extraction looks up page-wide: the head fields, JSON-LD scripts, the title heading and the body. */
 const INDEXED_TAGS = ['meta', 'link', 'title', 'time', 'h1', 'html', 'script', 'body'] as const;
 export type IndexedTag = (typeof INDEXED_TAGS)[number];
