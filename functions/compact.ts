@@ -22,8 +22,8 @@ const EnvSchema = z.object({
 const EventSchema = z.looseObject({ days: z.optional(z.number().check(z.int(), z.gte(1), z.lte(3660))) });
 
 export async function handler(event: unknown): Promise<CompactSummary> {
-  const env = EnvSchema.parse(process.env);
-  const { days } = EventSchema.parse(event ?? {});
+  const env = parseOrExplain(EnvSchema, process.env, 'compaction function environment');
+  const { days } = parseOrExplain(EventSchema, event ?? {}, 'compaction event');
   const summary = await compactRecentDays({
     store: bucketStoreFromEnv(process.env),
     sources: env.SOURCE_IDS,
@@ -37,4 +37,11 @@ export async function handler(event: unknown): Promise<CompactSummary> {
   // A day left uncompacted must show up as a failed invocation (and its alarm), not only in the logs.
   if (summary.failed > 0) throw new Error(`${summary.failed} partitions could not be compacted (see the log for each)`);
   return summary;
+}
+
+/** A readable error naming the input and each bad field, instead of zod's JSON issue dump. */
+function parseOrExplain<T>(schema: z.ZodMiniType<T>, input: unknown, what: string): T {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new Error(`${what} is invalid:\n${z.prettifyError(result.error)}`);
+  return result.data;
 }

@@ -125,6 +125,18 @@ describe('export, compaction and re-extraction on S3 (moto_server)', () => {
     }
   }, 120_000);
 
+  it('the compaction Lambda names the environment variable or event field that is wrong', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { BUCKET_NAME: BUCKET, SOURCE_IDS: 'alpha', LOOKBACK_DAYS: 'three' });
+    try {
+      await expect(compactHandler({})).rejects.toThrow(/^compaction function environment is invalid:\n.*\n {2}→ at LOOKBACK_DAYS$/);
+      process.env.LOOKBACK_DAYS = '3';
+      await expect(compactHandler({ days: 0 })).rejects.toThrow(/^compaction event is invalid:\n.*>=1\n {2}→ at days$/);
+    } finally {
+      process.env = saved;
+    }
+  });
+
   it('re-extracts stored pages on S3: an article from an older extraction comes out updated, once', async () => {
     const html = readFileSync(join(ROOT, 'tests/fixtures/pages/vnexpress_article.html'), 'utf8');
     const current = extractArticle(html, { fetchedAt: new Date('2026-03-07T02:00:00.000Z') });
