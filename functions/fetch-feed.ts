@@ -19,9 +19,10 @@ const FEED_METRIC: Record<FetchFeedResult['status'], string> = {
 };
 
 /**
- * FeedJob messages → fetchFeed → one ArticleJob message per listed article. The feed state (validators,
- * seen items) is saved only after the articles are queued: if queueing fails, the message is retried and
- * the feed is fetched in full again instead of answering 304 for items nobody queued.
+ * FeedJob messages → fetchFeed → one ArticleJob message per new or changed article (items listed exactly
+ * as before are counted unchanged, not queued). The feed state (validators, seen items) is saved only after
+ * the articles are queued: if queueing fails, the message is retried and the feed is fetched in full again
+ * instead of answering 304 for items nobody queued.
  */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   logger.addContext(context);
