@@ -11,6 +11,7 @@ import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
 import { readPageMeta, type PageMeta } from './meta.ts';
 import { extractBodyParagraphs } from './content.ts';
 import { elementsByTag, nodeText } from './dom.ts';
+import { selectOnPage } from './select.ts';
 
 /** Where a time printed without a zone can still be placed: sites whose zone is known from their domain. */
 const ZONE_BY_DOMAIN_SUFFIX: [RegExp, string][] = [[/(^|\.)[^.]+\.vn$/i, 'Asia/Ho_Chi_Minh']];
@@ -152,9 +153,8 @@ function absolute(raw: string | null | undefined, base: string): string | null {
 
 /** Byline text printed on the page, for pages whose head and JSON-LD name nobody. */
 function visibleByline($: CheerioAPI): string[] {
-  const found = $('[rel="author"], [itemprop="author"] [itemprop="name"], .byline__name, .author-name, .article-author, .byline')
-    .toArray()
-    .map((element) => cleanText($(element).text()))
+  const found = selectOnPage($, '[rel="author"], [itemprop="author"] [itemprop="name"], .byline__name, .author-name, .article-author, .byline')
+    .map((element) => cleanText(nodeText(element)))
     .filter((text) => text.length > 1 && text.length < 120);
   return [...new Set(found)];
 }
@@ -180,7 +180,7 @@ function labelledByline($: CheerioAPI): string | null {
         continue;
       }
       if (child.type !== 'text' || !BYLINE_LABEL.test(`${child.data.trim()} `)) continue;
-      const text = cleanText($(element).text());
+      const text = cleanText(nodeText(element));
       const label = BYLINE_LABEL.exec(text);
       if (text.length > 150 || !label) continue;
       const segments = text.slice(label[0].length).split(/\s*,\s*/);
@@ -190,7 +190,7 @@ function labelledByline($: CheerioAPI): string | null {
     }
     return null;
   };
-  const body = $('body').get(0);
+  const body = elementsByTag($, 'body')[0];
   return body ? visit(body) : null;
 }
 
