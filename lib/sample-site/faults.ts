@@ -1,12 +1,19 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createGzip } from 'node:zlib';
 import { escapeUTF8 } from 'entities';
 import iconv from 'iconv-lite';
 import type { IngestConfig } from '../config.ts';
-import { createSampleSite, type SamplePage, type SampleSite, type SampleSiteOptions } from './site.ts';
+import {
+  createSampleSite,
+  DEFAULT_FIXTURES_DIR,
+  directoryUrl,
+  matchesFeedPath,
+  type SamplePage,
+  type SampleSite,
+  type SampleSiteOptions,
+} from './site.ts';
 
 /**
  * A fault-injecting layer in front of the sample site, for chaos runs and tests.
@@ -126,7 +133,6 @@ export interface FaultySampleSite {
   close(): Promise<void>;
 }
 
-const DEFAULT_FIXTURES_DIR = fileURLToPath(new URL('../../tests/fixtures/', import.meta.url));
 const HOSTILE_SOURCE = 'sample-baodanang';
 const HOSTILE_FEED_PATH = '/chaos/feeds/hostile.rss';
 export type BrokenFeedKind = 'malformed-feed' | 'empty-feed' | 'challenge-feed';
@@ -220,14 +226,6 @@ export function encodeWindows1258(text: string): Buffer {
   return bytes;
 }
 
-function feedPathMatcher(pattern: string): (path: string) => boolean {
-  if (!pattern.includes('{date}')) return (path) => path === pattern;
-  const [before, after] = pattern.split('{date}') as [string, string];
-  const escape = (part: string): string => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const regex = new RegExp(`^${escape(before)}\\d{4}-\\d{2}-\\d{2}${escape(after)}$`);
-  return (path) => regex.test(path);
-}
-
 /** The sample site with the fault layer in front of it. */
 export async function createFaultySampleSite(
   siteOptions: Omit<SampleSiteOptions, 'intercept' | 'mutate'>,
@@ -238,8 +236,8 @@ export async function createFaultySampleSite(
     throw new Error(`attemptsPerFetch must be a positive integer, got ${options.attemptsPerFetch}`);
   }
   const fixturesDir = options.fixturesDir ?? siteOptions.fixturesDir ?? DEFAULT_FIXTURES_DIR;
-  const seedArticle = JSON.parse(readFileSync(new URL('seed/baodanang-2024-10-18.expected.json', dirUrl(fixturesDir)), 'utf8')) as SeedArticle;
-  const challengeHtml = readFileSync(new URL('feeds/bad-cookie-challenge.html', dirUrl(fixturesDir)), 'utf8');
+  const seedArticle = JSON.parse(readFileSync(new URL('seed/baodanang-2024-10-18.expected.json', directoryUrl(fixturesDir)), 'utf8')) as SeedArticle;
+  const challengeHtml = readFileSync(new URL('feeds/bad-cookie-challenge.html', directoryUrl(fixturesDir)), 'utf8');
   const hugePageBytes = options.hugePageBytes ?? 20 * 1024 * 1024;
   const gzipBombBytes = options.gzipBombBytes ?? 256 * 1024 * 1024;
   const awkwardCount = options.awkwardArticles ?? 2;
@@ -250,7 +248,7 @@ export async function createFaultySampleSite(
   let totalRequests = 0;
   let transientFaultsCleared = false;
   let pagesByPath = new Map<string, SamplePage>();
-  let feedMatchers: Array<(path: string) => boolean> = [];
+  let feedPaths: string[] = [];
   /** Set by intercept for the request the site is about to render (rendering is synchronous). */
   let truncateNextRender: string | null = null;
   const gzipBomb = await buildGzipBomb(gzipBombBytes);
@@ -263,7 +261,7 @@ export async function createFaultySampleSite(
 
   const planFor = (path: string): PlannedFault | null => {
     if (plans.has(path)) return plans.get(path)!;
-    const target = pagesByPath.has(path) ? 'article' : feedMatchers.some((matches) => matches(path)) ? 'feed' : null;
+    const target = pagesByPath.has(path) ? 'article' : feedPaths.some((pattern) => matchesFeedPath(pattern, path)) ? 'feed' : null;
     const plan = target === null ? null : planFault(options, path, target);
     plans.set(path, plan);
     return plan;
@@ -455,7 +453,7 @@ export async function createFaultySampleSite(
 
   const site = await createSampleSite({ ...siteOptions, intercept, mutate });
   pagesByPath = new Map(site.pages.map((page) => [page.path, page]));
-  feedMatchers = site.feeds.map((feed) => feedPathMatcher(feed.path));
+  feedPaths = site.feeds.map((feed) => feed.path);
 
   const own = site.pages.filter((page) => page.sourceId === HOSTILE_SOURCE);
   const real = (index: number): string => (own[index % Math.max(1, own.length)] ?? site.pages[index % site.pages.length]!).url;
@@ -531,8 +529,4 @@ async function buildGzipBomb(bytes: number): Promise<Buffer> {
   gzip.end();
   await done;
   return Buffer.concat(chunks);
-}
-
-function dirUrl(directory: string): URL {
-  return pathToFileURL(directory.endsWith('/') ? directory : `${directory}/`);
 }

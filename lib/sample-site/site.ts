@@ -51,7 +51,7 @@ const GONE_PATH = '/baodanang/bai-viet-da-go-1000002.html';
  */
 export const SAMPLE_SITE_PORT = 8788;
 
-const DEFAULT_FIXTURES_DIR = fileURLToPath(new URL('../../tests/fixtures/', import.meta.url));
+export const DEFAULT_FIXTURES_DIR = fileURLToPath(new URL('../../tests/fixtures/', import.meta.url));
 
 interface Template {
   publisher: Publisher;
@@ -130,7 +130,7 @@ export interface SampleSite {
 export async function createSampleSite(options: SampleSiteOptions = {}): Promise<SampleSite> {
   const clock = options.clock ?? (() => new Date());
   const templates = loadTemplates(options.fixturesDir ?? DEFAULT_FIXTURES_DIR);
-  const sectionHtml = readFileSync(new URL(SECTION_PAGE.file, pathUrl(options.fixturesDir ?? DEFAULT_FIXTURES_DIR)), 'utf8');
+  const sectionHtml = readFileSync(new URL(SECTION_PAGE.file, directoryUrl(options.fixturesDir ?? DEFAULT_FIXTURES_DIR)), 'utf8');
   const articleCount = options.articles ?? templates.length;
   if (!Number.isInteger(articleCount) || articleCount < 1) throw new Error(`articles must be a positive integer, got ${articleCount}`);
   const withExtras = options.extras ?? true;
@@ -377,7 +377,8 @@ function defineFeeds(publishers: Publisher[]): FeedDefinition[] {
   return all.filter((feed) => publishers.includes(feed.publisher));
 }
 
-function matchesFeedPath(pattern: string, path: string): boolean {
+/** Whether `path` is the feed path `pattern`, where a `{date}` part stands for any YYYY-MM-DD. */
+export function matchesFeedPath(pattern: string, path: string): boolean {
   if (!pattern.includes('{date}')) return pattern === path;
   const [before, after] = pattern.split('{date}') as [string, string];
   return path.startsWith(before) && path.endsWith(after) && /^\d{4}-\d{2}-\d{2}$/.test(path.slice(before.length, path.length - after.length));
@@ -388,7 +389,7 @@ function sourceIdFor(publisher: Publisher): string {
 }
 
 function loadTemplates(fixturesDir: string): Template[] {
-  const base = pathUrl(fixturesDir);
+  const base = directoryUrl(fixturesDir);
   return TEMPLATE_FILES.map(({ publisher, file }) => {
     const html = readFileSync(new URL(file, base), 'utf8');
     const canonicalUrl = /<link\b[^>]*rel="canonical"[^>]*href="([^"]+)"/i.exec(html)?.[1];
@@ -398,7 +399,8 @@ function loadTemplates(fixturesDir: string): Template[] {
   });
 }
 
-function pathUrl(directory: string): URL {
+/** A file: URL for a directory, with the trailing slash that makes relative URLs resolve inside it. */
+export function directoryUrl(directory: string): URL {
   return pathToFileURL(directory.endsWith('/') ? directory : `${directory}/`);
 }
 
