@@ -63,8 +63,7 @@ function parseBody<T>(body: string, schema: z.ZodMiniType<T>, what: string, mess
   }
   const result = schema.safeParse(json);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new BadMessageError(`message ${messageId} is not a valid ${what}: ${problems.join('; ')}`);
+    throw new BadMessageError(`message ${messageId} is not a valid ${what}: ${z.describeIssues(result.error.issues)}`);
   }
   return result.data;
 }

@@ -69,8 +69,7 @@ export class ConfigError extends Error {
 export function parseConfig(json: unknown, origin = 'config'): IngestConfig {
   const result = IngestConfigSchema.safeParse(json);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new ConfigError(`${origin} is not a valid ingest config: ${problems.join('; ')}`);
+    throw new ConfigError(`${origin} is not a valid ingest config: ${z.describeIssues(result.error.issues)}`);
   }
   return result.data;
 }

@@ -53,8 +53,7 @@ export async function loadFeedState(store: ObjectStore, feedUrl: string): Promis
   }
   const result = FeedStateSchema.safeParse(parsed);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new Error(`feed state ${key} in ${store.description} is invalid: ${problems.join('; ')}`);
+    throw new Error(`feed state ${key} in ${store.description} is invalid: ${z.describeIssues(result.error.issues)}`);
   }
   return result.data;
 }

@@ -92,8 +92,7 @@ export type MissingField = (typeof ARTICLE_FIELDS_THAT_CAN_BE_MISSING)[number];
 export function validateArticle(candidate: unknown): Article {
   const result = ArticleSchema.safeParse(candidate);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new Error(`article does not match schema v1: ${problems.join('; ')}`);
+    throw new Error(`article does not match schema v1: ${z.describeIssues(result.error.issues)}`);
   }
   return result.data;
 }

@@ -11,3 +11,8 @@ import english from 'zod/v4/locales/en.js';
 config(english());
 
 export * from 'zod/mini';
+
+/** Every issue of a failed parse as "path: message", joined by "; ", so an error names each bad field. */
+export function describeIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): string {
+  return issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`).join('; ');
+}
