@@ -1,5 +1,5 @@
 import { LocalDirectoryStore } from '../store/local.ts';
-import { S3ObjectStore } from '../store/s3.ts';
+import { S3ObjectStore, s3StoreFromEnvironment } from '../store/s3.ts';
 import type { ObjectStore } from '../store/types.ts';
 
 export const DEFAULT_DATA_DIR = './data';
@@ -38,7 +38,5 @@ export function bucketStoreFromEnv(env: Record<string, string | undefined>): S3O
   if (bucket === undefined || bucket.trim() === '') {
     throw new StoreOptionsError('environment variable BUCKET_NAME is not set (the CDK construct sets it on the function)');
   }
-  const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
-  // Local S3-compatible endpoints (moto) serve buckets by path, not by virtual host.
-  return new S3ObjectStore({ bucket, ...(endpoint === undefined ? {} : { endpoint, forcePathStyle: true }) });
+  return s3StoreFromEnvironment(bucket, env);
 }

@@ -1,6 +1,6 @@
 import { loadConfig } from '../config.ts';
 import { PoliteFetcher } from '../http/fetcher.ts';
-import { S3ObjectStore } from '../store/s3.ts';
+import { s3StoreFromEnvironment } from '../store/s3.ts';
 import { hostLimitsFor } from './politeness.ts';
 import type { PipelineDeps, PipelineLogger } from './types.ts';
 
@@ -35,12 +35,7 @@ export function requireEnv(env: Env, name: string): string {
 
 export async function cloudDepsFromEnv(env: Env, logger?: PipelineLogger): Promise<PipelineDeps> {
   const config = await loadConfig(requireEnv(env, CloudEnv.configPath));
-  const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
-  const store = new S3ObjectStore({
-    bucket: requireEnv(env, CloudEnv.bucket),
-    // S3-compatible local endpoints (moto) serve buckets by path, not by virtual host.
-    ...(endpoint === undefined ? {} : { endpoint, forcePathStyle: true }),
-  });
+  const store = s3StoreFromEnvironment(requireEnv(env, CloudEnv.bucket), env);
   const allowLoopback = env[CloudEnv.allowLoopback];
   if (allowLoopback !== undefined && allowLoopback !== '1' && allowLoopback !== '0') {
     throw new CloudEnvError(`${CloudEnv.allowLoopback} must be "1" or "0", got ${JSON.stringify(allowLoopback)}`);

@@ -101,3 +101,12 @@ export class S3ObjectStore implements ObjectStore {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 }
+
+/**
+ * The bucket store of code running in AWS: the SDK's own AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, when set
+ * (tests point them at moto_server), select an S3-compatible API, which serves buckets by path.
+ */
+export function s3StoreFromEnvironment(bucket: string, env: Record<string, string | undefined>): S3ObjectStore {
+  const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  return new S3ObjectStore({ bucket, ...(endpoint === undefined ? {} : { endpoint, forcePathStyle: true }) });
+}
