@@ -1,18 +1,13 @@
-import type { Cheerio, CheerioAPI } from 'cheerio';
+import type { CheerioAPI } from 'cheerio';
 import { cloneNode, Document, Element, isTag, Text, type AnyNode, type ChildNode } from 'domhandler';
 import type { ArticleImage } from '../schema/article.ts';
 import { cleanText } from '../normalize/text.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
-import { ancestorNamed, elementsByTag, elementsNamed, findElements, firstWithAttribute, hasDescendantNamed, nodeText, nodeTextWithout, removeNode, walkElements } from './dom.ts';
+import { ancestorNamed, elementsByTag, elementsNamed, findElements, hasDescendantNamed, nodeText, nodeTextWithout, removeNode, walkElements } from './dom.ts';
 
 export interface BodyContent {
   paragraphs: string[];
   images: ArticleImage[];
-}
-
-export interface BodyOptions {
-  /** base for relative image URLs; defaults to the page's canonical link or og:url */
-  baseUrl?: string;
 }
 
 /** Never article text, whatever their classes say (h1 is the title, reported on its own). */
@@ -353,7 +348,7 @@ function linksElsewhere(anchor: Element): boolean {
  * that link to other pages and images inside boxes that are never the article (related, share, ads). A linked
  * picture that prints a caption is the article's (a link to a photo viewer), a teaser thumbnail prints none.
  */
-function collectImages(region: Element, isDropped: (element: Element) => boolean, base: string | undefined): ArticleImage[] {
+function collectImages(region: Element, isDropped: (element: Element) => boolean, base: string): ArticleImage[] {
   const images: ArticleImage[] = [];
   const seen = new Set<string>();
   images: for (const element of elementsNamed(region, IMAGE)) {
@@ -665,12 +660,12 @@ const PROMPT_TAGS = new Set(['div', 'section', 'aside', 'form', 'dl']);
 /** A picture's own markup inside a body block: its caption is not body text. */
 const FIGURE_TAGS = new Set(['figure', 'figcaption', 'picture']);
 
-function isOwnSignInLink(anchor: Element, base: string | undefined): boolean {
+function isOwnSignInLink(anchor: Element, base: string): boolean {
   const href = anchor.attribs['href']?.trim();
   if (!href || /^(?:mailto|javascript|tel):/i.test(href)) return false;
   try {
-    const target = new URL(href, base ?? 'https://site.invalid/');
-    const own = !/^(?:[a-z][a-z0-9+.-]*:)?\/\//i.test(href) || (base !== undefined && target.hostname === new URL(base).hostname);
+    const target = new URL(href, base);
+    const own = !/^(?:[a-z][a-z0-9+.-]*:)?\/\//i.test(href) || target.hostname === new URL(base).hostname;
     return own && SIGN_IN_PATH.test(target.pathname);
   } catch {
     return false;
@@ -682,7 +677,7 @@ function isOwnSignInLink(anchor: Element, base: string | undefined): boolean {
  * ログイン"): the largest block around a link to the site's own sign-in or subscription page that holds no prose
  * and little text. Their classes rarely say what they are, their links do.
  */
-function removeSignInPrompts(scope: Element, holders: Set<Element>, base: string | undefined): void {
+function removeSignInPrompts(scope: Element, holders: Set<Element>, base: string): void {
   const prompts = new Set<Element>();
   for (const anchor of findElements(scope, (element) => element.name === 'a' && element.attribs['href'] !== undefined)) {
     if (!isOwnSignInLink(anchor, base)) continue;
@@ -705,15 +700,10 @@ function withoutDanglingHeadings(blocks: TextBlock[]): string[] {
 /**
  * The article's body paragraphs (with subheads) and its images, found by scoring containers by the prose
  * they hold. Captions, credits, share bars, related boxes, ads, comments and footers are left out.
- * Works on a copy: the caller's document is not changed.
+ * Works on a copy: the caller's document is not changed. `base` resolves relative image and link URLs.
  */
-export function extractBodyParagraphs($: CheerioAPI, root?: Cheerio<Element>, options: BodyOptions = {}): BodyContent {
-  const base =
-    options.baseUrl ??
-    firstWithAttribute($, 'link', 'rel', 'canonical')?.attribs['href'] ??
-    elementsByTag($, 'meta').find((element) => element.attribs['property'] === 'og:url')?.attribs['content'] ??
-    undefined;
-  const pageRoot = root ? root.get(0) : elementsByTag($, 'body')[0];
+export function extractBodyParagraphs($: CheerioAPI, base: string): BodyContent {
+  const pageRoot = elementsByTag($, 'body')[0];
   if (!pageRoot) return { paragraphs: [], images: [] };
   const originals = new Map<Element, Element>();
   const scopeRoot = readingCopy(pageRoot, originals);

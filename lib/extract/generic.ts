@@ -304,7 +304,7 @@ function genericMetadata($: CheerioAPI, url: string): GenericMetadata {
 function genericBody($: CheerioAPI, url: string, metadata: GenericMetadata): Pick<ExtractedFields, BodyField> {
   const { jsonLd, meta, description } = metadata;
   const { title, authors, canonicalUrl } = metadata.fields;
-  const body = extractBodyParagraphs($, undefined, { baseUrl: canonicalUrl ?? url });
+  const body = extractBodyParagraphs($, canonicalUrl ?? url);
   // The title, the lead and a byline line repeated inside the body container are not body text.
   const notBody = new Set([title, description, ...authors.flatMap((author) => [author.raw, author.name])].filter((text): text is string => !!text).map(comparable));
   const paragraphs = body.paragraphs.filter((paragraph) => !notBody.has(comparable(paragraph)));
