@@ -43,6 +43,12 @@ export interface MeasuredInputs {
   cpuMsPerArticle: number;
   articleJsonBytes: number;
   rawGzBytes: number;
+  /**
+   * S3 requests per stored article, counted by the end-to-end run's store wrapper (index, raw page, article;
+   * the run's few feed-state and summary writes are spread over its articles).
+   */
+  s3PutsPerStoredArticle: number;
+  s3GetsPerStoredArticle: number;
   /** From config/feeds.json. */
   sources: number;
   feeds: number;
@@ -97,11 +103,10 @@ export const DEFAULT_ASSUMPTIONS: Readonly<CostAssumptions> = Object.freeze({
 });
 
 /**
- * S3 requests per article (lib/store/articles.ts writeArticle): a new article reads its index entry (miss),
- * creates it, reads the article key (miss), writes the raw page and the article; an unchanged one reads the
- * index entry and the article and writes nothing.
+ * S3 requests of a re-check that finds the article unchanged (lib/store/articles.ts writeArticle): it reads
+ * the index entry and the article and writes nothing. (A first store is measured: MeasuredInputs.)
  */
-export const S3_REQUESTS = { stored: { put: 3, get: 2 }, unchanged: { put: 0, get: 2 } } as const;
+export const RECHECK_S3_REQUESTS = { put: 0, get: 2 } as const;
 
 /** SQS requests per article: 1/10 SendMessageBatch, and per invocation one receive and one DeleteMessageBatch. */
 export function sqsRequestsPerArticle(articlesPerInvocation: number): number {
@@ -125,6 +130,8 @@ export interface MonthlyLine {
 export interface CostModel {
   /** Billed Lambda milliseconds for one article processed. */
   lambdaMsPerProcessing: number;
+  /** Measured S3 requests (PUT + GET) of one first store, each adding s3LatencyMs to the Lambda time. */
+  s3RequestsPerStoredArticle: number;
   processingsPerArticle: number;
   /** Every article processed processingsPerArticle times. */
   lines: CostLine[];
@@ -142,12 +149,18 @@ export interface CostModel {
 
 const MILLION = 1_000_000;
 
-function perArticleLines(prices: AwsPrices, assumptions: CostAssumptions, processings: number, lambdaMs: number): CostLine[] {
+function perArticleLines(
+  prices: AwsPrices,
+  measured: MeasuredInputs,
+  assumptions: CostAssumptions,
+  processings: number,
+  lambdaMs: number,
+): CostLine[] {
   const gb = assumptions.lambdaMemoryMb / 1024;
   const repeats = processings - 1;
   const sqs = sqsRequestsPerArticle(assumptions.articlesPerInvocation) * processings;
-  const puts = S3_REQUESTS.stored.put + repeats * S3_REQUESTS.unchanged.put;
-  const gets = S3_REQUESTS.stored.get + repeats * S3_REQUESTS.unchanged.get;
+  const puts = measured.s3PutsPerStoredArticle + repeats * RECHECK_S3_REQUESTS.put;
+  const gets = measured.s3GetsPerStoredArticle + repeats * RECHECK_S3_REQUESTS.get;
   const logGb = (assumptions.logBytesPerProcessing * processings) / 1e9;
   return [
     {
@@ -187,10 +200,10 @@ const total = (lines: readonly CostLine[]): number => lines.reduce((sum, line) =
 
 export function costModel(prices: AwsPrices, measured: MeasuredInputs, assumptions: CostAssumptions = DEFAULT_ASSUMPTIONS): CostModel {
   const cpuMsOnLambda = measured.cpuMsPerArticle * (assumptions.fullVcpuMemoryMb / assumptions.lambdaMemoryMb);
-  const s3Ops = S3_REQUESTS.stored.put + S3_REQUESTS.stored.get;
+  const s3Ops = measured.s3PutsPerStoredArticle + measured.s3GetsPerStoredArticle;
   const lambdaMs = assumptions.networkWaitMsPerPage + cpuMsOnLambda + s3Ops * assumptions.s3LatencyMs;
   const processings = assumptions.processingsPerArticle;
-  const lines = perArticleLines(prices, assumptions, processings, lambdaMs);
+  const lines = perArticleLines(prices, measured, assumptions, processings, lambdaMs);
 
   const pollsPerMonth = (30 * 24 * 60) / assumptions.pollMinutes;
   const metrics = measured.sources * (assumptions.metricNamesPerSource + assumptions.missingFieldMetricsPerSource);
@@ -226,6 +239,7 @@ export function costModel(prices: AwsPrices, measured: MeasuredInputs, assumptio
   const dominant = [...lines].sort((a, b) => b.usdPerMillion - a.usdPerMillion)[0]!.item;
   return {
     lambdaMsPerProcessing: lambdaMs,
+    s3RequestsPerStoredArticle: s3Ops,
     processingsPerArticle: processings,
     lines,
     usdPerMillion: asBuilt,

@@ -210,7 +210,7 @@ function costSection(results: BenchResults, summary: BenchSummary): Section {
       `Goal ≤ $${GOALS.usdPerMillion} per 1M: ${usd(summary.usdPerMillion)} (${verdict(summary.usdPerMillion <= GOALS.usdPerMillion)}). Dominant: ${cost.dominant}.`,
       `Lambda time per article processed: ${fixed(cost.lambdaMsPerProcessing, 0)} ms billed at ${assumptions.lambdaMemoryMb} MB = ` +
         `${assumptions.networkWaitMsPerPage} ms assumed network wait + measured CPU × ${fixed(assumptions.fullVcpuMemoryMb / assumptions.lambdaMemoryMb, 2)} ` +
-        `(1 vCPU at ${assumptions.fullVcpuMemoryMb} MB) + 5 S3 requests × ${assumptions.s3LatencyMs} ms.`,
+        `(1 vCPU at ${assumptions.fullVcpuMemoryMb} MB) + ${fixed(cost.s3RequestsPerStoredArticle, 1)} S3 requests (measured) × ${assumptions.s3LatencyMs} ms.`,
       `Each article is processed ${fixed(cost.processingsPerArticle, 1)} times (assumed): once when first listed, again only when its feed entry ` +
         `changes; items a feed lists as before are not fetched again.`,
       `Fixed per month (not per article): ${cost.fixedMonthly.map((line) => `${line.item} ${usd(line.usdPerMonth)} (${line.basis})`).join('; ')}; ` +

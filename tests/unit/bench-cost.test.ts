@@ -31,7 +31,7 @@ const PRICES: AwsPrices = {
   },
 };
 
-const MEASURED: MeasuredInputs = { cpuMsPerArticle: 10, articleJsonBytes: 10_000, rawGzBytes: 40_000, sources: 2, feeds: 4 };
+const MEASURED: MeasuredInputs = { cpuMsPerArticle: 10, articleJsonBytes: 10_000, rawGzBytes: 40_000, s3PutsPerStoredArticle: 3, s3GetsPerStoredArticle: 2, sources: 2, feeds: 4 };
 
 const ASSUMPTIONS: CostAssumptions = {
   ...DEFAULT_ASSUMPTIONS,
@@ -84,6 +84,13 @@ describe('cost model', () => {
     expect(line(model.lines, 'Lambda duration (process-article)')).toBeCloseTo(1.5 * 4.6, 8);
     expect(model.dominant).toBe('S3 PUT');
     expect(model.usdPerMillion).toBeCloseTo(model.lines.reduce((sum, entry) => sum + entry.usdPerMillion, 0), 10);
+  });
+
+  it('prices the S3 requests the end-to-end run counted, not a fixed number', () => {
+    const model = costModel(PRICES, { ...MEASURED, s3PutsPerStoredArticle: 4, s3GetsPerStoredArticle: 1 }, ASSUMPTIONS);
+    expect(model.s3RequestsPerStoredArticle).toBe(5);
+    expect(line(model.lines, 'S3 PUT')).toBeCloseTo(20, 10);
+    expect(line(model.lines, 'S3 GET')).toBeCloseTo(0.4, 10);
   });
 
   it('keeps time-driven costs apart and spreads them over the monthly volume for the all-in figure', () => {
