@@ -4,6 +4,7 @@ import type { ArticleImage, Author } from '../schema/article.ts';
 import type { DateSource, SourceAdapter, SourceLayout, TextSource } from '../sources/types.ts';
 import type { ExtractedFields } from './types.ts';
 import { cleanText } from '../normalize/text.ts';
+import { absoluteHttpUrl } from '../normalize/url.ts';
 import { formatPublished, parseNewsDate, VIETNAM_ZONE } from '../normalize/dates.ts';
 import { dedupeAuthors, parseByline } from '../normalize/byline.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
@@ -176,12 +177,8 @@ function imageUrl(img: Element, base: string): string | null {
   for (const candidate of candidates) {
     const raw = candidate?.trim();
     if (!raw || isPlaceholderImage(raw)) continue;
-    try {
-      const resolved = new URL(raw, base);
-      if (resolved.protocol === 'http:' || resolved.protocol === 'https:') return resolved.toString();
-    } catch {
-      continue;
-    }
+    const url = absoluteHttpUrl(raw, base);
+    if (url) return url;
   }
   return null;
 }

@@ -2,6 +2,7 @@ import type { CheerioAPI } from 'cheerio';
 import { cloneNode, Document, Element, isTag, Text, type AnyNode, type ChildNode } from 'domhandler';
 import type { ArticleImage } from '../schema/article.ts';
 import { cleanText } from '../normalize/text.ts';
+import { absoluteHttpUrl } from '../normalize/url.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
 import { ancestorNamed, elementsByTag, elementsNamed, findElements, hasDescendantNamed, nodeText, nodeTextWithout, removeNode, walkElements } from './dom.ts';
 
@@ -193,15 +194,6 @@ function paragraphScore(text: string): number {
   return 1 + clauses + Math.min(Math.floor(textWeight(text) / 100), 3);
 }
 
-function absoluteUrl(raw: string, base: string | undefined): string | null {
-  try {
-    const url = new URL(raw.trim(), base);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString() : null;
-  } catch {
-    return null;
-  }
-}
-
 const IMAGE_FILE = /\.(?:jpe?g|png|gif|webp|avif)(?:[?#]|$)/i;
 
 /** A logo (the site's, a section's, a partner's) is never a picture of the article. */
@@ -360,7 +352,7 @@ function collectImages(region: Element, isDropped: (element: Element) => boolean
       if (ancestor.name === 'a' && linksElsewhere(ancestor)) linked = true;
     }
     const source = imageSource(element);
-    const url = source ? absoluteUrl(source, base) : null;
+    const url = absoluteHttpUrl(source, base);
     if (!url || seen.has(url) || LOGO_FILE.test(new URL(url).pathname)) continue;
     const printed = printedCaptionOf(element);
     if (linked && !printed) continue;

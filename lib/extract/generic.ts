@@ -4,6 +4,7 @@ import type { DateTime } from 'luxon';
 import type { ArticleImage, Author } from '../schema/article.ts';
 import type { ExtractedFields } from './types.ts';
 import { cleanText } from '../normalize/text.ts';
+import { absoluteHttpUrl } from '../normalize/url.ts';
 import { formatPublished, parseNewsDate } from '../normalize/dates.ts';
 import { dedupeAuthors, naturalCase, parseByline } from '../normalize/byline.ts';
 import { splitCaption } from '../normalize/caption.ts';
@@ -141,16 +142,6 @@ function textIsCjk(text: string): boolean {
   return /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]{8}/u.test(text);
 }
 
-function absolute(raw: string | null | undefined, base: string): string | null {
-  if (!raw) return null;
-  try {
-    const resolved = new URL(raw.trim(), base);
-    return resolved.protocol === 'http:' || resolved.protocol === 'https:' ? resolved.toString() : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Byline text printed on the page, for pages whose head and JSON-LD name nobody. */
 function visibleByline($: CheerioAPI): string[] {
   const found = selectOnPage($, '[rel="author"], [itemprop="author"] [itemprop="name"], .byline__name, .author-name, .article-author, .byline')
@@ -240,12 +231,12 @@ function pickAuthors($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta
 function leadImages(jsonLd: JsonLdArticle | null, meta: PageMeta, base: string): ArticleImage[] {
   const images: ArticleImage[] = [];
   for (const image of jsonLd?.images ?? []) {
-    const url = absolute(image.url, base);
+    const url = absoluteHttpUrl(image.url, base);
     if (!url) continue;
     const { caption, credit } = image.caption ? splitCaption(image.caption) : { caption: null, credit: null };
     images.push({ url, caption: caption || null, credit: credit || null, alt: null });
   }
-  const ogImage = absolute(meta.ogImage, base);
+  const ogImage = absoluteHttpUrl(meta.ogImage, base);
   if (images.length === 0 && ogImage) images.push({ url: ogImage, caption: null, credit: null, alt: null });
   return images.slice(0, 1);
 }
@@ -287,7 +278,7 @@ function genericMetadata($: CheerioAPI, url: string): GenericMetadata {
     meta,
     description: pickLead(jsonLd, meta),
     fields: {
-      canonicalUrl: absolute(meta.canonical, url) ?? absolute(meta.ogUrl, url) ?? absolute(jsonLd?.url, url),
+      canonicalUrl: absoluteHttpUrl(meta.canonical, url) ?? absoluteHttpUrl(meta.ogUrl, url) ?? absoluteHttpUrl(jsonLd?.url, url),
       title: pickTitle($, jsonLd, meta),
       category: section ? cleanText(section) || null : null,
       tags: jsonLd?.keywords.length ? jsonLd.keywords : meta.tags,

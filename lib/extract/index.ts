@@ -4,6 +4,7 @@ import type { Element } from 'domhandler';
 import type { Article } from '../schema/article.ts';
 import { adapterById, findAdapter, sourceForUrl } from '../sources/registry.ts';
 import { cleanText } from '../normalize/text.ts';
+import { absoluteHttpUrl } from '../normalize/url.ts';
 import { elementsByTag, firstWithAttribute } from './dom.ts';
 import { pickLayout, runLayout, type AdapterFields } from './adapter-runner.ts';
 import { assembleArticle } from './assemble.ts';
@@ -26,17 +27,6 @@ export function loadPage(html: string): CheerioAPI {
   return load(html, { xml: { xmlMode: false, decodeEntities: true } });
 }
 
-function absoluteAttr(element: Element | undefined, attribute: string): string | null {
-  const value = element?.attribs[attribute]?.trim();
-  if (!value) return null;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString() : null;
-  } catch {
-    return null;
-  }
-}
-
 /** `$('meta[property="…"]').first()` */
 function metaWithProperty($: CheerioAPI, property: string): Element | undefined {
   return elementsByTag($, 'meta').find((element) => element.attribs['property'] === property);
@@ -44,7 +34,9 @@ function metaWithProperty($: CheerioAPI, property: string): Element | undefined 
 
 function pageUrl($: CheerioAPI, options: ExtractOptions): string {
   if (options.url) return options.url;
-  const found = absoluteAttr(firstWithAttribute($, 'link', 'rel', 'canonical'), 'href') ?? absoluteAttr(metaWithProperty($, 'og:url'), 'content');
+  const found =
+    absoluteHttpUrl(firstWithAttribute($, 'link', 'rel', 'canonical')?.attribs['href']) ??
+    absoluteHttpUrl(metaWithProperty($, 'og:url')?.attribs['content']);
   if (!found) throw new MissingUrlError('the page has no absolute canonical link or og:url: give its URL (--url)');
   return found;
 }

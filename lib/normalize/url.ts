@@ -14,3 +14,17 @@ export function normalizeUrl(raw: string): string {
   for (const [name, value] of kept) url.searchParams.append(name, value);
   return url.toString();
 }
+
+/**
+ * `raw` (trimmed) resolved against `base` when given, if the result is an http(s) URL; null for empty,
+ * unparseable or other-scheme values (data:, javascript:, mailto:).
+ */
+export function absoluteHttpUrl(raw: string | null | undefined, base?: string): string | null {
+  if (!raw) return null;
+  try {
+    const url = new URL(raw.trim(), base);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString() : null;
+  } catch {
+    return null;
+  }
+}
