@@ -8,7 +8,6 @@ import { absoluteHttpUrl } from '../normalize/url.ts';
 import { formatPublished, parseNewsDate, VIETNAM_ZONE } from '../normalize/dates.ts';
 import { dedupeAuthors, parseByline } from '../normalize/byline.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
-import { splitDateline } from '../normalize/dateline.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
 import { elementsByTag } from './dom.ts';
 import { matchesSelector, selectOnPage } from './select.ts';
@@ -228,12 +227,12 @@ function readBody($: CheerioAPI, layout: SourceLayout, base: string, authors: Au
   return { paragraphs: blocks.map((block) => block.text), images, byline };
 }
 
+/** The layout's own dateline form; the generic dateline rule is applied to every lead when the article is assembled. */
 function splitLead(lead: string | null, layout: SourceLayout): { lead: string | null; dateline: string | null } {
   if (!lead) return { lead: null, dateline: null };
   const own = layout.datelinePrefix?.exec(lead);
   if (own?.[1]) return { lead: lead.slice(own[0].length).trim() || null, dateline: own[1] };
-  const split = splitDateline(lead);
-  return { lead: split.lead || null, dateline: split.dateline };
+  return { lead, dateline: null };
 }
 
 /**
