@@ -1,5 +1,5 @@
 import type { Author } from '../schema/article.ts';
-import { cleanText } from './text.ts';
+import { cleanText, withoutTrailingDots } from './text.ts';
 
 const NOT_A_LETTER = '(?![\\p{L}\\p{N}])';
 
@@ -30,8 +30,6 @@ const SOURCE_CREDIT = new RegExp(`^(?:theo|nguồn|source|via|according\\s+to)${
 
 const SEPARATOR = /\s*(?:[,;|&/·•]|\s[-–—]\s|\s+(?:và|and)\s+)\s*/iu;
 
-/** Initials keep their final dot ("H.Y.T."); any other trailing dot is punctuation. */
-const ENDS_WITH_INITIALS = /(?:^|[\s.])(?:\p{L}{1,2}\.)+$/u;
 const MAX_WORDS_IN_A_NAME = 6;
 
 /**
@@ -50,8 +48,7 @@ export function naturalCase(name: string): string {
 function tidyName(part: string): string | null {
   let name = part.replace(/^[\s.,;:–—-]+/u, '').replace(LEADING_TITLE, '').replace(/[\s,;:–—-]+$/u, '');
   name = name.replace(TRAILING_QUALIFIER, '');
-  if (name.endsWith('.') && !ENDS_WITH_INITIALS.test(name)) name = name.replace(/\.+$/, '');
-  name = name.trim();
+  name = withoutTrailingDots(name).trim();
   if (name === '' || ANONYMOUS.test(name) || SOURCE_CREDIT.test(name)) return null;
   // A byline holds names, not counts ("và 1 tác giả khác"), addresses or sentences.
   if (!/\p{L}/u.test(name) || /[\p{N}@]|https?:|www\./iu.test(name)) return null;

@@ -1,4 +1,4 @@
-import { cleanText } from './text.ts';
+import { cleanText, withoutTrailingDots } from './text.ts';
 
 export interface SplitCaption {
   /** The caption without its credit; null when the text was only a credit. */
@@ -57,17 +57,14 @@ const BAR_CREDIT = /\s+\|\s+([^|]{2,80})$/u;
 const SLASH_AGENCY = new RegExp(`\\s+/\\s*(${AGENCY})\\.?$`, 'iu');
 const HANDOUT = /(^|[.!?…]\s+)(supplied|handout)\.?$/iu;
 
-/** A credit that ends in initials keeps its final dot ("H.Y.T."); any other trailing dot is punctuation. */
-const ENDS_WITH_INITIALS = /(?:^|[\s.])(?:\p{L}{1,2}\.)+$/u;
-
 function tidyCredit(raw: string): string | null {
-  let credit = raw
+  const unpunctuated = raw
     .trim()
     // "Ảnh: X cung cấp" → "X": the credit names who gave the photo.
     .replace(/\s*[(\-–—/]?\s*\bcung\s+cấp\s*\)?\.?$/iu, '')
     .replace(/^(?:do\s+|©\s*)/iu, '')
     .replace(/[\s,;:|–—-]+$/u, '');
-  if (credit.endsWith('.') && !ENDS_WITH_INITIALS.test(credit)) credit = credit.replace(/\.+$/, '');
+  const credit = withoutTrailingDots(unpunctuated);
   return /[\p{L}\p{N}]/u.test(credit) ? credit : null;
 }
 

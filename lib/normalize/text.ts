@@ -34,6 +34,14 @@ function decodeRounds(s: string, afterEachRound: (text: string) => string): stri
 
 const removeInvisible = (text: string): string => text.replace(INVISIBLE, '');
 
+/** Initials ending a name keep their final dot ("H.Y.T."). */
+const ENDS_WITH_INITIALS = /(?:^|[\s.])(?:\p{L}{1,2}\.)+$/u;
+
+/** A name or credit without trailing dots, which are punctuation unless they end initials ("H.Y.T." stays). */
+export function withoutTrailingDots(text: string): string {
+  return text.endsWith('.') && !ENDS_WITH_INITIALS.test(text) ? text.replace(/\.+$/, '') : text;
+}
+
 /** Unicode NFC: Vietnamese pages mix precomposed and combining tone marks, even within one page. */
 export function toNfc(s: string): string {
   return s.normalize('NFC');
