@@ -118,7 +118,8 @@ describe('readJsonLdArticle', () => {
       inLanguage: 'en-US',
     });
     expect(mexicoNewsDaily?.images[0]?.url).toMatch(/^https:\/\/mexiconewsdaily\.com\/wp-content\/uploads\//);
-    expect(mexicoNewsDaily?.publisherName).toBeTruthy();
+    // The publisher is an @id reference to the Organization node of the graph.
+    expect(mexicoNewsDaily?.publisherName).toBe('Mexico News Daily');
   });
 
   it('a fact-check page whose only JSON-LD is a ClaimReview has no article node', () => {
