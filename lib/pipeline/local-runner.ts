@@ -6,7 +6,7 @@ import { commitFeedState, fetchFeed, type FetchFeedResult } from './fetch-feed.t
 import { discoverDueFeeds, newRunId, writeRunSummary } from './discover.ts';
 import { processArticle } from './process-article.ts';
 import { describeError } from './responses.ts';
-import type { ArticleJob, ArticleOutcome, ItemState, PipelineDeps, PipelineLogger, RunFeed, RunItem, RunSummary } from './types.ts';
+import type { ArticleJob, ItemState, PipelineDeps, PipelineLogger, RunFeed, RunItem, RunSummary } from './types.ts';
 
 /**
  * The local runner: the same stage functions the Lambdas call, in one process, with an in-memory queue.
@@ -68,11 +68,9 @@ export async function runIngest(options: RunIngestOptions): Promise<RunIngestRes
   const counts: Partial<Record<ItemState, number>> = {};
   const items: RunItem[] = [];
   const feeds: RunFeed[] = [];
-  const queuedUrls = new Set<string>();
   const articleLimit = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
   const feedLimit = pLimit(FEED_CONCURRENCY);
   let discovered = 0;
-  let accepted = 0;
   let feedsDone = 0;
 
   const report = (update: Pick<RunProgress, 'feed' | 'item'>): void => {
@@ -93,51 +91,8 @@ export async function runIngest(options: RunIngestOptions): Promise<RunIngestRes
     return item;
   };
 
-  /** Counts a listed item; false (and recorded `skipped:duplicate`) when another feed listed it first. */
-  const firstListing = (job: ArticleJob): boolean => {
-    discovered += 1;
-    if (queuedUrls.has(job.url)) {
-      record(job, 'skipped:duplicate', 'listed by another feed in this run');
-      return false;
-    }
-    queuedUrls.add(job.url);
-    return true;
-  };
-
-  /**
-   * Processes a feed's articles, then saves its state. Articles that did not reach a final state (a
-   * transient failure, the limit) are not remembered as seen, so the next run takes them again.
-   */
-  const drainFeed = async (outcome: FetchFeedResult): Promise<void> => {
-    const unfinished: ArticleJob[] = [];
-    const work: Promise<ArticleOutcome>[] = [];
-    for (const job of outcome.listedAsBefore) {
-      if (firstListing(job)) record(job, 'unchanged', null);
-    }
-    for (const job of outcome.articles) {
-      if (!firstListing(job)) continue;
-      if (options.limit !== undefined && accepted >= options.limit) {
-        unfinished.push(job);
-        record(job, 'skipped:limit', `--limit ${options.limit} reached`);
-        continue;
-      }
-      accepted += 1;
-      work.push(articleLimit(() => processArticle(job, deps)));
-    }
-    for (const result of await Promise.all(work)) {
-      if (result.retryable) unfinished.push(result.job);
-      record(result.job, result.state, result.error);
-    }
-    try {
-      await commitFeedState(outcome, deps, { unfinished });
-    } catch (error) {
-      // A store outage must not abort the run: without saved state the next run refetches the feed in full.
-      options.logger?.warn('feed state not saved', { feedUrl: outcome.job.feedUrl, error: describeError(error) });
-    }
-  };
-
-  // Settle every feed before reporting a failure (a store error), so nothing still runs after we return.
-  const settled = await Promise.allSettled(
+  // 1. Fetch every feed. Settle them all before reporting a failure, so nothing still runs after we return.
+  const fetched = await Promise.allSettled(
     feedJobs.map((job) =>
       feedLimit(async () => {
         const outcome = await fetchFeed(job, deps, { deferStateSave: true });
@@ -149,14 +104,66 @@ export async function runIngest(options: RunIngestOptions): Promise<RunIngestRes
           ...(outcome.error ? { error: outcome.error } : {}),
         };
         feeds.push(feed);
-        await drainFeed(outcome);
         feedsDone += 1;
         report({ feed });
+        return outcome;
       }),
     ),
   );
-  const rejected = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  const rejected = fetched.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (rejected) throw rejected.reason;
+  const outcomes = fetched.map((result) => (result as PromiseFulfilledResult<FetchFeedResult>).value);
+
+  // 2. One state per URL, whichever feeds list it: processed when any feed lists it new or changed (an
+  // article two feeds list must not be taken as unchanged from one while its processing failed in the other),
+  // `unchanged` only when every listing is as before; every other listing is `skipped:duplicate`.
+  const listedUrls = new Set<string>();
+  const toProcess: ArticleJob[] = [];
+  const unfinishedUrls = new Set<string>();
+  const listing = (job: ArticleJob): boolean => {
+    discovered += 1;
+    if (listedUrls.has(job.url)) {
+      record(job, 'skipped:duplicate', 'listed by another feed in this run');
+      return false;
+    }
+    listedUrls.add(job.url);
+    return true;
+  };
+  for (const job of outcomes.flatMap((outcome) => outcome.articles)) {
+    if (!listing(job)) continue;
+    if (options.limit !== undefined && toProcess.length >= options.limit) {
+      unfinishedUrls.add(job.url);
+      record(job, 'skipped:limit', `--limit ${options.limit} reached`);
+    } else {
+      toProcess.push(job);
+    }
+  }
+  for (const job of outcomes.flatMap((outcome) => outcome.listedAsBefore)) {
+    if (listing(job)) record(job, 'unchanged', null);
+  }
+
+  // 3. Process each article once.
+  await Promise.all(
+    toProcess.map((job) =>
+      articleLimit(async () => {
+        const result = await processArticle(job, deps);
+        if (result.retryable) unfinishedUrls.add(job.url);
+        record(job, result.state, result.error);
+      }),
+    ),
+  );
+
+  // 4. Save each feed's state. What did not reach a final state (a transient failure, the limit) is not
+  // remembered as seen in any feed that lists it, so the next run takes it again.
+  for (const outcome of outcomes) {
+    const unfinished = [...outcome.articles, ...outcome.listedAsBefore].filter((job) => unfinishedUrls.has(job.url));
+    try {
+      await commitFeedState(outcome, deps, { unfinished });
+    } catch (error) {
+      // A store outage must not abort the run: without saved state the next run refetches the feed in full.
+      options.logger?.warn('feed state not saved', { feedUrl: outcome.job.feedUrl, error: describeError(error) });
+    }
+  }
 
   const total = Object.values(counts).reduce<number>((sum, count) => sum + (count ?? 0), 0);
   if (total !== discovered || items.length !== discovered) {

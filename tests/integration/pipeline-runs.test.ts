@@ -54,6 +54,25 @@ afterEach(async () => {
 });
 
 describe('runIngest', () => {
+  it('an article two feeds list, whose processing failed, is processed again next run, never taken as unchanged', async () => {
+    const current = await startSite();
+    const shared = current.pages.find((page) => page.url === current.sharedUrl)!;
+    faults.set(shared.path, (response) => response.writeHead(503, { 'content-type': 'text/plain' }).end('busy'));
+    const first = await runIngest(depsFor(current));
+    const firstStates = first.summary.items.filter((item) => item.url === shared.url).map((item) => item.state);
+    expect(firstStates.length).toBeGreaterThan(1);
+    expect(firstStates.filter((state) => state !== 'skipped:duplicate')).toEqual(['failed:http-503']);
+
+    // Both feeds are fetched again (no 304): one lists the article exactly as before, the other too, yet it
+    // never reached a final state, so it must be fetched and stored, whichever feed is read first.
+    faults.clear();
+    current.touchFeeds();
+    const second = await runIngest(depsFor(current));
+    const secondStates = second.summary.items.filter((item) => item.url === shared.url).map((item) => item.state);
+    expect(secondStates).toHaveLength(firstStates.length);
+    expect(secondStates.filter((state) => state !== 'skipped:duplicate')).toEqual(['stored']);
+  });
+
   it('records a transient page failure as retryable and lists the item again next run', async () => {
     const current = await startSite();
     const broken = current.pages.find((page) => page.publisher === 'nld')!;
