@@ -7,6 +7,7 @@ import { Pipeline } from './constructs/pipeline.ts';
 import { Storage } from './constructs/storage.ts';
 import { DatasetCatalog } from './dataset.ts';
 import { ReextractBackfill } from './reextract.ts';
+import { FeedStateReconciliation } from './reconcile.ts';
 import type { DeploySettings } from './settings.ts';
 
 export interface NewsIngestStackProps extends StackProps {
@@ -27,6 +28,7 @@ export class NewsIngestStack extends Stack {
   readonly dataset: DatasetCatalog;
   readonly compaction: DailyCompaction;
   readonly reextract: ReextractBackfill;
+  readonly reconciliation: FeedStateReconciliation;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: NewsIngestStackProps) {
@@ -55,6 +57,10 @@ export class NewsIngestStack extends Stack {
       projectRoot: props.projectRoot,
     });
     this.reextract = new ReextractBackfill(this, 'Reextract', { bucket: this.storage.bucket, projectRoot: props.projectRoot });
+    this.reconciliation = new FeedStateReconciliation(this, 'Reconciliation', {
+      bucket: this.storage.bucket,
+      projectRoot: props.projectRoot,
+    });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       functions: [
@@ -62,6 +68,7 @@ export class NewsIngestStack extends Stack {
         { name: 'FetchFeed', fn: this.pipeline.fetchFeedFunction },
         { name: 'ProcessArticle', fn: this.pipeline.processArticleFunction },
         { name: 'Compact', fn: this.compaction.function },
+        { name: 'Reconcile', fn: this.reconciliation.function },
       ],
       stateMachines: [{ name: 'Reextract', stateMachine: this.reextract.stateMachine }],
       queues: [

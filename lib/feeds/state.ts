@@ -13,6 +13,7 @@ const FeedStateSchema = z.strictObject({
   lastModified: z.nullable(z.string()),
   lastFetchedAt: z.nullable(z.string()),
   seen: z.array(z.string()),
+  articleIds: z.optional(z.record(z.string(), z.nullable(z.string()))),
 });
 
 /** The key an item is deduplicated on: its guid, else its normalized URL. */
@@ -42,9 +43,14 @@ export function keyOfSeenEntry(entry: string): string {
 
 /** The stored state of a feed, or a fresh one (nothing seen, no validators) for a feed never fetched. */
 export async function loadFeedState(store: ObjectStore, feedUrl: string): Promise<FeedState> {
-  const key = feedStateKey(feedIdFor(feedUrl));
+  const state = await loadFeedStateAt(store, feedStateKey(feedIdFor(feedUrl)));
+  return state ?? { feedUrl, etag: null, lastModified: null, lastFetchedAt: null, seen: [] };
+}
+
+/** The feed state stored under `key` (a key under state/feeds/), or null when there is none. */
+export async function loadFeedStateAt(store: ObjectStore, key: string): Promise<FeedState | null> {
   const bytes = await store.get(key);
-  if (bytes === null) return { feedUrl, etag: null, lastModified: null, lastFetchedAt: null, seen: [] };
+  if (bytes === null) return null;
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytes.toString('utf8'));
@@ -74,10 +80,29 @@ export function rememberSeen(state: FeedState, entries: readonly string[], max: 
   const fresh = new Set(entries);
   const freshKeys = new Set([...fresh].map(keyOfSeenEntry));
   const seen = [...state.seen.filter((entry) => !freshKeys.has(keyOfSeenEntry(entry))), ...fresh];
-  return { ...state, seen: max === 0 ? [] : seen.slice(-max) };
+  return withArticleIdsOfSeen({ ...state, seen: max === 0 ? [] : seen.slice(-max) });
 }
 
 /** A new state that no longer remembers these dedupe keys, so their items count as new next time. */
 export function forgetSeen(state: FeedState, keys: ReadonlySet<string>): FeedState {
-  return { ...state, seen: state.seen.filter((entry) => !keys.has(keyOfSeenEntry(entry))) };
+  return withArticleIdsOfSeen({ ...state, seen: state.seen.filter((entry) => !keys.has(keyOfSeenEntry(entry))) });
+}
+
+/**
+ * A new state that records which article each of these seen items is stored as (null: none), by dedupe key.
+ * Keys the state does not remember as seen are ignored.
+ */
+export function recordArticleIds(state: FeedState, ids: ReadonlyMap<string, string | null>): FeedState {
+  return withArticleIdsOfSeen({ ...state, articleIds: { ...state.articleIds, ...Object.fromEntries(ids) } });
+}
+
+/** articleIds kept for seen items only, so it stays as bounded as `seen`. */
+function withArticleIdsOfSeen(state: FeedState): FeedState {
+  if (state.articleIds === undefined) return state;
+  const recorded = state.articleIds;
+  const articleIds: Record<string, string | null> = {};
+  for (const key of state.seen.map(keyOfSeenEntry)) {
+    if (Object.hasOwn(recorded, key)) articleIds[key] = recorded[key] ?? null;
+  }
+  return { ...state, articleIds };
 }

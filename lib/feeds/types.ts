@@ -41,4 +41,10 @@ export interface FeedState {
    * newest last, bounded.
    */
   seen: string[];
+  /**
+   * For seen items, by dedupe key: the id of the article the item is stored as, or null when it ended without
+   * one (not an article, 404, robots). Lets a run check `seen` against the articles the store still holds.
+   * Absent in states written before it existed.
+   */
+  articleIds?: Record<string, string | null>;
 }

@@ -1,7 +1,17 @@
 import { parseFeed } from '../feeds/parse.ts';
-import { dedupeKey, forgetSeen, keyOfSeenEntry, loadFeedState, rememberSeen, saveFeedState, seenEntry } from '../feeds/state.ts';
+import {
+  dedupeKey,
+  forgetSeen,
+  keyOfSeenEntry,
+  loadFeedState,
+  recordArticleIds,
+  rememberSeen,
+  saveFeedState,
+  seenEntry,
+} from '../feeds/state.ts';
 import type { DiscoveredItem, FeedKind, FeedState } from '../feeds/types.ts';
 import { normalizeUrl } from '../normalize/url.ts';
+import { articleIdFor } from '../schema/ids.ts';
 import { assertOk, describeError, isTransient } from './responses.ts';
 import type { ArticleJob, FeedJob, FeedOutcome, PipelineDeps } from './types.ts';
 
@@ -65,6 +75,9 @@ export async function fetchFeed(job: FeedJob, deps: PipelineDeps, options: Fetch
     const seenEntries = new Set(document.state.seen);
     const seenKeys = new Set(document.state.seen.map(keyOfSeenEntry));
     const entries: string[] = [];
+    // Until processing says otherwise (the local runner records what each item really became), an item is
+    // presumed stored under the id of its own URL, which is what the store is checked against.
+    const presumedIds = new Map<string, string>();
     for (const item of document.items) {
       const key = itemKey(item);
       const entry = seenEntry(item);
@@ -74,6 +87,7 @@ export async function fetchFeed(job: FeedJob, deps: PipelineDeps, options: Fetch
         continue;
       }
       listed.add(key);
+      if (document.state.articleIds?.[dedupeKey(item)] === undefined) presumedIds.set(dedupeKey(item), articleIdFor(item.url));
       const article: ArticleJob = { sourceId: job.sourceId, url: item.url, guid: item.guid, feedUrl: item.feedUrl, runId: job.runId };
       if (seenEntries.has(entry)) {
         outcome.listedAsBefore.push(article);
@@ -82,7 +96,7 @@ export async function fetchFeed(job: FeedJob, deps: PipelineDeps, options: Fetch
       if (!seenKeys.has(dedupeKey(item))) outcome.newItems += 1;
       outcome.articles.push(article);
     }
-    outcome.pendingState.push(rememberSeen(document.state, entries));
+    outcome.pendingState.push(recordArticleIds(rememberSeen(document.state, entries), presumedIds));
   }
   deps.logger?.info('feed fetched', {
     feedUrl: job.feedUrl,
@@ -98,18 +112,26 @@ async function finish(outcome: FetchFeedResult, deps: PipelineDeps, options: Fet
   return outcome;
 }
 
-/**
- * Saves the feed state fetchFeed produced. `unfinished` lists the articles that did not reach a final state
- * (a transient failure, a run limit): they are not remembered as seen, and ETag and Last-Modified are
- * dropped, so the next run refetches the whole feed and processes them again.
- */
-export async function commitFeedState(
-  outcome: FetchFeedResult,
-  deps: PipelineDeps,
-  options: { unfinished?: readonly ArticleJob[] } = {},
-): Promise<void> {
+export interface CommitFeedStateOptions {
+  /**
+   * Articles that did not reach a final state (a transient failure, a run limit): they are not remembered as
+   * seen, and ETag and Last-Modified are dropped, so the next run refetches the whole feed and processes them.
+   */
+  unfinished?: readonly ArticleJob[];
+  /** By article URL: the id each processed article was stored as, or null when it ended without one. */
+  articleIds?: ReadonlyMap<string, string | null>;
+}
+
+/** Saves the feed state fetchFeed produced. */
+export async function commitFeedState(outcome: FetchFeedResult, deps: PipelineDeps, options: CommitFeedStateOptions = {}): Promise<void> {
   const unfinished = new Set((options.unfinished ?? []).map((article) => dedupeKey(article)));
-  for (const state of outcome.pendingState) {
+  const processed = new Map<string, string | null>();
+  for (const article of [...outcome.articles, ...outcome.listedAsBefore]) {
+    const id = options.articleIds?.get(article.url);
+    if (id !== undefined) processed.set(dedupeKey(article), id);
+  }
+  for (const pending of outcome.pendingState) {
+    const state = recordArticleIds(pending, processed);
     await saveFeedState(
       deps.store,
       unfinished.size > 0 ? { ...forgetSeen(state, unfinished), etag: null, lastModified: null } : state,

@@ -5,13 +5,15 @@ import type { ObjectStore } from '../store/types.ts';
 import { commitFeedState, fetchFeed, type FetchFeedResult } from './fetch-feed.ts';
 import { discoverDueFeeds, newRunId, writeRunSummary } from './discover.ts';
 import { processArticle } from './process-article.ts';
+import { reconcileFeedStates } from './reconcile.ts';
 import { describeError } from './responses.ts';
 import type { ArticleJob, ItemState, PipelineDeps, PipelineLogger, RunFeed, RunItem, RunSummary } from './types.ts';
 
 /**
  * The local runner: the same stage functions the Lambdas call, in one process, with an in-memory queue.
- * discover → fetch feeds (conditional GET) → process each new or changed article once (items listed exactly as
- * before end `unchanged` unfetched) → run summary in the store.
+ * reconcile feed states with the store → discover → fetch feeds (conditional GET) → process each new or changed
+ * article once (items listed exactly as before, whose article the store holds, end `unchanged` unfetched) →
+ * save feed states with the article each item became → run summary in the store.
  */
 
 export interface RunProgress {
@@ -60,6 +62,9 @@ export async function runIngest(options: RunIngestOptions): Promise<RunIngestRes
   };
   const started = clock();
   const runId = newRunId(started);
+  // An item counts as seen only while the store holds its article: one listing per run heals what went missing.
+  const reconciled = await reconcileFeedStates(options.store, options.logger);
+  options.logger?.info('feed states reconciled with the store', { ...reconciled });
   const feedJobs = await discoverDueFeeds(deps, runId, {
     includeNotDue: true,
     ...(options.sourceId ? { sourceId: options.sourceId } : {}),
@@ -120,6 +125,7 @@ export async function runIngest(options: RunIngestOptions): Promise<RunIngestRes
   const listedUrls = new Set<string>();
   const toProcess: ArticleJob[] = [];
   const unfinishedUrls = new Set<string>();
+  const articleIds = new Map<string, string | null>();
   const listing = (job: ArticleJob): boolean => {
     discovered += 1;
     if (listedUrls.has(job.url)) {
@@ -148,6 +154,7 @@ export async function runIngest(options: RunIngestOptions): Promise<RunIngestRes
       articleLimit(async () => {
         const result = await processArticle(job, deps);
         if (result.retryable) unfinishedUrls.add(job.url);
+        else articleIds.set(job.url, result.key === null ? null : result.articleId);
         record(job, result.state, result.error);
       }),
     ),
@@ -158,7 +165,7 @@ export async function runIngest(options: RunIngestOptions): Promise<RunIngestRes
   for (const outcome of outcomes) {
     const unfinished = [...outcome.articles, ...outcome.listedAsBefore].filter((job) => unfinishedUrls.has(job.url));
     try {
-      await commitFeedState(outcome, deps, { unfinished });
+      await commitFeedState(outcome, deps, { unfinished, articleIds });
     } catch (error) {
       // A store outage must not abort the run: without saved state the next run refetches the feed in full.
       options.logger?.warn('feed state not saved', { feedUrl: outcome.job.feedUrl, error: describeError(error) });

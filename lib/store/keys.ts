@@ -35,8 +35,10 @@ export function rawKey(sourceId: string, localDate: string, id: string): string 
   return `raw/source=${check(sourceId, SOURCE_ID, 'source id')}/date=${check(localDate, LOCAL_DATE, 'date')}/${check(id, ARTICLE_ID, 'article id')}.html.gz`;
 }
 
+export const FEED_STATE_PREFIX = 'state/feeds/';
+
 export function feedStateKey(feedId: string): string {
-  return `state/feeds/${check(feedId, FEED_ID, 'feed id')}.json`;
+  return `${FEED_STATE_PREFIX}${check(feedId, FEED_ID, 'feed id')}.json`;
 }
 
 export function runKey(localDate: string, runId: string): string {

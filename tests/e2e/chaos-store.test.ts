@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditStore, finalStatesByUrl } from '../../bench/chaos-core.ts';
@@ -64,23 +65,60 @@ function storeFor(endpoint: string, bucket: string): { store: S3ObjectStore; cli
 }
 
 /**
- * The store, except that writing the run summary waits while `outage` is set and not over: the run meets
- * the restart with every other call, but cannot end (its summary needs a store) before moto is back.
+ * The bucket, wiped at a fixed point of the run: just before the (wipeAfter + 1)-th article write, new calls
+ * wait, the calls in flight finish, moto is stopped, that write is sent to the stopped server (it fails as a
+ * store outage does), then moto starts again empty and gets its bucket back, and the waiting calls go on. So
+ * every run loses exactly the articles written before the wipe and fails exactly one write, whatever the timing.
  */
-class SummaryWaitsForStore implements ObjectStore {
+class BucketWipedMidRun implements ObjectStore {
   readonly description: string;
-  outage: Promise<void> | null = null;
-  constructor(private readonly inner: ObjectStore) {
+  /** Article objects written before the wipe (all of them gone afterwards). */
+  articlesWrittenBeforeWipe = 0;
+  wiped = false;
+  private articleWrites = 0;
+  private inFlight = 0;
+  private pause: Promise<void> | null = null;
+
+  constructor(
+    private readonly inner: ObjectStore,
+    private readonly wipeAfter: number,
+    private readonly wipe: { stop: () => Promise<void>; startEmpty: () => Promise<void> },
+  ) {
     this.description = inner.description;
   }
 
+  private async call<T>(operation: () => Promise<T>): Promise<T> {
+    while (this.pause !== null) await this.pause;
+    this.inFlight += 1;
+    try {
+      return await operation();
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
   get(key: string): Promise<Buffer | null> {
-    return this.inner.get(key);
+    return this.call(() => this.inner.get(key));
   }
 
   async put(key: string, body: Buffer | string, options?: PutOptions): Promise<void> {
-    if (key.startsWith('runs/') && this.outage !== null) await this.outage;
-    return this.inner.put(key, body, options);
+    if (!key.startsWith('articles/v1/')) return this.call(() => this.inner.put(key, body, options));
+    while (this.pause !== null) await this.pause;
+    this.articleWrites += 1;
+    if (this.articleWrites !== this.wipeAfter + 1) return this.call(() => this.inner.put(key, body, options));
+    let resume = (): void => undefined;
+    this.pause = new Promise((resolve) => (resume = resolve));
+    try {
+      while (this.inFlight > 0) await sleep(5);
+      this.articlesWrittenBeforeWipe = (await listAll(this.inner, 'articles/v1/')).length;
+      await this.wipe.stop();
+      await this.inner.put(key, body, options);
+    } finally {
+      await this.wipe.startEmpty();
+      this.wiped = true;
+      this.pause = null;
+      resume();
+    }
   }
 
   list(prefix: string): AsyncIterable<string> {
@@ -88,8 +126,14 @@ class SummaryWaitsForStore implements ObjectStore {
   }
 
   delete(key: string): Promise<void> {
-    return this.inner.delete(key);
+    return this.call(() => this.inner.delete(key));
   }
+}
+
+async function listAll(store: ObjectStore, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const key of store.list(prefix)) keys.push(key);
+  return keys;
 }
 
 function politeFetcher(): PoliteFetcher {
@@ -152,29 +196,29 @@ describe('S3 faults during a run', () => {
     }
   });
 
-  it('moto stopped and started again mid-run: the run records store failures, and the next run rebuilds the emptied bucket exactly once', async () => {
+  it('moto stopped and started again empty mid-run: the next run stores again every article the wipe took, exactly once', async () => {
     const bucket = 'chaos-moto-restart';
     await createTestBucket(moto.endpoint, bucket);
     const { store: s3, client } = storeFor(moto.endpoint, bucket);
-    const store = new SummaryWaitsForStore(s3);
+    const store = new BucketWipedMidRun(s3, 10, {
+      stop: () => moto.stop(),
+      // restart() finds moto already stopped and starts it again on the same port: no bucket, no objects.
+      startEmpty: () => moto.restart().then(() => createTestBucket(moto.endpoint, bucket)),
+    });
     try {
-      const first = await ingest(store, (progress) => {
-        if (store.outage === null && (progress.counts.stored ?? 0) >= 3) {
-          // restart() kills moto (connections refused meanwhile) and starts it empty: no bucket, no objects.
-          store.outage = moto.restart().then(() => createTestBucket(moto.endpoint, bucket));
-        }
-      });
-      expect(store.outage).not.toBeNull();
+      const first = await ingest(store);
+      expect(store.wiped).toBe(true);
       expectOneStatePerItem(first);
-      const storedBeforeRestart = first.items.filter((item) => item.state === 'stored').length;
-      expect(storedBeforeRestart).toBeGreaterThanOrEqual(3);
-      expect(first.items.some((item) => item.state === 'failed:store')).toBe(true);
+      expect(store.articlesWrittenBeforeWipe).toBeGreaterThanOrEqual(10);
+      // The write sent to the stopped moto, and no other, failed.
+      expect(first.counts['failed:store']).toBe(1);
+      // Run 1 saved its feed states into the emptied bucket: they remember as seen the articles the wipe took.
+      expect(await listAll(s3, 'articles/v1/')).toHaveLength(ARTICLES - store.articlesWrittenBeforeWipe - 1);
 
-      // The restart emptied the bucket: articles the first run reported stored are gone along with the feed
-      // state that listed them. So the check that matters is the second run's: it must find the feeds new
-      // again and store every article once, whatever the first run managed.
       const second = await ingest(store);
       expectOneStatePerItem(second);
+      // Exactly what went missing is stored again; everything the bucket kept is left alone.
+      expect(second.counts.stored).toBe(store.articlesWrittenBeforeWipe + 1);
       const audit = await auditStore(store, site.pages.map((page) => page.url));
       expect(audit).toMatchObject({ objects: ARTICLES, lost: [], duplicated: [], unexpected: [], unreadable: [] });
       const final = finalStatesByUrl([first, second]);

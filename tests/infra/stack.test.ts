@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
@@ -129,8 +129,8 @@ describe('pipeline', () => {
 
   it('runs every function on nodejs22.x / arm64 with its own log group kept for 30 days', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    // dispatch, fetch-feed, process-article, and the dataset's compact and reextract.
-    expect(functions).toHaveLength(5);
+    // dispatch, fetch-feed, process-article, the dataset's compact and reextract, and the feed-state reconciliation.
+    expect(functions).toHaveLength(6);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
       const logGroup = resources[fn.Properties.LoggingConfig.LogGroup.Ref]!;
@@ -202,12 +202,13 @@ describe('monitoring', () => {
     }
   });
 
-  it('alarms on errors and throttles of every function the pipeline and compaction run', () => {
+  it('alarms on errors and throttles of every function the pipeline, compaction and reconciliation run', () => {
     const monitored = [
       stack.pipeline.dispatchFunction,
       stack.pipeline.fetchFeedFunction,
       stack.pipeline.processArticleFunction,
       stack.compaction.function,
+      stack.reconciliation.function,
     ].map((fn) => stack.getLogicalId(fn.node.defaultChild as CfnFunction));
     for (const fnId of monitored) {
       const own = alarms().filter((alarm) => JSON.stringify(alarm).includes(`"${fnId}"`));
@@ -215,6 +216,24 @@ describe('monitoring', () => {
       expect(names, fnId).toContain('Errors');
       expect(names, fnId).toContain('Throttles');
     }
+  });
+
+  it('reconciles feed states with the bucket daily: lists articles/v1/, reads and writes state/feeds/ only', () => {
+    const fnId = stack.getLogicalId(stack.reconciliation.function.node.defaultChild as CfnFunction);
+    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')).map((resource) => resource.Properties);
+    expect(schedules.filter((schedule) => JSON.stringify(schedule.Target).includes(fnId))).toEqual([
+      expect.objectContaining({ ScheduleExpression: 'cron(0 3 * * ? *)', ScheduleExpressionTimezone: 'Asia/Ho_Chi_Minh' }),
+    ]);
+    const roleId = stack.getLogicalId(stack.reconciliation.function.role!.node.defaultChild as CfnElement);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(roleId))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+    const s3Statements = statements.filter((statement) => JSON.stringify(statement.Action).includes('s3:'));
+    expect(s3Statements.map((statement) => [statement.Action, statement.Condition ?? JSON.stringify(statement.Resource).match(/\/[a-z/]*\*/)?.[0]])).toEqual([
+      [['s3:GetObject', 's3:PutObject'], '/state/feeds/*'],
+      ['s3:ListBucket', { StringLike: { 's3:prefix': ['state/feeds/*'] } }],
+      ['s3:ListBucket', { StringLike: { 's3:prefix': ['articles/v1/*'] } }],
+    ]);
   });
 
   it('alarms per source when no new article was stored for the configured hours (missing data counts as breaching)', () => {

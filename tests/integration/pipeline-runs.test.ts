@@ -12,6 +12,7 @@ import { fetchFeed } from '../../lib/pipeline/fetch-feed.ts';
 import { processArticle } from '../../lib/pipeline/process-article.ts';
 import type { PipelineDeps } from '../../lib/pipeline/types.ts';
 import { createSampleSite, type SampleSite, type SampleSiteOptions } from '../../lib/sample-site/site.ts';
+import { articleIdFor } from '../../lib/schema/ids.ts';
 import { LocalDirectoryStore } from '../../lib/store/local.ts';
 
 /** The stages and the local runner against the sample site on 127.0.0.1 and a local directory store. */
@@ -39,6 +40,12 @@ function depsFor(current: SampleSite, clock: () => Date = () => new Date()): Pip
   // No retries: a fault should show as the state it ends in, not be retried away within one run.
   const fetcher = new PoliteFetcher({ userAgent: config.userAgent, allowLoopback: true, retries: 0, hostOverrides: hostLimitsFor(config) });
   return { fetcher, store, config, clock };
+}
+
+async function collectKeys(prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const key of store.list(prefix)) keys.push(key);
+  return keys;
 }
 
 beforeEach(async () => {
@@ -116,6 +123,38 @@ describe('runIngest', () => {
     for (const rssOnly of ['vnexpress', 'tuoitre', 'nld']) expect(requested.has(pageOf(rssOnly).path)).toBe(false);
     expect(requested.has(pageOf('dantri').path)).toBe(true);
     expect(requested.has(pageOf('vietnamnet').path)).toBe(true);
+  });
+
+  it('articles the store lost after their run are stored again by the next one, even from feeds that answer 304', async () => {
+    const current = await startSite();
+    const first = await runIngest(depsFor(current));
+    expect(first.summary.counts.stored).toBe(current.pages.length);
+
+    // One article of each of two publishers disappears (deleted by hand, a lifecycle rule, a restored backup).
+    const lostPages = ['vnexpress', 'dantri'].map((publisher) => current.pages.find((page) => page.publisher === publisher)!);
+    const stored = await collectKeys('articles/v1/');
+    for (const page of lostPages) {
+      const key = stored.find((candidate) => candidate.endsWith(`/${articleIdFor(page.url)}.json`));
+      expect(key).toBeDefined();
+      await store.delete(key!);
+    }
+
+    // No feed changed: without the check against the store every feed would answer 304 and nothing be fetched.
+    const second = await runIngest(depsFor(current));
+    expect(second.summary.counts.stored).toBe(lostPages.length);
+    for (const page of lostPages) {
+      expect(second.summary.items.filter((item) => item.url === page.url && item.state !== 'skipped:duplicate').map((item) => item.state)).toEqual(['stored']);
+    }
+    const lostSources = new Set(lostPages.map((page) => page.sourceId));
+    const feedsOfLost = current.feeds.filter((feed) => lostSources.has(feed.sourceId)).length;
+    expect(second.summary.feeds.fetched).toBe(feedsOfLost);
+    expect(second.summary.feeds.notModified).toBe(current.feeds.length - feedsOfLost);
+    expect(await collectKeys('articles/v1/')).toHaveLength(stored.length);
+
+    // Healed: a third run finds everything in place and fetches nothing.
+    const third = await runIngest(depsFor(current));
+    expect(third.summary.counts.stored ?? 0).toBe(0);
+    expect(third.summary.feeds.notModified).toBe(current.feeds.length);
   });
 
   it('a page cut off before </body> and </html> is a retryable failure, never a partial article; stored on the next run', async () => {

@@ -2,7 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dedupeKey, forgetSeen, keyOfSeenEntry, loadFeedState, rememberSeen, saveFeedState, seenEntry } from '../../lib/feeds/state.ts';
+import {
+  dedupeKey,
+  forgetSeen,
+  keyOfSeenEntry,
+  loadFeedState,
+  recordArticleIds,
+  rememberSeen,
+  saveFeedState,
+  seenEntry,
+} from '../../lib/feeds/state.ts';
 import type { FeedState } from '../../lib/feeds/types.ts';
 import { feedIdFor, feedStateKey } from '../../lib/store/keys.ts';
 import { LocalDirectoryStore } from '../../lib/store/local.ts';
@@ -81,6 +90,30 @@ describe('seenEntry', () => {
     const next = rememberSeen(state(['x', old]), [revised]);
     expect(next.seen).toEqual(['x', revised]);
     expect(forgetSeen(next, new Set(['https://tuoitre.vn/a-1.htm'])).seen).toEqual(['x']);
+  });
+});
+
+describe('recordArticleIds', () => {
+  const ID_A = 'a'.repeat(20);
+  const ID_B = 'b'.repeat(20);
+
+  it('records the article of seen items only, and keeps it only while the item is remembered', () => {
+    const recorded = recordArticleIds(state(['a', 'b']), new Map([['a', ID_A], ['b', null], ['never-seen', ID_B]]));
+    expect(recorded.articleIds).toEqual({ a: ID_A, b: null });
+    expect(forgetSeen(recorded, new Set(['a'])).articleIds).toEqual({ b: null });
+    expect(rememberSeen(recorded, ['c'], 2).articleIds).toEqual({ b: null });
+    // A re-listed item keeps what it was stored as; a later record replaces it.
+    expect(rememberSeen(recorded, [`${'9'.repeat(12)}:a`]).articleIds).toEqual({ a: ID_A, b: null });
+    expect(recordArticleIds(recorded, new Map([['a', ID_B]])).articleIds).toEqual({ a: ID_B, b: null });
+  });
+
+  it('is saved and read back; states written before it existed still load', async () => {
+    const store = await tempStore();
+    const recorded = recordArticleIds(state(['a']), new Map([['a', ID_A]]));
+    await saveFeedState(store, recorded);
+    expect(await loadFeedState(store, FEED)).toEqual(recorded);
+    await saveFeedState(store, state(['a']));
+    expect((await loadFeedState(store, FEED)).articleIds).toBeUndefined();
   });
 });
 

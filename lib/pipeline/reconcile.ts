@@ -1,0 +1,50 @@
+import { forgetSeen, keyOfSeenEntry, loadFeedStateAt, saveFeedState } from '../feeds/state.ts';
+import { ARTICLES_ROOT, listPartitionedKeys } from '../dataset/partitions.ts';
+import { FEED_STATE_PREFIX } from '../store/keys.ts';
+import type { ObjectStore } from '../store/types.ts';
+import type { PipelineLogger } from './types.ts';
+
+export interface ReconcileResult {
+  /** Article objects the listing found. */
+  articlesInStore: number;
+  feedStates: number;
+  /** Feed states rewritten because they remembered articles the store no longer holds. */
+  feedStatesHealed: number;
+  /** Seen items forgotten, so that the next fetch of their feed takes them as new. */
+  itemsForgotten: number;
+}
+
+/**
+ * Makes every feed state remember as seen only items whose article the store still holds: an item seen
+ * and stored, whose article has since gone (a wiped or restored bucket, a deletion, a lost write after the
+ * state was saved), is forgotten, and its feed's ETag and Last-Modified are dropped so the next fetch reads
+ * the feed in full and stores the article again. Items that ended without an article (null) stay seen.
+ *
+ * Cheap at any size: one listing of articles/v1/ (1 LIST per 1,000 articles in S3) and one GET per feed
+ * state, never a request per seen item. The local runner calls it at the start of every run; in the cloud
+ * a daily schedule does (functions/reconcile.ts).
+ */
+export async function reconcileFeedStates(store: ObjectStore, logger?: PipelineLogger): Promise<ReconcileResult> {
+  const stored = new Set<string>();
+  for await (const article of listPartitionedKeys(store, ARTICLES_ROOT, {})) stored.add(article.id);
+  const result: ReconcileResult = { articlesInStore: stored.size, feedStates: 0, feedStatesHealed: 0, itemsForgotten: 0 };
+  for await (const key of store.list(FEED_STATE_PREFIX)) {
+    const state = await loadFeedStateAt(store, key);
+    if (state === null) continue;
+    result.feedStates += 1;
+    const gone = new Set<string>();
+    for (const itemKey of state.seen.map(keyOfSeenEntry)) {
+      const id = state.articleIds?.[itemKey];
+      if (typeof id === 'string' && !stored.has(id)) gone.add(itemKey);
+    }
+    if (gone.size === 0) continue;
+    await saveFeedState(store, { ...forgetSeen(state, gone), etag: null, lastModified: null });
+    result.feedStatesHealed += 1;
+    result.itemsForgotten += gone.size;
+    logger?.warn('feed state remembered articles the store no longer holds; they will be fetched again', {
+      feedUrl: state.feedUrl,
+      forgotten: gone.size,
+    });
+  }
+  return result;
+}

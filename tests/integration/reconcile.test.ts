@@ -1,0 +1,110 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { handler as reconcileHandler } from '../../functions/reconcile.ts';
+import { loadFeedState, recordArticleIds, saveFeedState } from '../../lib/feeds/state.ts';
+import type { FeedState } from '../../lib/feeds/types.ts';
+import { reconcileFeedStates } from '../../lib/pipeline/reconcile.ts';
+import { articleKey } from '../../lib/store/keys.ts';
+import { LocalDirectoryStore } from '../../lib/store/local.ts';
+import { S3ObjectStore } from '../../lib/store/s3.ts';
+import type { ObjectStore } from '../../lib/store/types.ts';
+import { createTestBucket, startMoto, testS3Client, type MotoServer } from '../helpers/moto.ts';
+
+/** reconcileFeedStates on both stores: seen means "the store holds its article", checked from one listing. */
+
+let moto: MotoServer;
+let bucketCounter = 0;
+const tempDirs: string[] = [];
+
+beforeAll(async () => {
+  moto = await startMoto();
+});
+
+afterAll(async () => {
+  await moto?.stop();
+  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+const implementations: Array<[string, () => Promise<ObjectStore>]> = [
+  [
+    'LocalDirectoryStore',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'reconcile-'));
+      tempDirs.push(dir);
+      return new LocalDirectoryStore(dir);
+    },
+  ],
+  [
+    'S3ObjectStore on moto_server',
+    async () => {
+      bucketCounter += 1;
+      const bucket = `reconcile-${bucketCounter}`;
+      await createTestBucket(moto.endpoint, bucket);
+      return new S3ObjectStore({ bucket, client: testS3Client(moto.endpoint) });
+    },
+  ],
+];
+
+const FEED = 'https://vnexpress.net/rss/thoi-su.rss';
+const OTHER_FEED = 'https://vnexpress.net/rss/the-gioi.rss';
+const KEPT = '1'.repeat(20);
+const GONE = '2'.repeat(20);
+
+function feedState(feedUrl: string, ids: Array<[string, string | null]>): FeedState {
+  const fresh: FeedState = { feedUrl, etag: '"v1"', lastModified: 'Sat, 05 Sep 2026 10:00:00 GMT', lastFetchedAt: null, seen: ids.map(([key]) => `000000000000:${key}`) };
+  return recordArticleIds(fresh, new Map(ids));
+}
+
+describe.each(implementations)('reconcileFeedStates: %s', (_name, makeStore) => {
+  let store: ObjectStore;
+  beforeEach(async () => {
+    store = await makeStore();
+  });
+
+  it('forgets seen items whose article is gone and drops the validators of their feed; keeps the rest as it was', async () => {
+    await store.put(articleKey('vnexpress', '2026-09-05', KEPT), '{}');
+    await saveFeedState(store, feedState(FEED, [['kept', KEPT], ['gone', GONE], ['not-an-article', null]]));
+    const untouched = feedState(OTHER_FEED, [['kept', KEPT]]);
+    await saveFeedState(store, untouched);
+    // Written before article ids were recorded: nothing to check it against, left alone.
+    const legacy: FeedState = { feedUrl: 'https://tuoitre.vn/rss/tin-moi-nhat.rss', etag: '"x"', lastModified: null, lastFetchedAt: null, seen: ['old'] };
+    await saveFeedState(store, legacy);
+
+    const result = await reconcileFeedStates(store);
+    expect(result).toEqual({ articlesInStore: 1, feedStates: 3, feedStatesHealed: 1, itemsForgotten: 1 });
+    const healed = await loadFeedState(store, FEED);
+    expect(healed.seen).toEqual(['000000000000:kept', '000000000000:not-an-article']);
+    expect(healed.articleIds).toEqual({ kept: KEPT, 'not-an-article': null });
+    expect(healed).toMatchObject({ etag: null, lastModified: null });
+    expect(await loadFeedState(store, OTHER_FEED)).toEqual(untouched);
+    expect(await loadFeedState(store, legacy.feedUrl)).toEqual(legacy);
+
+    // Nothing left to heal: a second pass writes nothing.
+    expect(await reconcileFeedStates(store)).toMatchObject({ feedStatesHealed: 0, itemsForgotten: 0 });
+  });
+});
+
+describe('the reconciliation Lambda', () => {
+  it('heals the feed states of the bucket named in its environment', async () => {
+    const bucket = 'reconcile-lambda';
+    await createTestBucket(moto.endpoint, bucket);
+    const store = new S3ObjectStore({ bucket, client: testS3Client(moto.endpoint) });
+    await saveFeedState(store, feedState(FEED, [['gone', GONE]]));
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_REGION: 'us-east-1',
+      BUCKET_NAME: bucket,
+      AWS_ENDPOINT_URL_S3: moto.endpoint,
+    });
+    try {
+      expect(await reconcileHandler()).toEqual({ articlesInStore: 0, feedStates: 1, feedStatesHealed: 1, itemsForgotten: 1 });
+      expect((await loadFeedState(store, FEED)).seen).toEqual([]);
+    } finally {
+      process.env = saved;
+    }
+  });
+});
