@@ -16,6 +16,8 @@ export interface ExchangeRequest {
   connectTimeoutMs: number;
   totalTimeoutMs: number;
   maxBytes: number;
+  /** Certificate authorities an https server may chain to: Node's bundled roots unless given. */
+  ca?: readonly string[];
   /** Bodies of redirects and errors are not needed; skipping them keeps the size cap for real content. */
   wantsBody: (status: number) => boolean;
 }
@@ -40,20 +42,17 @@ function decodersFor(contentEncoding: string | undefined, url: URL): Transform[]
     .split(',')
     .map((coding) => coding.trim().toLowerCase())
     .filter((coding) => coding !== '' && coding !== 'identity');
-  // Lenient flush like browsers: a body cut short at a flush boundary still decodes what arrived.
-  const lenient = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  // Default (finishing) flush on purpose: a compressed stream that stops before its end (gzip trailer,
+  // final deflate or brotli block) is an error, whatever markup the part that arrived happens to end with.
   return codings.reverse().map((coding) => {
     switch (coding) {
       case 'gzip':
       case 'x-gzip':
-        return zlib.createGunzip(lenient);
+        return zlib.createGunzip();
       case 'deflate':
-        return zlib.createInflate(lenient);
+        return zlib.createInflate();
       case 'br':
-        return zlib.createBrotliDecompress({
-          flush: zlib.constants.BROTLI_OPERATION_FLUSH,
-          finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
-        });
+        return zlib.createBrotliDecompress();
       default:
         throw new FetchError('decode', `unsupported Content-Encoding "${coding}" from ${url.href}`, true, undefined, url.href);
     }
@@ -68,6 +67,10 @@ function describeFailure(error: unknown, request: ExchangeRequest): FetchError {
   if (error instanceof FetchError) return error;
   const { url, address } = request;
   const err = error as NodeJS.ErrnoException;
+  if (err.code === 'Z_BUF_ERROR') {
+    // zlib's "unexpected end of file": the response ended cleanly but the compressed stream did not.
+    return new FetchError('truncated', `the compressed body from ${url.href} ends before its compressed stream does (cut off in transit?)`, false, undefined, url.href);
+  }
   if (typeof err.code === 'string' && err.code.startsWith('Z_')) {
     return new FetchError('decode', `could not decompress the body from ${url.href}: ${err.message}`, true, undefined, url.href);
   }
@@ -115,6 +118,7 @@ export function exchange(request: ExchangeRequest): Promise<ExchangeResult> {
       method: 'GET',
       headers: { host: url.host, ...request.headers },
       ...(isIP(hostname) === 0 ? { servername: hostname } : {}),
+      ...(request.ca ? { ca: [...request.ca] } : {}),
       agent: false,
     });
 

@@ -132,6 +132,7 @@ async function fetchFeedDocument(feedUrl: string, deps: PipelineDeps): Promise<F
     url: feedUrl,
     etag: previous.etag,
     lastModified: previous.lastModified,
+    validatorsUrl: previous.validatorsUrl ?? null,
     expect: 'feed',
   });
   const fetchedAt = deps.clock().toISOString();
@@ -143,7 +144,7 @@ async function fetchFeedDocument(feedUrl: string, deps: PipelineDeps): Promise<F
   return {
     kind: 'parsed',
     feedKind: parsed.kind,
-    state: { ...previous, etag: response.etag, lastModified: response.lastModified, lastFetchedAt: fetchedAt },
+    state: { ...previous, etag: response.etag, lastModified: response.lastModified, validatorsUrl: response.url, lastFetchedAt: fetchedAt },
     items: parsed.items,
     childSitemaps: parsed.childSitemaps,
   };

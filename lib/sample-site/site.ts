@@ -318,6 +318,7 @@ export async function createSampleSite(options: SampleSiteOptions = {}): Promise
         intervalMinutes: 15,
         // One loopback server stands in for all publishers: no need to wait between requests.
         politeness: { concurrency: 4, minIntervalMs: 0 },
+        allowInsecureRedirects: false,
         feeds: feeds
           .filter((feed) => feed.sourceId === sourceIdFor(publisher))
           .map((feed) => ({ url: feed.url, kind: feed.kind })),
