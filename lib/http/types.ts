@@ -39,6 +39,8 @@ export type FetchErrorKind =
   | 'bad-url'
   | 'http-status'
   | 'network'
+  /** The host name did not resolve (also what an offline machine reports for every host). */
+  | 'name-resolution'
   | 'robots-disallowed'
   | 'cookie-challenge'
   | 'decode';

@@ -2,7 +2,9 @@ import { parseFeed } from '../feeds/parse.ts';
 import { dedupeKey, forgetSeen, keyOfSeenEntry, loadFeedState, rememberSeen, saveFeedState, seenEntry } from '../feeds/state.ts';
 import type { DiscoveredItem, FeedKind, FeedState } from '../feeds/types.ts';
 import { normalizeUrl } from '../normalize/url.ts';
-import { assertOk, describeError, isTransient } from './responses.ts';
+import { describeError } from '../errors.ts';
+import { FetchError } from '../http/types.ts';
+import { assertOk, isTransient } from './responses.ts';
 import type { ArticleJob, FeedJob, FeedOutcome, PipelineDeps } from './types.ts';
 
 /** A sitemap index names many daily sitemaps; only the first few (the newest, as CMSs list them) are read. */
@@ -55,6 +57,7 @@ export async function fetchFeed(job: FeedJob, deps: PipelineDeps, options: Fetch
   } catch (error) {
     outcome.status = 'failed';
     outcome.error = describeError(error);
+    if (error instanceof FetchError) outcome.errorKind = error.kind;
     outcome.retryable = isTransient(error);
     deps.logger?.warn('feed failed', { feedUrl: job.feedUrl, error: outcome.error });
     return outcome;
