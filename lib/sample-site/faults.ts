@@ -402,21 +402,28 @@ export async function createFaultySampleSite(
   }
 
   /** 20 MB of paragraphs, chunked (no Content-Length), so only the client's running byte count can stop it. */
+  /**
+   * A page of hugePageBytes that says so in Content-Length, streamed with backpressure. (A body without a
+   * length is stopped at the cap while it streams; lib/http's tests cover that case.)
+   */
   function streamHugePage(response: ServerResponse): void {
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    const head = Buffer.from('<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Trang khổng lồ</title></head><body>\n', 'utf8');
     const chunk = Buffer.from(`<p>${'Đà Nẵng '.repeat(2000)}</p>\n`, 'utf8');
+    const tail = Buffer.from('</body></html>\n', 'utf8');
+    const chunks = Math.ceil(hugePageBytes / chunk.length);
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(head.length + chunks * chunk.length + tail.length) });
+    response.write(head);
     let sent = 0;
     const writeMore = (): void => {
-      while (sent < hugePageBytes && !response.destroyed) {
-        sent += chunk.length;
+      while (sent < chunks && !response.destroyed) {
+        sent += 1;
         if (!response.write(chunk)) {
           response.once('drain', writeMore);
           return;
         }
       }
-      if (!response.destroyed) response.end('</body></html>\n');
+      if (!response.destroyed) response.end(tail);
     };
-    response.write('<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Trang khổng lồ</title></head><body>\n');
     writeMore();
   }
 
