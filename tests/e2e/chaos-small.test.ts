@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chaosLine, duplicatedCount, finalStatesByUrl, runChaos, type ChaosResult } from '../../bench/chaos-core.ts';
-import type { HostileKind } from '../../lib/sample-site/faults.ts';
+import type { HostileKind } from '../../lib/sample-site/hostile.ts';
 import { readArticle } from '../../lib/store/articles.ts';
 import { LocalDirectoryStore } from '../../lib/store/local.ts';
 import { articleIdFor } from '../../lib/schema/ids.ts';
