@@ -20,7 +20,7 @@ export class UsageError extends Error {
 }
 
 /** Errors that mean "the command line or config is wrong", as opposed to a store or network failure. */
-export function isUsageError(error: unknown): boolean {
+function isUsageError(error: unknown): boolean {
   return error instanceof UsageError || error instanceof StoreOptionsError || error instanceof ConfigError;
 }
 

@@ -110,7 +110,7 @@ async function assertStoreReachable(store: ObjectStore): Promise<void> {
  * Why the run read nothing, when every feed failed; null when at least one feed was read (or none was due).
  * When every failure is a host name that did not resolve, the machine is most likely offline.
  */
-export function noFeedReadMessage(summary: RunSummary): string | null {
+function noFeedReadMessage(summary: RunSummary): string | null {
   const failed = summary.feeds.list.filter((feed) => feed.status === 'failed');
   if (failed.length === 0 || failed.length < summary.feeds.list.length) return null;
   const message = `no feed could be read (${failed.length} failed)`;

@@ -173,8 +173,8 @@ export function exchange(request: ExchangeRequest): Promise<ExchangeResult> {
         finish(describeFailure(error, request));
         return;
       }
-      // A compressed body is no larger than what it decodes to (beyond a few header bytes), so the cap
-      // applies to the bytes on the wire as they arrive, then to the decoded body.
+      // Compression adds only a few bytes to what it cannot shrink: a body over maxBytes on the wire is over
+      // it decoded too. So the cap applies to the bytes as they arrive, then to the decoded body.
       const chunks: Buffer[] = [];
       let received = 0;
       const sink = new Writable({
