@@ -3,13 +3,9 @@ import { PoliteFetcher } from '../lib/http/fetcher.ts';
 import { normalizeUrl } from '../lib/normalize/url.ts';
 import { runIngest } from '../lib/pipeline/local-runner.ts';
 import type { ItemState, RunSummary } from '../lib/pipeline/types.ts';
-import {
-  createFaultySampleSite,
-  type FaultySampleSite,
-  type HostileKind,
-  type HostileUrl,
-  type TransientFaultKind,
-} from '../lib/sample-site/faults.ts';
+import { createFaultySampleSite, type FaultySampleSite } from '../lib/sample-site/faults.ts';
+import type { HostileKind, HostileUrl } from '../lib/sample-site/hostile.ts';
+import type { TransientFaultKind } from '../lib/sample-site/transient-faults.ts';
 import { validateArticle } from '../lib/schema/article.ts';
 import type { ObjectStore } from '../lib/store/types.ts';
 

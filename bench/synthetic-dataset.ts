@@ -5,7 +5,7 @@ import { serializeArticle, type Article } from '../lib/schema/article.ts';
 import { articleIdFor, sha256Hex } from '../lib/schema/ids.ts';
 
 /**
- * Writes `count` valid articles straight into a local store directory (key layout of DESIGN.md),
+ * Writes `count` valid articles straight into a local store directory (key layout of lib/store/keys.ts),
  * spread over `sources` and consecutive days from `firstDay`, for export and compaction runs at scale.
  * Written with plain file writes: going through writeArticle (index, conditional puts) would make
  * generating 50,000 articles take minutes.

@@ -18,5 +18,5 @@ export const LAMBDA_BUNDLING = {
 
 /** Why the functions stay on nodejs22.x although cdk-nag (AwsSolutions-L1) asks for the newest runtime. */
 export const RUNTIME_CHOICE_REASON =
-  'nodejs22.x is the runtime the project chose (DESIGN.md); the code is written for Node 20 and 22 and tested on Node 20 in CI. ' +
+  'nodejs22.x is the runtime the project chose for its Lambdas; the code is written for Node 20 and 22 and tested on Node 20 in CI. ' +
   'Moving to nodejs24.x is a deliberate upgrade, made once the tests run on Node 24.';

@@ -37,6 +37,11 @@ const SourceSchema = z.strictObject({
   /** How often the scheduler considers the source's feeds due. */
   intervalMinutes: z._default(z.number().check(z.int(), z.gte(1)), 15),
   politeness: z._default(PolitenessSchema, { concurrency: 2, minIntervalMs: 1000 }),
+  /**
+   * Follow redirects from https to plain http on this source's hosts, for a site that sends readers to an
+   * http page; refused by default (the item ends `failed:insecure-redirect`).
+   */
+  allowInsecureRedirects: z._default(z.boolean(), false),
   /** All feeds are tried on every run; an article listed by several is processed once. */
   feeds: z.array(FeedSchema).check(z.minLength(1)),
 });

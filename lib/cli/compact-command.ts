@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { compactClosedDays } from '../dataset/compact.ts';
-import { errorMessage } from '../dataset/ordered.ts';
 import { openDatasetStore, type StoreLocation } from '../dataset/open-store.ts';
-import { parseDay } from '../dataset/partitions.ts';
-import { EXIT_USAGE, withStoreOptions } from './export-command.ts';
+import { parseDay, parseSourceId } from '../dataset/partitions.ts';
+import { checkOptions, EXIT_OK, EXIT_PARTIAL_FAILURE, reportFailure, withStoreOptions } from './conventions.ts';
 import type { RegisterCommand } from './main.ts';
 
 export interface CompactCommandOptions extends StoreLocation {
@@ -11,7 +10,10 @@ export interface CompactCommandOptions extends StoreLocation {
   source?: string;
 }
 
-/** Compacts closed days; prints each day it wrote or could not compact, then the counts. Exit 1 if a day failed. */
+/**
+ * Compacts closed days; prints each day it wrote or could not compact, then the counts. Exit 1 if a day
+ * failed, 2 for bad options, 3 when the store cannot be read or written.
+ */
 export async function runCompact(
   options: CompactCommandOptions,
   stdout: NodeJS.WritableStream,
@@ -19,9 +21,13 @@ export async function runCompact(
   now: Date = new Date(),
 ): Promise<number> {
   try {
-    if (options.day !== undefined) parseDay(options.day, '--day');
+    const store = checkOptions(() => {
+      if (options.day !== undefined) parseDay(options.day, '--day');
+      if (options.source !== undefined) parseSourceId(options.source, '--source');
+      return openDatasetStore(options);
+    });
     const summary = await compactClosedDays({
-      store: openDatasetStore(options),
+      store,
       now,
       ...(options.day !== undefined ? { since: options.day, until: options.day } : {}),
       ...(options.source !== undefined ? { source: options.source } : {}),
@@ -33,10 +39,9 @@ export async function runCompact(
     stdout.write(
       `compacted: ${summary.written} days written, ${summary.unchanged} unchanged, ${summary.failed} failed (${summary.articles} articles)\n`,
     );
-    return summary.failed > 0 ? 1 : 0;
+    return summary.failed > 0 ? EXIT_PARTIAL_FAILURE : EXIT_OK;
   } catch (error) {
-    stderr.write(`news-ingest compact: ${errorMessage(error)}\n`);
-    return EXIT_USAGE;
+    return reportFailure('compact', error, stderr);
   }
 }
 

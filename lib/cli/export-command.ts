@@ -1,7 +1,8 @@
-import { Option, type Command } from 'commander';
+import { Option } from 'commander';
 import { EXPORT_FORMATS, exportArticles, type ExportFormat } from '../dataset/export.ts';
-import { errorMessage } from '../dataset/ordered.ts';
-import { DEFAULT_DATA_DIR, openDatasetStore, type StoreLocation } from '../dataset/open-store.ts';
+import { openDatasetStore, type StoreLocation } from '../dataset/open-store.ts';
+import { checkFilter } from '../dataset/partitions.ts';
+import { checkOptions, EXIT_OK, EXIT_PARTIAL_FAILURE, reportFailure, withStoreOptions } from './conventions.ts';
 import type { RegisterCommand } from './main.ts';
 
 export interface ExportCommandOptions extends StoreLocation {
@@ -9,18 +10,6 @@ export interface ExportCommandOptions extends StoreLocation {
   until?: string;
   source?: string;
   format: ExportFormat;
-}
-
-export const EXIT_SOME_UNREADABLE = 1;
-export const EXIT_USAGE = 2;
-
-/** Adds the store options every dataset command shares. */
-export function withStoreOptions(command: Command): Command {
-  return command
-    .option('--from <dir>', `local directory store (default: ${DEFAULT_DATA_DIR})`)
-    .option('--bucket <name>', 'S3 bucket store instead of a directory')
-    .option('--endpoint <url>', 'S3-compatible endpoint (with --bucket)')
-    .option('--region <region>', 'S3 region (with --bucket)');
 }
 
 function isBrokenPipe(error: unknown): boolean {
@@ -42,8 +31,12 @@ export async function runExport(
   };
   stdout.on('error', onStdoutError);
   try {
+    const store = checkOptions(() => {
+      checkFilter(options);
+      return openDatasetStore(options);
+    });
     const summary = await exportArticles({
-      store: openDatasetStore(options),
+      store,
       format: options.format,
       output: stdout,
       ...(options.since !== undefined ? { since: options.since } : {}),
@@ -53,11 +46,10 @@ export async function runExport(
       onError: (_key, message) => stderr.write(`news-ingest export: skipped ${message}\n`),
     });
     stderr.write(`news-ingest export: ${summary.exported} articles exported, ${summary.failed} unreadable\n`);
-    return summary.failed > 0 ? EXIT_SOME_UNREADABLE : 0;
+    return summary.failed > 0 ? EXIT_PARTIAL_FAILURE : EXIT_OK;
   } catch (error) {
-    if (brokenPipe || isBrokenPipe(error)) return 0;
-    stderr.write(`news-ingest export: ${errorMessage(error)}\n`);
-    return EXIT_USAGE;
+    if (brokenPipe || isBrokenPipe(error)) return EXIT_OK;
+    return reportFailure('export', error, stderr);
   } finally {
     stdout.off('error', onStdoutError);
   }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { serializeArticle } from '../schema/article.ts';
 import { decodeBody } from '../http/charset.ts';
 import { extractArticle, MissingUrlError, NotAnArticleError } from '../extract/index.ts';
+import { EXIT_OK, EXIT_PARTIAL_FAILURE } from './conventions.ts';
 import type { RegisterCommand } from './main.ts';
 
 /** Why one file gave no article; printed in its place so the output stays one line per file, in order. */
@@ -51,6 +52,6 @@ export const registerExtractCommand: RegisterCommand = (program: Command, setExi
         process.stdout.write(`${line}\n`);
         if (!ok) failed = true;
       }
-      setExitCode(failed ? 1 : 0);
+      setExitCode(failed ? EXIT_PARTIAL_FAILURE : EXIT_OK);
     });
 };

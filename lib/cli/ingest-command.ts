@@ -1,14 +1,15 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { ConfigError, loadConfig, type IngestConfig } from '../config.ts';
-import { DEFAULT_DATA_DIR, openDatasetStore, StoreOptionsError } from '../dataset/open-store.ts';
+import { loadConfig, type IngestConfig } from '../config.ts';
+import { openDatasetStore } from '../dataset/open-store.ts';
+import { describeError } from '../errors.ts';
 import { PoliteFetcher } from '../http/fetcher.ts';
 import { runIngest, type RunProgress } from '../pipeline/local-runner.ts';
 import { hostLimitsFor } from '../pipeline/politeness.ts';
-import { describeError } from '../pipeline/responses.ts';
 import type { ItemState, RunSummary } from '../pipeline/types.ts';
 import { createSampleSite, SAMPLE_SITE_PORT, type SampleSite } from '../sample-site/site.ts';
 import type { ObjectStore } from '../store/types.ts';
+import { checkOptions, EXIT_OK, EXIT_UNAVAILABLE, port, positiveInteger, reportFailure, UsageError, withStoreOptions } from './conventions.ts';
 import type { RegisterCommand } from './main.ts';
 
 export interface IngestCommandOptions {
@@ -25,36 +26,17 @@ export interface IngestCommandOptions {
 }
 
 const DEFAULT_CONFIG = 'config/feeds.json';
-/** Exit code for a run that could not start or could not record its result (bad config, unreachable store). */
-export const EXIT_SETUP_ERROR = 2;
-
-class SetupError extends Error {
-  override readonly name = 'SetupError';
-}
-
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a positive integer');
-  return parsed;
-}
-
-function port(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65_535) throw new InvalidArgumentError('expected a port number (1-65535)');
-  return parsed;
-}
 
 export const registerIngestCommand: RegisterCommand = (program: Command, setExitCode) => {
-  program
-    .command('ingest')
-    .description('Fetch the configured feeds once and store their articles (./data or an S3 bucket)')
-    .option('--config <file>', `ingest config (default: ${DEFAULT_CONFIG})`)
-    .option('--out <dir>', `local directory store (default: ${DEFAULT_DATA_DIR})`)
-    .option('--bucket <name>', 'S3 bucket store instead of a directory')
-    .option('--endpoint <url>', 'S3-compatible endpoint (with --bucket)')
-    .option('--region <region>', 'S3 region (with --bucket)')
+  withStoreOptions(
+    program
+      .command('ingest')
+      .description('Fetch the configured feeds once and store their articles (./data or an S3 bucket)')
+      .option('--config <file>', `ingest config (default: ${DEFAULT_CONFIG})`),
+    '--out',
+  )
     .option('--sample', 'ingest from the bundled sample site on 127.0.0.1 (works offline)')
-    .option('--sample-port <n>', `port of the sample site (default: ${SAMPLE_SITE_PORT})`, port)
+    .option('--sample-port <n>', `port of the sample site, 0 for any free one (default: ${SAMPLE_SITE_PORT})`, port)
     .option('--limit <n>', 'process at most n articles; the rest are listed again next run', positiveInteger)
     .option('--source <id>', 'only this source')
     .option('--concurrency <n>', 'articles in flight across all hosts (per-host limits still apply)', positiveInteger)
@@ -63,16 +45,20 @@ export const registerIngestCommand: RegisterCommand = (program: Command, setExit
     });
 };
 
-/** Runs one ingest and prints progress and a summary; returns the exit code. */
+/**
+ * Runs one ingest and prints progress and a summary; returns the exit code: 0 when feeds were read (failed
+ * items are recorded and retried next run), 2 for bad options or config, 3 when the store is unusable or
+ * no feed could be read.
+ */
 export async function ingestCommand(options: IngestCommandOptions): Promise<number> {
   let site: SampleSite | null = null;
   try {
     const { out: from, bucket, endpoint, region } = options;
-    const store = openDatasetStore({ from, bucket, endpoint, region }, '--out');
+    const store = checkOptions(() => openDatasetStore({ from, bucket, endpoint, region }, '--out'));
+    if (options.sample && options.config) throw new UsageError('--sample uses the sample site\'s own config; drop --config');
     await assertStoreReachable(store);
     let config: IngestConfig;
     if (options.sample) {
-      if (options.config) throw new SetupError('--sample uses the sample site\'s own config; drop --config');
       site = await createSampleSite({ port: options.samplePort ?? SAMPLE_SITE_PORT });
       config = site.config();
       process.stderr.write(`sample site on ${site.origin} (${site.pages.length} articles)\n`);
@@ -97,11 +83,12 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
     });
     progress.stop();
     process.stdout.write(formatSummary(summary, `${store.description.replace(/\/$/, '')}/${summaryKey}`));
-    return 0;
+    const unreadable = noFeedReadMessage(summary);
+    if (unreadable === null) return EXIT_OK;
+    process.stderr.write(`news-ingest ingest: ${unreadable}\n`);
+    return EXIT_UNAVAILABLE;
   } catch (error) {
-    const known = error instanceof ConfigError || error instanceof SetupError || error instanceof StoreOptionsError;
-    process.stderr.write(`news-ingest ingest: ${known ? (error as Error).message : describeError(error)}\n`);
-    return EXIT_SETUP_ERROR;
+    return reportFailure('ingest', error, process.stderr);
   } finally {
     await site?.close();
   }
@@ -115,8 +102,21 @@ async function assertStoreReachable(store: ObjectStore): Promise<void> {
     await keys.next();
     await keys.return?.();
   } catch (error) {
-    throw new SetupError(`store ${store.description} is not usable: ${describeError(error)}`);
+    throw new Error(`store ${store.description} is not usable: ${describeError(error)}`);
   }
+}
+
+/**
+ * Why the run read nothing, when every feed failed; null when at least one feed was read (or none was due).
+ * When every failure is a host name that did not resolve, the machine is most likely offline.
+ */
+function noFeedReadMessage(summary: RunSummary): string | null {
+  const failed = summary.feeds.list.filter((feed) => feed.status === 'failed');
+  if (failed.length === 0 || failed.length < summary.feeds.list.length) return null;
+  const message = `no feed could be read (${failed.length} failed)`;
+  return failed.every((feed) => feed.errorKind === 'name-resolution')
+    ? `${message}: no feed host name resolved. No network? try --sample (the bundled sample site on 127.0.0.1)`
+    : message;
 }
 
 interface ProgressReporter {

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerCompactCommand } from './compact-command.ts';
+import { EXIT_OK, EXIT_USAGE } from './conventions.ts';
 import { registerExportCommand } from './export-command.ts';
 import { registerExtractCommand } from './extract-command.ts';
 import { registerIngestCommand } from './ingest-command.ts';
@@ -8,10 +9,10 @@ import { registerServeSampleCommand } from './serve-sample-command.ts';
 
 /**
  * The `news-ingest` command line. Each command lives in its own module and registers itself here;
- * a command's action returns its exit code.
+ * a command's action returns its exit code (conventions.ts lists them).
  */
 export async function main(argv: string[]): Promise<number> {
-  let exitCode = 0;
+  let exitCode = EXIT_OK;
   const program = new Command('news-ingest')
     .description('Turn news feeds into a clean, queryable dataset of articles')
     .exitOverride()
@@ -23,7 +24,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
+    // Commander exits 0 for --help and --version, 1 for everything else; a bad command line is a usage error.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     throw error;
   }
   return exitCode;

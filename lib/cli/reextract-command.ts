@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { errorMessage } from '../dataset/ordered.ts';
 import { openDatasetStore, type StoreLocation } from '../dataset/open-store.ts';
+import { checkFilter } from '../dataset/partitions.ts';
 import { reextractStoredPages } from '../dataset/reextract.ts';
-import { EXIT_USAGE, withStoreOptions } from './export-command.ts';
+import { checkOptions, EXIT_OK, EXIT_PARTIAL_FAILURE, reportFailure, withStoreOptions } from './conventions.ts';
 import type { RegisterCommand } from './main.ts';
 
 export interface ReextractCommandOptions extends StoreLocation {
@@ -10,15 +10,22 @@ export interface ReextractCommandOptions extends StoreLocation {
   source?: string;
 }
 
-/** Re-extracts stored raw pages; prints each update and failure, then the counts. Exit 1 if a page failed. */
+/**
+ * Re-extracts stored raw pages; prints each update and failure, then the counts. Exit 1 if a page failed,
+ * 2 for bad options, 3 when the store cannot be read or written.
+ */
 export async function runReextract(
   options: ReextractCommandOptions,
   stdout: NodeJS.WritableStream,
   stderr: NodeJS.WritableStream,
 ): Promise<number> {
   try {
+    const store = checkOptions(() => {
+      checkFilter(options);
+      return openDatasetStore(options);
+    });
     const summary = await reextractStoredPages({
-      store: openDatasetStore(options),
+      store,
       ...(options.since !== undefined ? { since: options.since } : {}),
       ...(options.source !== undefined ? { source: options.source } : {}),
       onResult: (result) => {
@@ -31,10 +38,9 @@ export async function runReextract(
     stdout.write(
       `reextracted: ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.stored} stored, ${summary.skipped} skipped, ${summary.failed} failed\n`,
     );
-    return summary.failed > 0 ? 1 : 0;
+    return summary.failed > 0 ? EXIT_PARTIAL_FAILURE : EXIT_OK;
   } catch (error) {
-    stderr.write(`news-ingest reextract: ${errorMessage(error)}\n`);
-    return EXIT_USAGE;
+    return reportFailure('reextract', error, stderr);
   }
 }
 

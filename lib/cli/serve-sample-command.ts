@@ -1,18 +1,7 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { createSampleSite, SAMPLE_SITE_PORT } from '../sample-site/site.ts';
+import { EXIT_OK, port, positiveInteger } from './conventions.ts';
 import type { RegisterCommand } from './main.ts';
-
-function port(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) throw new InvalidArgumentError('expected a port number (0-65535)');
-  return parsed;
-}
-
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a positive integer');
-  return parsed;
-}
 
 export const registerServeSampleCommand: RegisterCommand = (program: Command, setExitCode) => {
   program
@@ -32,6 +21,6 @@ export const registerServeSampleCommand: RegisterCommand = (program: Command, se
         process.once('SIGTERM', resolve);
       });
       await site.close();
-      setExitCode(0);
+      setExitCode(EXIT_OK);
     });
 };

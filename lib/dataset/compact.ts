@@ -1,7 +1,8 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ObjectStore } from '../store/types.ts';
 import { readStoredArticle } from './export.ts';
-import { errorMessage, mapOrdered } from './ordered.ts';
+import { describeError } from '../errors.ts';
+import { mapOrdered } from './ordered.ts';
 import {
   ARTICLES_ROOT,
   DATASET_TIME_ZONE,
@@ -88,7 +89,7 @@ async function compactPartition(store: ObjectStore, keys: PartitionedKey[]): Pro
   const problems: string[] = [];
   for await (const { outcome } of mapOrdered(toAsync(keys), 16, (partitioned) => readStoredArticle(store, partitioned.key))) {
     if (outcome.ok) lines.push(`${JSON.stringify(outcome.value)}\n`);
-    else problems.push(errorMessage(outcome.error));
+    else problems.push(describeError(outcome.error));
   }
   if (problems.length > 0) {
     return { ...result, outcome: 'failed', error: `${problems.length} of ${keys.length} articles unreadable: ${problems.join('; ')}` };
@@ -100,7 +101,7 @@ async function compactPartition(store: ObjectStore, keys: PartitionedKey[]): Pro
   try {
     await store.put(key, gzipSync(content, { level: 9 }), { contentType: 'application/gzip' });
   } catch (error) {
-    return { ...result, outcome: 'failed', error: `cannot write ${key}: ${errorMessage(error)}` };
+    return { ...result, outcome: 'failed', error: `cannot write ${key}: ${describeError(error)}` };
   }
   return { ...result, outcome: 'written' };
 }

@@ -2,7 +2,8 @@ import type { Writable } from 'node:stream';
 import { validateArticle, type Article } from '../schema/article.ts';
 import type { ObjectStore } from '../store/types.ts';
 import { csvHeader, csvRow } from './csv.ts';
-import { errorMessage, mapOrdered } from './ordered.ts';
+import { describeError } from '../errors.ts';
+import { mapOrdered } from './ordered.ts';
 import { BufferedOutput } from './output.ts';
 import { ARTICLES_ROOT, checkFilter, listPartitionedKeys, type PartitionFilter } from './partitions.ts';
 
@@ -32,12 +33,12 @@ export async function readStoredArticle(store: ObjectStore, key: string): Promis
   try {
     json = JSON.parse(body.toString('utf8'));
   } catch (error) {
-    throw new Error(`${key}: not valid JSON (${errorMessage(error)})`);
+    throw new Error(`${key}: not valid JSON (${describeError(error)})`);
   }
   try {
     return validateArticle(json);
   } catch (error) {
-    throw new Error(`${key}: ${errorMessage(error)}`);
+    throw new Error(`${key}: ${describeError(error)}`);
   }
 }
 
@@ -60,7 +61,7 @@ export async function exportArticles(options: ExportOptions): Promise<ExportSumm
       summary.exported += 1;
     } else {
       summary.failed += 1;
-      options.onError?.(item.key, errorMessage(outcome.error));
+      options.onError?.(item.key, describeError(outcome.error));
     }
   }
   await output.flush();

@@ -23,7 +23,3 @@ export async function* mapOrdered<T, R>(
   }
   while (window.length > 0) yield await window.shift()!;
 }
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

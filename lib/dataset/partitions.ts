@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { ObjectStore } from '../store/types.ts';
 
-/** Hive-style partitions of the dataset (DESIGN.md "Keys in the bucket"), read back from the keys alone. */
+/** Hive-style partitions of the dataset (the key layout of lib/store/keys.ts), read back from the keys alone. */
 
 export const ARTICLES_ROOT = 'articles/v1/';
 export const RAW_ROOT = 'raw/';

@@ -2,7 +2,8 @@ import { gunzipSync } from 'node:zlib';
 import { extractArticle, NotAnArticleError } from '../extract/index.ts';
 import { readArticle, writeArticle } from '../store/articles.ts';
 import type { ObjectStore, WriteOutcome } from '../store/types.ts';
-import { errorMessage, mapOrdered } from './ordered.ts';
+import { describeError } from '../errors.ts';
+import { mapOrdered } from './ordered.ts';
 import { RAW_ROOT, checkFilter, listPartitionedKeys, parseRawKey, type PartitionFilter } from './partitions.ts';
 
 /**
@@ -60,7 +61,7 @@ export async function reextractRawObject(store: ObjectStore, rawKey: string): Pr
     const written = await writeArticle(store, article, html);
     return { rawKey, outcome: written.outcome, articleKey: written.key };
   } catch (error) {
-    return { rawKey, outcome: 'failed', reason: errorMessage(error) };
+    return { rawKey, outcome: 'failed', reason: describeError(error) };
   }
 }
 

@@ -11,6 +11,7 @@ const FeedStateSchema = z.strictObject({
   feedUrl: z.string().check(z.url()),
   etag: z.nullable(z.string()),
   lastModified: z.nullable(z.string()),
+  validatorsUrl: z.optional(z.nullable(z.string())),
   lastFetchedAt: z.nullable(z.string()),
   seen: z.array(z.string()),
   articleIds: z.optional(z.record(z.string(), z.nullable(z.string()))),

@@ -35,6 +35,8 @@ export interface FeedState {
   feedUrl: string;
   etag: string | null;
   lastModified: string | null;
+  /** Where etag and lastModified came from: the feed URL after redirects (absent in older states). */
+  validatorsUrl?: string | null;
   lastFetchedAt: string | null;
   /**
    * Recently seen items as "<fingerprint>:<dedupe key>" (seenEntry in state.ts; older states hold bare keys),

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
-import { Writable, type Transform } from 'node:stream';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import type { ResolvedAddress } from './options.ts';
@@ -16,6 +16,8 @@ export interface ExchangeRequest {
   connectTimeoutMs: number;
   totalTimeoutMs: number;
   maxBytes: number;
+  /** Certificate authorities an https server may chain to: Node's bundled roots unless given. */
+  ca?: readonly string[];
   /** Bodies of redirects and errors are not needed; skipping them keeps the size cap for real content. */
   wantsBody: (status: number) => boolean;
 }
@@ -34,30 +36,46 @@ function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, strin
   return flat;
 }
 
+type Decoder = (input: Buffer, options: zlib.ZlibOptions & zlib.BrotliOptions) => Buffer;
+
+const DECODERS: Record<string, Decoder> = {
+  gzip: zlib.gunzipSync,
+  'x-gzip': zlib.gunzipSync,
+  deflate: zlib.inflateSync,
+  br: zlib.brotliDecompressSync,
+};
+
 /** Decoders for a Content-Encoding list, in the order to apply them (the reverse of how they were applied). */
-function decodersFor(contentEncoding: string | undefined, url: URL): Transform[] {
+function decodersFor(contentEncoding: string | undefined, url: URL): Decoder[] {
   const codings = (contentEncoding ?? '')
     .split(',')
     .map((coding) => coding.trim().toLowerCase())
     .filter((coding) => coding !== '' && coding !== 'identity');
-  // Lenient flush like browsers: a body cut short at a flush boundary still decodes what arrived.
-  const lenient = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
   return codings.reverse().map((coding) => {
-    switch (coding) {
-      case 'gzip':
-      case 'x-gzip':
-        return zlib.createGunzip(lenient);
-      case 'deflate':
-        return zlib.createInflate(lenient);
-      case 'br':
-        return zlib.createBrotliDecompress({
-          flush: zlib.constants.BROTLI_OPERATION_FLUSH,
-          finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
-        });
-      default:
-        throw new FetchError('decode', `unsupported Content-Encoding "${coding}" from ${url.href}`, true, undefined, url.href);
-    }
+    const decoder = DECODERS[coding];
+    if (!decoder) throw new FetchError('decode', `unsupported Content-Encoding "${coding}" from ${url.href}`, true, undefined, url.href);
+    return decoder;
   });
+}
+
+/**
+ * Undoes the content codings of a body received in full, in one synchronous pass per coding, stopping at
+ * maxBytes of output: a gzip bomb ends `too-large` after maxBytes of work, whatever else the process is
+ * doing (a streamed decode takes an event-loop turn per 16 KB, and could lose a race with the timeout).
+ * The default finishing flush makes a stream that stops before its end (gzip trailer, final deflate or
+ * brotli block) an error, whatever markup the part that arrived happens to end with.
+ */
+function decode(body: Buffer, decoders: Decoder[], url: URL, maxBytes: number): Buffer {
+  let decoded = body;
+  for (const decoder of decoders) {
+    try {
+      decoded = decoder(decoded, { maxOutputLength: maxBytes });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(url, maxBytes, 'once decompressed');
+      throw error;
+    }
+  }
+  return decoded;
 }
 
 function tooLarge(url: URL, maxBytes: number, detail: string): FetchError {
@@ -68,6 +86,10 @@ function describeFailure(error: unknown, request: ExchangeRequest): FetchError {
   if (error instanceof FetchError) return error;
   const { url, address } = request;
   const err = error as NodeJS.ErrnoException;
+  if (err.code === 'Z_BUF_ERROR') {
+    // zlib's "unexpected end of file": the response ended cleanly but the compressed stream did not.
+    return new FetchError('truncated', `the compressed body from ${url.href} ends before its compressed stream does (cut off in transit?)`, false, undefined, url.href);
+  }
   if (typeof err.code === 'string' && err.code.startsWith('Z_')) {
     return new FetchError('decode', `could not decompress the body from ${url.href}: ${err.message}`, true, undefined, url.href);
   }
@@ -85,7 +107,7 @@ function describeFailure(error: unknown, request: ExchangeRequest): FetchError {
 
 /**
  * One GET to one URL over node:http(s), connecting to the pre-checked address (Host header and TLS
- * servername carry the real name). Decompresses while streaming and stops at maxBytes of decoded data.
+ * servername carry the real name). Stops reading at maxBytes, then decompresses to at most maxBytes.
  */
 export function exchange(request: ExchangeRequest): Promise<ExchangeResult> {
   const { url, address, maxBytes } = request;
@@ -115,6 +137,7 @@ export function exchange(request: ExchangeRequest): Promise<ExchangeResult> {
       method: 'GET',
       headers: { host: url.host, ...request.headers },
       ...(isIP(hostname) === 0 ? { servername: hostname } : {}),
+      ...(request.ca ? { ca: [...request.ca] } : {}),
       agent: false,
     });
 
@@ -143,28 +166,36 @@ export function exchange(request: ExchangeRequest): Promise<ExchangeResult> {
         finish(tooLarge(url, maxBytes, `Content-Length is ${declaredLength}`));
         return;
       }
-      let decoders: Transform[];
+      let decoders: Decoder[];
       try {
         decoders = decodersFor(headers['content-encoding'], url);
       } catch (error) {
         finish(describeFailure(error, request));
         return;
       }
+      // Compression adds only a few bytes to what it cannot shrink: a body over maxBytes on the wire is over
+      // it decoded too. So the cap applies to the bytes as they arrive, then to the decoded body.
       const chunks: Buffer[] = [];
       let received = 0;
       const sink = new Writable({
         write(chunk: Buffer, _encoding, done) {
           received += chunk.length;
           if (received > maxBytes) {
-            done(tooLarge(url, maxBytes, 'decoded body still growing'));
+            done(tooLarge(url, maxBytes, 'body still growing'));
             return;
           }
           chunks.push(chunk);
           done();
         },
       });
-      pipeline([res, ...decoders, sink]).then(
-        () => finish({ status, headers, body: Buffer.concat(chunks) }),
+      pipeline(res, sink).then(
+        () => {
+          try {
+            finish({ status, headers, body: decode(Buffer.concat(chunks), decoders, url, maxBytes) });
+          } catch (error) {
+            finish(describeFailure(error, request));
+          }
+        },
         (error: unknown) => finish(describeFailure(error, request)),
       );
     });

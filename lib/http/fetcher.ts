@@ -1,9 +1,10 @@
+import tls from 'node:tls';
 import robotsParserModule from 'robots-parser';
 import { looksLikeCookieChallenge } from './challenge.ts';
 import { decodeBody } from './charset.ts';
 import { exchange, type ExchangeResult } from './exchange.ts';
 import { HostSchedule } from './host-schedule.ts';
-import { DEFAULT_FETCHER_OPTIONS, type FetcherOptions, type ResolvedAddress } from './options.ts';
+import { DEFAULT_FETCHER_OPTIONS, type FetcherOptions, type HostLimits, type ResolvedAddress } from './options.ts';
 import { backoffDelayMs, isRetryableStatus, parseRetryAfter } from './retry.ts';
 import { sleepUntil } from './sleep.ts';
 import { resolveAndGuard } from './ssrf.ts';
@@ -53,9 +54,11 @@ export class PoliteFetcher implements PageFetcher {
   readonly options: Readonly<FetcherOptions>;
   private readonly schedules = new Map<string, HostSchedule>();
   private readonly robotsByOrigin = new Map<string, Promise<Robots>>();
+  private readonly ca: readonly string[] | undefined;
 
   constructor(options: Partial<FetcherOptions> = {}) {
     this.options = { ...DEFAULT_FETCHER_OPTIONS, ...options };
+    this.ca = this.options.extraCaCertificates.length > 0 ? [...tls.rootCertificates, ...this.options.extraCaCertificates] : undefined;
   }
 
   async fetch(request: FetchRequest): Promise<FetchResponse> {
@@ -112,15 +115,31 @@ export class PoliteFetcher implements PageFetcher {
           start.href,
         );
       }
-      url = parseHttpUrl(location, url);
+      const next = parseHttpUrl(location, url);
+      if (url.protocol === 'https:' && next.protocol === 'http:' && !this.hostOverride(url).allowInsecureRedirects) {
+        throw new FetchError(
+          'insecure-redirect',
+          `${url.href} redirected to ${next.href}, from https to plain http: refused (a source that needs it sets allowInsecureRedirects in the config)`,
+          true,
+          result.status,
+          url.href,
+        );
+      }
+      url = next;
     }
   }
 
-  /** One hop, retried on transient failures. Returns 2xx, 3xx and 304 answers; throws on the rest. */
+  /**
+   * One hop, retried on transient failures. Returns 2xx, 3xx and 304 answers; throws on the rest.
+   * The URL has one retry budget, whatever mix of failures it meets: at most `retries` retries in all, of
+   * which at most `forbiddenRetries` may follow a 403. So 503, 403, 503 with the defaults (3 and 1) is
+   * retried each time, and a second 403 ends the fetch.
+   */
   private async fetchWithRetries(url: URL, address: ResolvedAddress, request: FetchRequest): Promise<ExchangeResult> {
-    for (let attempt = 0; ; attempt++) {
+    let retries = 0;
+    let forbiddenRetries = 0;
+    for (let attempt = 1; ; attempt++) {
       let failure: FetchError;
-      let retryBudget = this.options.retries;
       let retryAfterMs: number | null = null;
       try {
         const result = await this.attempt(url, address, request);
@@ -132,15 +151,15 @@ export class PoliteFetcher implements PageFetcher {
           result.status,
           url.href,
         );
-        if (result.status === 403) retryBudget = this.options.forbiddenRetries;
         retryAfterMs = parseRetryAfter(result.headers['retry-after'], Date.now());
       } catch (error) {
         if (!(error instanceof FetchError)) throw error;
         failure = error;
       }
       if (failure.permanent) throw failure;
-      if (attempt >= retryBudget) {
-        throw new FetchError(failure.kind, `${failure.message} (gave up after ${plural(attempt + 1, 'attempt')})`, false, failure.status, url.href);
+      const forbidden = failure.status === 403;
+      if (retries >= this.options.retries || (forbidden && forbiddenRetries >= this.options.forbiddenRetries)) {
+        throw new FetchError(failure.kind, `${failure.message} (gave up after ${plural(attempt, 'attempt')})`, false, failure.status, url.href);
       }
       if (retryAfterMs !== null && retryAfterMs > this.options.maxRetryAfterMs) {
         throw new FetchError(
@@ -152,7 +171,9 @@ export class PoliteFetcher implements PageFetcher {
         );
       }
       // A WAF 403 is rate-based: its backoff starts 4x longer (1–2 s, then 2–4 s with the default base).
-      const backoffAttempt = failure.status === 403 ? attempt + 2 : attempt;
+      const backoffAttempt = forbidden ? retries + 2 : retries;
+      retries += 1;
+      if (forbidden) forbiddenRetries += 1;
       await sleepUntil(Date.now() + Math.max(retryAfterMs ?? 0, backoffDelayMs(backoffAttempt, this.options.backoffBaseMs)));
     }
   }
@@ -163,8 +184,12 @@ export class PoliteFetcher implements PageFetcher {
       accept: ACCEPT_BY_EXPECT[request.expect ?? 'html'],
       'accept-encoding': 'gzip, deflate, br',
     };
-    if (request.etag) headers['if-none-match'] = request.etag;
-    if (request.lastModified) headers['if-modified-since'] = request.lastModified;
+    // Validators belong to the URL that gave them: a redirect target (another host, another document)
+    // must not be asked "changed since?" about something it never sent.
+    if (url.href === parseHttpUrl(request.validatorsUrl ?? request.url).href) {
+      if (request.etag) headers['if-none-match'] = request.etag;
+      if (request.lastModified) headers['if-modified-since'] = request.lastModified;
+    }
     return this.scheduleFor(url).run(() =>
       exchange({
         url,
@@ -173,6 +198,7 @@ export class PoliteFetcher implements PageFetcher {
         connectTimeoutMs: this.options.connectTimeoutMs,
         totalTimeoutMs: this.options.totalTimeoutMs,
         maxBytes: this.options.maxBytes,
+        ...(this.ca ? { ca: this.ca } : {}),
         wantsBody: (status) => status >= 200 && status < 300,
       }),
     );
@@ -181,7 +207,7 @@ export class PoliteFetcher implements PageFetcher {
   private scheduleFor(url: URL): HostSchedule {
     let schedule = this.schedules.get(url.host);
     if (!schedule) {
-      const override = this.options.hostOverrides[url.host] ?? this.options.hostOverrides[url.hostname] ?? {};
+      const override = this.hostOverride(url);
       schedule = new HostSchedule(
         override.perHostConcurrency ?? this.options.perHostConcurrency,
         override.minIntervalMs ?? this.options.minIntervalMs,
@@ -189,6 +215,10 @@ export class PoliteFetcher implements PageFetcher {
       this.schedules.set(url.host, schedule);
     }
     return schedule;
+  }
+
+  private hostOverride(url: URL): HostLimits {
+    return this.options.hostOverrides[url.host] ?? this.options.hostOverrides[url.hostname] ?? {};
   }
 
   private async assertRobotsAllow(url: URL): Promise<void> {

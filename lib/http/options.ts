@@ -8,9 +8,12 @@ export interface ResolvedAddress {
 /** Resolves a hostname to every address it has; the SSRF guard checks all of them. */
 export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
 
+/** Per-host settings that differ from the fetcher's defaults (from each source's config). */
 export interface HostLimits {
   perHostConcurrency?: number;
   minIntervalMs?: number;
+  /** Follow a redirect from https on this host to plain http; refused (`insecure-redirect`) otherwise. */
+  allowInsecureRedirects?: boolean;
 }
 
 export interface FetcherOptions {
@@ -23,9 +26,15 @@ export interface FetcherOptions {
   /** Cap on the decompressed body (and on a declared Content-Length). */
   maxBytes: number;
   maxRedirects: number;
-  /** Retries after the first attempt on network errors, timeouts, 408, 429 and 5xx. */
+  /**
+   * Retries of one URL after its first attempt, on network errors, timeouts, truncated bodies, 403, 408,
+   * 429 and 5xx: one budget per URL (each redirect hop has its own), whatever mix of failures it meets.
+   */
   retries: number;
-  /** Retries after a 403: WAF blocks are often rate-based and clear with backoff, but not always. */
+  /**
+   * How many of those retries may follow a 403: WAF blocks are often rate-based and clear with backoff,
+   * but not always. A 403 once this is spent ends the fetch even if `retries` is not.
+   */
   forbiddenRetries: number;
   /** First backoff delay; doubles per attempt, with jitter. */
   backoffBaseMs: number;
@@ -38,6 +47,11 @@ export interface FetcherOptions {
   /** Tests and the bundled sample site run on loopback; nothing else may. */
   allowLoopback: boolean;
   resolve: Resolver;
+  /**
+   * PEM certificates trusted besides Node's bundled roots, e.g. a private CA in front of a mirror; the
+   * tests trust their https server on loopback this way.
+   */
+  extraCaCertificates: readonly string[];
   /** Keyed by host ("example.com" or "example.com:8080"). */
   hostOverrides: Record<string, HostLimits>;
 }
@@ -60,5 +74,6 @@ export const DEFAULT_FETCHER_OPTIONS: Readonly<FetcherOptions> = Object.freeze({
   respectRobots: true,
   allowLoopback: false,
   resolve: resolveWithSystemDns,
+  extraCaCertificates: [],
   hostOverrides: {},
 });

@@ -102,10 +102,10 @@ export async function resolveAndGuard(
     addresses = await resolve(hostname);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    throw new FetchError('network', `could not resolve ${hostname} for ${url.href}: ${detail}`, false, undefined, url.href);
+    throw new FetchError('name-resolution', `could not resolve ${hostname} for ${url.href}: ${detail}`, false, undefined, url.href);
   }
   if (addresses.length === 0) {
-    throw new FetchError('network', `could not resolve ${hostname} for ${url.href}: no addresses`, false, undefined, url.href);
+    throw new FetchError('name-resolution', `could not resolve ${hostname} for ${url.href}: no addresses`, false, undefined, url.href);
   }
   for (const { address } of addresses) {
     const reason = addressRefusalReason(address, allowLoopback);

@@ -3,6 +3,11 @@ export interface FetchRequest {
   /** Conditional GET validators from the last fetch of the same URL. */
   etag?: string | null;
   lastModified?: string | null;
+  /**
+   * The URL that sent those validators (the final `url` of that fetch, after redirects; default: `url`).
+   * They go to that URL only, never to another hop of the redirect chain.
+   */
+  validatorsUrl?: string | null;
   /** What the caller expects, used for the Accept header and for feed-specific checks. */
   expect?: 'html' | 'feed' | 'robots';
 }
@@ -28,10 +33,14 @@ export type FetchErrorKind =
   | 'timeout'
   | 'too-large'
   | 'too-many-redirects'
+  | 'insecure-redirect'
+  | 'truncated'
   | 'ssrf-refused'
   | 'bad-url'
   | 'http-status'
   | 'network'
+  /** The host name did not resolve (also what an offline machine reports for every host). */
+  | 'name-resolution'
   | 'robots-disallowed'
   | 'cookie-challenge'
   | 'decode';

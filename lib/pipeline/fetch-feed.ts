@@ -11,8 +11,10 @@ import {
 } from '../feeds/state.ts';
 import type { DiscoveredItem, FeedKind, FeedState } from '../feeds/types.ts';
 import { normalizeUrl } from '../normalize/url.ts';
+import { describeError } from '../errors.ts';
+import { FetchError } from '../http/types.ts';
+import { assertOk, isTransient } from './responses.ts';
 import { articleIdFor } from '../schema/ids.ts';
-import { assertOk, describeError, isTransient } from './responses.ts';
 import type { ArticleJob, FeedJob, FeedOutcome, PipelineDeps } from './types.ts';
 
 /** A sitemap index names many daily sitemaps; only the first few (the newest, as CMSs list them) are read. */
@@ -65,6 +67,7 @@ export async function fetchFeed(job: FeedJob, deps: PipelineDeps, options: Fetch
   } catch (error) {
     outcome.status = 'failed';
     outcome.error = describeError(error);
+    if (error instanceof FetchError) outcome.errorKind = error.kind;
     outcome.retryable = isTransient(error);
     deps.logger?.warn('feed failed', { feedUrl: job.feedUrl, error: outcome.error });
     return outcome;
@@ -154,6 +157,7 @@ async function fetchFeedDocument(feedUrl: string, deps: PipelineDeps): Promise<F
     url: feedUrl,
     etag: previous.etag,
     lastModified: previous.lastModified,
+    validatorsUrl: previous.validatorsUrl ?? null,
     expect: 'feed',
   });
   const fetchedAt = deps.clock().toISOString();
@@ -165,7 +169,7 @@ async function fetchFeedDocument(feedUrl: string, deps: PipelineDeps): Promise<F
   return {
     kind: 'parsed',
     feedKind: parsed.kind,
-    state: { ...previous, etag: response.etag, lastModified: response.lastModified, lastFetchedAt: fetchedAt },
+    state: { ...previous, etag: response.etag, lastModified: response.lastModified, validatorsUrl: response.url, lastFetchedAt: fetchedAt },
     items: parsed.items,
     childSitemaps: parsed.childSitemaps,
   };

@@ -1,12 +1,12 @@
 import pLimit from 'p-limit';
 import type { IngestConfig } from '../config.ts';
+import { describeError } from '../errors.ts';
 import type { PageFetcher } from '../http/types.ts';
 import type { ObjectStore } from '../store/types.ts';
 import { commitFeedState, fetchFeed, type FetchFeedResult } from './fetch-feed.ts';
 import { discoverDueFeeds, newRunId, writeRunSummary } from './discover.ts';
 import { processArticle } from './process-article.ts';
 import { reconcileFeedStates } from './reconcile.ts';
-import { describeError } from './responses.ts';
 import type { ArticleJob, ItemState, PipelineDeps, PipelineLogger, RunFeed, RunItem, RunSummary } from './types.ts';
 
 /**
@@ -107,6 +107,7 @@ export async function runIngest(options: RunIngestOptions): Promise<RunIngestRes
           status: outcome.status,
           items: outcome.articles.length + outcome.listedAsBefore.length,
           ...(outcome.error ? { error: outcome.error } : {}),
+          ...(outcome.errorKind ? { errorKind: outcome.errorKind } : {}),
         };
         feeds.push(feed);
         feedsDone += 1;

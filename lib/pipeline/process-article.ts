@@ -2,7 +2,8 @@ import { extractArticle } from '../extract/index.ts';
 import { NotAnArticleError } from '../extract/types.ts';
 import { FetchError, type FetchResponse } from '../http/types.ts';
 import { writeArticle } from '../store/articles.ts';
-import { assertOk, describeError } from './responses.ts';
+import { describeError } from '../errors.ts';
+import { assertOk } from './responses.ts';
 import type { ArticleJob, ArticleOutcome, PipelineDeps } from './types.ts';
 
 /**

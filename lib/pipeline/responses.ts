@@ -10,9 +10,3 @@ export function assertOk(response: FetchResponse): void {
 export function isTransient(error: unknown): boolean {
   return error instanceof FetchError ? !error.permanent : false;
 }
-
-export function describeError(error: unknown): string {
-  if (error instanceof FetchError) return `${error.kind}: ${error.message}`;
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
-}

@@ -66,6 +66,8 @@ export interface FeedOutcome {
   /** Items not in the feed state's `seen` list: new since the last fetch. */
   newItems: number;
   error: string | null;
+  /** failed only: the fetch error's kind (FetchErrorKind), when the failure came from the fetcher. */
+  errorKind?: string;
   /** failed only: a transient fault (timeout, 5xx, 429) rather than a permanent one. */
   retryable: boolean;
 }
@@ -83,6 +85,8 @@ export interface RunFeed {
   status: FeedOutcome['status'];
   items: number;
   error?: string;
+  /** failed only: the fetch error's kind (e.g. name-resolution), when the fetcher named one. */
+  errorKind?: string;
 }
 
 export interface RunSummary {

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { escapeUTF8 } from 'entities';
 
-/** The XML the sample site serves, written the way the real sites write theirs (SITES.md). */
+/** The XML the sample site serves, written the way the real sites write theirs (their saved feeds are in tests/fixtures/feeds). */
 
 export interface FeedEntry {
   url: string;

@@ -2,12 +2,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { IngestConfig } from '../config.ts';
 import { renderAtom, renderNewsSitemap, renderRss, renderUrlset, type FeedEntry, type RssStyle } from './feeds.ts';
 
 /**
- * A bundled news site on 127.0.0.1 built from the saved pages in tests/fixtures: RSS, Atom and sitemaps
+ * A bundled news site on 127.0.0.1 built from its own saved pages (pages/): RSS, Atom and sitemaps
  * listing article pages whose links point back to this server, robots.txt, ETag / Last-Modified.
  * It lets `news-ingest ingest --sample`, the e2e tests and the benchmarks run the whole path offline.
  */
@@ -24,22 +23,22 @@ const PUBLISHERS: Record<Publisher, { name: string; domain: string; adapter: str
   nld: { name: 'Người Lao Động', domain: 'nld.com.vn', adapter: 'tuoitre' },
 };
 
-/** Saved article pages (under tests/fixtures), in the order generated articles cycle through them. */
+/** Article pages (in pages/), in the order generated articles cycle through them. */
 const TEMPLATE_FILES: ReadonlyArray<{ publisher: Publisher; file: string }> = [
-  { publisher: 'baodanang', file: 'seed/baodanang-2024-10-18.onecms.html' },
-  { publisher: 'vnexpress', file: 'pages/vnexpress_article.html' },
-  { publisher: 'tuoitre', file: 'pages/tuoitre_article.html' },
-  { publisher: 'dantri', file: 'pages/dantri_article.html' },
-  { publisher: 'vietnamnet', file: 'pages/vietnamnet_article.html' },
-  { publisher: 'nld', file: 'pages/nld_article.html' },
-  // Same CMS as baodanang.vn since July 2025 (SITES.md): its current and older templates.
-  { publisher: 'baodanang', file: 'onecms/nguoiquansat-article-314409-2026-new-template.EXCERPT.html' },
-  { publisher: 'baodanang', file: 'seed/baodanang-2024-10-18.pre2025.html' },
-  { publisher: 'baodanang', file: 'onecms/nguoiquansat-article-110172-2024-old-template.EXCERPT.html' },
+  { publisher: 'baodanang', file: 'baodanang-2024-10-18.onecms.html' },
+  { publisher: 'vnexpress', file: 'vnexpress_article.html' },
+  { publisher: 'tuoitre', file: 'tuoitre_article.html' },
+  { publisher: 'dantri', file: 'dantri_article.html' },
+  { publisher: 'vietnamnet', file: 'vietnamnet_article.html' },
+  { publisher: 'nld', file: 'nld_article.html' },
+  // nguoiquansat.vn runs the CMS baodanang.vn moved to in July 2025: its current and older templates.
+  { publisher: 'baodanang', file: 'nguoiquansat-article-314409-2026-new-template.EXCERPT.html' },
+  { publisher: 'baodanang', file: 'baodanang-2024-10-18.pre2025.html' },
+  { publisher: 'baodanang', file: 'nguoiquansat-article-110172-2024-old-template.EXCERPT.html' },
 ];
 
 /** A real section page (a list of links): listed in a feed, it must end `skipped:not-an-article`. */
-const SECTION_PAGE = { publisher: 'vnexpress' as Publisher, file: 'pages/vnexpress_list.html', path: '/vnexpress/kinh-doanh' };
+const SECTION_PAGE = { publisher: 'vnexpress' as Publisher, file: 'vnexpress_list.html', path: '/vnexpress/kinh-doanh' };
 /** Disallowed by robots.txt: must end `skipped:robots-disallowed`, never be fetched. */
 const DISALLOWED_PATH = '/baodanang/private/ban-nhap-1000001.html';
 /** Listed by a feed but gone from the site: must end `skipped:http-404`. */
@@ -51,7 +50,13 @@ const GONE_PATH = '/baodanang/bai-viet-da-go-1000002.html';
  */
 export const SAMPLE_SITE_PORT = 8788;
 
-export const DEFAULT_FIXTURES_DIR = fileURLToPath(new URL('../../tests/fixtures/', import.meta.url));
+/** The site's own pages, shipped with the code (pages/README.md says where each comes from). */
+const PAGES_DIR = new URL('./pages/', import.meta.url);
+
+/** A file of pages/ as text. */
+export function readSamplePage(file: string): string {
+  return readFileSync(new URL(file, PAGES_DIR), 'utf8');
+}
 
 interface Template {
   publisher: Publisher;
@@ -99,8 +104,6 @@ export interface SampleSiteOptions {
   extras?: boolean;
   /** 0 (the default) picks a free port. */
   port?: number;
-  /** Where the fixture pages are; defaults to this repository's tests/fixtures. */
-  fixturesDir?: string;
   clock?: () => Date;
   /** Rewrites an article page's HTML as it is served (chaos tests: truncate, re-encode, …). */
   mutate?: (page: SamplePage, html: string) => string;
@@ -129,8 +132,8 @@ export interface SampleSite {
 
 export async function createSampleSite(options: SampleSiteOptions = {}): Promise<SampleSite> {
   const clock = options.clock ?? (() => new Date());
-  const templates = loadTemplates(options.fixturesDir ?? DEFAULT_FIXTURES_DIR);
-  const sectionHtml = readFileSync(new URL(SECTION_PAGE.file, directoryUrl(options.fixturesDir ?? DEFAULT_FIXTURES_DIR)), 'utf8');
+  const templates = loadTemplates();
+  const sectionHtml = readSamplePage(SECTION_PAGE.file);
   const articleCount = options.articles ?? templates.length;
   if (!Number.isInteger(articleCount) || articleCount < 1) throw new Error(`articles must be a positive integer, got ${articleCount}`);
   const withExtras = options.extras ?? true;
@@ -318,6 +321,7 @@ export async function createSampleSite(options: SampleSiteOptions = {}): Promise
         intervalMinutes: 15,
         // One loopback server stands in for all publishers: no need to wait between requests.
         politeness: { concurrency: 4, minIntervalMs: 0 },
+        allowInsecureRedirects: false,
         feeds: feeds
           .filter((feed) => feed.sourceId === sourceIdFor(publisher))
           .map((feed) => ({ url: feed.url, kind: feed.kind })),
@@ -355,7 +359,7 @@ interface FeedDefinition {
 
 const RFC822_WITH_GUID: RssStyle = { withGuid: true, dates: 'rfc822' };
 
-/** Feeds shaped like each publisher's real ones (SITES.md); baodanang has RSS and sitemaps that overlap. */
+/** Feeds shaped like each publisher's real ones (feeds.ts); baodanang has RSS and sitemaps that overlap. */
 function defineFeeds(publishers: Publisher[]): FeedDefinition[] {
   const all: FeedDefinition[] = [
     { publisher: 'baodanang', kind: 'rss', path: '/baodanang/rss/home.rss', select: 'all-but-last', extras: true },
@@ -388,20 +392,14 @@ function sourceIdFor(publisher: Publisher): string {
   return `sample-${publisher}`;
 }
 
-function loadTemplates(fixturesDir: string): Template[] {
-  const base = directoryUrl(fixturesDir);
+function loadTemplates(): Template[] {
   return TEMPLATE_FILES.map(({ publisher, file }) => {
-    const html = readFileSync(new URL(file, base), 'utf8');
+    const html = readSamplePage(file);
     const canonicalUrl = /<link\b[^>]*rel="canonical"[^>]*href="([^"]+)"/i.exec(html)?.[1];
     const rawTitle = /<h1\b[^>]*>([^<]+)</i.exec(html)?.[1]?.trim();
     if (!canonicalUrl || !rawTitle) throw new Error(`sample site: ${file} has no canonical link or no h1 text`);
     return { publisher, file, html, canonicalUrl, rawTitle };
   });
-}
-
-/** A file: URL for a directory, with the trailing slash that makes relative URLs resolve inside it. */
-export function directoryUrl(directory: string): URL {
-  return pathToFileURL(directory.endsWith('/') ? directory : `${directory}/`);
 }
 
 /** The page's path with its trailing numeric id shifted for copies, so each copy is its own article. */

@@ -1,6 +1,6 @@
 import * as z from './zod.ts';
 
-/** The dataset contract (DESIGN.md): one JSON object per article, schemaVersion 1. */
+/** The dataset contract (described field by field in docs/dataset.md): one JSON object per article, schemaVersion 1. */
 
 /** The schema with a description, which the generated JSON Schema and docs/dataset.md carry. */
 function described<T extends z.ZodMiniType>(schema: T, description: string): T {

@@ -3,7 +3,7 @@ import type { SourceAdapter, SourceLayout } from './types.ts';
 /**
  * The CMS baodanang.vn moved to on 1 July 2025 (shared with hanoimoi.vn, nguoiquansat.vn, baohaiphong.vn,
  * baoquangnam.vn), plus the pre-2025 baodanang.vn template the seed article was published in.
- * SITES.md: the JSON-LD datePublished (+07:00) is trusted; `article:published_time` ("9/5/2026 10:17:01 PM",
+ * On these pages the JSON-LD datePublished (+07:00) is trusted; `article:published_time` ("9/5/2026 10:17:01 PM",
  * no zone) and the `publishedTime` script variable (local time marked Z) are not, so dates never come
  * from the generic path here.
  */

@@ -1,7 +1,7 @@
 import { sha256Hex } from '../schema/ids.ts';
 import { normalizeUrl } from '../normalize/url.ts';
 
-/** The key layout of DESIGN.md, shared by the bucket and ./data. */
+/** The key layout (listed in docs/dataset.md), shared by the bucket and ./data. */
 
 const SOURCE_ID = /^[a-z0-9][a-z0-9.-]*$/;
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;

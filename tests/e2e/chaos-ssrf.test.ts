@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PoliteFetcher } from '../../lib/http/fetcher.ts';
 import type { ResolvedAddress } from '../../lib/http/options.ts';
 import { FetchError } from '../../lib/http/types.ts';
-import { createFaultySampleSite, type FaultySampleSite, type HostileKind } from '../../lib/sample-site/faults.ts';
+import { createFaultySampleSite, type FaultySampleSite } from '../../lib/sample-site/faults.ts';
+import type { HostileKind } from '../../lib/sample-site/hostile.ts';
 
 /**
  * The SSRF guard against the chaos site's redirects and against the same targets in production mode.

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -94,5 +94,43 @@ describe('news-ingest ingest --sample', () => {
     );
     expect(error?.code).toBe(2);
     expect(error?.stderr).toContain('news-ingest ingest: choose one store: --out DIR or --bucket NAME');
+  });
+
+  /**
+   * A DNS label longer than 63 bytes is not a valid name: the system resolver (getaddrinfo) fails it on the
+   * spot, with ENOTFOUND, without sending a query anywhere. So this is what an offline machine sees for every
+   * feed host, and nothing leaves loopback.
+   */
+  const UNRESOLVABLE_HOST = `feeds.${'x'.repeat(64)}.invalid`;
+
+  async function ingestWithFeeds(feedUrls: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const config = join(out, `feeds-${feedUrls.length}.json`);
+    await writeFile(
+      config,
+      JSON.stringify({
+        userAgent: 'news-ingest-test/1.0 (+https://example.invalid/contact)',
+        sources: [{ id: 'offline', name: 'Offline', domain: 'example.invalid', feeds: feedUrls.map((url) => ({ url, kind: 'rss' })) }],
+      }),
+    );
+    return run(process.execPath, [BIN, 'ingest', '--config', config, '--out', join(out, 'offline')], { timeout: 60_000 }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (failure: { code: number; stdout: string; stderr: string }) => failure,
+    );
+  }
+
+  it('exits 3 and suggests --sample when no feed host name resolves (no network)', async () => {
+    const { code, stdout, stderr } = await ingestWithFeeds([`https://${UNRESOLVABLE_HOST}/rss/home.rss`, `https://${UNRESOLVABLE_HOST}/rss/news.rss`]);
+    expect(code).toBe(3);
+    expect(stdout).toMatch(/^feeds failed\s+2$/m);
+    expect(stdout).toContain(`feed failed: https://${UNRESOLVABLE_HOST}/rss/home.rss: name-resolution: could not resolve ${UNRESOLVABLE_HOST}`);
+    expect(stderr).toContain('news-ingest ingest: no feed could be read (2 failed): no feed host name resolved. No network? try --sample');
+  });
+
+  it('exits 3 without the network hint when no feed could be read for other reasons too', async () => {
+    // 127.0.0.1 is refused by the SSRF guard before any socket opens (loopback is only allowed with --sample).
+    const { code, stderr } = await ingestWithFeeds([`https://${UNRESOLVABLE_HOST}/rss/home.rss`, 'http://127.0.0.1:9/rss/home.rss']);
+    expect(code).toBe(3);
+    expect(stderr).toContain('news-ingest ingest: no feed could be read (2 failed)\n');
+    expect(stderr).not.toContain('try --sample');
   });
 });

@@ -9,9 +9,9 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-/** A real HTTP server on 127.0.0.1, closed after the current test. */
-export async function serve(routes: TestRoutes): Promise<TestServer> {
-  const server = await startTestServer(routes);
+/** A real HTTP (or, with tls, HTTPS) server on 127.0.0.1, closed after the current test. */
+export async function serve(routes: TestRoutes, options: { tls?: boolean } = {}): Promise<TestServer> {
+  const server = await startTestServer(routes, options);
   servers.push(server);
   return server;
 }

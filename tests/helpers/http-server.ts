@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
 
 /** May return anything (e.g. `res.end()`); a returned promise that rejects answers 500. */
@@ -16,7 +18,7 @@ export interface RecordedRequest {
 }
 
 export interface TestServer {
-  /** Base URL without a trailing slash, e.g. http://127.0.0.1:40123 */
+  /** Base URL without a trailing slash, e.g. http://127.0.0.1:40123 (https://… for a TLS server) */
   url: string;
   port: number;
   /** Every request received, in arrival order. */
@@ -30,10 +32,17 @@ function pathOf(rawUrl: string): string {
   return new URL(rawUrl, 'http://test.invalid').pathname;
 }
 
-/** A real node:http server on 127.0.0.1, on a free port, for tests that need real HTTP. */
-export async function startTestServer(routes: TestRoutes): Promise<TestServer> {
+/**
+ * The self-signed certificate (IP:127.0.0.1, valid until 2126) of `startTestServer(…, { tls: true })`;
+ * a fetcher trusts it through `extraCaCertificates`.
+ */
+export const LOOPBACK_CERTIFICATE = readFileSync(new URL('../fixtures/tls/loopback-cert.pem', import.meta.url), 'utf8');
+const LOOPBACK_KEY = readFileSync(new URL('../fixtures/tls/loopback-key.pem', import.meta.url), 'utf8');
+
+/** A real node:http (or, with tls, node:https) server on 127.0.0.1, on a free port, for tests that need real HTTP. */
+export async function startTestServer(routes: TestRoutes, options: { tls?: boolean } = {}): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
-  const server = http.createServer((req, res) => {
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const url = req.url ?? '/';
     requests.push({ method: req.method ?? 'GET', url, headers: req.headers, receivedAt: Date.now() });
     const handler = typeof routes === 'function' ? routes : routes[pathOf(url)];
@@ -45,14 +54,15 @@ export async function startTestServer(routes: TestRoutes): Promise<TestServer> {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end(`test handler failed: ${error instanceof Error ? error.message : String(error)}`);
     });
-  });
+  };
+  const server = options.tls ? https.createServer({ cert: LOOPBACK_CERTIFICATE, key: LOOPBACK_KEY }, handle) : http.createServer(handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     requests,
     hits: (path) => requests.filter((request) => pathOf(request.url) === path),

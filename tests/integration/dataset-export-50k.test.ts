@@ -5,9 +5,31 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportArticles } from '../../lib/dataset/export.ts';
 import { LocalDirectoryStore } from '../../lib/store/local.ts';
+import type { ObjectStore } from '../../lib/store/types.ts';
 import { writeSyntheticDataset, type SyntheticDataset } from '../../bench/synthetic-dataset.ts';
 
 const COUNT = 50_000;
+
+/** The real directory store, with a record of the prefixes it was asked to list and the keys it was asked to read. */
+function recordingStore(store: ObjectStore): ObjectStore & { listed: string[]; read: string[] } {
+  const listed: string[] = [];
+  const read: string[] = [];
+  return {
+    description: store.description,
+    listed,
+    read,
+    get: (key) => {
+      read.push(key);
+      return store.get(key);
+    },
+    put: (key, body, options) => store.put(key, body, options),
+    list: (prefix) => {
+      listed.push(prefix);
+      return store.list(prefix);
+    },
+    delete: (key) => store.delete(key),
+  };
+}
 const MIB = 1024 * 1024;
 
 /** Counts lines and bytes and throws the text away, sampling this process's RSS as it goes. */
@@ -59,20 +81,21 @@ describe('export of 50,000 articles', () => {
 
   it('exports one source and one week by reading only those partitions', async () => {
     const sink = new CountingSink();
-    const summary = await exportArticles({
-      store: new LocalDirectoryStore(root),
-      format: 'csv',
-      output: sink,
-      source: 'vnexpress',
-      since: '2024-10-08',
-      until: '2024-10-14',
-    });
+    const store = recordingStore(new LocalDirectoryStore(root));
+    const summary = await exportArticles({ store, format: 'csv', output: sink, source: 'vnexpress', since: '2024-10-08', until: '2024-10-14' });
     let expected = 0;
     for (const [partition, count] of dataset.perPartition) {
       const [source, day] = partition.split('/') as [string, string];
       if (source === 'vnexpress' && day >= '2024-10-08' && day <= '2024-10-14') expected += count;
     }
     expect(expected).toBeGreaterThan(0);
+    expect(expected).toBeLessThan(COUNT / 10);
     expect(summary).toEqual({ exported: expected, failed: 0 });
+    // One listing, of that source only; one read per selected article, none outside the week.
+    expect(store.listed).toEqual(['articles/v1/source=vnexpress/']);
+    expect(store.read).toHaveLength(expected);
+    expect(new Set(store.read).size).toBe(expected);
+    const outside = store.read.filter((key) => !/^articles\/v1\/source=vnexpress\/date=2024-10-(0[89]|1[0-4])\/[0-9a-f]{20}\.json$/.test(key));
+    expect(outside).toEqual([]);
   }, 120_000);
 });

@@ -1,6 +1,9 @@
-import { gzipSync, brotliCompressSync, createGzip } from 'node:zlib';
+import { gzipSync, brotliCompressSync, createGzip, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../lib/config.ts';
+import { hostLimitsFor } from '../../lib/pipeline/politeness.ts';
 import { fetchError, loopbackFetcher, serve } from '../helpers/fetch-test-kit.ts';
+import { LOOPBACK_CERTIFICATE } from '../helpers/http-server.ts';
 
 describe('PoliteFetcher: requests and responses', () => {
   it('fetches a page with our User-Agent, Accept-Encoding and Host, and reports what came back', async () => {
@@ -181,6 +184,74 @@ describe('PoliteFetcher: requests and responses', () => {
     const error = await fetchError(loopbackFetcher().fetch({ url: `${server.url}/corrupt` }));
     expect(error.kind).toBe('decode');
     expect(error.message).toContain(`could not decompress the body from ${server.url}/corrupt`);
+  });
+
+  it.each([
+    // The gzip trailer (CRC-32, length) and the zlib one (Adler-32) hold no content: what arrived decodes to
+    // the whole page, closing tags included, so only the compressed stream can tell that the body is short.
+    ['gzip', gzipSync, 8],
+    ['deflate', deflateSync, 4],
+    ['br', brotliCompressSync, 2],
+  ] as const)('reports a %s body cut off before its compressed stream ends as truncated, whatever it decodes to', async (coding, compress, cut) => {
+    const html = `<html><body><p>${'Thành phố Đà Nẵng. '.repeat(300)}</p></body></html>`;
+    const compressed = compress(Buffer.from(html));
+    const server = await serve({
+      '/cut': (_req, res) =>
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-encoding': coding }).end(compressed.subarray(0, compressed.length - cut)),
+    });
+    const error = await fetchError(loopbackFetcher({ retries: 1 }).fetch({ url: `${server.url}/cut` }));
+    expect(error).toMatchObject({ kind: 'truncated', permanent: false, url: `${server.url}/cut` });
+    expect(error.message).toBe(
+      `the compressed body from ${server.url}/cut ends before its compressed stream does (cut off in transit?) (gave up after 2 attempts)`,
+    );
+    expect(server.hits('/cut')).toHaveLength(2);
+  });
+
+  it('sends conditional GET validators only to the URL they came from, not to a redirect target on another host', async () => {
+    const target = await serve({ '/feed.rss': (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end('<rss version="2.0"></rss>') });
+    const origin = await serve({ '/feed.rss': (_req, res) => res.writeHead(301, { location: `http://cdn.example.test:${target.port}/feed.rss` }).end() });
+    const fetcher = loopbackFetcher({ resolve: async () => [{ address: '127.0.0.1', family: 4 }] });
+    const validators = { etag: '"v7"', lastModified: 'Sat, 05 Sep 2026 15:17:01 GMT' };
+
+    await fetcher.fetch({ url: `http://news.example.test:${origin.port}/feed.rss`, expect: 'feed', ...validators });
+    expect(origin.hits('/feed.rss')[0]?.headers).toMatchObject({ 'if-none-match': '"v7"', 'if-modified-since': validators.lastModified });
+    expect(target.hits('/feed.rss')[0]?.headers).not.toHaveProperty('if-none-match');
+    expect(target.hits('/feed.rss')[0]?.headers).not.toHaveProperty('if-modified-since');
+
+    // Validators that the redirect target sent last time go to the target, and not to the first hop.
+    await fetcher.fetch({
+      url: `http://news.example.test:${origin.port}/feed.rss`,
+      expect: 'feed',
+      ...validators,
+      validatorsUrl: `http://cdn.example.test:${target.port}/feed.rss`,
+    });
+    expect(origin.hits('/feed.rss')[1]?.headers).not.toHaveProperty('if-none-match');
+    expect(target.hits('/feed.rss')[1]?.headers).toMatchObject({ 'if-none-match': '"v7"', 'if-modified-since': validators.lastModified });
+  });
+
+  it('refuses a redirect from https to plain http as insecure-redirect, without requesting the http URL', async () => {
+    const plain = await serve({ '/page': (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('over plain http') });
+    const secure = await serve({ '/page': (_req, res) => res.writeHead(302, { location: `${plain.url}/page` }).end() }, { tls: true });
+    const error = await fetchError(loopbackFetcher({ extraCaCertificates: [LOOPBACK_CERTIFICATE] }).fetch({ url: `${secure.url}/page` }));
+    expect(error).toMatchObject({ kind: 'insecure-redirect', permanent: true, status: 302, url: `${secure.url}/page` });
+    expect(error.message).toBe(
+      `${secure.url}/page redirected to ${plain.url}/page, from https to plain http: refused (a source that needs it sets allowInsecureRedirects in the config)`,
+    );
+    expect(secure.hits('/page')).toHaveLength(1);
+    expect(plain.requests).toHaveLength(0);
+  });
+
+  it('follows an https to http redirect for a source whose config allows it', async () => {
+    const plain = await serve({ '/page': (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('over plain http') });
+    const secure = await serve({ '/page': (_req, res) => res.writeHead(302, { location: `${plain.url}/page` }).end() }, { tls: true });
+    const config = parseConfig({
+      userAgent: 'test-agent/1.0 (+https://example.invalid/contact)',
+      sources: [{ id: 'mirror', name: 'Mirror', domain: 'example.invalid', allowInsecureRedirects: true, feeds: [{ url: `${secure.url}/feed.rss` }] }],
+    });
+    const fetcher = loopbackFetcher({ extraCaCertificates: [LOOPBACK_CERTIFICATE], hostOverrides: hostLimitsFor(config) });
+    const response = await fetcher.fetch({ url: `${secure.url}/page` });
+    expect(response.url).toBe(`${plain.url}/page`);
+    expect(response.text).toBe('over plain http');
   });
 
   it('reports a feed answered by a JavaScript cookie challenge as exactly that', async () => {

@@ -51,6 +51,26 @@ describe('PoliteFetcher: retries', () => {
     expect(server.requests.length).toBe(2);
   });
 
+  it('keeps one retry budget per URL across a mix of 503s and 403s (documented on FetcherOptions.retries)', async () => {
+    // 503 spends one of the 3 retries, the 403 the one retry a 403 may have: both retried, then 200.
+    const recovers = await serve(statusSequence([503, 403]));
+    const options = { retries: 3, forbiddenRetries: 1, backoffBaseMs: 1 };
+    expect((await loopbackFetcher(options).fetch({ url: `${recovers.url}/mixed` })).text).toBe('ok');
+    expect(recovers.requests).toHaveLength(3);
+
+    // A second 403 finds the 403 retry spent and ends the fetch, though retries are left.
+    const blocked = await serve(statusSequence([403, 503, 403]));
+    const error = await fetchError(loopbackFetcher(options).fetch({ url: `${blocked.url}/mixed` }));
+    expect(error.message).toBe(`${blocked.url}/mixed answered HTTP 403 (gave up after 3 attempts)`);
+    expect(blocked.requests).toHaveLength(3);
+
+    // And the whole budget is the same 3 retries however the failures are mixed.
+    const down = await serve(statusSequence([503, 503, 403, 503, 503]));
+    const spent = await fetchError(loopbackFetcher(options).fetch({ url: `${down.url}/mixed` }));
+    expect(spent.message).toBe(`${down.url}/mixed answered HTTP 503 (gave up after 4 attempts)`);
+    expect(down.requests).toHaveLength(4);
+  });
+
   it('honours Retry-After in seconds on 429 before retrying', async () => {
     const server = await serve(statusSequence([429], { 'retry-after': '1' }));
     const response = await loopbackFetcher({ retries: 1 }).fetch({ url: `${server.url}/limited` });

@@ -116,7 +116,7 @@ describe('addressRefusalReason', () => {
     }
   });
 
-  it('refuses the private ranges named in the design, in every spelling', () => {
+  it('refuses private and metadata addresses written as IPv4, IPv4 inside IPv6 and ULA, and passes 172.32.0.1 just outside 172.16/12', () => {
     for (const address of ['172.16.0.1', '172.31.255.255', '192.168.0.1', '::ffff:169.254.169.254', '::a00:1', 'fc00::1']) {
       expect(addressRefusalReason(address, true)).not.toBeNull();
     }

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadFeedState } from '../../lib/feeds/state.ts';
 import { PoliteFetcher } from '../../lib/http/fetcher.ts';
@@ -166,6 +167,27 @@ describe('runIngest', () => {
     const first = await runIngest(depsFor(current));
     expect(first.summary.items.filter((item) => item.url === page.url)).toEqual([
       expect.objectContaining({ state: 'failed:truncated', error: expect.stringContaining('</body>') }),
+    ]);
+
+    faults.clear();
+    const second = await runIngest(depsFor(current));
+    expect(second.summary.items.filter((item) => item.url === page.url).map((item) => item.state)).toEqual(['stored']);
+  });
+
+  it('a gzip page whose compressed stream is cut off is failed:truncated even though every byte of markup arrived', async () => {
+    const current = await startSite();
+    const page = current.pages.find((candidate) => candidate.publisher === 'dantri')!;
+    const html = await (await fetch(page.url)).text();
+    expect(/<\/body\s*>/i.test(html)).toBe(true);
+    const gzip = gzipSync(html);
+    // Without the 8-byte trailer every byte of the page is still there; only gzip knows it is incomplete.
+    faults.set(page.path, (response) =>
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-encoding': 'gzip' }).end(gzip.subarray(0, gzip.length - 8)),
+    );
+
+    const first = await runIngest(depsFor(current));
+    expect(first.summary.items.filter((item) => item.url === page.url)).toEqual([
+      expect.objectContaining({ state: 'failed:truncated', error: expect.stringContaining('ends before its compressed stream does') }),
     ]);
 
     faults.clear();

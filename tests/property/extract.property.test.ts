@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { extractArticle, NotAnArticleError } from '../../lib/extract/index.ts';
-import { serializeArticle, validateArticle, type Article } from '../../lib/schema/article.ts';
+import { countWords } from '../../lib/normalize/words.ts';
+import { serializeArticle, validateArticle, type Article, type MissingField } from '../../lib/schema/article.ts';
 
 /**
  * extractArticle on arbitrary strings and on real pages mangled at random (cut short, tags duplicated,
- * chunks dropped, re-encoded as NFD): it returns a schema-valid NFC article or throws NotAnArticleError,
- * never anything else. numRuns is bounded: each run parses a whole page.
+ * chunks dropped, re-encoded as NFD): it returns an article whose fields agree with each other (see
+ * expectArticleOrNotAnArticle) or throws NotAnArticleError, never anything else. numRuns is bounded: each run parses a whole page.
  */
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);
@@ -39,7 +40,19 @@ function strings(value: unknown): string[] {
   return [];
 }
 
-/** The only outcomes allowed: a valid, NFC, one-line article, or NotAnArticleError. */
+/** Whether the article has nothing for a field that `missing` may name (canonicalUrl falls back to url). */
+function isEmpty(article: Article, field: MissingField): boolean {
+  if (field === 'canonicalUrl') return article.canonicalUrl === article.url;
+  if (field === 'body') return article.body.paragraphs.length === 0;
+  const value = article[field];
+  return value === null || (Array.isArray(value) && value.length === 0);
+}
+
+/**
+ * The only outcomes allowed: NotAnArticleError, or an article whose stored line reads back as the same
+ * article, all in NFC, with trimmed non-empty texts, a body text and word count that agree with its
+ * paragraphs, a UTC time at the same instant as the publisher's, and `missing` naming exactly the empty fields.
+ */
 function expectArticleOrNotAnArticle(html: string, url: string): Article | null {
   let article: Article;
   try {
@@ -48,9 +61,22 @@ function expectArticleOrNotAnArticle(html: string, url: string): Article | null 
     if (error instanceof NotAnArticleError) return null;
     throw error;
   }
-  expect(validateArticle(article)).toEqual(article);
+  const line = serializeArticle(article);
+  expect(line.trimEnd()).not.toContain('\n');
+  expect(validateArticle(JSON.parse(line))).toEqual(article);
   for (const text of strings(article)) expect(text === text.normalize('NFC'), `not NFC: ${JSON.stringify(text.slice(0, 60))}`).toBe(true);
-  expect(serializeArticle(article).trimEnd()).not.toContain('\n');
+  const texts = [article.title, ...article.body.paragraphs, ...article.tags, ...article.authors.flatMap((author) => [author.name, author.raw])];
+  for (const text of texts) expect(text !== '' && text === text.trim(), `untrimmed or empty: ${JSON.stringify(text.slice(0, 60))}`).toBe(true);
+  expect(article.body.text).toBe(article.body.paragraphs.join('\n\n'));
+  expect(article.body.wordCount).toBe(countWords(article.body.text));
+  expect(article.publishedAtUtc === null ? null : Date.parse(article.publishedAtUtc)).toBe(
+    article.publishedAt === null ? null : Date.parse(article.publishedAt),
+  );
+  const empty = (['category', 'tags', 'lead', 'dateline', 'publishedAt', 'updatedAt', 'authors', 'body', 'images', 'language'] as const).filter((field) =>
+    isEmpty(article, field),
+  );
+  expect(article.missing.filter((field) => field !== 'canonicalUrl' && field !== 'title')).toEqual(empty);
+  if (article.missing.includes('canonicalUrl')) expect(article.canonicalUrl).toBe(article.url);
   return article;
 }
 
@@ -81,7 +107,7 @@ const mangle: fc.Arbitrary<{ label: string; apply: Mangle }> = fc.oneof(
 );
 
 describe('extractArticle on mangled real pages', () => {
-  it('returns a schema-valid NFC article or throws NotAnArticleError', () => {
+  it('returns a consistent NFC article that reads back as itself, or throws NotAnArticleError', () => {
     fc.assert(
       fc.property(fc.constantFrom(...PAGES), fc.array(mangle, { minLength: 1, maxLength: 3 }), (page, mangles) => {
         const html = mangles.reduce((current, { apply }) => apply(current), page.html);

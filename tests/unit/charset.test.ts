@@ -2,7 +2,7 @@ import iconv from 'iconv-lite';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { charsetFromContentType, decodeBody } from '../../lib/http/charset.ts';
-import { encodeWindows1258 } from '../../lib/sample-site/faults.ts';
+import { encodeWindows1258 } from '../../lib/sample-site/windows-1258.ts';
 
 /**
  * decodeBody decodes with Node's TextDecoder plus its own tables; iconv-lite (still a dependency of the

@@ -3,12 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCompact } from '../../lib/cli/compact-command.ts';
 import { runExport } from '../../lib/cli/export-command.ts';
 import { runReextract } from '../../lib/cli/reextract-command.ts';
 import { LocalDirectoryStore } from '../../lib/store/local.ts';
 import { writeSyntheticDataset } from '../../bench/synthetic-dataset.ts';
+import { freeLoopbackPort } from '../helpers/moto.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -55,6 +56,29 @@ describe('dataset commands', () => {
     expect(await runReextract({ from: root, source: 'Not A Source' }, capture().stream, reextractErr.stream)).toBe(2);
     expect(reextractErr.text()).toContain('--source must be a source id');
   });
+
+  it('a store that cannot be reached is exit 3 (unavailable), not the usage code, for every dataset command', async () => {
+    // Credentials from the environment, so the SDK asks no metadata endpoint; the endpoint is a closed loopback port.
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+    try {
+      const down = { bucket: 'news', endpoint: `http://127.0.0.1:${await freeLoopbackPort()}` };
+      const runs: Array<[string, (stderr: PassThrough) => Promise<number>]> = [
+        ['compact', (stderr) => runCompact(down, capture().stream, stderr, new Date('2024-10-10T00:00:00Z'))],
+        ['reextract', (stderr) => runReextract(down, capture().stream, stderr)],
+        ['export', (stderr) => runExport({ ...down, format: 'ndjson' }, capture().stream, stderr)],
+      ];
+      for (const [command, run] of runs) {
+        const stderr = capture();
+        expect(await run(stderr.stream), command).toBe(3);
+        expect(stderr.text()).toMatch(new RegExp(`^news-ingest ${command}: .*ECONNREFUSED`));
+      }
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  }, 60_000);
 
   it('compact prints each day written and the counts', async () => {
     const stdout = capture();

@@ -19,7 +19,7 @@ function fixture(name: string): cheerio.CheerioAPI {
  * rules the miss is counted, not worked around:
  * - title: no_NRK, uk_DailyMail, uk_Express: Fundus takes og:title, a social variant (on Daily Mail a cut-short
  *   copy of the headline); the visible h1 and the JSON-LD headline agree with each other, and the h1 wins
- *   (SITES.md). lb_LBCGroup: h1, JSON-LD and twitter:title print the quotes around the first words, Fundus's
+ *   (the project's rule: the visible headline over a social variant). lb_LBCGroup: h1, JSON-LD and twitter:title print the quotes around the first words, Fundus's
  *   og:title drops them. cn_People: Fundus keeps the "--时政--人民网" site suffix of <title>.
  * - date: cn_People, de_AFPFaktencheck, il_IsraelNachrichten: the pages give a time without an offset and
  *   the site's zone is not known, so publishedAt is null (a wrong date is worse than none).

@@ -6,7 +6,7 @@ import { formatPublished, parseNewsDate, toPublishedAt } from '../../lib/normali
 const publishedAtPattern = ArticleSchema.shape.publishedAt.def.innerType;
 const publishedAtUtcPattern = ArticleSchema.shape.publishedAtUtc.def.innerType;
 
-/** Every form from SITES.md and issue 2, with the instant it denotes as printed by the site. */
+/** Every date form the Vietnamese sites print, with the instant it denotes as printed by the site. */
 const FORMS: [text: string, publishedAt: string, publishedAtUtc: string][] = [
   ['19:14, 18/10/2024 (GMT+7)', '2024-10-18T19:14:00+07:00', '2024-10-18T12:14:00.000Z'],
   ['Thứ bảy, 7/3/2026, 00:05 (GMT+7)', '2026-03-07T00:05:00+07:00', '2026-03-06T17:05:00.000Z'],
