@@ -101,6 +101,7 @@ function timedStore(inner: ObjectStore, latencies: StageLatencies): ObjectStore 
   return {
     description: inner.description,
     get: (key: string) => timed(latencies.storeGet, () => inner.get(key)),
+    getWithEtag: (key: string) => timed(latencies.storeGet, () => inner.getWithEtag(key)),
     put: (key: string, body: Buffer | string, options?: PutOptions) => timed(latencies.storePut, () => inner.put(key, body, options)),
     list: (prefix: string) => inner.list(prefix),
     delete: (key: string) => inner.delete(key),

@@ -3,9 +3,10 @@ import { PoliteFetcher } from '../lib/http/fetcher.ts';
 import { normalizeUrl } from '../lib/normalize/url.ts';
 import { runIngest } from '../lib/pipeline/local-runner.ts';
 import type { ItemState, RunSummary } from '../lib/pipeline/types.ts';
+import { ARTICLES_ROOT } from '../lib/dataset/partitions.ts';
 import { createFaultySampleSite, type FaultySampleSite } from '../lib/sample-site/faults.ts';
 import type { HostileKind, HostileUrl } from '../lib/sample-site/hostile.ts';
-import type { TransientFaultKind } from '../lib/sample-site/transient-faults.ts';
+import { seededUniform, type TransientFaultKind } from '../lib/sample-site/transient-faults.ts';
 import { validateArticle } from '../lib/schema/article.ts';
 import type { ObjectStore } from '../lib/store/types.ts';
 
@@ -30,6 +31,11 @@ export interface ChaosOptions {
   perHostConcurrency?: number;
   /** Articles processed at once by the runner. Default 16. */
   concurrency?: number;
+  /**
+   * Share of the stored articles deleted between the two runs, picked from the seed (the store forgetting:
+   * a wiped prefix, a lifecycle rule, a person). Default 0. The re-run must store each of them again.
+   */
+  storeLossRate?: number;
   /** Decompressed size of the gzip bomb; smaller in tests. */
   gzipBombBytes?: number;
   onRunFinished?: (run: 1 | 2, summary: RunSummary) => void;
@@ -68,6 +74,13 @@ export interface FinalStates {
   byState: Partial<Record<ItemState, number>>;
 }
 
+/** Articles deleted from the store between the runs, and how many of them the re-run stored again. */
+export interface StoreLoss {
+  /** Keys of the deleted article objects. */
+  deleted: string[];
+  restored: number;
+}
+
 export interface ChaosResult {
   options: Omit<ChaosOptions, 'store' | 'onRunFinished'>;
   /** The sample site's origin during the run. */
@@ -76,6 +89,7 @@ export interface ChaosResult {
   runs: [RunSummary, RunSummary];
   final: FinalStates;
   audit: StoreAudit;
+  storeLoss: StoreLoss;
   faults: FaultRow[];
   /** Requests the site answered, hostile URLs included. */
   requests: number;
@@ -86,7 +100,7 @@ export interface ChaosResult {
   peakRssBytes: number;
 }
 
-const DEFAULTS = { timeoutMs: 3000, retries: 3, backoffBaseMs: 20, perHostConcurrency: 8, concurrency: 16 };
+const DEFAULTS = { timeoutMs: 3000, retries: 3, backoffBaseMs: 20, perHostConcurrency: 8, concurrency: 16, storeLossRate: 0 };
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const settings = { ...DEFAULTS, ...withoutUndefined(options) };
@@ -122,8 +136,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const first = await ingest(1);
     faulty.clearTransientFaults();
     feedsMoveOn(faulty);
+    const deleted = await loseArticles(options.store, settings.storeLossRate, settings.seed);
     const second = await ingest(2);
     const audit = await auditStore(options.store, faulty.groundTruth());
+    const present = new Set(await listKeys(options.store, ARTICLES_ROOT));
     const { store: _store, onRunFinished: _onRunFinished, ...reported } = settings;
     return {
       options: reported,
@@ -132,6 +148,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       runs: [first, second],
       final: finalStates([first, second]),
       audit,
+      storeLoss: { deleted, restored: deleted.filter((key) => present.has(key)).length },
       faults: faultRows(faulty, [first, second], audit),
       requests: faulty.requestCount(),
       transientFaults: faulty.injected.filter((fault) => !fault.path.startsWith('/chaos/')).length,
@@ -154,13 +171,32 @@ function feedsMoveOn(faulty: FaultySampleSite): void {
   for (const index of lastPageOf.values()) faulty.site.reviseArticle(index);
 }
 
+async function listKeys(store: ObjectStore, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const key of store.list(prefix)) keys.push(key);
+  return keys;
+}
+
+/** Deletes round(rate × count) article objects, picked by the seed; returns their keys. */
+async function loseArticles(store: ObjectStore, rate: number, seed: number): Promise<string[]> {
+  if (rate === 0) return [];
+  const keys = await listKeys(store, ARTICLES_ROOT);
+  const picked = keys
+    .map((key) => ({ key, rank: seededUniform(seed, `lose ${key}`) }))
+    .sort((a, b) => a.rank - b.rank)
+    .slice(0, Math.round(rate * keys.length))
+    .map((entry) => entry.key);
+  for (const key of picked) await store.delete(key);
+  return picked;
+}
+
 /** Reads every article object and compares the canonical URLs with the ground truth. */
 export async function auditStore(store: ObjectStore, groundTruth: readonly string[]): Promise<StoreAudit> {
   const expected = new Set(groundTruth.map((url) => normalizeUrl(url)));
   const copies = new Map<string, number>();
   const unreadable: string[] = [];
   let objects = 0;
-  for await (const key of store.list('articles/v1/')) {
+  for await (const key of store.list(ARTICLES_ROOT)) {
     objects += 1;
     const bytes = await store.get(key);
     try {
@@ -292,7 +328,7 @@ export function formatChaosReport(result: ChaosResult): string {
       (row) => `${row.kind.padEnd(kindWidth)}  ${row.family.padEnd(9)}  ${String(row.paths).padStart(5)}  ${String(row.injected).padStart(8)}  ${row.outcome}`,
     ),
   ];
-  const { options, audit } = result;
+  const { options, audit, storeLoss } = result;
   const share = result.siteRequests === 0 ? 0 : (100 * result.transientFaults) / result.siteRequests;
   return [
     `chaos run: articles=${options.articles} seed=${options.seed} fault-rate=${options.faultRate} timeout=${options.timeoutMs} ms retries=${options.retries}`,
@@ -303,6 +339,9 @@ export function formatChaosReport(result: ChaosResult): string {
     '',
     `requests served: ${result.requests}; to the site's own pages and feeds: ${result.siteRequests}, of which ${result.transientFaults} got a transient fault (${share.toFixed(1)}%)`,
     `final states: ${Object.entries(result.final.byState).map(([state, count]) => `${state}=${count}`).join(' ')}`,
+    ...(storeLoss.deleted.length > 0
+      ? [`store lost between the runs: ${storeLoss.deleted.length} article objects (store-loss=${options.storeLossRate}); stored again by the re-run: ${storeLoss.restored}/${storeLoss.deleted.length}`]
+      : []),
     `store: ${audit.objects} article objects; lost=${audit.lost.length} duplicated=${duplicatedCount(audit)} unexpected=${audit.unexpected.length} unreadable=${audit.unreadable.length}`,
     ...audit.lost.slice(0, 10).map((url) => `  lost: ${url}`),
     ...audit.duplicated.slice(0, 10).map((entry) => `  duplicated: ${entry.url} ×${entry.copies}`),

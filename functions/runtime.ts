@@ -138,11 +138,13 @@ export function articleWriteObserver(store: ObjectStore): { store: ObjectStore; 
     store: {
       description: store.description,
       get: (key) => store.get(key),
+      getWithEtag: (key) => store.getWithEtag(key),
       list: (prefix) => store.list(prefix),
       delete: (key) => store.delete(key),
       async put(key, body, options) {
-        await store.put(key, body, options);
+        const etag = await store.put(key, body, options);
         if (key.startsWith('articles/') && key.endsWith('.json')) published.set(key, readPublishedAtUtc(body));
+        return etag;
       },
     },
     publishedAtUtc: (key) => published.get(key) ?? null,

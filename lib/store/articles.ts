@@ -2,7 +2,8 @@ import { gzipSync } from 'node:zlib';
 import { DateTime } from 'luxon';
 import { serializeArticle, validateArticle, type Article } from '../schema/article.ts';
 import { articleKey, indexKey, rawKey, rawRevisionKey, revisionKey } from './keys.ts';
-import { PreconditionFailedError, type ObjectStore, type WriteOutcome } from './types.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PreconditionFailedError, type ObjectStore, type PutOptions, type TaggedObject, type WriteOutcome } from './types.ts';
 
 /** Where an article lives; written once, when the article is first stored, and never moved. */
 export interface ArticleIndexEntry {
@@ -87,52 +88,127 @@ function parseStoredArticle(bytes: Buffer, key: string): Article {
   }
 }
 
+/** Attempts of one write while other writers keep changing the article or its page under it. */
+const WRITE_ATTEMPTS = 6;
+const WRITE_BACKOFF_MS = 25;
+/**
+ * Attempts that wait for a page without its article to get its article (another writer between its two
+ * writes) before taking the page for the leftover of a writer that stopped there.
+ */
+const WAIT_FOR_CREATOR_ATTEMPTS = 3;
+
+type WriteResult = { outcome: WriteOutcome; key: string };
+
 /**
  * Writes an article idempotently. The first store fixes its key (through the index); later writes with
  * the same contentHash write nothing ('unchanged'); changed content overwrites the same key ('updated')
  * after keeping the earlier version. Racing first writes end with exactly one 'stored'.
+ *
+ * Every overwrite is conditional on the version read (If-Match), so nothing written in between is lost:
+ * a writer that finds the article or its page changed reads again and decides again. Content fetched
+ * before what the store holds (a late retry, a re-extraction of an older page) never replaces it.
  */
 export async function writeArticle(
   store: ObjectStore,
   article: Article,
   rawHtml: string | Buffer | null,
   options: WriteArticleOptions = { keepRevisions: 'local-copy' },
-): Promise<{ outcome: WriteOutcome; key: string }> {
+): Promise<WriteResult> {
   const line = serializeArticle(article);
   const entry = await claimIndexEntry(store, article);
   const raw = rawHtml === null ? null : gzipSync(rawHtml);
-
-  let existingBytes = await store.get(entry.articleKey);
-  if (existingBytes === null) {
-    // Raw first, so a stored article always has its page; the conditional put decides who "stored" it.
-    if (raw !== null) await store.put(entry.rawKey, raw, { contentType: RAW_CONTENT_TYPE });
-    try {
-      await store.put(entry.articleKey, line, { contentType: ARTICLE_CONTENT_TYPE, ifNoneMatch: true });
-      return { outcome: 'stored', key: entry.articleKey };
-    } catch (error) {
-      if (!(error instanceof PreconditionFailedError)) throw error;
-      existingBytes = await store.get(entry.articleKey);
-      if (existingBytes === null) throw new Error(`${entry.articleKey} vanished after a conflicting create`);
-    }
+  const write: PendingWrite = { store, entry, article, line, raw, options };
+  for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt += 1) {
+    const result = await attemptWrite(write, attempt);
+    if (result !== null) return result;
+    await sleep(Math.random() * WRITE_BACKOFF_MS * 2 ** attempt);
   }
+  throw new Error(`${entry.articleKey}: other writers kept changing it; gave up after ${WRITE_ATTEMPTS} attempts`);
+}
 
-  const existing = parseStoredArticle(existingBytes, entry.articleKey);
-  if (existing.contentHash === article.contentHash) return { outcome: 'unchanged', key: entry.articleKey };
+interface PendingWrite {
+  store: ObjectStore;
+  entry: ArticleIndexEntry;
+  article: Article;
+  line: string;
+  raw: Buffer | null;
+  options: WriteArticleOptions;
+}
 
-  if (options.keepRevisions === 'local-copy') {
-    await store.put(revisionKey(article.id, existing.contentHash, existing.fetchedAt), existingBytes, {
-      contentType: ARTICLE_CONTENT_TYPE,
-    });
-    const existingRaw = await store.get(entry.rawKey);
-    if (existingRaw !== null) {
-      await store.put(rawRevisionKey(article.id, existing.contentHash, existing.fetchedAt), existingRaw, {
+/** A conditional put that reports a lost race as false instead of throwing; returns the new ETag otherwise. */
+async function putIf(store: ObjectStore, key: string, body: Buffer | string, options: PutOptions): Promise<string | false> {
+  try {
+    return await store.put(key, body, options);
+  } catch (error) {
+    if (error instanceof PreconditionFailedError) return false;
+    throw error;
+  }
+}
+
+/** One read-decide-write round; null when another writer changed something in between (read again). */
+async function attemptWrite(write: PendingWrite, attempt: number): Promise<WriteResult | null> {
+  const { store, entry, article } = write;
+  const current = await store.getWithEtag(entry.articleKey);
+  if (current === null) return createArticle(write, attempt);
+
+  const existing = parseStoredArticle(current.body, entry.articleKey);
+  // Same content, or content fetched before what is stored: nothing to write (fetchedAt is UTC ISO, so
+  // the strings order as the times do).
+  if (existing.contentHash === article.contentHash || article.fetchedAt < existing.fetchedAt) {
+    return { outcome: 'unchanged', key: entry.articleKey };
+  }
+  const currentRaw = await store.getWithEtag(entry.rawKey);
+  if (write.options.keepRevisions === 'local-copy') {
+    await store.put(revisionKey(article.id, existing.contentHash, existing.fetchedAt), current.body, { contentType: ARTICLE_CONTENT_TYPE });
+    if (currentRaw !== null) {
+      await store.put(rawRevisionKey(article.id, existing.contentHash, existing.fetchedAt), currentRaw.body, {
         contentType: RAW_CONTENT_TYPE,
       });
     }
   }
-  if (raw !== null) await store.put(entry.rawKey, raw, { contentType: RAW_CONTENT_TYPE });
-  await store.put(entry.articleKey, line, { contentType: ARTICLE_CONTENT_TYPE });
+  let rawEtag: string | false = false;
+  if (write.raw !== null) {
+    rawEtag = await putIf(store, entry.rawKey, write.raw, {
+      contentType: RAW_CONTENT_TYPE,
+      ...(currentRaw === null ? { ifNoneMatch: true } : { ifMatch: currentRaw.etag }),
+    });
+    if (rawEtag === false) return null;
+  }
+  if ((await putIf(store, entry.articleKey, write.line, { contentType: ARTICLE_CONTENT_TYPE, ifMatch: current.etag })) === false) {
+    // Another writer replaced the article after we replaced its page: give the page back to that article.
+    if (rawEtag !== false && currentRaw !== null) await restorePage(store, entry.rawKey, currentRaw.body, rawEtag);
+    return null;
+  }
   return { outcome: 'updated', key: entry.articleKey };
+}
+
+/** The page first, so a stored article always has its page; the article's create decides who stored it. */
+async function createArticle(write: PendingWrite, attempt: number): Promise<WriteResult | null> {
+  const { store, entry } = write;
+  let replacedPage: TaggedObject | null = null;
+  let rawEtag: string | false = false;
+  if (write.raw !== null) {
+    rawEtag = await putIf(store, entry.rawKey, write.raw, { contentType: RAW_CONTENT_TYPE, ifNoneMatch: true });
+    if (rawEtag === false) {
+      // A page without its article: another writer between its two writes (wait for it, never overwrite
+      // its page), or, after a few waits, the leftover of a writer that stopped there.
+      if (attempt <= WAIT_FOR_CREATOR_ATTEMPTS) return null;
+      replacedPage = await store.getWithEtag(entry.rawKey);
+      if (replacedPage === null) return null;
+      rawEtag = await putIf(store, entry.rawKey, write.raw, { contentType: RAW_CONTENT_TYPE, ifMatch: replacedPage.etag });
+      if (rawEtag === false) return null;
+    }
+  }
+  if ((await putIf(store, entry.articleKey, write.line, { contentType: ARTICLE_CONTENT_TYPE, ifNoneMatch: true })) === false) {
+    if (rawEtag !== false && replacedPage !== null) await restorePage(store, entry.rawKey, replacedPage.body, rawEtag);
+    return null;
+  }
+  return { outcome: 'stored', key: entry.articleKey };
+}
+
+/** Puts the page we replaced back, unless yet another writer has replaced ours since. */
+async function restorePage(store: ObjectStore, rawKey: string, page: Buffer, ourEtag: string): Promise<void> {
+  await putIf(store, rawKey, page, { contentType: RAW_CONTENT_TYPE, ifMatch: ourEtag });
 }
 
 /** The current version of an article by id, or null when it was never stored. */

@@ -1,10 +1,20 @@
-import { randomBytes } from 'node:crypto';
-import { link, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { link, mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { assertValidKey } from './keys.ts';
-import { PreconditionFailedError, type ObjectStore, type PutOptions } from './types.ts';
+import { PreconditionFailedError, type ObjectStore, type PutOptions, type TaggedObject } from './types.ts';
 
 const TEMP_SUFFIX = '.tmp';
+const LOCK_SUFFIX = '.lock';
+/** A lock older than this was left by a crashed writer (a conditional write holds it for milliseconds). */
+const STALE_LOCK_MS = 30_000;
+const LOCK_WAIT_MS = 5;
+
+/** The ETag S3 gives an object written in one PUT: the quoted MD5 of its bytes. */
+function etagOf(body: Buffer): string {
+  return `"${createHash('md5').update(body).digest('hex')}"`;
+}
 
 function isErrno(error: unknown, code: string): boolean {
   return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
@@ -39,29 +49,83 @@ export class LocalDirectoryStore implements ObjectStore {
     }
   }
 
-  async put(key: string, body: Buffer | string, options: PutOptions = {}): Promise<void> {
+  async getWithEtag(key: string): Promise<TaggedObject | null> {
+    const body = await this.get(key);
+    return body === null ? null : { body, etag: etagOf(body) };
+  }
+
+  async put(key: string, body: Buffer | string, options: PutOptions = {}): Promise<string> {
     const target = this.pathFor(key);
     const directory = dirname(target);
     await mkdir(directory, { recursive: true });
-    // Readers never see a half-written file: write a temp file beside the target, then move it into place.
+    const etag = etagOf(typeof body === 'string' ? Buffer.from(body, 'utf8') : body);
+    if (options.ifMatch !== undefined) {
+      const expected = options.ifMatch;
+      await this.withLock(target, async () => {
+        const current = await this.get(key);
+        if (current === null || etagOf(current) !== expected) {
+          throw new PreconditionFailedError(`${key} in ${this.description} is not the version ${expected} any more`);
+        }
+        await this.replace(target, directory, body);
+      });
+      return etag;
+    }
+    if (options.ifNoneMatch !== true) {
+      await this.replace(target, directory, body);
+      return etag;
+    }
+    const temp = await this.tempFileWith(directory, body);
+    try {
+      // link() fails atomically with EEXIST when the target exists: the local If-None-Match: *.
+      await link(temp, target);
+      return etag;
+    } catch (error) {
+      if (isErrno(error, 'EEXIST')) throw new PreconditionFailedError(`${key} already exists in ${this.description}`);
+      throw error;
+    } finally {
+      await unlink(temp).catch(() => undefined);
+    }
+  }
+
+  /** Readers never see a half-written file: a temp file beside the target, then moved into place. */
+  private async tempFileWith(directory: string, body: Buffer | string): Promise<string> {
     const temp = join(directory, `.${randomBytes(8).toString('hex')}${TEMP_SUFFIX}`);
     await writeFile(temp, body);
+    return temp;
+  }
+
+  private async replace(target: string, directory: string, body: Buffer | string): Promise<void> {
+    const temp = await this.tempFileWith(directory, body);
     try {
-      if (options.ifNoneMatch === true) {
-        // link() fails atomically with EEXIST when the target exists: the local If-None-Match: *.
-        try {
-          await link(temp, target);
-        } catch (error) {
-          if (isErrno(error, 'EEXIST')) throw new PreconditionFailedError(`${key} already exists in ${this.description}`);
-          throw error;
-        }
-        await unlink(temp);
-      } else {
-        await rename(temp, target);
-      }
+      await rename(temp, target);
     } catch (error) {
       await unlink(temp).catch(() => undefined);
       throw error;
+    }
+  }
+
+  /**
+   * Runs `action` holding the key's lock file (created exclusively beside it), so a conditional replace reads
+   * and renames with no other conditional writer in between, across processes too.
+   */
+  private async withLock<T>(target: string, action: () => Promise<T>): Promise<T> {
+    const lock = join(dirname(target), `.${basename(target)}${LOCK_SUFFIX}`);
+    for (;;) {
+      try {
+        const handle = await open(lock, 'wx');
+        await handle.close();
+        break;
+      } catch (error) {
+        if (!isErrno(error, 'EEXIST')) throw error;
+        const held = await stat(lock).catch(() => null);
+        if (held !== null && Date.now() - held.mtimeMs > STALE_LOCK_MS) await unlink(lock).catch(() => undefined);
+        else await sleep(LOCK_WAIT_MS);
+      }
+    }
+    try {
+      return await action();
+    } finally {
+      await unlink(lock).catch(() => undefined);
     }
   }
 

@@ -8,7 +8,8 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { assertValidKey } from './keys.ts';
-import { PreconditionFailedError, type ObjectStore, type PutOptions } from './types.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PreconditionFailedError, type ObjectStore, type PutOptions, type TaggedObject } from './types.ts';
 
 export interface S3ObjectStoreOptions {
   bucket: string;
@@ -24,6 +25,7 @@ export interface S3ObjectStoreOptions {
 
 /** S3 answers 409 while another conditional write to the same key is in flight; it asks for a retry. */
 const CONDITIONAL_CONFLICT_ATTEMPTS = 5;
+const CONDITIONAL_CONFLICT_BACKOFF_MS = 50;
 
 function statusOf(error: unknown): number | undefined {
   return error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
@@ -49,11 +51,16 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async get(key: string): Promise<Buffer | null> {
+    return (await this.getWithEtag(key))?.body ?? null;
+  }
+
+  async getWithEtag(key: string): Promise<TaggedObject | null> {
     assertValidKey(key);
     try {
       const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      if (response.Body === undefined) return Buffer.alloc(0);
-      return Buffer.from(await response.Body.transformToByteArray());
+      const body = response.Body === undefined ? Buffer.alloc(0) : Buffer.from(await response.Body.transformToByteArray());
+      if (response.ETag === undefined) throw new Error(`${this.description}: GET ${key} answered without an ETag`);
+      return { body, etag: response.ETag };
     } catch (error) {
       // A missing bucket also answers 404: that is a configuration error, not an absent key.
       if ((error as { name?: string }).name === 'NoSuchBucket') {
@@ -64,7 +71,7 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async put(key: string, body: Buffer | string, options: PutOptions = {}): Promise<void> {
+  async put(key: string, body: Buffer | string, options: PutOptions = {}): Promise<string> {
     assertValidKey(key);
     const command = new PutObjectCommand({
       Bucket: this.bucket,
@@ -73,15 +80,29 @@ export class S3ObjectStore implements ObjectStore {
       ...(options.contentType === undefined ? {} : { ContentType: options.contentType }),
       ...(options.contentEncoding === undefined ? {} : { ContentEncoding: options.contentEncoding }),
       ...(options.ifNoneMatch === true ? { IfNoneMatch: '*' } : {}),
+      ...(options.ifMatch === undefined ? {} : { IfMatch: options.ifMatch }),
     });
+    const conditional = options.ifNoneMatch === true || options.ifMatch !== undefined;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.client.send(command);
-        return;
+        const response = await this.client.send(command);
+        if (response.ETag === undefined) throw new Error(`${this.description}: PUT ${key} answered without an ETag`);
+        return response.ETag;
       } catch (error) {
         const status = statusOf(error);
+        if (status === 412 && options.ifMatch !== undefined) {
+          throw new PreconditionFailedError(`${key} in ${this.description} is not the version ${options.ifMatch} any more`);
+        }
         if (status === 412) throw new PreconditionFailedError(`${key} already exists in ${this.description}`);
-        if (status === 409 && options.ifNoneMatch === true && attempt < CONDITIONAL_CONFLICT_ATTEMPTS) continue;
+        // If-Match on a key that is gone: S3 answers 404 (NoSuchKey). The version that was read is gone too.
+        if (status === 404 && options.ifMatch !== undefined && (error as { name?: string }).name !== 'NoSuchBucket') {
+          throw new PreconditionFailedError(`${key} in ${this.description} is gone (expected version ${options.ifMatch})`);
+        }
+        if (status === 409 && conditional && attempt < CONDITIONAL_CONFLICT_ATTEMPTS) {
+          // Backoff with full jitter, so racing writers do not collide again in step.
+          await sleep(Math.random() * CONDITIONAL_CONFLICT_BACKOFF_MS * 2 ** attempt);
+          continue;
+        }
         throw error;
       }
     }

@@ -3,6 +3,17 @@ export interface PutOptions {
   contentEncoding?: string;
   /** Create only: fail with PreconditionFailedError when the key already exists (If-None-Match: *). */
   ifNoneMatch?: boolean;
+  /**
+   * Replace only this version: fail with PreconditionFailedError when the object's ETag is another (someone
+   * wrote it since it was read) or the object is gone (If-Match).
+   */
+  ifMatch?: string;
+}
+
+/** An object's bytes and the ETag that names this version of it (for PutOptions.ifMatch). */
+export interface TaggedObject {
+  body: Buffer;
+  etag: string;
 }
 
 /** A flat key/value object store: a local directory (./data, the default) or an S3 bucket. */
@@ -10,7 +21,10 @@ export interface ObjectStore {
   /** Human-readable location, e.g. "./data" or "s3://bucket". */
   readonly description: string;
   get(key: string): Promise<Buffer | null>;
-  put(key: string, body: Buffer | string, options?: PutOptions): Promise<void>;
+  /** get, with the ETag of the version read. */
+  getWithEtag(key: string): Promise<TaggedObject | null>;
+  /** Writes the object; resolves to the ETag of the version written. */
+  put(key: string, body: Buffer | string, options?: PutOptions): Promise<string>;
   /** Keys under a prefix, in lexicographic order. */
   list(prefix: string): AsyncIterable<string>;
   delete(key: string): Promise<void>;

@@ -1,4 +1,3 @@
-import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,9 +8,9 @@ import { hostLimitsFor } from '../../lib/pipeline/politeness.ts';
 import type { RunSummary } from '../../lib/pipeline/types.ts';
 import { createSampleSite, type SampleSite } from '../../lib/sample-site/site.ts';
 import { S3ObjectStore } from '../../lib/store/s3.ts';
-import type { ObjectStore, PutOptions } from '../../lib/store/types.ts';
-import { startTestServer, type TestServer } from '../helpers/http-server.ts';
-import { createTestBucket, startMoto, type MotoServer } from '../helpers/moto.ts';
+import type { ObjectStore, PutOptions, TaggedObject } from '../../lib/store/types.ts';
+import type { TestServer } from '../helpers/http-server.ts';
+import { createTestBucket, startMoto, startMotoProxy, type MotoServer } from '../helpers/moto.ts';
 
 /**
  * Store faults during a run, against a real S3 API (moto_server): S3 answering 500 for a while (a small
@@ -27,30 +26,6 @@ let site: SampleSite;
 /** The proxy answers 500 to this many more requests, then forwards again. */
 let failNext = 0;
 let failedByProxy = 0;
-
-function forward(req: http.IncomingMessage, res: http.ServerResponse): void {
-  if (failNext > 0) {
-    failNext -= 1;
-    failedByProxy += 1;
-    req.resume();
-    res.writeHead(500, { 'content-type': 'application/xml' });
-    res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>injected by the chaos proxy</Message></Error>');
-    return;
-  }
-  const target = new URL(req.url ?? '/', moto.endpoint);
-  const upstream = http.request(
-    { host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers, agent: false },
-    (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    },
-  );
-  upstream.on('error', () => {
-    if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
-    res.end('moto unreachable\n');
-  });
-  req.pipe(upstream);
-}
 
 function storeFor(endpoint: string, bucket: string): { store: S3ObjectStore; client: S3Client } {
   // Two attempts per request: a burst of 500s outlasts the SDK's own retries, as a long outage would.
@@ -101,7 +76,11 @@ class BucketWipedMidRun implements ObjectStore {
     return this.call(() => this.inner.get(key));
   }
 
-  async put(key: string, body: Buffer | string, options?: PutOptions): Promise<void> {
+  getWithEtag(key: string): Promise<TaggedObject | null> {
+    return this.call(() => this.inner.getWithEtag(key));
+  }
+
+  async put(key: string, body: Buffer | string, options?: PutOptions): Promise<string> {
     if (!key.startsWith('articles/v1/')) return this.call(() => this.inner.put(key, body, options));
     while (this.pause !== null) await this.pause;
     this.articleWrites += 1;
@@ -112,7 +91,7 @@ class BucketWipedMidRun implements ObjectStore {
       while (this.inFlight > 0) await sleep(5);
       this.articlesWrittenBeforeWipe = (await listAll(this.inner, 'articles/v1/')).length;
       await this.wipe.stop();
-      await this.inner.put(key, body, options);
+      return await this.inner.put(key, body, options);
     } finally {
       await this.wipe.startEmpty();
       this.wiped = true;
@@ -154,7 +133,15 @@ function expectOneStatePerItem(summary: RunSummary): void {
 
 beforeAll(async () => {
   moto = await startMoto();
-  proxy = await startTestServer(forward);
+  proxy = await startMotoProxy(
+    () => moto,
+    () => {
+      if (failNext === 0) return null;
+      failNext -= 1;
+      failedByProxy += 1;
+      return { status: 500, code: 'InternalError' };
+    },
+  );
   site = await createSampleSite({ articles: ARTICLES });
 });
 

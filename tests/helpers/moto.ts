@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutBucketVersioningCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { startTestServer, type TestServer } from './http-server.ts';
 
 /** A moto_server (real local S3/SQS API) on 127.0.0.1, started for one test file. */
 export interface MotoServer {
@@ -105,12 +107,11 @@ export async function startMoto(options: { command?: string } = {}): Promise<Mot
 
 /** An S3 client for moto: dummy credentials and region set here, so no environment variable matters. */
 export function testS3Client(endpoint: string): S3Client {
-  return new S3Client({
-    endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  });
+  return new S3Client(testS3ClientConfig(endpoint));
+}
+
+export function testS3ClientConfig(endpoint: string): S3ClientConfig {
+  return { endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
 }
 
 export async function createTestBucket(
@@ -129,4 +130,42 @@ export async function createTestBucket(
   } finally {
     client.destroy();
   }
+}
+
+/** An S3 error answer a proxy gives instead of forwarding a request. */
+export interface InjectedS3Error {
+  status: number;
+  code: string;
+}
+
+/**
+ * An HTTP proxy in front of moto that forwards every request, except those `inject` answers itself with an
+ * S3 error: store faults (500s, 409 conflicts) at exactly the requests a test picks.
+ */
+export async function startMotoProxy(
+  moto: () => MotoServer,
+  inject: (req: http.IncomingMessage) => InjectedS3Error | null,
+): Promise<TestServer> {
+  return startTestServer((req: http.IncomingMessage, res: http.ServerResponse) => {
+    const injected = inject(req);
+    if (injected !== null) {
+      req.resume();
+      res.writeHead(injected.status, { 'content-type': 'application/xml' });
+      res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${injected.code}</Code><Message>injected by the test proxy</Message></Error>`);
+      return;
+    }
+    const target = new URL(req.url ?? '/', moto().endpoint);
+    const upstream = http.request(
+      { host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers, agent: false },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+      res.end('moto unreachable\n');
+    });
+    req.pipe(upstream);
+  });
 }

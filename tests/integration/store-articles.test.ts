@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Article } from '../../lib/schema/article.ts';
 import { articleIdFor } from '../../lib/schema/ids.ts';
 import { partitionDateFor, readArticle, writeArticle } from '../../lib/store/articles.ts';
 import { indexKey } from '../../lib/store/keys.ts';
 import { LocalDirectoryStore } from '../../lib/store/local.ts';
 import { S3ObjectStore } from '../../lib/store/s3.ts';
-import type { ObjectStore } from '../../lib/store/types.ts';
+import { PreconditionFailedError, type ObjectStore } from '../../lib/store/types.ts';
 import { createTestBucket, startMoto, testS3Client, type MotoServer } from '../helpers/moto.ts';
 import { makeArticle } from '../helpers/sample-article.ts';
 
@@ -58,6 +59,69 @@ async function versionCount(bucket: string, prefix: string): Promise<number> {
 }
 
 /** `racingCreatesAreAtomic`: see store-contract.test.ts (moto checks If-None-Match and writes in two steps). */
+function rawKeyOf(article: Article): string {
+  return `raw/source=baodanang/date=${partitionDateFor(article)}/${article.id}.html.gz`;
+}
+
+/**
+ * The store, except that the first put of a key `holds` matches waits until open(): a writer stopped at a
+ * chosen point, so a race is played out in a fixed order instead of by timing.
+ */
+class WriteGate {
+  readonly store: ObjectStore;
+  /** Resolves when the held put has arrived. */
+  readonly reached: Promise<void>;
+  private release = (): void => undefined;
+  private arrived = (): void => undefined;
+
+  constructor(inner: ObjectStore, holds: (key: string) => boolean) {
+    const released = new Promise<void>((resolve) => (this.release = resolve));
+    this.reached = new Promise<void>((resolve) => (this.arrived = resolve));
+    let held = false;
+    this.store = {
+      description: inner.description,
+      get: (key) => inner.get(key),
+      getWithEtag: (key) => inner.getWithEtag(key),
+      list: (prefix) => inner.list(prefix),
+      delete: (key) => inner.delete(key),
+      put: async (key, body, options) => {
+        if (!held && holds(key)) {
+          held = true;
+          this.arrived();
+          await released;
+        }
+        return inner.put(key, body, options);
+      },
+    };
+  }
+
+  open(): void {
+    this.release();
+  }
+}
+
+/** The store, and a promise that resolves once a put of `key` through it was refused (a lost conditional write). */
+function watchRefusedPut(inner: ObjectStore, key: string): { store: ObjectStore; refused: Promise<void> } {
+  let refusedNow = (): void => undefined;
+  const refused = new Promise<void>((resolve) => (refusedNow = resolve));
+  const store: ObjectStore = {
+    description: inner.description,
+    get: (getKey) => inner.get(getKey),
+    getWithEtag: (getKey) => inner.getWithEtag(getKey),
+    list: (prefix) => inner.list(prefix),
+    delete: (deleteKey) => inner.delete(deleteKey),
+    put: async (putKey, body, options) => {
+      try {
+        return await inner.put(putKey, body, options);
+      } catch (error) {
+        if (putKey === key && error instanceof PreconditionFailedError) refusedNow();
+        throw error;
+      }
+    },
+  };
+  return { store, refused };
+}
+
 const stores: Array<[string, () => Promise<ObjectStore>, { racingCreatesAreAtomic: boolean }]> = [
   ['LocalDirectoryStore', async () => (await localStore()).store, { racingCreatesAreAtomic: true }],
   ['S3ObjectStore on moto_server', async () => (await s3Store(false)).store, { racingCreatesAreAtomic: false }],
@@ -158,6 +222,53 @@ describe.each(stores)('writeArticle on %s', (_name, makeStore, { racingCreatesAr
     expect(articleKeys).toHaveLength(10);
     expect(new Set(articleKeys.map((key) => key.split('/').pop())).size).toBe(10);
     expect(await collect(store.list('state/index/'))).toHaveLength(10);
+  });
+
+  it('does not replace stored content with content fetched before it (a late retry, a re-extraction of an older page)', async () => {
+    const store = await makeStore();
+    const newer = makeArticle({ body: CHANGED_BODY, fetchedAt: '2024-10-19T02:00:00.000Z' });
+    const { key } = await writeArticle(store, newer, '<html>newer</html>');
+    const older = makeArticle({ fetchedAt: '2024-10-18T13:00:00.000Z' });
+    expect(await writeArticle(store, older, '<html>older</html>')).toEqual({ outcome: 'unchanged', key });
+    expect(await readArticle(store, newer.id)).toEqual(newer);
+    expect(gunzipSync((await store.get(rawKeyOf(newer)))!).toString('utf8')).toBe('<html>newer</html>');
+    expect(await collect(store.list('revisions/'))).toEqual([]);
+  });
+
+  it('an update that read the article before another writer replaced it reads again: newer content is never replaced by older', async () => {
+    const inner = await makeStore();
+    const v1 = makeArticle({ fetchedAt: '2024-10-18T13:00:00.000Z' });
+    const { key } = await writeArticle(inner, v1, '<html>v1</html>');
+    const v2 = makeArticle({ body: CHANGED_BODY, fetchedAt: '2024-10-19T02:00:00.000Z' });
+    const v3 = makeArticle({ title: 'Bế mạc kỳ họp', fetchedAt: '2024-10-20T02:00:00.000Z' });
+
+    // The v2 writer stops just before its article write; v3 is written in full meanwhile; then v2 goes on.
+    const gate = new WriteGate(inner, (putKey) => putKey === key);
+    const slow = writeArticle(gate.store, v2, '<html>v2</html>');
+    await gate.reached;
+    expect(await writeArticle(inner, v3, '<html>v3</html>')).toEqual({ outcome: 'updated', key });
+    gate.open();
+    expect(await slow).toEqual({ outcome: 'unchanged', key });
+
+    expect(await readArticle(inner, v1.id)).toEqual(v3);
+    // v2 had replaced the page before losing the article write: the page that goes with v3 is back.
+    expect(gunzipSync((await inner.get(rawKeyOf(v1)))!).toString('utf8')).toBe('<html>v3</html>');
+  });
+
+  it('the loser of a create race leaves the winner its page', async () => {
+    const inner = await makeStore();
+    const article = makeArticle();
+    const articleKey = `articles/v1/source=baodanang/date=2024-10-18/${article.id}.json`;
+    // The winner has written its page and stops before its article; the loser arrives with another copy of the page.
+    const gate = new WriteGate(inner, (putKey) => putKey === articleKey);
+    const winner = writeArticle(gate.store, article, '<html>winner</html>');
+    await gate.reached;
+    const watched = watchRefusedPut(inner, rawKeyOf(article));
+    const loser = writeArticle(watched.store, article, '<html>loser: same article, other bytes</html>');
+    await watched.refused;
+    gate.open();
+    expect((await Promise.all([winner, loser])).map((result) => result.outcome)).toEqual(['stored', 'unchanged']);
+    expect(gunzipSync((await inner.get(rawKeyOf(article)))!).toString('utf8')).toBe('<html>winner</html>');
   });
 
   it('rejects an article that does not match the schema before writing anything', async () => {

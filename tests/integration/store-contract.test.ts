@@ -1,11 +1,12 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LocalDirectoryStore } from '../../lib/store/local.ts';
 import { S3ObjectStore } from '../../lib/store/s3.ts';
 import { PreconditionFailedError, type ObjectStore } from '../../lib/store/types.ts';
-import { createTestBucket, startMoto, testS3Client, type MotoServer } from '../helpers/moto.ts';
+import { createTestBucket, startMoto, startMotoProxy, testS3Client, testS3ClientConfig, type MotoServer } from '../helpers/moto.ts';
 
 async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
   const keys: string[] = [];
@@ -129,6 +130,35 @@ describe.each(implementations)('ObjectStore contract: %s', (_name, makeStore, { 
     expect(await collect(store.list('race/'))).toEqual(['race/key.json']);
   });
 
+  it('replaces with ifMatch only the version read: another ETag, or a key gone, is a PreconditionFailedError', async () => {
+    const firstEtag = await store.put('m/k.json', 'first');
+    const read = await store.getWithEtag('m/k.json');
+    expect(read).toEqual({ body: Buffer.from('first'), etag: firstEtag });
+    const secondEtag = await store.put('m/k.json', 'second', { ifMatch: firstEtag });
+    expect(secondEtag).not.toBe(firstEtag);
+    expect((await store.getWithEtag('m/k.json'))?.etag).toBe(secondEtag);
+
+    // A writer still holding the first version's ETag must not replace the second.
+    const stale = store.put('m/k.json', 'stale', { ifMatch: firstEtag });
+    await expect(stale).rejects.toBeInstanceOf(PreconditionFailedError);
+    expect((await store.get('m/k.json'))?.toString()).toBe('second');
+    await expect(store.put('m/gone.json', 'x', { ifMatch: firstEtag })).rejects.toBeInstanceOf(PreconditionFailedError);
+    expect(await store.get('m/gone.json')).toBeNull();
+    expect(await store.getWithEtag('m/never.json')).toBeNull();
+  });
+
+  it.runIf(racingCreatesAreAtomic)('lets exactly one of many racing ifMatch replaces of one version win', async () => {
+    const etag = await store.put('race/m.json', 'base');
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, writer) => store.put('race/m.json', `writer ${writer}`, { ifMatch: etag })),
+    );
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    for (const loser of results.filter((result) => result.status === 'rejected')) {
+      expect((loser as PromiseRejectedResult).reason).toBeInstanceOf(PreconditionFailedError);
+    }
+    expect(await collect(store.list('race/'))).toEqual(['race/m.json']);
+  });
+
   it('rejects keys that could escape the store or collide with temp files', async () => {
     for (const bad of ['', '../x.json', 'a//b.json', '/abs.json', 'a/.hidden', 'a\\b']) {
       await expect(store.put(bad, 'x')).rejects.toThrow(/invalid store key/);
@@ -152,6 +182,42 @@ describe('S3ObjectStore errors', () => {
   it('says the bucket does not exist instead of reading every key as absent', async () => {
     const store = new S3ObjectStore({ bucket: 'no-such-bucket-here', client: testS3Client(moto.endpoint) });
     await expect(store.get('articles/v1/x.json')).rejects.toThrow('S3 bucket "no-such-bucket-here" does not exist');
+  });
+
+  it('retries a conditional write S3 answers 409 (another conditional write in flight), and only a conditional one', async () => {
+    let conflicts = 0;
+    /** Conflicts still to answer: the next PUTs get a 409 until this is 0. */
+    let conflictNext = 0;
+    const proxy = await startMotoProxy(
+      () => moto,
+      (req) => {
+        if (req.method !== 'PUT' || conflictNext === 0) return null;
+        conflictNext -= 1;
+        conflicts += 1;
+        return { status: 409, code: 'ConditionalRequestConflict' };
+      },
+    );
+    // One attempt per request at the SDK level: every retry seen here is the store's own.
+    const client = new S3Client({ ...testS3ClientConfig(proxy.url), maxAttempts: 1 });
+    try {
+      await createTestBucket(moto.endpoint, 'conflicts');
+      const store = new S3ObjectStore({ bucket: 'conflicts', client });
+      conflictNext = 2;
+      const etag = await store.put('c/k.json', 'first', { ifNoneMatch: true });
+      expect(conflicts).toBe(2);
+      conflictNext = 1;
+      await store.put('c/k.json', 'second', { ifMatch: etag });
+      expect(conflicts).toBe(3);
+      expect((await store.get('c/k.json'))?.toString()).toBe('second');
+      // A plain put has no condition to conflict on: a 409 there is an error to report, not to retry.
+      conflictNext = 1;
+      await expect(store.put('c/plain.json', 'x')).rejects.toThrow(/ConditionalRequestConflict|injected/);
+      expect(conflicts).toBe(4);
+      expect(proxy.requests.filter((request) => request.method === 'PUT')).toHaveLength(6);
+    } finally {
+      client.destroy();
+      await proxy.close();
+    }
   });
 });
 

@@ -51,9 +51,8 @@ describe('re-extraction from stored raw pages', () => {
   });
 
   it('upgrades an article stored by an older extraction (updated), keeping url, fetchedAt and feed', async () => {
-    await storeAll();
     const current = fresh.vnexpress!;
-    // What an older adapter version wrote for the same page: another title, so another content hash.
+    // What an older adapter version wrote for the same page, fetched earlier: another title, so another content hash.
     const older: Article = {
       ...current,
       title: 'Tiêu đề cũ',
@@ -61,7 +60,9 @@ describe('re-extraction from stored raw pages', () => {
       fetchedAt: '2026-03-06T23:00:00.000Z',
       extractor: { name: 'vnexpress/fck-detail', version: '0' },
     };
-    await writeArticle(store, older, PAGES.vnexpress);
+    expect((await writeArticle(store, older, PAGES.vnexpress)).outcome).toBe('stored');
+    expect((await writeArticle(store, fresh.tuoitre!, PAGES.tuoitre)).outcome).toBe('stored');
+    expect((await writeArticle(store, fresh.baodanang!, PAGES.baodanang)).outcome).toBe('stored');
     expect((await readArticle(store, current.id))!.title).toBe('Tiêu đề cũ');
 
     const results: ReextractResult[] = [];
