@@ -22,6 +22,10 @@ function recordingStore(store: ObjectStore): ObjectStore & { listed: string[]; r
       read.push(key);
       return store.get(key);
     },
+    getWithEtag: (key) => {
+      read.push(key);
+      return store.getWithEtag(key);
+    },
     put: (key, body, options) => store.put(key, body, options),
     list: (prefix) => {
       listed.push(prefix);
