@@ -125,7 +125,7 @@ export function serveHostile(path: string, request: IncomingMessage, response: S
   const { hostile, record } = routes;
   const origin = `http://${request.headers.host ?? `127.0.0.1:${request.socket.localPort}`}`;
   const port = request.socket.localPort;
-  const entry = path.startsWith('/chaos/') ? hostile.find((candidate) => new URL(candidate.url).pathname === path) : undefined;
+  const entry = hostile.find((candidate) => new URL(candidate.url).pathname === path);
   if (path === HOSTILE_FEED_PATH) {
     for (const listed of hostile.filter((candidate) => LISTING_KINDS.has(candidate.kind))) record(listed.kind, path, requestNumber);
     response.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' }).end(hostileFeedXml(hostile));
