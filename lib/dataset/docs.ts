@@ -138,7 +138,8 @@ articles/v1/source=<id>/date=<YYYY-MM-DD>/<articleId>.json          one article;
 articles-daily/v1/source=<id>/date=<YYYY-MM-DD>/part-00000.ndjson.gz  the same articles, one gzipped NDJSON file per
                                                                      source and closed day (news-ingest compact)
 raw/source=<id>/date=<YYYY-MM-DD>/<articleId>.html.gz               the page as fetched, for re-extraction
-revisions/<articleId>/<fetchedAt>-<hash>.json (+ .html.gz)           earlier versions of updated articles
+revisions/<articleId>/<fetchedAt>-<hash>.json (+ .html.gz)           earlier versions of updated articles (local
+                                                                     store; the bucket keeps them as object versions)
 state/index/<xx>/<articleId>.json                                    where an article was first stored (its key never moves)
 \`\`\`
 

@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { extractArticle, NotAnArticleError } from '../extract/index.ts';
-import { readArticle, writeArticle } from '../store/articles.ts';
+import { readArticle, writeArticle, type WriteArticleOptions } from '../store/articles.ts';
 import type { ObjectStore, WriteOutcome } from '../store/types.ts';
 import { errorMessage, mapOrdered } from './ordered.ts';
 import { RAW_ROOT, checkFilter, listPartitionedKeys, parseRawKey, type PartitionFilter } from './partitions.ts';
@@ -27,7 +27,11 @@ export type ReextractSummary = Record<ReextractOutcome, number>;
  * through writeArticle, keeping the stored article's url, fetchedAt, feed and source: only what the
  * extractor reads from the page may change. Never throws for a bad page; the result says what happened.
  */
-export async function reextractRawObject(store: ObjectStore, rawKey: string): Promise<ReextractResult> {
+export async function reextractRawObject(
+  store: ObjectStore,
+  rawKey: string,
+  options: WriteArticleOptions = { keepRevisions: 'local-copy' },
+): Promise<ReextractResult> {
   const parsed = parseRawKey(rawKey);
   if (parsed === null) return { rawKey, outcome: 'failed', reason: `not a raw page key (raw/source=<id>/date=<day>/<id>.html.gz)` };
   try {
@@ -57,7 +61,8 @@ export async function reextractRawObject(store: ObjectStore, rawKey: string): Pr
         reason: `re-extraction gives canonical URL ${article.canonicalUrl} (id ${article.id}), the stored article has ${stored.canonicalUrl} (id ${stored.id}); not written`,
       };
     }
-    const written = await writeArticle(store, article, html);
+    // The page is the one stored: it is not written again (on a versioned bucket, another copy of it).
+    const written = await writeArticle(store, article, null, options);
     return { rawKey, outcome: written.outcome, articleKey: written.key };
   } catch (error) {
     return { rawKey, outcome: 'failed', reason: errorMessage(error) };

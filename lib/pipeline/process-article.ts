@@ -54,7 +54,7 @@ export async function processArticle(job: ArticleJob, deps: PipelineDeps): Promi
   outcome.missing = [...article.missing];
 
   try {
-    const written = await writeArticle(deps.store, article, response.text);
+    const written = await writeArticle(deps.store, article, response.text, { keepRevisions: deps.keepRevisions ?? 'local-copy' });
     outcome.state = written.outcome;
     outcome.key = written.key;
   } catch (error) {

@@ -2,13 +2,14 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as compactHandler } from '../../functions/compact.ts';
 import { handler as reextractHandler } from '../../functions/reextract.ts';
 import { compactClosedDays, lastClosedDay } from '../../lib/dataset/compact.ts';
 import { readDay, type DatasetArticle } from '../../lib/dataset/example-consumer.ts';
 import { dailyPartKey } from '../../lib/dataset/partitions.ts';
-import { reextractStoredPages } from '../../lib/dataset/reextract.ts';
+import { reextractRawObject, reextractStoredPages } from '../../lib/dataset/reextract.ts';
 import { extractArticle } from '../../lib/extract/index.ts';
 import type { Article } from '../../lib/schema/article.ts';
 import { serializeArticle } from '../../lib/schema/article.ts';
@@ -158,6 +159,31 @@ describe('export, compaction and re-extraction on S3 (moto_server)', () => {
       );
     } finally {
       process.env = saved;
+    }
+  }, 60_000);
+
+  it("re-extraction on a versioned bucket, as the Lambda runs it, keeps one copy of each revision and does not put the page again", async () => {
+    const bucket = 'reextract-versioned';
+    await createTestBucket(moto.endpoint, bucket, { versioning: true });
+    const client = testS3Client(moto.endpoint);
+    const versioned = new S3ObjectStore({ bucket, client });
+    const html = readFileSync(join(ROOT, 'tests/fixtures/pages/vnexpress_article.html'), 'utf8');
+    const current = extractArticle(html, { fetchedAt: new Date('2026-03-07T02:00:00.000Z') });
+    const older: Article = { ...current, title: 'Tiêu đề cũ', contentHash: sha256Hex('older extraction') };
+    const { key } = await writeArticle(versioned, older, html, { keepRevisions: 'bucket-versioning' });
+    const rawKey = `raw/source=vnexpress/date=${current.publishedAt!.slice(0, 10)}/${current.id}.html.gz`;
+    const versionsOf = async (prefix: string): Promise<number> =>
+      (await client.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix }))).Versions?.length ?? 0;
+
+    try {
+      expect(await reextractRawObject(versioned, rawKey, { keepRevisions: 'bucket-versioning' })).toEqual({ rawKey, outcome: 'updated', articleKey: key });
+      expect((await readArticle(versioned, current.id))!.title).toBe(current.title);
+      // The earlier article is its noncurrent version; nothing under revisions/; the page has its one version.
+      expect(await versionsOf(key)).toBe(2);
+      expect(await versionsOf('revisions/')).toBe(0);
+      expect(await versionsOf(rawKey)).toBe(1);
+    } finally {
+      client.destroy();
     }
   }, 60_000);
 });
