@@ -170,7 +170,13 @@ content_hash, fetched_at, extractor, missing, body_text\`), RFC 4180 quoting and
 
 In the cloud, re-extraction of the whole archive is a Step Functions state machine (a Distributed Map over
 the \`raw/\` objects, one Lambda per page); start an execution with input \`{}\`. Per-page results,
-including each failure and its reason, are written under \`reextract-results/\`.
+including each failure and its reason, are written under \`reextract-results/\` (kept 30 days).
+
+Every article records the extractor version that produced it (\`extractor.version\`). Re-extraction does not
+read the page of an article the current version extracted (\`current\`), so a re-run after an interruption
+only does what is left. The version is bumped whenever extraction output changes: a test compares the
+output of every fixture page with a recorded digest, and \`npm run extractor-version\` bumps the version and
+records the new digest (lib/extract/extractor-version.json).
 
 ## Athena
 

@@ -18,6 +18,11 @@ export interface WriteArticleOptions {
    * 'bucket-versioning' relies on the bucket keeping overwritten versions (S3 with versioning enabled).
    */
   keepRevisions: 'local-copy' | 'bucket-versioning';
+  /**
+   * Re-extraction: when the content is the same but another extractor version produced the stored
+   * article, rewrite it with this one's (still 'unchanged'), so the next re-extraction skips the page.
+   */
+  refreshExtractorVersion?: boolean;
 }
 
 const ARTICLE_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -155,6 +160,11 @@ async function attemptWrite(write: PendingWrite, attempt: number): Promise<Write
   // Same content, or content fetched before what is stored: nothing to write (fetchedAt is UTC ISO, so
   // the strings order as the times do).
   if (existing.contentHash === article.contentHash || article.fetchedAt < existing.fetchedAt) {
+    const staleVersion = existing.contentHash === article.contentHash && existing.extractor.version !== article.extractor.version;
+    if (write.options.refreshExtractorVersion === true && staleVersion) {
+      const written = await putIf(store, entry.articleKey, write.line, { contentType: ARTICLE_CONTENT_TYPE, ifMatch: current.etag });
+      if (written === false) return null;
+    }
     return { outcome: 'unchanged', key: entry.articleKey };
   }
   const currentRaw = await store.getWithEtag(entry.rawKey);

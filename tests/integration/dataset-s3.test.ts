@@ -10,7 +10,7 @@ import { compactClosedDays, lastClosedDay } from '../../lib/dataset/compact.ts';
 import { readDay, type DatasetArticle } from '../../lib/dataset/example-consumer.ts';
 import { dailyPartKey } from '../../lib/dataset/partitions.ts';
 import { reextractRawObject, reextractStoredPages } from '../../lib/dataset/reextract.ts';
-import { extractArticle } from '../../lib/extract/index.ts';
+import { EXTRACTOR_VERSION, extractArticle } from '../../lib/extract/index.ts';
 import type { Article } from '../../lib/schema/article.ts';
 import { serializeArticle } from '../../lib/schema/article.ts';
 import { sha256Hex } from '../../lib/schema/ids.ts';
@@ -141,7 +141,12 @@ describe('export, compaction and re-extraction on S3 (moto_server)', () => {
   it('re-extracts stored pages on S3: an article from an older extraction comes out updated, once', async () => {
     const html = readFileSync(join(ROOT, 'tests/fixtures/pages/vnexpress_article.html'), 'utf8');
     const current = extractArticle(html, { fetchedAt: new Date('2026-03-07T02:00:00.000Z') });
-    const older: Article = { ...current, title: 'Tiêu đề cũ', contentHash: sha256Hex('older extraction') };
+    const older: Article = {
+      ...current,
+      title: 'Tiêu đề cũ',
+      contentHash: sha256Hex('older extraction'),
+      extractor: { ...current.extractor, version: 'previous' },
+    };
     expect((await writeArticle(store, older, html)).outcome).toBe('stored');
 
     expect(await reextractStoredPages({ store, source: 'vnexpress' })).toMatchObject({ updated: 1, failed: 0 });
@@ -153,7 +158,8 @@ describe('export, compaction and re-extraction on S3 (moto_server)', () => {
       // One Distributed Map item, as the S3 item reader hands it over.
       const rawKey = `raw/source=vnexpress/date=${current.publishedAt!.slice(0, 10)}/${current.id}.html.gz`;
       const result = await reextractHandler({ Key: rawKey, Size: 1234, Etag: '"x"', LastModified: 1, StorageClass: 'STANDARD' });
-      expect(result).toEqual({ rawKey, outcome: 'unchanged', articleKey: `articles/v1/source=vnexpress/date=${current.publishedAt!.slice(0, 10)}/${current.id}.json` });
+      // Re-extracted above by this extractor version: the page is not read again.
+      expect(result).toEqual({ rawKey, outcome: 'current', reason: `already extracted by extractor version ${EXTRACTOR_VERSION}` });
       await expect(reextractHandler({ Key: 'raw/source=vnexpress/date=2026-03-07/00000000000000000000.html.gz' })).rejects.toThrow(
         'no stored article with id 00000000000000000000',
       );
@@ -169,7 +175,12 @@ describe('export, compaction and re-extraction on S3 (moto_server)', () => {
     const versioned = new S3ObjectStore({ bucket, client });
     const html = readFileSync(join(ROOT, 'tests/fixtures/pages/vnexpress_article.html'), 'utf8');
     const current = extractArticle(html, { fetchedAt: new Date('2026-03-07T02:00:00.000Z') });
-    const older: Article = { ...current, title: 'Tiêu đề cũ', contentHash: sha256Hex('older extraction') };
+    const older: Article = {
+      ...current,
+      title: 'Tiêu đề cũ',
+      contentHash: sha256Hex('older extraction'),
+      extractor: { ...current.extractor, version: 'previous' },
+    };
     const { key } = await writeArticle(versioned, older, html, { keepRevisions: 'bucket-versioning' });
     const rawKey = `raw/source=vnexpress/date=${current.publishedAt!.slice(0, 10)}/${current.id}.html.gz`;
     const versionsOf = async (prefix: string): Promise<number> =>
