@@ -93,6 +93,12 @@ describe('storage', () => {
     expect(revisions.NoncurrentVersionExpiration).toEqual({ NoncurrentDays: 365 });
   });
 
+  it('projects Athena date partitions from the configured first day, by default one before any archived article', () => {
+    const tables = Object.values(template.findResources('AWS::Glue::Table')).map((table) => table.Properties.TableInput.Parameters);
+    expect(tables.length).toBeGreaterThan(0);
+    for (const parameters of tables) expect(parameters['projection.date.range']).toBe('1990-01-01,NOW+1DAYS');
+  });
+
   it('removes expired delete markers, expires re-extraction results, and revisions/ copies like revisions', () => {
     const rules = resources[logicalIdOf('AWS::S3::Bucket', 'StorageData')]!.Properties.LifecycleConfiguration.Rules as any[];
     expect(rules.filter((rule) => rule.ExpiredObjectDeleteMarker === true)).toEqual([
