@@ -141,11 +141,14 @@ raw/source=<id>/date=<YYYY-MM-DD>/<articleId>.html.gz               the page as 
 revisions/<articleId>/<fetchedAt>-<hash>.json (+ .html.gz)           earlier versions of updated articles (local
                                                                      store; the bucket keeps them as object versions)
 state/index/<xx>/<articleId>.json                                    where an article was first stored (its key never moves)
+state/compaction-due/source=<id>/date=<YYYY-MM-DD>.json              a closed day written to since: compact it again
 \`\`\`
 
 A day is closed once it is over in Asia/Ho_Chi_Minh. The daily compaction runs at 00:30 Vietnam time and
-re-compacts the last three closed days, so articles that arrive late are included; a day whose content did
-not change is not rewritten. \`articles/v1/\` is always complete and current; \`articles-daily/v1/\` is the
+re-compacts the last three closed days, so articles that arrive late are included, and every older day an
+article was written to after the day closed (an update, a late or restored article, a re-extraction: each
+such write leaves a marker under \`state/compaction-due/\`); a day whose content did not change is not
+rewritten. \`articles/v1/\` is always complete and current; \`articles-daily/v1/\` is the
 cheaper way to read closed days.
 
 ## Command line

@@ -1,7 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { DateTime } from 'luxon';
 import { serializeArticle, validateArticle, type Article } from '../schema/article.ts';
-import { articleKey, indexKey, rawKey, rawRevisionKey, revisionKey } from './keys.ts';
+import { parseArticleKey, todayInDatasetZone } from '../dataset/partitions.ts';
+import { articleKey, compactionDueKey, indexKey, rawKey, rawRevisionKey, revisionKey } from './keys.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PreconditionFailedError, type ObjectStore, type PutOptions, type TaggedObject, type WriteOutcome } from './types.ts';
 
@@ -23,6 +24,8 @@ export interface WriteArticleOptions {
    * article, rewrite it with this one's (still 'unchanged'), so the next re-extraction skips the page.
    */
   refreshExtractorVersion?: boolean;
+  /** Decides whether the article's day is closed (a change to a closed day marks it for compaction). */
+  now?: Date;
 }
 
 const ARTICLE_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -103,6 +106,8 @@ const WRITE_BACKOFF_MS = 25;
 const WAIT_FOR_CREATOR_ATTEMPTS = 3;
 
 type WriteResult = { outcome: WriteOutcome; key: string };
+/** An attempt's result, and whether it wrote the article object. */
+type AttemptResult = WriteResult & { wrote: boolean };
 
 /**
  * Writes an article idempotently. The first store fixes its key (through the index); later writes with
@@ -125,7 +130,8 @@ export async function writeArticle(
   const write: PendingWrite = { store, entry, article, line, raw, options };
   for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt += 1) {
     const result = await attemptWrite(write, attempt);
-    if (result !== null) return result;
+    if (result?.wrote === true) await markClosedDayForCompaction(store, entry.articleKey, options.now ?? new Date());
+    if (result !== null) return { outcome: result.outcome, key: result.key };
     await sleep(Math.random() * WRITE_BACKOFF_MS * 2 ** attempt);
   }
   throw new Error(`${entry.articleKey}: other writers kept changing it; gave up after ${WRITE_ATTEMPTS} attempts`);
@@ -151,7 +157,7 @@ async function putIf(store: ObjectStore, key: string, body: Buffer | string, opt
 }
 
 /** One read-decide-write round; null when another writer changed something in between (read again). */
-async function attemptWrite(write: PendingWrite, attempt: number): Promise<WriteResult | null> {
+async function attemptWrite(write: PendingWrite, attempt: number): Promise<AttemptResult | null> {
   const { store, entry, article } = write;
   const current = await store.getWithEtag(entry.articleKey);
   if (current === null) return createArticle(write, attempt);
@@ -164,8 +170,9 @@ async function attemptWrite(write: PendingWrite, attempt: number): Promise<Write
     if (write.options.refreshExtractorVersion === true && staleVersion) {
       const written = await putIf(store, entry.articleKey, write.line, { contentType: ARTICLE_CONTENT_TYPE, ifMatch: current.etag });
       if (written === false) return null;
+      return { outcome: 'unchanged', key: entry.articleKey, wrote: true };
     }
-    return { outcome: 'unchanged', key: entry.articleKey };
+    return { outcome: 'unchanged', key: entry.articleKey, wrote: false };
   }
   const currentRaw = await store.getWithEtag(entry.rawKey);
   if (write.options.keepRevisions === 'local-copy') {
@@ -189,11 +196,11 @@ async function attemptWrite(write: PendingWrite, attempt: number): Promise<Write
     if (rawEtag !== false && currentRaw !== null) await restorePage(store, entry.rawKey, currentRaw.body, rawEtag);
     return null;
   }
-  return { outcome: 'updated', key: entry.articleKey };
+  return { outcome: 'updated', key: entry.articleKey, wrote: true };
 }
 
 /** The page first, so a stored article always has its page; the article's create decides who stored it. */
-async function createArticle(write: PendingWrite, attempt: number): Promise<WriteResult | null> {
+async function createArticle(write: PendingWrite, attempt: number): Promise<AttemptResult | null> {
   const { store, entry } = write;
   let replacedPage: TaggedObject | null = null;
   let rawEtag: string | false = false;
@@ -213,7 +220,20 @@ async function createArticle(write: PendingWrite, attempt: number): Promise<Writ
     if (rawEtag !== false && replacedPage !== null) await restorePage(store, entry.rawKey, replacedPage.body, rawEtag);
     return null;
   }
-  return { outcome: 'stored', key: entry.articleKey };
+  return { outcome: 'stored', key: entry.articleKey, wrote: true };
+}
+
+/**
+ * The daily compaction re-compacts only its last few closed days on its own: a write to any closed day
+ * leaves a marker so that day is compacted again too. Only writes after the day ended pay for it: a GET,
+ * and a PUT only for the first write to that day since its last compaction (a backfill of old articles
+ * pays one PUT per day, not per article).
+ */
+async function markClosedDayForCompaction(store: ObjectStore, articleKey: string, now: Date): Promise<void> {
+  const partition = parseArticleKey(articleKey);
+  if (partition === null || partition.date >= todayInDatasetZone(now)) return;
+  const marker = compactionDueKey(partition.source, partition.date);
+  if ((await store.get(marker)) === null) await store.put(marker, '{}', { contentType: ARTICLE_CONTENT_TYPE });
 }
 
 /** Puts the page we replaced back, unless yet another writer has replaced ours since. */
