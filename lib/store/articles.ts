@@ -1,9 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import { DateTime } from 'luxon';
 import { serializeArticle, validateArticle, type Article } from '../schema/article.ts';
 import { parseArticleKey, todayInDatasetZone } from '../dataset/partitions.ts';
 import { articleKey, compactionDueKey, indexKey, rawKey, rawRevisionKey, revisionKey } from './keys.ts';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { PreconditionFailedError, type ObjectStore, type PutOptions, type TaggedObject, type WriteOutcome } from './types.ts';
 
 /** Where an article lives; written once, when the article is first stored, and never moved. */

@@ -26,6 +26,19 @@ const BUCKET = 'dataset-s3-test';
 const NOW = new Date('2024-10-04T10:00:00.000Z');
 const MOTO_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' };
 
+/** A saved page, what this extractor makes of it, and what an older version made of it (another title). */
+function olderExtractionOfAPage(): { html: string; current: Article; older: Article } {
+  const html = readFileSync(join(ROOT, 'tests/fixtures/pages/vnexpress_article.html'), 'utf8');
+  const current = extractArticle(html, { fetchedAt: new Date('2026-03-07T02:00:00.000Z') });
+  const older: Article = {
+    ...current,
+    title: 'Tiêu đề cũ',
+    contentHash: sha256Hex('older extraction'),
+    extractor: { ...current.extractor, version: 'previous' },
+  };
+  return { html, current, older };
+}
+
 /** Runs the real CLI against the moto bucket and collects its output. */
 function cli(args: string[], endpoint: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
@@ -142,14 +155,7 @@ describe('export, compaction and re-extraction on S3 (moto_server)', () => {
   });
 
   it('re-extracts stored pages on S3: an article from an older extraction comes out updated, once', async () => {
-    const html = readFileSync(join(ROOT, 'tests/fixtures/pages/vnexpress_article.html'), 'utf8');
-    const current = extractArticle(html, { fetchedAt: new Date('2026-03-07T02:00:00.000Z') });
-    const older: Article = {
-      ...current,
-      title: 'Tiêu đề cũ',
-      contentHash: sha256Hex('older extraction'),
-      extractor: { ...current.extractor, version: 'previous' },
-    };
+    const { html, current, older } = olderExtractionOfAPage();
     expect((await writeArticle(store, older, html)).outcome).toBe('stored');
 
     expect(await reextractStoredPages({ store, source: 'vnexpress' })).toMatchObject({ updated: 1, failed: 0 });
@@ -176,14 +182,7 @@ describe('export, compaction and re-extraction on S3 (moto_server)', () => {
     await createTestBucket(moto.endpoint, bucket, { versioning: true });
     const client = testS3Client(moto.endpoint);
     const versioned = new S3ObjectStore({ bucket, client });
-    const html = readFileSync(join(ROOT, 'tests/fixtures/pages/vnexpress_article.html'), 'utf8');
-    const current = extractArticle(html, { fetchedAt: new Date('2026-03-07T02:00:00.000Z') });
-    const older: Article = {
-      ...current,
-      title: 'Tiêu đề cũ',
-      contentHash: sha256Hex('older extraction'),
-      extractor: { ...current.extractor, version: 'previous' },
-    };
+    const { html, current, older } = olderExtractionOfAPage();
     const { key } = await writeArticle(versioned, older, html, { keepRevisions: 'bucket-versioning' });
     const rawKey = `raw/source=vnexpress/date=${current.publishedAt!.slice(0, 10)}/${current.id}.html.gz`;
     const versionsOf = async (prefix: string): Promise<number> =>

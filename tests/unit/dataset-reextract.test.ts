@@ -9,7 +9,7 @@ import { sha256Hex } from '../../lib/schema/ids.ts';
 import type { Article } from '../../lib/schema/article.ts';
 import { readArticle, writeArticle } from '../../lib/store/articles.ts';
 import { LocalDirectoryStore } from '../../lib/store/local.ts';
-import type { ObjectStore } from '../../lib/store/types.ts';
+import { forwardingStore } from '../helpers/forwarding-store.ts';
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures');
 const FETCHED_AT = new Date('2026-03-07T02:00:00.000Z');
@@ -61,18 +61,12 @@ describe('re-extraction from stored raw pages', () => {
     await storeAll();
     await reextractStoredPages({ store });
     const reads: string[] = [];
-    const watched: ObjectStore = {
-      ...store,
-      description: store.description,
+    const watched = forwardingStore(store, {
       get: (key) => {
         reads.push(key);
         return store.get(key);
       },
-      getWithEtag: (key) => store.getWithEtag(key),
-      put: (key, body, options) => store.put(key, body, options),
-      list: (prefix) => store.list(prefix),
-      delete: (key) => store.delete(key),
-    };
+    });
     const results: ReextractResult[] = [];
     expect(await reextractStoredPages({ store: watched, onResult: (result) => results.push(result) })).toEqual({
       current: 3,
