@@ -106,8 +106,6 @@ const WRITE_BACKOFF_MS = 25;
 const WAIT_FOR_CREATOR_ATTEMPTS = 3;
 
 type WriteResult = { outcome: WriteOutcome; key: string };
-/** An attempt's result, and whether it wrote the article object. */
-type AttemptResult = WriteResult & { wrote: boolean };
 
 /**
  * Writes an article idempotently. The first store fixes its key (through the index); later writes with
@@ -130,8 +128,7 @@ export async function writeArticle(
   const write: PendingWrite = { store, entry, article, line, raw, options };
   for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt += 1) {
     const result = await attemptWrite(write, attempt);
-    if (result?.wrote === true) await markClosedDayForCompaction(store, entry.articleKey, options.now ?? new Date());
-    if (result !== null) return { outcome: result.outcome, key: result.key };
+    if (result !== null) return result;
     await sleep(Math.random() * WRITE_BACKOFF_MS * 2 ** attempt);
   }
   throw new Error(`${entry.articleKey}: other writers kept changing it; gave up after ${WRITE_ATTEMPTS} attempts`);
@@ -157,7 +154,7 @@ async function putIf(store: ObjectStore, key: string, body: Buffer | string, opt
 }
 
 /** One read-decide-write round; null when another writer changed something in between (read again). */
-async function attemptWrite(write: PendingWrite, attempt: number): Promise<AttemptResult | null> {
+async function attemptWrite(write: PendingWrite, attempt: number): Promise<WriteResult | null> {
   const { store, entry, article } = write;
   const current = await store.getWithEtag(entry.articleKey);
   if (current === null) return createArticle(write, attempt);
@@ -168,12 +165,13 @@ async function attemptWrite(write: PendingWrite, attempt: number): Promise<Attem
   if (existing.contentHash === article.contentHash || article.fetchedAt < existing.fetchedAt) {
     const staleVersion = existing.contentHash === article.contentHash && existing.extractor.version !== article.extractor.version;
     if (write.options.refreshExtractorVersion === true && staleVersion) {
+      await markClosedDayForCompaction(write);
       const written = await putIf(store, entry.articleKey, write.line, { contentType: ARTICLE_CONTENT_TYPE, ifMatch: current.etag });
       if (written === false) return null;
-      return { outcome: 'unchanged', key: entry.articleKey, wrote: true };
     }
-    return { outcome: 'unchanged', key: entry.articleKey, wrote: false };
+    return { outcome: 'unchanged', key: entry.articleKey };
   }
+  await markClosedDayForCompaction(write);
   const currentRaw = await store.getWithEtag(entry.rawKey);
   if (write.options.keepRevisions === 'local-copy') {
     await store.put(revisionKey(article.id, existing.contentHash, existing.fetchedAt), current.body, { contentType: ARTICLE_CONTENT_TYPE });
@@ -196,12 +194,13 @@ async function attemptWrite(write: PendingWrite, attempt: number): Promise<Attem
     if (rawEtag !== false && currentRaw !== null) await restorePage(store, entry.rawKey, currentRaw.body, rawEtag);
     return null;
   }
-  return { outcome: 'updated', key: entry.articleKey, wrote: true };
+  return { outcome: 'updated', key: entry.articleKey };
 }
 
 /** The page first, so a stored article always has its page; the article's create decides who stored it. */
-async function createArticle(write: PendingWrite, attempt: number): Promise<AttemptResult | null> {
+async function createArticle(write: PendingWrite, attempt: number): Promise<WriteResult | null> {
   const { store, entry } = write;
+  await markClosedDayForCompaction(write);
   let replacedPage: TaggedObject | null = null;
   let rawEtag: string | false = false;
   if (write.raw !== null) {
@@ -220,18 +219,19 @@ async function createArticle(write: PendingWrite, attempt: number): Promise<Atte
     if (rawEtag !== false && replacedPage !== null) await restorePage(store, entry.rawKey, replacedPage.body, rawEtag);
     return null;
   }
-  return { outcome: 'stored', key: entry.articleKey, wrote: true };
+  return { outcome: 'stored', key: entry.articleKey };
 }
 
 /**
  * The daily compaction re-compacts only its last few closed days on its own: a write to any closed day
- * leaves a marker so that day is compacted again too. Only writes after the day ended pay for it: a GET,
- * and a PUT only for the first write to that day since its last compaction (a backfill of old articles
- * pays one PUT per day, not per article).
+ * leaves a marker so that day is compacted again too. Marked before the write, so a write that fails
+ * after the mark costs one needless re-compaction, never a missed one. Only writes after the day ended
+ * pay for it: a GET, and a PUT only for the first write to that day since its last compaction (a backfill
+ * of old articles pays one PUT per day, not per article).
  */
-async function markClosedDayForCompaction(store: ObjectStore, articleKey: string, now: Date): Promise<void> {
-  const partition = parseArticleKey(articleKey);
-  if (partition === null || partition.date >= todayInDatasetZone(now)) return;
+async function markClosedDayForCompaction({ store, entry, options }: PendingWrite): Promise<void> {
+  const partition = parseArticleKey(entry.articleKey);
+  if (partition === null || partition.date >= todayInDatasetZone(options.now ?? new Date())) return;
   const marker = compactionDueKey(partition.source, partition.date);
   if ((await store.get(marker)) === null) await store.put(marker, '{}', { contentType: ARTICLE_CONTENT_TYPE });
 }
