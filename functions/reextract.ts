@@ -25,7 +25,8 @@ export async function handler(item: unknown): Promise<ReextractResult> {
   store ??= bucketStoreFromEnv(process.env);
   const parsed = ItemSchema.safeParse(item);
   if (!parsed.success) throw new ReextractFailedError(`not an S3 item reader item {Key: …}: ${JSON.stringify(item).slice(0, 200)}`);
-  const result = await reextractRawObject(store, parsed.data.Key);
+  // The stack's bucket is versioned: it keeps the earlier revision (see cloud-deps.ts).
+  const result = await reextractRawObject(store, parsed.data.Key, { keepRevisions: 'bucket-versioning' });
   if (result.outcome === 'failed') {
     logger.error('re-extraction failed', { ...result });
     throw new ReextractFailedError(`${result.rawKey}: ${result.reason}`);

@@ -6,6 +6,7 @@ import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/a
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { ARTICLES_ROOT, DAILY_ROOT } from '../lib/dataset/partitions.ts';
+import { COMPACTION_DUE_PREFIX } from '../lib/store/keys.ts';
 import { allowDatasetObjects, datasetFunction } from './dataset.ts';
 
 export interface DailyCompactionProps {
@@ -20,8 +21,9 @@ export interface DailyCompactionProps {
 
 /**
  * Daily compaction in the cloud: at 00:30 in Vietnam (just after a day closes), a Lambda writes
- * articles-daily/v1/source=<id>/date=<day>/part-00000.ndjson.gz for the last few closed days, using the
- * same lib function as `news-ingest compact`. Idempotent: an unchanged day is not written again.
+ * articles-daily/v1/source=<id>/date=<day>/part-00000.ndjson.gz for the last few closed days and for every
+ * older day a write marked after it closed (state/compaction-due/), using the same lib function as
+ * `news-ingest compact`. Idempotent: an unchanged day is not written again.
  */
 export class DailyCompaction extends Construct {
   readonly function: NodejsFunction;
@@ -45,6 +47,8 @@ export class DailyCompaction extends Construct {
     });
     allowDatasetObjects(this.function, props.bucket, ARTICLES_ROOT, ['s3:GetObject']);
     allowDatasetObjects(this.function, props.bucket, DAILY_ROOT, ['s3:GetObject', 's3:PutObject']);
+    // Days marked by writes after they closed: taken (deleted), and put back when their compaction fails.
+    allowDatasetObjects(this.function, props.bucket, COMPACTION_DUE_PREFIX, ['s3:PutObject', 's3:DeleteObject']);
 
     const schedulerRole = new Role(this, 'SchedulerRole', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com') });
     Validations.of(schedulerRole).acknowledge({

@@ -13,6 +13,7 @@ import { glueColumnsFromJsonSchema, type GlueColumn } from '../lib/dataset/glue-
 import { ARTICLES_ROOT, DAILY_ROOT } from '../lib/dataset/partitions.ts';
 import { savedQueries } from '../lib/dataset/athena-queries.ts';
 import { LAMBDA_BUNDLING, RUNTIME_CHOICE_REASON } from './lambda-bundling.ts';
+import { DEFAULT_SETTINGS } from './settings.ts';
 
 export interface DatasetCatalogProps {
   /** The dataset bucket (articles/v1/ and articles-daily/v1/). */
@@ -66,7 +67,7 @@ export class DatasetCatalog extends Construct {
     for (const source of props.sources) {
       if (!/^[a-z0-9][a-z0-9.-]*$/.test(source)) throw new Error(`DatasetCatalog: "${source}" is not a source id`);
     }
-    const firstDate = props.firstDate ?? '2020-01-01';
+    const firstDate = props.firstDate ?? DEFAULT_SETTINGS.datasetFirstDate;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(firstDate)) throw new Error(`DatasetCatalog: firstDate must be yyyy-MM-dd, got "${firstDate}"`);
     this.databaseName = props.databaseName ?? 'news_ingest';
     if (!/^[a-z0-9_]+$/.test(this.databaseName)) throw new Error(`DatasetCatalog: "${this.databaseName}" is not a Glue database name`);

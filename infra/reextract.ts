@@ -15,6 +15,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { STEPFUNCTIONS_USE_DISTRIBUTED_MAP_RESULT_WRITER_V2 } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { ARTICLES_ROOT, RAW_ROOT } from '../lib/dataset/partitions.ts';
+import { COMPACTION_DUE_PREFIX } from '../lib/store/keys.ts';
 import { allowDatasetObjects, datasetFunction } from './dataset.ts';
 
 export const REEXTRACT_RESULTS_PREFIX = 'reextract-results/';
@@ -56,10 +57,13 @@ export class ReextractBackfill extends Construct {
       timeout: Duration.minutes(1),
       environment: { BUCKET_NAME: props.bucket.bucketName },
     });
-    allowDatasetObjects(this.function, props.bucket, RAW_ROOT, ['s3:GetObject', 's3:PutObject']);
+    // Re-extraction reads the stored page and never writes it again.
+    allowDatasetObjects(this.function, props.bucket, RAW_ROOT, ['s3:GetObject']);
     allowDatasetObjects(this.function, props.bucket, INDEX_PREFIX, ['s3:GetObject']);
     allowDatasetObjects(this.function, props.bucket, ARTICLES_ROOT, ['s3:GetObject', 's3:PutObject']);
     allowDatasetObjects(this.function, props.bucket, REVISIONS_PREFIX, ['s3:PutObject']);
+    // An updated article of a closed day marks the day for the daily compaction.
+    allowDatasetObjects(this.function, props.bucket, COMPACTION_DUE_PREFIX, ['s3:PutObject']);
 
     const reextractPage = new LambdaInvoke(this, 'ReextractPage', {
       lambdaFunction: this.function,

@@ -16,6 +16,11 @@ export interface DeploySettings {
   driftThresholdPercent: number;
   /** The ingest config bundled into the functions and used for per-source alarms. */
   configPath: string;
+  /**
+   * First day (yyyy-MM-dd) of the Athena `date` partition projection: partitions before it are invisible
+   * to queries, so it must precede the oldest article in the archive.
+   */
+  datasetFirstDate: string;
 }
 
 export const DEFAULT_SETTINGS: Readonly<DeploySettings> = Object.freeze({
@@ -26,6 +31,9 @@ export const DEFAULT_SETTINGS: Readonly<DeploySettings> = Object.freeze({
   noNewArticlesHours: 12,
   driftThresholdPercent: 50,
   configPath: 'config/feeds.json',
+  // Before Vietnamese news went online (the oldest national sites date from the late 1990s): the archive
+  // fits whatever dates a backfill brings. Projection only enumerates the days a query's filter selects.
+  datasetFirstDate: '1990-01-01',
 });
 
 export class SettingsError extends Error {
@@ -54,7 +62,16 @@ export function readDeploySettings(node: Node): DeploySettings {
     noNewArticlesHours: intContext(node, 'noNewArticlesHours', DEFAULT_SETTINGS.noNewArticlesHours, 1, 24),
     driftThresholdPercent: intContext(node, 'driftThresholdPercent', DEFAULT_SETTINGS.driftThresholdPercent, 1, 100),
     configPath: stringContext(node, 'configPath') ?? DEFAULT_SETTINGS.configPath,
+    datasetFirstDate: dayContext(node, 'datasetFirstDate', DEFAULT_SETTINGS.datasetFirstDate),
   };
+}
+
+function dayContext(node: Node, key: string, fallback: string): string {
+  const value = stringContext(node, key) ?? fallback;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    throw new SettingsError(`context "${key}" must be a day as yyyy-MM-dd, got "${value}"`);
+  }
+  return value;
 }
 
 function stringContext(node: Node, key: string): string | undefined {

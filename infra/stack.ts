@@ -50,6 +50,7 @@ export class NewsIngestStack extends Stack {
       bucket: this.storage.bucket,
       sources: sourceIds,
       accessLogsBucket: this.storage.accessLogsBucket,
+      firstDate: settings.datasetFirstDate,
     });
     this.compaction = new DailyCompaction(this, 'Compaction', {
       bucket: this.storage.bucket,

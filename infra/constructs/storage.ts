@@ -7,6 +7,7 @@ import {
   StorageClass,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { REEXTRACT_RESULTS_PREFIX } from '../reextract.ts';
 
 export interface StorageProps {
   rawRetentionDays: number;
@@ -53,6 +54,9 @@ export class Storage extends Construct {
           // are smaller and would cost more in IA, whose minimum billable size is 128 KB.
           transitions: [{ storageClass: StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) }],
           expiration: Duration.days(props.rawRetentionDays),
+          // On a versioned bucket expiry only adds a delete marker: the page itself (and the page an update
+          // replaced) goes a day later, so a raw page is really gone one day after its N days.
+          noncurrentVersionExpiration: Duration.days(1),
         },
         {
           id: 'feed-state-history',
@@ -61,9 +65,30 @@ export class Storage extends Construct {
           noncurrentVersionExpiration: Duration.days(1),
         },
         {
+          id: 'reextract-results',
+          prefix: REEXTRACT_RESULTS_PREFIX,
+          // One manifest and result files per re-extraction run: read when it ends, then of no use.
+          expiration: Duration.days(30),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+        {
+          id: 'revision-copies',
+          prefix: 'revisions/',
+          // The pipeline keeps revisions as object versions here; revisions/ copies come only from the
+          // CLI run against the bucket, and expire like the versions.
+          expiration: Duration.days(props.revisionRetentionDays),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+        {
           id: 'old-revisions',
           noncurrentVersionExpiration: Duration.days(props.revisionRetentionDays),
           abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+        {
+          id: 'expired-delete-markers',
+          // A delete marker left alone once its versions expired: removed, so listings (the re-extraction
+          // map's over raw/) do not walk them. Cannot share a rule with an expiration in days.
+          expiredObjectDeleteMarker: true,
         },
       ],
     });

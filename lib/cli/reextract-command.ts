@@ -36,7 +36,7 @@ export async function runReextract(
       },
     });
     stdout.write(
-      `reextracted: ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.stored} stored, ${summary.skipped} skipped, ${summary.failed} failed\n`,
+      `reextracted: ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.stored} stored, ${summary.skipped} skipped, ${summary.failed} failed; ${summary.current} already extracted by the current version\n`,
     );
     return summary.failed > 0 ? EXIT_PARTIAL_FAILURE : EXIT_OK;
   } catch (error) {

@@ -1,4 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { COMPACTION_DUE_PREFIX, compactionDueKey } from '../store/keys.ts';
 import type { ObjectStore } from '../store/types.ts';
 import { readStoredArticle } from './export.ts';
 import { describeError } from '../errors.ts';
@@ -130,7 +131,10 @@ export interface CompactRecentOptions {
 
 /**
  * The scheduled run: the last `days` closed days of each source, listed one day prefix at a time, so the
- * cost follows the days compacted, not the size of the whole dataset.
+ * cost follows the days compacted, not the size of the whole dataset; and, however far back, every day
+ * a write marked after it closed (state/compaction-due/: an update, a late or healed article, a
+ * re-extraction). Markers are taken before compacting, so a write meanwhile marks its day again; a day
+ * that fails keeps its marker.
  */
 export async function compactRecentDays(options: CompactRecentOptions): Promise<CompactSummary> {
   if (!Number.isInteger(options.days) || options.days < 1) throw new Error(`days must be a positive integer, got ${options.days}`);
@@ -138,9 +142,13 @@ export async function compactRecentDays(options: CompactRecentOptions): Promise<
   const lastClosed = lastClosedDay(now);
   const total: CompactSummary = { written: 0, unchanged: 0, failed: 0, articles: 0 };
   for (const source of options.sources) {
-    for (let back = options.days - 1; back >= 0; back -= 1) {
-      const day = addDays(lastClosed, -back);
+    const days = new Set<string>();
+    for (let back = options.days - 1; back >= 0; back -= 1) days.add(addDays(lastClosed, -back));
+    const marked = await takeCompactionMarkers(options.store, source, lastClosed);
+    for (const day of marked) days.add(day);
+    for (const day of [...days].sort()) {
       const summary = await compactClosedDays({ store: options.store, source, since: day, until: day, now, onPartition: options.onPartition });
+      if (summary.failed > 0 && marked.has(day)) await options.store.put(compactionDueKey(source, day), '{}', { contentType: 'application/json' });
       total.written += summary.written;
       total.unchanged += summary.unchanged;
       total.failed += summary.failed;
@@ -148,4 +156,17 @@ export async function compactRecentDays(options: CompactRecentOptions): Promise<
     }
   }
   return total;
+}
+
+/** The closed days marked for compaction for one source; their markers are deleted. */
+async function takeCompactionMarkers(store: ObjectStore, source: string, lastClosed: string): Promise<Set<string>> {
+  const days = new Set<string>();
+  const prefix = `${COMPACTION_DUE_PREFIX}source=${source}/`;
+  for await (const key of store.list(prefix)) {
+    const day = /^date=(\d{4}-\d{2}-\d{2})\.json$/.exec(key.slice(prefix.length))?.[1];
+    if (day === undefined || day > lastClosed) continue;
+    await store.delete(key);
+    days.add(day);
+  }
+  return days;
 }

@@ -138,13 +138,17 @@ articles/v1/source=<id>/date=<YYYY-MM-DD>/<articleId>.json          one article;
 articles-daily/v1/source=<id>/date=<YYYY-MM-DD>/part-00000.ndjson.gz  the same articles, one gzipped NDJSON file per
                                                                      source and closed day (news-ingest compact)
 raw/source=<id>/date=<YYYY-MM-DD>/<articleId>.html.gz               the page as fetched, for re-extraction
-revisions/<articleId>/<fetchedAt>-<hash>.json (+ .html.gz)           earlier versions of updated articles
+revisions/<articleId>/<fetchedAt>-<hash>.json (+ .html.gz)           earlier versions of updated articles (local
+                                                                     store; the bucket keeps them as object versions)
 state/index/<xx>/<articleId>.json                                    where an article was first stored (its key never moves)
+state/compaction-due/source=<id>/date=<YYYY-MM-DD>.json              a closed day written to since: compact it again
 \`\`\`
 
 A day is closed once it is over in Asia/Ho_Chi_Minh. The daily compaction runs at 00:30 Vietnam time and
-re-compacts the last three closed days, so articles that arrive late are included; a day whose content did
-not change is not rewritten. \`articles/v1/\` is always complete and current; \`articles-daily/v1/\` is the
+re-compacts the last three closed days, so articles that arrive late are included, and every older day an
+article was written to after the day closed (an update, a late or restored article, a re-extraction: each
+such write leaves a marker under \`state/compaction-due/\`); a day whose content did not change is not
+rewritten. \`articles/v1/\` is always complete and current; \`articles-daily/v1/\` is the
 cheaper way to read closed days.
 
 ## Command line
@@ -169,7 +173,13 @@ content_hash, fetched_at, extractor, missing, body_text\`), RFC 4180 quoting and
 
 In the cloud, re-extraction of the whole archive is a Step Functions state machine (a Distributed Map over
 the \`raw/\` objects, one Lambda per page); start an execution with input \`{}\`. Per-page results,
-including each failure and its reason, are written under \`reextract-results/\`.
+including each failure and its reason, are written under \`reextract-results/\` (kept 30 days).
+
+Every article records the extractor version that produced it (\`extractor.version\`). Re-extraction does not
+read the page of an article the current version extracted (\`current\`), so a re-run after an interruption
+only does what is left. The version is bumped whenever extraction output changes: a test compares the
+output of every fixture page with a recorded digest, and \`npm run extractor-version\` bumps the version and
+records the new digest (lib/extract/extractor-version.json).
 
 ## Athena
 

@@ -1,17 +1,18 @@
 import { gunzipSync } from 'node:zlib';
-import { extractArticle, NotAnArticleError } from '../extract/index.ts';
-import { readArticle, writeArticle } from '../store/articles.ts';
+import { EXTRACTOR_VERSION, extractArticle, NotAnArticleError } from '../extract/index.ts';
+import { readArticle, writeArticle, type WriteArticleOptions } from '../store/articles.ts';
 import type { ObjectStore, WriteOutcome } from '../store/types.ts';
 import { describeError } from '../errors.ts';
 import { mapOrdered } from './ordered.ts';
 import { RAW_ROOT, checkFilter, listPartitionedKeys, parseRawKey, type PartitionFilter } from './partitions.ts';
 
 /**
- * What re-extracting one stored page did. `unchanged`/`updated` come from writeArticle (same content hash
- * or not); `skipped` pages are not (or no longer) articles and keep their stored version; `failed` ones are
+ * What re-extracting one stored page did. `current`: its article was extracted by this EXTRACTOR_VERSION,
+ * so the page is not read at all. `unchanged`/`updated` come from writeArticle (same content hash or not);
+ * `skipped` pages are not (or no longer) articles and keep their stored version; `failed` ones are
  * reported with the reason and also left as they were.
  */
-export type ReextractOutcome = WriteOutcome | 'skipped' | 'failed';
+export type ReextractOutcome = WriteOutcome | 'current' | 'skipped' | 'failed';
 
 export interface ReextractResult {
   rawKey: string;
@@ -28,12 +29,19 @@ export type ReextractSummary = Record<ReextractOutcome, number>;
  * through writeArticle, keeping the stored article's url, fetchedAt, feed and source: only what the
  * extractor reads from the page may change. Never throws for a bad page; the result says what happened.
  */
-export async function reextractRawObject(store: ObjectStore, rawKey: string): Promise<ReextractResult> {
+export async function reextractRawObject(
+  store: ObjectStore,
+  rawKey: string,
+  options: WriteArticleOptions = { keepRevisions: 'local-copy' },
+): Promise<ReextractResult> {
   const parsed = parseRawKey(rawKey);
   if (parsed === null) return { rawKey, outcome: 'failed', reason: `not a raw page key (raw/source=<id>/date=<day>/<id>.html.gz)` };
   try {
     const stored = await readArticle(store, parsed.id);
     if (stored === null) return { rawKey, outcome: 'failed', reason: `no stored article with id ${parsed.id} for this page` };
+    if (stored.extractor.version === EXTRACTOR_VERSION) {
+      return { rawKey, outcome: 'current', reason: `already extracted by extractor version ${EXTRACTOR_VERSION}` };
+    }
     const gzipped = await store.get(rawKey);
     if (gzipped === null) return { rawKey, outcome: 'failed', reason: 'the raw page is gone' };
     // The pipeline stores the page as it decoded it (UTF-8 text), so no charset sniffing here.
@@ -58,7 +66,8 @@ export async function reextractRawObject(store: ObjectStore, rawKey: string): Pr
         reason: `re-extraction gives canonical URL ${article.canonicalUrl} (id ${article.id}), the stored article has ${stored.canonicalUrl} (id ${stored.id}); not written`,
       };
     }
-    const written = await writeArticle(store, article, html);
+    // The page is the one stored: it is not written again (on a versioned bucket, another copy of it).
+    const written = await writeArticle(store, article, null, { ...options, refreshExtractorVersion: true });
     return { rawKey, outcome: written.outcome, articleKey: written.key };
   } catch (error) {
     return { rawKey, outcome: 'failed', reason: describeError(error) };
@@ -75,7 +84,7 @@ export interface ReextractOptions extends Pick<PartitionFilter, 'since' | 'sourc
 /** Re-extracts every stored raw page the filter selects (partition date >= since, one source). */
 export async function reextractStoredPages(options: ReextractOptions): Promise<ReextractSummary> {
   const filter = checkFilter({ since: options.since, source: options.source });
-  const summary: ReextractSummary = { stored: 0, unchanged: 0, updated: 0, skipped: 0, failed: 0 };
+  const summary: ReextractSummary = { current: 0, stored: 0, unchanged: 0, updated: 0, skipped: 0, failed: 0 };
   const keys = listPartitionedKeys(options.store, RAW_ROOT, filter);
   for await (const { outcome } of mapOrdered(keys, options.concurrency ?? 4, (raw) => reextractRawObject(options.store, raw.key))) {
     // reextractRawObject reports failures as results; a rejection here would be a bug, so let it surface.

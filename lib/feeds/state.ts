@@ -50,8 +50,17 @@ export async function loadFeedState(store: ObjectStore, feedUrl: string): Promis
 
 /** The feed state stored under `key` (a key under state/feeds/), or null when there is none. */
 export async function loadFeedStateAt(store: ObjectStore, key: string): Promise<FeedState | null> {
-  const bytes = await store.get(key);
-  if (bytes === null) return null;
+  return (await loadFeedStateVersionAt(store, key))?.state ?? null;
+}
+
+/** loadFeedStateAt, with the ETag of the version read (for a save that must not overwrite a newer one). */
+export async function loadFeedStateVersionAt(store: ObjectStore, key: string): Promise<{ state: FeedState; etag: string } | null> {
+  const object = await store.getWithEtag(key);
+  if (object === null) return null;
+  return { state: parseFeedState(object.body, key, store), etag: object.etag };
+}
+
+function parseFeedState(bytes: Buffer, key: string, store: ObjectStore): FeedState {
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytes.toString('utf8'));
@@ -65,10 +74,12 @@ export async function loadFeedStateAt(store: ObjectStore, key: string): Promise<
   return result.data;
 }
 
-export async function saveFeedState(store: ObjectStore, state: FeedState): Promise<void> {
+/** `ifMatch`: save only over that version (PreconditionFailedError when the state changed since). */
+export async function saveFeedState(store: ObjectStore, state: FeedState, options: { ifMatch?: string } = {}): Promise<void> {
   const valid = FeedStateSchema.parse(state);
   await store.put(feedStateKey(feedIdFor(valid.feedUrl)), JSON.stringify(valid), {
     contentType: 'application/json; charset=utf-8',
+    ...(options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch }),
   });
 }
 

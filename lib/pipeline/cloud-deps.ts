@@ -45,5 +45,7 @@ export async function cloudDepsFromEnv(env: Env, logger?: PipelineLogger): Promi
     allowLoopback: allowLoopback === '1',
     hostOverrides: hostLimitsFor(config),
   });
-  return { fetcher, store, config, clock: () => new Date(), ...(logger ? { logger } : {}) };
+  // The stack's bucket is versioned: an overwritten article is its earlier revision, kept by the bucket
+  // (and expired by its lifecycle); a revisions/ copy as well would keep every revision twice.
+  return { fetcher, store, config, clock: () => new Date(), keepRevisions: 'bucket-versioning', ...(logger ? { logger } : {}) };
 }

@@ -55,7 +55,10 @@ export async function processArticle(job: ArticleJob, deps: PipelineDeps): Promi
   outcome.missing = [...article.missing];
 
   try {
-    const written = await writeArticle(deps.store, article, response.text);
+    const written = await writeArticle(deps.store, article, response.text, {
+      keepRevisions: deps.keepRevisions ?? 'local-copy',
+      now: deps.clock(),
+    });
     outcome.state = written.outcome;
     outcome.key = written.key;
   } catch (error) {

@@ -1,7 +1,7 @@
-import { forgetSeen, keyOfSeenEntry, loadFeedStateAt, saveFeedState } from '../feeds/state.ts';
+import { forgetSeen, keyOfSeenEntry, loadFeedStateVersionAt, saveFeedState } from '../feeds/state.ts';
 import { ARTICLES_ROOT, listPartitionedKeys } from '../dataset/partitions.ts';
 import { FEED_STATE_PREFIX } from '../store/keys.ts';
-import type { ObjectStore } from '../store/types.ts';
+import { PreconditionFailedError, type ObjectStore } from '../store/types.ts';
 import type { PipelineLogger } from './types.ts';
 
 export interface ReconcileResult {
@@ -12,6 +12,8 @@ export interface ReconcileResult {
   feedStatesHealed: number;
   /** Seen items forgotten, so that the next fetch of their feed takes them as new. */
   itemsForgotten: number;
+  /** Feed states a fetch saved while they were being checked: left as the fetch wrote them, checked next time. */
+  feedStatesChangedMeanwhile: number;
 }
 
 /**
@@ -27,10 +29,17 @@ export interface ReconcileResult {
 export async function reconcileFeedStates(store: ObjectStore, logger?: PipelineLogger): Promise<ReconcileResult> {
   const stored = new Set<string>();
   for await (const article of listPartitionedKeys(store, ARTICLES_ROOT, {})) stored.add(article.id);
-  const result: ReconcileResult = { articlesInStore: stored.size, feedStates: 0, feedStatesHealed: 0, itemsForgotten: 0 };
+  const result: ReconcileResult = {
+    articlesInStore: stored.size,
+    feedStates: 0,
+    feedStatesHealed: 0,
+    itemsForgotten: 0,
+    feedStatesChangedMeanwhile: 0,
+  };
   for await (const key of store.list(FEED_STATE_PREFIX)) {
-    const state = await loadFeedStateAt(store, key);
-    if (state === null) continue;
+    const version = await loadFeedStateVersionAt(store, key);
+    if (version === null) continue;
+    const { state } = version;
     result.feedStates += 1;
     const gone = new Set<string>();
     for (const itemKey of state.seen.map(keyOfSeenEntry)) {
@@ -38,7 +47,14 @@ export async function reconcileFeedStates(store: ObjectStore, logger?: PipelineL
       if (typeof id === 'string' && !stored.has(id)) gone.add(itemKey);
     }
     if (gone.size === 0) continue;
-    await saveFeedState(store, { ...forgetSeen(state, gone), etag: null, lastModified: null });
+    try {
+      // Conditional: a fetch that saved this state meanwhile (the cloud polls while this runs) is not undone.
+      await saveFeedState(store, { ...forgetSeen(state, gone), etag: null, lastModified: null }, { ifMatch: version.etag });
+    } catch (error) {
+      if (!(error instanceof PreconditionFailedError)) throw error;
+      result.feedStatesChangedMeanwhile += 1;
+      continue;
+    }
     result.feedStatesHealed += 1;
     result.itemsForgotten += gone.size;
     logger?.warn('feed state remembered articles the store no longer holds; they will be fetched again', {

@@ -1,5 +1,6 @@
 import type { IngestConfig } from '../config.ts';
 import type { PageFetcher } from '../http/types.ts';
+import type { WriteArticleOptions } from '../store/articles.ts';
 import type { ObjectStore } from '../store/types.ts';
 
 /**
@@ -20,6 +21,8 @@ export interface PipelineDeps {
   config: IngestConfig;
   clock: () => Date;
   logger?: PipelineLogger;
+  /** How an updated article's earlier version is kept; default 'local-copy' (the cloud: 'bucket-versioning'). */
+  keepRevisions?: WriteArticleOptions['keepRevisions'];
 }
 
 export interface FeedJob {

@@ -1,8 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import { DateTime } from 'luxon';
 import { serializeArticle, validateArticle, type Article } from '../schema/article.ts';
-import { articleKey, indexKey, rawKey, rawRevisionKey, revisionKey } from './keys.ts';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArticleKey, todayInDatasetZone } from '../dataset/partitions.ts';
+import { articleKey, compactionDueKey, indexKey, rawKey, rawRevisionKey, revisionKey } from './keys.ts';
 import { PreconditionFailedError, type ObjectStore, type PutOptions, type TaggedObject, type WriteOutcome } from './types.ts';
 
 /** Where an article lives; written once, when the article is first stored, and never moved. */
@@ -18,6 +19,13 @@ export interface WriteArticleOptions {
    * 'bucket-versioning' relies on the bucket keeping overwritten versions (S3 with versioning enabled).
    */
   keepRevisions: 'local-copy' | 'bucket-versioning';
+  /**
+   * Re-extraction: when the content is the same but another extractor version produced the stored
+   * article, rewrite it with this one's (still 'unchanged'), so the next re-extraction skips the page.
+   */
+  refreshExtractorVersion?: boolean;
+  /** Decides whether the article's day is closed (a change to a closed day marks it for compaction). */
+  now?: Date;
 }
 
 const ARTICLE_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -155,8 +163,15 @@ async function attemptWrite(write: PendingWrite, attempt: number): Promise<Write
   // Same content, or content fetched before what is stored: nothing to write (fetchedAt is UTC ISO, so
   // the strings order as the times do).
   if (existing.contentHash === article.contentHash || article.fetchedAt < existing.fetchedAt) {
+    const staleVersion = existing.contentHash === article.contentHash && existing.extractor.version !== article.extractor.version;
+    if (write.options.refreshExtractorVersion === true && staleVersion) {
+      await markClosedDayForCompaction(write);
+      const written = await putIf(store, entry.articleKey, write.line, { contentType: ARTICLE_CONTENT_TYPE, ifMatch: current.etag });
+      if (written === false) return null;
+    }
     return { outcome: 'unchanged', key: entry.articleKey };
   }
+  await markClosedDayForCompaction(write);
   const currentRaw = await store.getWithEtag(entry.rawKey);
   if (write.options.keepRevisions === 'local-copy') {
     await store.put(revisionKey(article.id, existing.contentHash, existing.fetchedAt), current.body, { contentType: ARTICLE_CONTENT_TYPE });
@@ -185,6 +200,7 @@ async function attemptWrite(write: PendingWrite, attempt: number): Promise<Write
 /** The page first, so a stored article always has its page; the article's create decides who stored it. */
 async function createArticle(write: PendingWrite, attempt: number): Promise<WriteResult | null> {
   const { store, entry } = write;
+  await markClosedDayForCompaction(write);
   let replacedPage: TaggedObject | null = null;
   let rawEtag: string | false = false;
   if (write.raw !== null) {
@@ -204,6 +220,20 @@ async function createArticle(write: PendingWrite, attempt: number): Promise<Writ
     return null;
   }
   return { outcome: 'stored', key: entry.articleKey };
+}
+
+/**
+ * The daily compaction re-compacts only its last few closed days on its own: a write to any closed day
+ * leaves a marker so that day is compacted again too. Marked before the write, so a write that fails
+ * after the mark costs one needless re-compaction, never a missed one. Only writes after the day ended
+ * pay for it: a GET, and a PUT only for the first write to that day since its last compaction (a backfill
+ * of old articles pays one PUT per day, not per article).
+ */
+async function markClosedDayForCompaction({ store, entry, options }: PendingWrite): Promise<void> {
+  const partition = parseArticleKey(entry.articleKey);
+  if (partition === null || partition.date >= todayInDatasetZone(options.now ?? new Date())) return;
+  const marker = compactionDueKey(partition.source, partition.date);
+  if ((await store.get(marker)) === null) await store.put(marker, '{}', { contentType: ARTICLE_CONTENT_TYPE });
 }
 
 /** Puts the page we replaced back, unless yet another writer has replaced ours since. */

@@ -41,6 +41,16 @@ export function feedStateKey(feedId: string): string {
   return `${FEED_STATE_PREFIX}${check(feedId, FEED_ID, 'feed id')}.json`;
 }
 
+export const COMPACTION_DUE_PREFIX = 'state/compaction-due/';
+
+/**
+ * Marks a closed day of a source whose articles changed after the day closed, so the daily compaction
+ * re-compacts it however far back it is.
+ */
+export function compactionDueKey(sourceId: string, localDate: string): string {
+  return `${COMPACTION_DUE_PREFIX}source=${check(sourceId, SOURCE_ID, 'source id')}/date=${check(localDate, LOCAL_DATE, 'date')}.json`;
+}
+
 export function runKey(localDate: string, runId: string): string {
   return `runs/${check(localDate, LOCAL_DATE, 'date')}/${check(runId, RUN_ID, 'run id')}.json`;
 }

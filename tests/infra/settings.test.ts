@@ -7,15 +7,24 @@ const settingsWith = (context: Record<string, unknown>) => readDeploySettings(ne
 describe('readDeploySettings', () => {
   it('uses the defaults when no context is given', () => {
     expect(settingsWith({})).toEqual(DEFAULT_SETTINGS);
+    // The Athena date projection starts before any Vietnamese news site existed: no archived day is invisible.
+    expect(DEFAULT_SETTINGS.datasetFirstDate < '1997-01-01').toBe(true);
   });
 
   it('reads values from cdk.json (typed) and from -c key=value (strings)', () => {
-    const settings = settingsWith({ schedule: 'cron(0/10 * * * ? *)', alarmEmail: 'ops@example.org', rawRetentionDays: '90', noNewArticlesHours: 3 });
+    const settings = settingsWith({
+      schedule: 'cron(0/10 * * * ? *)',
+      alarmEmail: 'ops@example.org',
+      rawRetentionDays: '90',
+      noNewArticlesHours: 3,
+      datasetFirstDate: '2001-02-26',
+    });
     expect(settings).toMatchObject({
       scheduleExpression: 'cron(0/10 * * * ? *)',
       alarmEmail: 'ops@example.org',
       rawRetentionDays: 90,
       noNewArticlesHours: 3,
+      datasetFirstDate: '2001-02-26',
     });
   });
 
@@ -26,6 +35,7 @@ describe('readDeploySettings', () => {
     [{ noNewArticlesHours: 48 }, /context "noNewArticlesHours" must be a whole number from 1 to 24, got 48/],
     [{ driftThresholdPercent: 'half' }, /context "driftThresholdPercent" must be a whole number from 1 to 100, got "half"/],
     [{ configPath: 7 }, /context "configPath" must be a string, got 7/],
+    [{ datasetFirstDate: '26/02/2001' }, /context "datasetFirstDate" must be a day as yyyy-MM-dd, got "26\/02\/2001"/],
   ])('rejects %o with a message naming the key', (context, message) => {
     expect(() => settingsWith(context)).toThrow(SettingsError);
     expect(() => settingsWith(context)).toThrow(message);

@@ -82,13 +82,37 @@ describe('storage', () => {
     }
   });
 
-  it('raw/ moves to Infrequent Access after 30 days and expires after the configured retention; old revisions expire', () => {
+  it('raw/ moves to Infrequent Access after 30 days and is really gone a day after the configured retention; old revisions expire', () => {
     const rules = resources[logicalIdOf('AWS::S3::Bucket', 'StorageData')]!.Properties.LifecycleConfiguration.Rules as any[];
     const raw = rules.find((rule) => rule.Prefix === 'raw/');
     expect(raw.Transitions).toEqual([{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }]);
     expect(raw.ExpirationInDays).toBe(400);
-    const revisions = rules.find((rule) => rule.Prefix === undefined);
+    // The bucket is versioned: expiry leaves the page as a noncurrent version, which goes a day later.
+    expect(raw.NoncurrentVersionExpiration).toEqual({ NoncurrentDays: 1 });
+    const revisions = rules.find((rule) => rule.Prefix === undefined && rule.NoncurrentVersionExpiration !== undefined);
     expect(revisions.NoncurrentVersionExpiration).toEqual({ NoncurrentDays: 365 });
+  });
+
+  it('projects Athena date partitions from the configured first day, by default one before any archived article', () => {
+    const tables = Object.values(template.findResources('AWS::Glue::Table')).map((table) => table.Properties.TableInput.Parameters);
+    expect(tables.length).toBeGreaterThan(0);
+    for (const parameters of tables) expect(parameters['projection.date.range']).toBe('1990-01-01,NOW+1DAYS');
+  });
+
+  it('removes expired delete markers, expires re-extraction results, and revisions/ copies like revisions', () => {
+    const rules = resources[logicalIdOf('AWS::S3::Bucket', 'StorageData')]!.Properties.LifecycleConfiguration.Rules as any[];
+    expect(rules.filter((rule) => rule.ExpiredObjectDeleteMarker === true)).toEqual([
+      expect.objectContaining({ Status: 'Enabled', ExpiredObjectDeleteMarker: true }),
+    ]);
+    expect(rules.find((rule) => rule.ExpiredObjectDeleteMarker === true).Prefix).toBeUndefined();
+    expect(rules.find((rule) => rule.Prefix === 'reextract-results/')).toMatchObject({
+      ExpirationInDays: 30,
+      NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+    });
+    expect(rules.find((rule) => rule.Prefix === 'revisions/')).toMatchObject({
+      ExpirationInDays: 365,
+      NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+    });
   });
 });
 

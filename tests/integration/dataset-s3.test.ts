@@ -2,18 +2,20 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as compactHandler } from '../../functions/compact.ts';
 import { handler as reextractHandler } from '../../functions/reextract.ts';
 import { compactClosedDays, lastClosedDay } from '../../lib/dataset/compact.ts';
 import { readDay, type DatasetArticle } from '../../lib/dataset/example-consumer.ts';
 import { dailyPartKey } from '../../lib/dataset/partitions.ts';
-import { reextractStoredPages } from '../../lib/dataset/reextract.ts';
-import { extractArticle } from '../../lib/extract/index.ts';
+import { reextractRawObject, reextractStoredPages } from '../../lib/dataset/reextract.ts';
+import { EXTRACTOR_VERSION, extractArticle } from '../../lib/extract/index.ts';
 import type { Article } from '../../lib/schema/article.ts';
 import { serializeArticle } from '../../lib/schema/article.ts';
 import { sha256Hex } from '../../lib/schema/ids.ts';
 import { readArticle, writeArticle } from '../../lib/store/articles.ts';
+import { COMPACTION_DUE_PREFIX } from '../../lib/store/keys.ts';
 import { S3ObjectStore } from '../../lib/store/s3.ts';
 import { syntheticArticle } from '../../bench/synthetic-dataset.ts';
 import { createTestBucket, startMoto, testS3Client, type MotoServer } from '../helpers/moto.ts';
@@ -23,6 +25,19 @@ const BUCKET = 'dataset-s3-test';
 // 17:00 in Vietnam on 4 October 2024: 1-3 October are closed.
 const NOW = new Date('2024-10-04T10:00:00.000Z');
 const MOTO_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' };
+
+/** A saved page, what this extractor makes of it, and what an older version made of it (another title). */
+function olderExtractionOfAPage(): { html: string; current: Article; older: Article } {
+  const html = readFileSync(join(ROOT, 'tests/fixtures/pages/vnexpress_article.html'), 'utf8');
+  const current = extractArticle(html, { fetchedAt: new Date('2026-03-07T02:00:00.000Z') });
+  const older: Article = {
+    ...current,
+    title: 'Tiêu đề cũ',
+    contentHash: sha256Hex('older extraction'),
+    extractor: { ...current.extractor, version: 'previous' },
+  };
+  return { html, current, older };
+}
 
 /** Runs the real CLI against the moto bucket and collects its output. */
 function cli(args: string[], endpoint: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -114,6 +129,8 @@ describe('export, compaction and re-extraction on S3 (moto_server)', () => {
       // The Lambda runs on the real clock: an article from yesterday (in Vietnam) is due for compaction.
       const yesterday = lastClosedDay(new Date());
       const late = syntheticArticle(100, 'beta', yesterday, 2);
+      // The tests above wrote to long-closed days (and compacted them): this one is about the look-back.
+      for await (const key of store.list(COMPACTION_DUE_PREFIX)) await store.delete(key);
       await writeArticle(store, late, null);
       const summary = await compactHandler({});
       expect(summary).toEqual({ written: 1, unchanged: 0, failed: 0, articles: 1 });
@@ -138,9 +155,7 @@ describe('export, compaction and re-extraction on S3 (moto_server)', () => {
   });
 
   it('re-extracts stored pages on S3: an article from an older extraction comes out updated, once', async () => {
-    const html = readFileSync(join(ROOT, 'tests/fixtures/pages/vnexpress_article.html'), 'utf8');
-    const current = extractArticle(html, { fetchedAt: new Date('2026-03-07T02:00:00.000Z') });
-    const older: Article = { ...current, title: 'Tiêu đề cũ', contentHash: sha256Hex('older extraction') };
+    const { html, current, older } = olderExtractionOfAPage();
     expect((await writeArticle(store, older, html)).outcome).toBe('stored');
 
     expect(await reextractStoredPages({ store, source: 'vnexpress' })).toMatchObject({ updated: 1, failed: 0 });
@@ -152,12 +167,36 @@ describe('export, compaction and re-extraction on S3 (moto_server)', () => {
       // One Distributed Map item, as the S3 item reader hands it over.
       const rawKey = `raw/source=vnexpress/date=${current.publishedAt!.slice(0, 10)}/${current.id}.html.gz`;
       const result = await reextractHandler({ Key: rawKey, Size: 1234, Etag: '"x"', LastModified: 1, StorageClass: 'STANDARD' });
-      expect(result).toEqual({ rawKey, outcome: 'unchanged', articleKey: `articles/v1/source=vnexpress/date=${current.publishedAt!.slice(0, 10)}/${current.id}.json` });
+      // Re-extracted above by this extractor version: the page is not read again.
+      expect(result).toEqual({ rawKey, outcome: 'current', reason: `already extracted by extractor version ${EXTRACTOR_VERSION}` });
       await expect(reextractHandler({ Key: 'raw/source=vnexpress/date=2026-03-07/00000000000000000000.html.gz' })).rejects.toThrow(
         'no stored article with id 00000000000000000000',
       );
     } finally {
       process.env = saved;
+    }
+  }, 60_000);
+
+  it("re-extraction on a versioned bucket, as the Lambda runs it, keeps one copy of each revision and does not put the page again", async () => {
+    const bucket = 'reextract-versioned';
+    await createTestBucket(moto.endpoint, bucket, { versioning: true });
+    const client = testS3Client(moto.endpoint);
+    const versioned = new S3ObjectStore({ bucket, client });
+    const { html, current, older } = olderExtractionOfAPage();
+    const { key } = await writeArticle(versioned, older, html, { keepRevisions: 'bucket-versioning' });
+    const rawKey = `raw/source=vnexpress/date=${current.publishedAt!.slice(0, 10)}/${current.id}.html.gz`;
+    const versionsOf = async (prefix: string): Promise<number> =>
+      (await client.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix }))).Versions?.length ?? 0;
+
+    try {
+      expect(await reextractRawObject(versioned, rawKey, { keepRevisions: 'bucket-versioning' })).toEqual({ rawKey, outcome: 'updated', articleKey: key });
+      expect((await readArticle(versioned, current.id))!.title).toBe(current.title);
+      // The earlier article is its noncurrent version; nothing under revisions/; the page has its one version.
+      expect(await versionsOf(key)).toBe(2);
+      expect(await versionsOf('revisions/')).toBe(0);
+      expect(await versionsOf(rawKey)).toBe(1);
+    } finally {
+      client.destroy();
     }
   }, 60_000);
 });

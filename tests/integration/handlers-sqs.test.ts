@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
@@ -13,6 +13,7 @@ import {
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandFeedUrl } from '../../lib/pipeline/discover.ts';
+import { articleIdFor } from '../../lib/schema/ids.ts';
 import type { ArticleJob, FeedJob } from '../../lib/pipeline/types.ts';
 import { createSampleSite, type SampleSite } from '../../lib/sample-site/site.ts';
 import { createTestBucket, startMoto, testS3Client, type MotoServer } from '../helpers/moto.ts';
@@ -313,5 +314,25 @@ describe('Lambda handlers on moto S3/SQS', () => {
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'malformed-article' }]);
     const source = (JSON.parse(articleMessages[0]!.Body!) as ArticleJob).sourceId;
     expect(metricSum(emf, 'ArticlesUnchanged', source) + metricSum(emf, 'ArticlesSkipped', source)).toBe(1);
+  });
+
+  it('process-article: an update keeps the earlier version as an object version only, no revisions/ copy', async () => {
+    const job = JSON.parse(articleMessages[0]!.Body!) as ArticleJob;
+    const page = site.pages.find((candidate) => candidate.url === job.url)!;
+    const key = (await keysUnder('articles/v1/')).find((candidate) => candidate.endsWith(`/${articleIdFor(page.url)}.json`))!;
+    site.reviseArticle(page.index);
+    const { result, emf } = await capturingEmf(() =>
+      handlers.processArticle({ Records: [syntheticRecord('revised-article', JSON.stringify(job), articleQueue.arn)] }, lambdaContext('process-article')),
+    );
+    expect(result.batchItemFailures).toEqual([]);
+    expect(metricSum(emf, 'ArticlesUpdated', job.sourceId)).toBe(1);
+    const client = testS3Client(moto.endpoint);
+    try {
+      const versions = await client.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: key }));
+      expect(versions.Versions).toHaveLength(2);
+    } finally {
+      client.destroy();
+    }
+    expect(await keysUnder('revisions/')).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import { articleKey } from '../../lib/store/keys.ts';
 import { LocalDirectoryStore } from '../../lib/store/local.ts';
 import { S3ObjectStore } from '../../lib/store/s3.ts';
 import type { ObjectStore } from '../../lib/store/types.ts';
+import { forwardingStore } from '../helpers/forwarding-store.ts';
 import { createTestBucket, startMoto, testS3Client, type MotoServer } from '../helpers/moto.ts';
 
 /** reconcileFeedStates on both stores: seen means "the store holds its article", checked from one listing. */
@@ -73,7 +74,7 @@ describe.each(implementations)('reconcileFeedStates: %s', (_name, makeStore) => 
     await saveFeedState(store, legacy);
 
     const result = await reconcileFeedStates(store);
-    expect(result).toEqual({ articlesInStore: 1, feedStates: 3, feedStatesHealed: 1, itemsForgotten: 1 });
+    expect(result).toEqual({ articlesInStore: 1, feedStates: 3, feedStatesHealed: 1, itemsForgotten: 1, feedStatesChangedMeanwhile: 0 });
     const healed = await loadFeedState(store, FEED);
     expect(healed.seen).toEqual(['000000000000:kept', '000000000000:not-an-article']);
     expect(healed.articleIds).toEqual({ kept: KEPT, 'not-an-article': null });
@@ -83,6 +84,26 @@ describe.each(implementations)('reconcileFeedStates: %s', (_name, makeStore) => 
 
     // Nothing left to heal: a second pass writes nothing.
     expect(await reconcileFeedStates(store)).toMatchObject({ feedStatesHealed: 0, itemsForgotten: 0 });
+  });
+
+  it('does not undo a feed state a fetch saved while it was being checked; the next pass checks the new one', async () => {
+    await saveFeedState(store, feedState(FEED, [['gone', GONE]]));
+    // The fetch's state: it saw another item since (and still remembers the gone one).
+    const fetched = feedState(FEED, [['gone', GONE], ['new', KEPT]]);
+    let fetchSaved = false;
+    const racing = forwardingStore(store, {
+      put: async (key, body, options) => {
+        if (key.startsWith('state/feeds/') && !fetchSaved) {
+          fetchSaved = true;
+          await saveFeedState(store, fetched);
+        }
+        return store.put(key, body, options);
+      },
+    });
+    expect(await reconcileFeedStates(racing)).toMatchObject({ feedStatesHealed: 0, feedStatesChangedMeanwhile: 1 });
+    expect(await loadFeedState(store, FEED)).toEqual(fetched);
+
+    expect(await reconcileFeedStates(store)).toMatchObject({ feedStatesHealed: 1, itemsForgotten: 2, feedStatesChangedMeanwhile: 0 });
   });
 });
 
@@ -101,7 +122,7 @@ describe('the reconciliation Lambda', () => {
       AWS_ENDPOINT_URL_S3: moto.endpoint,
     });
     try {
-      expect(await reconcileHandler()).toEqual({ articlesInStore: 0, feedStates: 1, feedStatesHealed: 1, itemsForgotten: 1 });
+      expect(await reconcileHandler()).toEqual({ articlesInStore: 0, feedStates: 1, feedStatesHealed: 1, itemsForgotten: 1, feedStatesChangedMeanwhile: 0 });
       expect((await loadFeedState(store, FEED)).seen).toEqual([]);
     } finally {
       process.env = saved;

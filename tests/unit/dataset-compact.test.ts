@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { compactClosedDays, lastClosedDay, type PartitionCompaction } from '../../lib/dataset/compact.ts';
+import { compactClosedDays, compactRecentDays, lastClosedDay, type PartitionCompaction } from '../../lib/dataset/compact.ts';
+import { sha256Hex } from '../../lib/schema/ids.ts';
+import { writeArticle } from '../../lib/store/articles.ts';
+import { COMPACTION_DUE_PREFIX } from '../../lib/store/keys.ts';
 import { dailyPartKey } from '../../lib/dataset/partitions.ts';
 import { LocalDirectoryStore } from '../../lib/store/local.ts';
 import { serializeArticle } from '../../lib/schema/article.ts';
@@ -95,3 +98,44 @@ describe('daily compaction', () => {
     expect((await store.get(dailyPartKey('beta', '2024-10-01')))!.equals(before!)).toBe(true);
   });
 });
+
+describe('compactRecentDays and days changed after they closed', () => {
+  let root: string;
+  let store: LocalDirectoryStore;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'dataset-compact-due-'));
+    store = new LocalDirectoryStore(root);
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('re-compacts a day of any age that an update touched, once, and leaves untouched old days alone', async () => {
+    const old = syntheticArticle(1, 'alpha', '2024-09-01', 1);
+    const untouched = syntheticArticle(2, 'alpha', '2024-09-02', 1);
+    // Both stored on their own day: no day closed yet, nothing marked.
+    await writeArticle(store, old, null, { keepRevisions: 'local-copy', now: new Date('2024-09-01T05:00:00.000Z') });
+    await writeArticle(store, untouched, null, { keepRevisions: 'local-copy', now: new Date('2024-09-02T05:00:00.000Z') });
+    expect(await collectKeys(store, COMPACTION_DUE_PREFIX)).toEqual([]);
+    await compactClosedDays({ store, now: NOW });
+
+    // A month later, a correction of the old article (its day long outside the 3-day look-back).
+    const corrected = { ...old, title: `${old.title} (đính chính)`, contentHash: sha256Hex('corrected'), fetchedAt: '2024-10-04T09:00:00.000Z' };
+    expect((await writeArticle(store, corrected, null, { keepRevisions: 'local-copy', now: NOW })).outcome).toBe('updated');
+    expect(await collectKeys(store, COMPACTION_DUE_PREFIX)).toEqual(['state/compaction-due/source=alpha/date=2024-09-01.json']);
+
+    const compacted: PartitionCompaction[] = [];
+    await compactRecentDays({ store, sources: ['alpha'], days: 3, now: NOW, onPartition: (result) => compacted.push(result) });
+    expect(compacted.map((result) => [result.date, result.outcome])).toEqual([['2024-09-01', 'written']]);
+    expect(await dailyLines(store, 'alpha', '2024-09-01')).toEqual([serializeArticle(corrected)]);
+    expect(await collectKeys(store, COMPACTION_DUE_PREFIX)).toEqual([]);
+    // Nothing marked any more: the next run compacts only its look-back days.
+    const again: PartitionCompaction[] = [];
+    await compactRecentDays({ store, sources: ['alpha'], days: 3, now: NOW, onPartition: (result) => again.push(result) });
+    expect(again).toEqual([]);
+  });
+});
+
+async function collectKeys(store: LocalDirectoryStore, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const key of store.list(prefix)) keys.push(key);
+  return keys;
+}

@@ -4,11 +4,12 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { reextractStoredPages, type ReextractResult } from '../../lib/dataset/reextract.ts';
-import { extractArticle } from '../../lib/extract/index.ts';
+import { EXTRACTOR_VERSION, extractArticle } from '../../lib/extract/index.ts';
 import { sha256Hex } from '../../lib/schema/ids.ts';
 import type { Article } from '../../lib/schema/article.ts';
 import { readArticle, writeArticle } from '../../lib/store/articles.ts';
 import { LocalDirectoryStore } from '../../lib/store/local.ts';
+import { forwardingStore } from '../helpers/forwarding-store.ts';
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures');
 const FETCHED_AT = new Date('2026-03-07T02:00:00.000Z');
@@ -38,16 +39,45 @@ describe('re-extraction from stored raw pages', () => {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
+  /** Each page's article as the previous extractor version wrote it: same content, another version. */
+  function byPreviousVersion(article: Article): Article {
+    return { ...article, extractor: { ...article.extractor, version: 'previous' } };
+  }
+
   async function storeAll(): Promise<void> {
     for (const [source, html] of Object.entries(PAGES) as [keyof typeof PAGES, string][]) {
-      expect((await writeArticle(store, fresh[source]!, html)).outcome).toBe('stored');
+      expect((await writeArticle(store, byPreviousVersion(fresh[source]!), html)).outcome).toBe('stored');
     }
   }
 
-  it('finds every stored article unchanged when the extractor gives the same result', async () => {
+  it('finds every stored article unchanged when the extractor gives the same result, and marks it extracted by this version', async () => {
     await storeAll();
     const summary = await reextractStoredPages({ store });
-    expect(summary).toEqual({ stored: 0, unchanged: 3, updated: 0, skipped: 0, failed: 0 });
+    expect(summary).toEqual({ current: 0, stored: 0, unchanged: 3, updated: 0, skipped: 0, failed: 0 });
+    expect((await readArticle(store, fresh.tuoitre!.id))!.extractor.version).toBe(EXTRACTOR_VERSION);
+  });
+
+  it('does not read the pages of articles the current extractor version extracted', async () => {
+    await storeAll();
+    await reextractStoredPages({ store });
+    const reads: string[] = [];
+    const watched = forwardingStore(store, {
+      get: (key) => {
+        reads.push(key);
+        return store.get(key);
+      },
+    });
+    const results: ReextractResult[] = [];
+    expect(await reextractStoredPages({ store: watched, onResult: (result) => results.push(result) })).toEqual({
+      current: 3,
+      stored: 0,
+      unchanged: 0,
+      updated: 0,
+      skipped: 0,
+      failed: 0,
+    });
+    expect(reads.filter((key) => key.startsWith('raw/'))).toEqual([]);
+    expect(results[0]!.reason).toBe(`already extracted by extractor version ${EXTRACTOR_VERSION}`);
   });
 
   it('upgrades an article stored by an older extraction (updated), keeping url, fetchedAt and feed', async () => {
@@ -58,7 +88,7 @@ describe('re-extraction from stored raw pages', () => {
       title: 'Tiêu đề cũ',
       contentHash: sha256Hex('older extraction'),
       fetchedAt: '2026-03-06T23:00:00.000Z',
-      extractor: { name: 'vnexpress/fck-detail', version: '0' },
+      extractor: { name: 'vnexpress/fck-detail', version: 'previous' },
     };
     expect((await writeArticle(store, older, PAGES.vnexpress)).outcome).toBe('stored');
     expect((await writeArticle(store, fresh.tuoitre!, PAGES.tuoitre)).outcome).toBe('stored');
@@ -67,7 +97,8 @@ describe('re-extraction from stored raw pages', () => {
 
     const results: ReextractResult[] = [];
     const summary = await reextractStoredPages({ store, onResult: (result) => results.push(result) });
-    expect(summary).toEqual({ stored: 0, unchanged: 2, updated: 1, skipped: 0, failed: 0 });
+    // The other two were written by this version: not read again.
+    expect(summary).toEqual({ current: 2, stored: 0, unchanged: 0, updated: 1, skipped: 0, failed: 0 });
     expect(results.find((result) => result.outcome === 'updated')?.rawKey).toContain('source=vnexpress/');
     const upgraded = (await readArticle(store, current.id))!;
     expect(upgraded.title).toBe(current.title);
@@ -75,15 +106,15 @@ describe('re-extraction from stored raw pages', () => {
     expect(upgraded.fetchedAt).toBe('2026-03-06T23:00:00.000Z');
     expect(upgraded.feed).toEqual(current.feed);
     expect(upgraded.url).toBe(current.url);
-    // Running it again changes nothing.
-    expect(await reextractStoredPages({ store })).toEqual({ stored: 0, unchanged: 3, updated: 0, skipped: 0, failed: 0 });
+    // Running it again reads nothing.
+    expect(await reextractStoredPages({ store })).toEqual({ current: 3, stored: 0, unchanged: 0, updated: 0, skipped: 0, failed: 0 });
   });
 
   it('selects pages by source and by partition date', async () => {
     await storeAll();
     expect(await reextractStoredPages({ store, source: 'tuoitre' })).toMatchObject({ unchanged: 1 });
-    // The seed article is from 2024, the national pages from 2026.
-    expect(await reextractStoredPages({ store, since: '2025-01-01' })).toMatchObject({ unchanged: 2 });
+    // The seed article is from 2024, the national pages from 2026 (tuoitre's already re-extracted above).
+    expect(await reextractStoredPages({ store, since: '2025-01-01' })).toMatchObject({ current: 1, unchanged: 1, updated: 0 });
     await expect(reextractStoredPages({ store, since: '18/10/2024' })).rejects.toThrow('--since must be a calendar day');
   });
 
@@ -99,12 +130,12 @@ describe('re-extraction from stored raw pages', () => {
 
     const results: ReextractResult[] = [];
     const summary = await reextractStoredPages({ store, onResult: (result) => results.push(result) });
-    expect(summary).toEqual({ stored: 0, unchanged: 2, updated: 0, skipped: 1, failed: 1 });
+    expect(summary).toEqual({ current: 0, stored: 0, unchanged: 2, updated: 0, skipped: 1, failed: 1 });
     expect(results.find((result) => result.outcome === 'skipped')).toMatchObject({ rawKey, reason: expect.stringContaining('not-an-article') });
     expect(results.find((result) => result.outcome === 'failed')).toMatchObject({
       rawKey: orphanKey,
       reason: 'no stored article with id 00000000000000000000 for this page',
     });
-    expect(await readArticle(store, article.id)).toEqual(article);
+    expect(await readArticle(store, article.id)).toEqual(byPreviousVersion(article));
   });
 });
