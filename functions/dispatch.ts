@@ -1,8 +1,18 @@
 import type { Context, Handler } from 'aws-lambda';
-import { CloudEnv, requireEnv } from '../lib/pipeline/cloud-deps.ts';
+import { CloudEnv, CloudEnvError, requireEnv, type Env } from '../lib/pipeline/cloud-deps.ts';
 import { discoverDueFeeds, newRunId } from '../lib/pipeline/discover.ts';
+import {
+  DRIFT_MIN_ARTICLES,
+  DRIFT_WINDOW_HOURS,
+  judgeSource,
+  loadSourceHealth,
+  type HealthRules,
+  type SourceVerdict,
+} from '../lib/pipeline/source-health.ts';
+import type { PipelineDeps } from '../lib/pipeline/types.ts';
+import { MetricNames } from './metric-names.ts';
 import { deduplicationIdFor, hostGroupId, sendFifoMessages } from './queue.ts';
-import { logger, pipelineDeps, sqs } from './runtime.ts';
+import { InvocationMetrics, logger, pipelineDeps, sqs } from './runtime.ts';
 
 /**
  * The input the stack's EventBridge Scheduler target sends (ScheduleTargetInput with context attributes).
@@ -17,10 +27,22 @@ export interface DispatchEvent {
 export interface DispatchResult {
   runId: string;
   feedsQueued: number;
+  sourcesStale: string[];
+  sourcesDrifting: string[];
 }
 
 export class BadDispatchEventError extends Error {
   override readonly name = 'BadDispatchEventError';
+}
+
+/** The schedule tick this invocation is for: the Scheduler's scheduled time, or now when started by hand. */
+export function tickOf(event: DispatchEvent, now: Date): Date {
+  if (event.scheduledTime === undefined) return now;
+  const scheduled = new Date(event.scheduledTime);
+  if (Number.isNaN(scheduled.getTime())) {
+    throw new BadDispatchEventError(`scheduledTime ${JSON.stringify(event.scheduledTime)} is not an ISO 8601 time`);
+  }
+  return scheduled;
 }
 
 /**
@@ -29,19 +51,40 @@ export class BadDispatchEventError extends Error {
  */
 export function runIdFor(event: DispatchEvent, now: Date): string {
   if (event.scheduledTime === undefined) return newRunId(now);
-  const scheduled = new Date(event.scheduledTime);
-  if (Number.isNaN(scheduled.getTime())) {
-    throw new BadDispatchEventError(`scheduledTime ${JSON.stringify(event.scheduledTime)} is not an ISO 8601 time`);
+  return `${tickOf(event, now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-scheduled`;
+}
+
+function healthRulesFromEnv(env: Env): HealthRules {
+  const number = (name: string): number => {
+    const value = Number(requireEnv(env, name));
+    if (!Number.isFinite(value) || value <= 0) throw new CloudEnvError(`${name} must be a positive number, got ${JSON.stringify(env[name])}`);
+    return value;
+  };
+  return {
+    staleAfterHours: number(CloudEnv.staleAfterHours),
+    driftThresholdPercent: number(CloudEnv.driftThresholdPercent),
+    driftWindowHours: DRIFT_WINDOW_HOURS,
+    driftMinArticles: DRIFT_MIN_ARTICLES,
+  };
+}
+
+/** Every configured source's freshness and drift, from the health objects process-article keeps. */
+async function judgeSources(deps: PipelineDeps, rules: HealthRules): Promise<SourceVerdict[]> {
+  const now = deps.clock();
+  const verdicts: SourceVerdict[] = [];
+  for (const source of deps.config.sources) {
+    verdicts.push(judgeSource(source.id, await loadSourceHealth(deps.store, source.id), rules, now));
   }
-  return `${scheduled.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-scheduled`;
+  return verdicts;
 }
 
 export const handler: Handler<DispatchEvent, DispatchResult> = async (event: DispatchEvent, context: Context) => {
   logger.addContext(context);
   const deps = await pipelineDeps();
   const queueUrl = requireEnv(process.env, CloudEnv.feedQueueUrl);
+  const rules = healthRulesFromEnv(process.env);
   const runId = runIdFor(event ?? {}, deps.clock());
-  const jobs = await discoverDueFeeds(deps, runId);
+  const jobs = await discoverDueFeeds(deps, runId, { tickAt: tickOf(event ?? {}, deps.clock()) });
   await sendFifoMessages(
     sqs(),
     queueUrl,
@@ -51,6 +94,22 @@ export const handler: Handler<DispatchEvent, DispatchResult> = async (event: Dis
       deduplicationId: deduplicationIdFor(job.runId, job.feedUrl),
     })),
   );
+
+  const verdicts = await judgeSources(deps, rules);
+  const stale = verdicts.filter((verdict) => verdict.stale);
+  const drifting = verdicts.filter((verdict) => verdict.drifting);
+  // Published on every tick, 0 included: the alarms see a healthy datapoint, not silence.
+  const invocationMetrics = new InvocationMetrics();
+  invocationMetrics.count(MetricNames.SourcesStale, stale.length);
+  invocationMetrics.count(MetricNames.SourcesDrifting, drifting.length);
+  invocationMetrics.publish();
+  for (const verdict of [...stale, ...drifting]) logger.warn('source unhealthy', { ...verdict });
+
   logger.info('dispatched due feeds', { runId, feedsQueued: jobs.length, scheduleArn: event?.scheduleArn });
-  return { runId, feedsQueued: jobs.length };
+  return {
+    runId,
+    feedsQueued: jobs.length,
+    sourcesStale: stale.map((verdict) => verdict.sourceId),
+    sourcesDrifting: drifting.map((verdict) => verdict.sourceId),
+  };
 };

@@ -1,11 +1,15 @@
 import { type CfnElement, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Role } from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { BUCKET_ENV } from '../lib/dataset/open-store.ts';
 import { ARTICLES_ROOT, DAILY_ROOT } from '../lib/dataset/partitions.ts';
+import { schedulerPrincipal } from './constructs/pipeline.ts';
 import { allowDatasetObjects, datasetFunction } from './dataset.ts';
 
 export interface DailyCompactionProps {
@@ -16,6 +20,8 @@ export interface DailyCompactionProps {
   projectRoot: string;
   /** Closed days re-compacted on every run (late articles land in recent days); re-runs are cheap no-ops. */
   lookbackDays?: number;
+  /** Where undeliverable schedule invocations and failed asynchronous runs go. */
+  schedulerDeadLetterQueue: IQueue;
 }
 
 /**
@@ -38,7 +44,7 @@ export class DailyCompaction extends Construct {
       memorySize: 1024,
       timeout: Duration.minutes(15),
       environment: {
-        BUCKET_NAME: props.bucket.bucketName,
+        [BUCKET_ENV]: props.bucket.bucketName,
         SOURCE_IDS: props.sources.join(','),
         LOOKBACK_DAYS: String(lookbackDays),
       },
@@ -46,7 +52,11 @@ export class DailyCompaction extends Construct {
     allowDatasetObjects(this.function, props.bucket, ARTICLES_ROOT, ['s3:GetObject']);
     allowDatasetObjects(this.function, props.bucket, DAILY_ROOT, ['s3:GetObject', 's3:PutObject']);
 
-    const schedulerRole = new Role(this, 'SchedulerRole', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com') });
+    // The day's run may be retried for six hours (a later retry still compacts the same days), by the
+    // Scheduler if it cannot invoke and by Lambda if the run fails; then it lands in the dead-letter queue.
+    const eventAge = Duration.hours(6);
+    this.function.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: eventAge, onFailure: new SqsDestination(props.schedulerDeadLetterQueue) });
+    const schedulerRole = new Role(this, 'SchedulerRole', { assumedBy: schedulerPrincipal() });
     Validations.of(schedulerRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.function.node.defaultChild as CfnElement)}.Arn>:*]`,
       reason: 'The scheduler target grant covers the function and its versions (<arn>:*); it can invoke this one function only.',
@@ -58,7 +68,8 @@ export class DailyCompaction extends Construct {
         input: ScheduleTargetInput.fromObject({}),
         role: schedulerRole,
         retryAttempts: 2,
-        maxEventAge: Duration.hours(6),
+        maxEventAge: eventAge,
+        deadLetterQueue: props.schedulerDeadLetterQueue,
       }),
     });
   }

@@ -179,6 +179,7 @@ export interface DatasetFunctionProps {
   memorySize: number;
   timeout: Duration;
   environment: Record<string, string>;
+  reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -202,6 +203,7 @@ export function datasetFunction(scope: Construct, id: string, props: DatasetFunc
     role,
     logGroup,
     environment: props.environment,
+    ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
     bundling: LAMBDA_BUNDLING,
   });
   Validations.of(fn).acknowledge({

@@ -16,6 +16,10 @@ export interface DeploySettings {
   driftThresholdPercent: number;
   /** The ingest config bundled into the functions and used for per-source alarms. */
   configPath: string;
+  /** Pages the re-extraction map processes at once (its MaxConcurrency). */
+  reextractConcurrency: number;
+  /** Concurrency reserved for the re-extraction function (0: none; see docs/deploy.md for small accounts). */
+  reextractReservedConcurrency: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<DeploySettings> = Object.freeze({
@@ -26,6 +30,8 @@ export const DEFAULT_SETTINGS: Readonly<DeploySettings> = Object.freeze({
   noNewArticlesHours: 12,
   driftThresholdPercent: 50,
   configPath: 'config/feeds.json',
+  reextractConcurrency: 5,
+  reextractReservedConcurrency: 5,
 });
 
 export class SettingsError extends Error {
@@ -45,6 +51,7 @@ export function readDeploySettings(node: Node): DeploySettings {
   if (alarmEmail !== null && !EMAIL_PATTERN.test(alarmEmail)) {
     throw new SettingsError(`context "alarmEmail" must be an e-mail address, got "${alarmEmail}"`);
   }
+  const reextractConcurrency = intContext(node, 'reextractConcurrency', DEFAULT_SETTINGS.reextractConcurrency, 1, 1000);
   return {
     scheduleExpression,
     alarmEmail,
@@ -54,6 +61,8 @@ export function readDeploySettings(node: Node): DeploySettings {
     noNewArticlesHours: intContext(node, 'noNewArticlesHours', DEFAULT_SETTINGS.noNewArticlesHours, 1, 24),
     driftThresholdPercent: intContext(node, 'driftThresholdPercent', DEFAULT_SETTINGS.driftThresholdPercent, 1, 100),
     configPath: stringContext(node, 'configPath') ?? DEFAULT_SETTINGS.configPath,
+    reextractConcurrency,
+    reextractReservedConcurrency: intContext(node, 'reextractReservedConcurrency', reextractConcurrency, 0, 1000),
   };
 }
 

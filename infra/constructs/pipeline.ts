@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Effect, PolicyStatement, Role, ServicePrincipal, type IPrincipal } from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Architecture, Runtime, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -8,8 +9,9 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression, ScheduleTargetInput, ContextAttribute } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ARTICLES_ROOT, RAW_ROOT } from '../../lib/dataset/partitions.ts';
 import { CloudEnv } from '../../lib/pipeline/cloud-deps.ts';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../functions/metric-names.ts';
 import { LAMBDA_BUNDLING, RUNTIME_CHOICE_REASON } from '../lambda-bundling.ts';
@@ -29,7 +31,39 @@ export interface PipelineProps {
   projectRoot: string;
   configPath: string;
   scheduleExpression: string;
+  /** Where undeliverable schedule invocations and failed asynchronous dispatch invocations go. */
+  schedulerDeadLetterQueue: IQueue;
+  /** Source health rules dispatch applies (deploy settings). */
+  staleAfterHours: number;
+  driftThresholdPercent: number;
 }
+
+/**
+ * The tick interval of a schedule expression; a cron expression counts as the default 15 minutes.
+ * A dispatch invocation older than one tick is not retried: the next tick queues the same due feeds.
+ */
+export function scheduleTickInterval(expression: string): Duration {
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (rate === null) return Duration.minutes(15);
+  const count = Number(rate[1]);
+  if (rate[2]!.startsWith('minute')) return Duration.minutes(count);
+  return rate[2]!.startsWith('hour') ? Duration.hours(count) : Duration.days(count);
+}
+
+/** Scheduler and Lambda both refuse an event age under one minute or over six hours (Scheduler: 24 h). */
+function dispatchEventAge(expression: string): Duration {
+  const tickSeconds = scheduleTickInterval(expression).toSeconds();
+  return Duration.seconds(Math.min(Math.max(60, tickSeconds - 60), 6 * 3600));
+}
+
+/** Prefixes process-article reads and writes (lib/store/articles.ts writeArticle, and the source health objects). */
+const PROCESS_ARTICLE_PREFIXES: ReadonlyArray<{ prefix: string; actions: string[] }> = [
+  { prefix: 'state/index/', actions: ['s3:GetObject', 's3:PutObject'] },
+  { prefix: ARTICLES_ROOT, actions: ['s3:GetObject', 's3:PutObject'] },
+  { prefix: RAW_ROOT, actions: ['s3:GetObject', 's3:PutObject'] },
+  { prefix: 'revisions/', actions: ['s3:PutObject'] },
+  { prefix: 'state/health/', actions: ['s3:GetObject', 's3:PutObject'] },
+];
 
 interface FunctionSizing {
   /** MB; Lambda gives CPU in proportion. */
@@ -77,6 +111,7 @@ export class Pipeline extends Construct {
   readonly feedQueue: QueueWithDlq;
   readonly articleQueue: QueueWithDlq;
   readonly schedule: Schedule;
+  readonly articleLogGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
@@ -96,6 +131,8 @@ export class Pipeline extends Construct {
     const dispatch = this.ingestFunction('Dispatch', 'dispatch.ts', SIZING.dispatch, props.projectRoot, configFile, {
       ...baseEnvironment,
       [CloudEnv.feedQueueUrl]: this.feedQueue.queue.queueUrl,
+      [CloudEnv.staleAfterHours]: String(props.staleAfterHours),
+      [CloudEnv.driftThresholdPercent]: String(props.driftThresholdPercent),
     });
     const fetchFeed = this.ingestFunction('FetchFeed', 'fetch-feed.ts', SIZING.fetchFeed, props.projectRoot, configFile, {
       ...baseEnvironment,
@@ -111,14 +148,16 @@ export class Pipeline extends Construct {
     );
 
     this.dispatchFunction = dispatch.fn;
+    this.articleLogGroup = processArticle.logGroup;
     this.fetchFeedFunction = fetchFeed.fn;
     this.processArticleFunction = processArticle.fn;
 
-    // dispatch only reads feed state; fetch-feed reads and writes it; process-article writes the dataset
-    // (articles/, raw/, its id index under state/index/, revisions), whose layout lib/store owns.
+    // dispatch only reads feed state and source health; fetch-feed reads and writes feed state;
+    // process-article writes the dataset (layout: lib/store) and the source health objects.
     this.allowObjects(dispatch.role, props.bucket, 'state/feeds/*', ['s3:GetObject']);
+    this.allowObjects(dispatch.role, props.bucket, 'state/health/*', ['s3:GetObject']);
     this.allowObjects(fetchFeed.role, props.bucket, 'state/feeds/*', ['s3:GetObject', 's3:PutObject']);
-    this.allowObjects(processArticle.role, props.bucket, '*', ['s3:GetObject', 's3:PutObject']);
+    for (const { prefix, actions } of PROCESS_ARTICLE_PREFIXES) this.allowObjects(processArticle.role, props.bucket, `${prefix}*`, actions);
     for (const { role } of [dispatch, fetchFeed, processArticle]) {
       // Without ListBucket a missing key answers 403 instead of 404, and "no state yet" would look like an error.
       role.addToPrincipalPolicy(
@@ -136,7 +175,15 @@ export class Pipeline extends Construct {
       new SqsEventSource(this.articleQueue.queue, { batchSize: PROCESS_ARTICLE_BATCH_SIZE, reportBatchItemFailures: true }),
     );
 
-    const schedulerRole = new Role(this, 'DispatchScheduleRole', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com') });
+    const eventAge = dispatchEventAge(props.scheduleExpression);
+    // The Scheduler invokes asynchronously, so Lambda's own async retries (default: 2 over 6 hours) apply
+    // too: bounded by one tick as well, and what still fails lands in the schedules' dead-letter queue.
+    this.dispatchFunction.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: eventAge,
+      onFailure: new SqsDestination(props.schedulerDeadLetterQueue),
+    });
+    const schedulerRole = new Role(this, 'DispatchScheduleRole', { assumedBy: schedulerPrincipal() });
     this.schedule = new Schedule(this, 'DispatchSchedule', {
       description: 'Starts an ingest run: dispatch queues every feed that is due.',
       schedule: ScheduleExpression.expression(props.scheduleExpression),
@@ -148,7 +195,8 @@ export class Pipeline extends Construct {
         }),
         // A missed run is made up by the next one; retrying past it would only overlap them.
         retryAttempts: 2,
-        maxEventAge: Duration.minutes(10),
+        maxEventAge: eventAge,
+        deadLetterQueue: props.schedulerDeadLetterQueue,
         role: schedulerRole,
       }),
     });
@@ -187,7 +235,7 @@ export class Pipeline extends Construct {
     projectRoot: string,
     configFile: string,
     environment: Record<string, string>,
-  ): { fn: NodejsFunction; role: Role } {
+  ): { fn: NodejsFunction; role: Role; logGroup: LogGroup } {
     const logGroup = new LogGroup(this, `${id}Logs`, {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -221,7 +269,7 @@ export class Pipeline extends Construct {
       id: 'AwsSolutions-L1',
       reason: RUNTIME_CHOICE_REASON,
     });
-    return { fn, role };
+    return { fn, role, logGroup };
   }
 
   private allowObjects(role: Role, bucket: Bucket, keyPattern: string, actions: string[]): void {
@@ -231,4 +279,9 @@ export class Pipeline extends Construct {
       reason: `Object keys under ${keyPattern} are named per feed or article at run time; this key prefix is the narrowest scope.`,
     });
   }
+}
+
+/** The Scheduler may assume a role only on behalf of a schedule in this account (confused-deputy guard). */
+export function schedulerPrincipal(): IPrincipal {
+  return new ServicePrincipal('scheduler.amazonaws.com').withConditions({ StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } });
 }

@@ -12,6 +12,7 @@ const FeedStateSchema = z.strictObject({
   etag: z.nullable(z.string()),
   lastModified: z.nullable(z.string()),
   lastFetchedAt: z.nullable(z.string()),
+  lastTickAt: z.optional(z.nullable(z.string())),
   seen: z.array(z.string()),
 });
 
