@@ -79,6 +79,8 @@ export interface CostAssumptions {
    * number does not grow with the sources (per-source health is judged by dispatch from S3 objects).
    */
   customMetrics: number;
+  /** Feed messages per fetch-feed invocation (its SQS batch size): each invocation writes one run-ledger object. */
+  feedsPerInvocation: number;
   /** Alarms of the stack: a fixed set, whatever the number of sources (tests/infra/stack.test.ts checks it). */
   alarms: number;
   dashboards: number;
@@ -97,7 +99,8 @@ export const DEFAULT_ASSUMPTIONS: Readonly<CostAssumptions> = Object.freeze({
   processingsPerArticle: 1.2,
   pollMinutes: 15,
   customMetrics: Object.keys(MetricNames).length,
-  alarms: 20,
+  feedsPerInvocation: 5,
+  alarms: 21,
   dashboards: 1,
   articlesPerMonth: 100_000,
 });
@@ -227,8 +230,9 @@ export function fixedMonthlyLines(prices: AwsPrices, assumptions: CostAssumption
       usdPerMonth:
         feedLambdaSeconds * (assumptions.lambdaMemoryMb / 1024) * prices.lambda.armGbSecond +
         (feedFetchesPerMonth / MILLION) * (prices.lambda.requestPerMillion + 3 * prices.sqs.fifoRequestPerMillion) +
-        feedFetchesPerMonth * ((prices.s3.getPer1000 + prices.s3.putPer1000) / 1000),
-      basis: `${feeds} feeds × ${pollsPerMonth} polls; one state GET + PUT each`,
+        feedFetchesPerMonth * ((prices.s3.getPer1000 + prices.s3.putPer1000) / 1000) +
+        (feedFetchesPerMonth / assumptions.feedsPerInvocation) * (prices.s3.putPer1000 / 1000),
+      basis: `${feeds} feeds × ${pollsPerMonth} polls; one state GET + PUT each, one run-ledger PUT per ${assumptions.feedsPerInvocation} polls`,
     },
     {
       item: 'Custom metrics',

@@ -1,6 +1,7 @@
 import type { Context, Handler } from 'aws-lambda';
 import { CloudEnv, CloudEnvError, requireEnv, type Env } from '../lib/pipeline/cloud-deps.ts';
 import { discoverDueFeeds, newRunId } from '../lib/pipeline/discover.ts';
+import { dayToSummarize, writeDailySummaryOnce } from '../lib/pipeline/run-ledger.ts';
 import {
   DRIFT_MIN_ARTICLES,
   DRIFT_WINDOW_HOURS,
@@ -29,7 +30,12 @@ export interface DispatchResult {
   feedsQueued: number;
   sourcesStale: string[];
   sourcesDrifting: string[];
+  /** The UTC day whose run ledger this tick summarized (once per day), and whether it added up. */
+  ledgerSummary?: { date: string; balanced: boolean; unaccounted: number };
 }
+
+/** A day is summarized this long after it ended: articles queued before midnight are done by then. */
+const LEDGER_GRACE_HOURS = 3;
 
 export class BadDispatchEventError extends Error {
   override readonly name = 'BadDispatchEventError';
@@ -84,7 +90,8 @@ export const handler: Handler<DispatchEvent, DispatchResult> = async (event: Dis
   const queueUrl = requireEnv(process.env, CloudEnv.feedQueueUrl);
   const rules = healthRulesFromEnv(process.env);
   const runId = runIdFor(event ?? {}, deps.clock());
-  const jobs = await discoverDueFeeds(deps, runId, { tickAt: tickOf(event ?? {}, deps.clock()) });
+  const tick = tickOf(event ?? {}, deps.clock());
+  const jobs = await discoverDueFeeds(deps, runId, { tickAt: tick });
   await sendFifoMessages(
     sqs(),
     queueUrl,
@@ -102,8 +109,15 @@ export const handler: Handler<DispatchEvent, DispatchResult> = async (event: Dis
   const invocationMetrics = new InvocationMetrics();
   invocationMetrics.count(MetricNames.SourcesStale, stale.length);
   invocationMetrics.count(MetricNames.SourcesDrifting, drifting.length);
-  invocationMetrics.publish();
   for (const verdict of [...stale, ...drifting]) logger.warn('source unhealthy', { ...verdict });
+
+  const summary = await writeDailySummaryOnce(deps.store, dayToSummarize(tick, LEDGER_GRACE_HOURS));
+  if (summary !== null) {
+    invocationMetrics.count(MetricNames.RunLedgerUnaccounted, summary.unaccounted.length);
+    const log = summary.balanced ? logger.info.bind(logger) : logger.error.bind(logger);
+    log('run ledger day summarized', { ...summary, unaccounted: summary.unaccounted.slice(0, 50) });
+  }
+  invocationMetrics.publish();
 
   logger.info('dispatched due feeds', { runId, feedsQueued: jobs.length, scheduleArn: event?.scheduleArn });
   return {
@@ -111,5 +125,6 @@ export const handler: Handler<DispatchEvent, DispatchResult> = async (event: Dis
     feedsQueued: jobs.length,
     sourcesStale: stale.map((verdict) => verdict.sourceId),
     sourcesDrifting: drifting.map((verdict) => verdict.sourceId),
+    ...(summary !== null ? { ledgerSummary: { date: summary.date, balanced: summary.balanced, unaccounted: summary.unaccounted.length } } : {}),
   };
 };

@@ -2,6 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { CloudEnv, requireEnv } from '../lib/pipeline/cloud-deps.ts';
 import { commitFeedState, fetchFeed } from '../lib/pipeline/fetch-feed.ts';
+import { pollEntry, recordPolls, type PollEntry } from '../lib/pipeline/run-ledger.ts';
 import { MetricNames } from './metric-names.ts';
 import { deduplicationIdFor, hostGroupId, sendFifoMessages } from './queue.ts';
 import { fetchDeadline, fetcherWithDeadline, InvocationMetrics, logger, parseFeedJob, pipelineDeps, sqs } from './runtime.ts';
@@ -25,6 +26,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   const articleQueueUrl = requireEnv(process.env, CloudEnv.articleQueueUrl);
   const invocationMetrics = new InvocationMetrics();
   const fetcher = fetcherWithDeadline(deps.fetcher, fetchDeadline(context));
+  const polls: PollEntry[] = [];
 
   const handleRecord = async (record: SQSRecord): Promise<void> => {
     const job = parseFeedJob(record.body, record.messageId);
@@ -39,6 +41,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       error: result.error,
     });
     if (result.status === 'failed') {
+      polls.push(pollEntry(result));
       if (result.retryable) throw new RetryableFeedError(`${job.feedUrl}: ${result.error ?? 'failed'}`);
       invocationMetrics.count(MetricNames.FeedsFailed);
       logger.warn('feed failed permanently; acknowledged', { sourceId: job.sourceId, feedUrl: job.feedUrl, error: result.error });
@@ -53,13 +56,18 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
         deduplicationId: deduplicationIdFor(article.url),
       })),
     );
+    polls.push(pollEntry(result));
     await commitFeedState(result, deps);
   };
 
   try {
     // Retryable failures are returned as batchItemFailures even when every record failed: a thrown
     // error would count as a function error, and those alarm.
-    return await processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
+    const response = await processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
+    await recordPolls(deps.store, polls, deps.clock(), context.awsRequestId).catch((error: unknown) =>
+      logger.error('run ledger not written', { error: (error as Error).message }),
+    );
+    return response;
   } finally {
     invocationMetrics.publish();
   }

@@ -24,6 +24,8 @@ export const MetricNames = {
   SourcesStale: 'SourcesStale',
   /** Sources whose new articles lack publishedAt or authors more often than the threshold (dispatch). */
   SourcesDrifting: 'SourcesDrifting',
+  /** Articles queued on a day that have no final state in the run ledger (dispatch, once per day). */
+  RunLedgerUnaccounted: 'RunLedgerUnaccounted',
 } as const;
 
 /** The fields whose absence signals a template change on the site (extraction drift). */

@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { processArticle } from '../lib/pipeline/process-article.ts';
+import { outcomeEntries, recordOutcomes } from '../lib/pipeline/run-ledger.ts';
 import { recordNewArticles } from '../lib/pipeline/source-health.ts';
 import type { ArticleOutcome } from '../lib/pipeline/types.ts';
 import { DRIFT_FIELDS, MetricNames } from './metric-names.ts';
@@ -64,12 +65,13 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   try {
     // See fetch-feed: failures are returned, never thrown, so function errors mean crashes.
     const response = await processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
-    try {
-      await recordNewArticles(deps.store, outcomes, DRIFT_FIELDS, deps.clock());
-    } catch (error) {
-      // The articles are stored; failing the batch would only process them again.
-      logger.error('source health not updated', { error: (error as Error).message });
-    }
+    // The articles are stored; failing the batch over the bookkeeping would only process them again.
+    await recordNewArticles(deps.store, outcomes, DRIFT_FIELDS, deps.clock()).catch((error: unknown) =>
+      logger.error('source health not updated', { error: (error as Error).message }),
+    );
+    await recordOutcomes(deps.store, outcomeEntries(outcomes), deps.clock(), context.awsRequestId).catch((error: unknown) =>
+      logger.error('run ledger not written', { error: (error as Error).message }),
+    );
     return response;
   } finally {
     invocationMetrics.publish();

@@ -109,6 +109,12 @@ export class Monitoring extends Construct {
         'dispatch logs "source unhealthy" with its id and share.',
     });
 
+    this.alarm('RunLedgerUnbalanced', custom(MetricNames.RunLedgerUnaccounted, 'Maximum', HOURLY), {
+      description:
+        "A day's run ledger does not add up: articles were queued that never reached a final state (dead-lettered or lost); " +
+        'runs/<day>/daily-summary.json lists them.',
+    });
+
     for (const queue of props.queues) {
       this.alarm(`${queue.name}-DeadLetters`, queue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: FAST_PERIOD, statistic: 'Maximum' }), {
         description: `${queue.name}'s dead-letter queue holds messages that failed every retry.`,

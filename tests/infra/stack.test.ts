@@ -225,7 +225,7 @@ describe('monitoring', () => {
       NEWS_INGEST_DRIFT_THRESHOLD_PERCENT: '50',
     });
     const custom = alarms().filter((alarm) => alarm.Namespace === 'NewsIngest');
-    expect(custom.map((alarm) => alarm.MetricName).sort()).toEqual(['ArticlesFailed', 'FeedsFailed', 'SourcesDrifting', 'SourcesStale']);
+    expect(custom.map((alarm) => alarm.MetricName).sort()).toEqual(['ArticlesFailed', 'FeedsFailed', 'RunLedgerUnaccounted', 'SourcesDrifting', 'SourcesStale']);
     for (const alarm of custom) {
       expect(alarm.Dimensions).toEqual([{ Name: 'service', Value: 'news-ingest' }]);
       // A fresh deploy or a quiet hour is not a failure: only a datapoint over the threshold alarms.
@@ -233,6 +233,11 @@ describe('monitoring', () => {
     }
     // The cost of monitoring does not grow with the number of sources; the cost model counts these alarms.
     expect(alarms()).toHaveLength(DEFAULT_ASSUMPTIONS.alarms);
+    // Each fetch-feed invocation writes one run-ledger object: the cost model counts them per batch.
+    const feedMapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).find(
+      (mapping) => mapping.Properties.FunctionName.Ref === logicalIdOf('AWS::Lambda::Function', 'PipelineFetchFeed'),
+    )!;
+    expect(feedMapping.Properties.BatchSize).toBe(DEFAULT_ASSUMPTIONS.feedsPerInvocation);
   });
 
   it('the dashboard has no widget that is always empty (no IteratorAge: nothing here reads a stream)', () => {
@@ -286,9 +291,16 @@ describe('monitoring', () => {
         .map((resource) => resource['Fn::Join']?.[1]?.[1])
         .filter((suffix): suffix is string => typeof suffix === 'string')
         .sort();
-    expect(objectResources('PipelineProcessArticleRole')).toEqual(['/articles/v1/*', '/raw/*', '/revisions/*', '/state/health/*', '/state/index/*']);
-    expect(objectResources('PipelineDispatchRole')).toEqual(['/state/feeds/*', '/state/health/*']);
-    expect(objectResources('PipelineFetchFeedRole')).toEqual(['/state/feeds/*']);
+    expect(objectResources('PipelineProcessArticleRole')).toEqual([
+      '/articles/v1/*',
+      '/raw/*',
+      '/revisions/*',
+      '/runs/ledger/*',
+      '/state/health/*',
+      '/state/index/*',
+    ]);
+    expect(objectResources('PipelineDispatchRole')).toEqual(['/runs/*/daily-summary.json', '/runs/ledger/*', '/state/feeds/*', '/state/health/*']);
+    expect(objectResources('PipelineFetchFeedRole')).toEqual(['/runs/ledger/*', '/state/feeds/*']);
     expect(objectResources('CompactionCompactRole')).toEqual(['/articles-daily/v1/*', '/articles/v1/*']);
     expect(objectResources('ReextractReextractRole')).toEqual(['/articles/v1/*', '/raw/*', '/revisions/*', '/state/index/*']);
   });

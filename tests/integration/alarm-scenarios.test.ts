@@ -8,9 +8,11 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DispatchResult } from '../../functions/dispatch.ts';
 import { DRIFT_FIELDS } from '../../functions/metric-names.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { fetchFeed } from '../../lib/pipeline/fetch-feed.ts';
+import { dailySummaryKey, type DailyRunSummary } from '../../lib/pipeline/run-ledger.ts';
 import { recordNewArticles } from '../../lib/pipeline/source-health.ts';
 import type { ArticleJob, FeedJob } from '../../lib/pipeline/types.ts';
 import { createSampleSite, type SamplePage, type SampleSite } from '../../lib/sample-site/site.ts';
@@ -199,11 +201,44 @@ const SCENARIOS: Record<string, { fires: Scenario; quiet: Scenario }> = {
     fires: awsMetric('one failed re-extraction execution', [[0, 1]]),
     quiet: awsMetric('no execution failed (the metric has no datapoint)', []),
   },
+  RunLedgerUnbalanced: {
+    fires: emfScenario(
+      "an article queued today answers 503 until the dead-letter queue takes it; today's ledger is summarized after the day",
+      async () => {
+        await store.delete(dailySummaryKey(today()));
+        driftFeedNewPages = [{ title: 'Bài không tới', url: `${site.origin}/busy/lost-article.html`, publishedAt: new Date() } as SamplePage];
+        const emf = await ingest([feedJob('/drift/feed.xml', DRIFT_SOURCE)], 1);
+        return [...emf, ...(await summarizeToday(false))];
+      },
+    ),
+    quiet: emfScenario("today's ledger after the scenarios above (every queued article reached a final state), summarized after the day", () =>
+      summarizeToday(true),
+    ),
+  },
   'Reextract-ExecutionsTimedOut': {
     fires: awsMetric('one re-extraction execution timed out', [[0, 1]]),
     quiet: awsMetric('no execution timed out (the metric has no datapoint)', []),
   },
 };
+
+const today = (): string => new Date().toISOString().slice(0, 10);
+
+/**
+ * A dispatch tick the day after today, past the grace hours: it writes today's run-ledger summary. Checks
+ * that the summary's counts add up, and whether it balanced.
+ */
+async function summarizeToday(expectBalanced: boolean): Promise<EmfLine[]> {
+  const nextDay = new Date(Date.parse(`${today()}T00:00:00Z`) + 24 * HOUR + 4 * HOUR).toISOString();
+  const { result, emf } = await capturingEmf(() => handlers.dispatch({ scheduledTime: nextDay }, lambdaContext('dispatch'), () => undefined) as Promise<DispatchResult>);
+  await drain(sqs, feedQueue.url);
+  expect(result.ledgerSummary).toMatchObject({ date: today(), balanced: expectBalanced });
+  const summary = JSON.parse((await store.get(dailySummaryKey(today())))!.toString('utf8')) as DailyRunSummary;
+  expect(summary.listings).toBe(summary.listedAsBefore + summary.duplicates + summary.queuedListings);
+  const finalStates = Object.values(summary.states).reduce((sum: number, count) => sum + (count ?? 0), 0);
+  expect(summary.queuedUrls).toBe(finalStates + summary.unaccounted.length);
+  expect(summary.queuedUrls).toBeGreaterThan(0);
+  return emf;
+}
 
 function driftPages(): SamplePage[] {
   return site.pages.filter((page) => page.sourceId === DRIFT_SOURCE);

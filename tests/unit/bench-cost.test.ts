@@ -44,6 +44,7 @@ const ASSUMPTIONS: CostAssumptions = {
   processingsPerArticle: 1,
   pollMinutes: 15,
   customMetrics: 5,
+  feedsPerInvocation: 5,
   alarms: 10,
   dashboards: 1,
   articlesPerMonth: 500_000,
