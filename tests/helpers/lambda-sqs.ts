@@ -12,6 +12,44 @@ import type { Context, SQSRecord } from 'aws-lambda';
 
 export const REGION = 'us-east-1';
 
+export interface HandlerEnvironment {
+  motoEndpoint: string;
+  bucket: string;
+  configPath: string;
+  feedQueueUrl: string;
+  articleQueueUrl: string;
+  /** dispatch's source health rules (the stack sets them from the deploy settings). */
+  staleAfterHours: string;
+  driftThresholdPercent: string;
+  logLevel: 'WARN' | 'ERROR';
+}
+
+/**
+ * Sets what the stack gives the pipeline functions, plus what the Lambda runtime provides, pointed at moto
+ * and loopback, and imports the three handlers (which read it on first use).
+ */
+export async function pipelineHandlers(environment: HandlerEnvironment) {
+  Object.assign(process.env, {
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_ENDPOINT_URL: environment.motoEndpoint,
+    NEWS_INGEST_BUCKET: environment.bucket,
+    NEWS_INGEST_CONFIG: environment.configPath,
+    NEWS_INGEST_FEED_QUEUE_URL: environment.feedQueueUrl,
+    NEWS_INGEST_ARTICLE_QUEUE_URL: environment.articleQueueUrl,
+    NEWS_INGEST_ALLOW_LOOPBACK: '1',
+    NEWS_INGEST_STALE_AFTER_HOURS: environment.staleAfterHours,
+    NEWS_INGEST_DRIFT_THRESHOLD_PERCENT: environment.driftThresholdPercent,
+    POWERTOOLS_LOG_LEVEL: environment.logLevel,
+  });
+  return {
+    dispatch: (await import('../../functions/dispatch.ts')).handler,
+    fetchFeed: (await import('../../functions/fetch-feed.ts')).handler,
+    processArticle: (await import('../../functions/process-article.ts')).handler,
+  };
+}
+
 /** `remainingMs`: what getRemainingTimeInMillis answers, counting down from the moment the context is made. */
 export function lambdaContext(functionName: string, remainingMs = 120_000): Context {
   const deadline = Date.now() + remainingMs;

@@ -20,7 +20,17 @@ import { S3ObjectStore } from '../../lib/store/s3.ts';
 import { FEATURE_FLAGS, readDeploySettings } from '../../infra/settings.ts';
 import { NewsIngestStack } from '../../infra/stack.ts';
 import { alarmRulesFromTemplate, sampleOf, samplesFromEmf, simulate, type AlarmRule, type MetricSample } from '../helpers/alarm-evaluator.ts';
-import { capturingEmf, createFifoQueue, drain, lambdaContext, recordFrom, REGION, syntheticRecord, type EmfLine } from '../helpers/lambda-sqs.ts';
+import {
+  capturingEmf,
+  createFifoQueue,
+  drain,
+  lambdaContext,
+  pipelineHandlers,
+  recordFrom,
+  REGION,
+  syntheticRecord,
+  type EmfLine,
+} from '../helpers/lambda-sqs.ts';
 import { createTestBucket, startMoto, type MotoServer } from '../helpers/moto.ts';
 import { stripBylines } from '../helpers/strip-bylines.ts';
 
@@ -47,11 +57,7 @@ let store: S3ObjectStore;
 let workDir: string;
 let feedQueue: { url: string; arn: string };
 let articleQueue: { url: string; arn: string };
-let handlers: {
-  dispatch: typeof import('../../functions/dispatch.ts').handler;
-  fetchFeed: typeof import('../../functions/fetch-feed.ts').handler;
-  processArticle: typeof import('../../functions/process-article.ts').handler;
-};
+let handlers: Awaited<ReturnType<typeof pipelineHandlers>>;
 
 /** What the drift feed lists besides its 1,000 old items; whether article pages lost their byline. */
 let driftFeedNewPages: SamplePage[] = [];
@@ -281,27 +287,18 @@ beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'news-ingest-alarms-'));
   const configPath = join(workDir, 'feeds.json');
   await writeFile(configPath, JSON.stringify(site.config()));
-  Object.assign(process.env, {
-    AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_ENDPOINT_URL: moto.endpoint,
-    NEWS_INGEST_BUCKET: BUCKET,
-    NEWS_INGEST_CONFIG: configPath,
-    NEWS_INGEST_FEED_QUEUE_URL: feedQueue.url,
-    NEWS_INGEST_ARTICLE_QUEUE_URL: articleQueue.url,
-    NEWS_INGEST_ALLOW_LOOPBACK: '1',
-    // The deployed dispatch's health rules, as synthesized.
-    NEWS_INGEST_STALE_AFTER_HOURS: dispatchEnv.NEWS_INGEST_STALE_AFTER_HOURS,
-    NEWS_INGEST_DRIFT_THRESHOLD_PERCENT: dispatchEnv.NEWS_INGEST_DRIFT_THRESHOLD_PERCENT,
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-  });
   store = new S3ObjectStore({ bucket: BUCKET, endpoint: moto.endpoint, forcePathStyle: true, region: REGION });
-  handlers = {
-    dispatch: (await import('../../functions/dispatch.ts')).handler,
-    fetchFeed: (await import('../../functions/fetch-feed.ts')).handler,
-    processArticle: (await import('../../functions/process-article.ts')).handler,
-  };
+  handlers = await pipelineHandlers({
+    motoEndpoint: moto.endpoint,
+    bucket: BUCKET,
+    configPath,
+    feedQueueUrl: feedQueue.url,
+    articleQueueUrl: articleQueue.url,
+    // The deployed dispatch's health rules, as synthesized.
+    staleAfterHours: dispatchEnv.NEWS_INGEST_STALE_AFTER_HOURS!,
+    driftThresholdPercent: dispatchEnv.NEWS_INGEST_DRIFT_THRESHOLD_PERCENT!,
+    logLevel: 'ERROR',
+  });
   // The drift source's feed first lists only its old items, as it did before: they are the ones
   // "listed exactly as before" in both drift scenarios.
   await seedOldItems();

@@ -15,6 +15,7 @@ import {
   drain,
   lambdaContext,
   metricSum,
+  pipelineHandlers,
   recordFrom,
   REGION,
   syntheticRecord,
@@ -41,12 +42,7 @@ let workDir: string;
 let feedQueue: { url: string; arn: string };
 let articleQueue: { url: string; arn: string };
 
-type Handlers = {
-  dispatch: typeof import('../../functions/dispatch.ts').handler;
-  fetchFeed: typeof import('../../functions/fetch-feed.ts').handler;
-  processArticle: typeof import('../../functions/process-article.ts').handler;
-};
-let handlers: Handlers;
+let handlers: Awaited<ReturnType<typeof pipelineHandlers>>;
 
 async function getObject(key: string): Promise<string | null> {
   const client = testS3Client(moto.endpoint);
@@ -91,26 +87,16 @@ beforeAll(async () => {
   for (const source of config.sources) if (source.id === HALF_HOURLY_SOURCE) source.intervalMinutes = 30;
   await writeFile(configPath, JSON.stringify(config));
 
-  // What the stack sets, plus what the Lambda runtime provides, pointed at moto and the sample site.
-  Object.assign(process.env, {
-    AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_ENDPOINT_URL: moto.endpoint,
-    NEWS_INGEST_BUCKET: BUCKET,
-    NEWS_INGEST_CONFIG: configPath,
-    NEWS_INGEST_FEED_QUEUE_URL: feedQueue.url,
-    NEWS_INGEST_ARTICLE_QUEUE_URL: articleQueue.url,
-    NEWS_INGEST_ALLOW_LOOPBACK: '1',
-    NEWS_INGEST_STALE_AFTER_HOURS: '12',
-    NEWS_INGEST_DRIFT_THRESHOLD_PERCENT: '50',
-    POWERTOOLS_LOG_LEVEL: 'WARN',
+  handlers = await pipelineHandlers({
+    motoEndpoint: moto.endpoint,
+    bucket: BUCKET,
+    configPath,
+    feedQueueUrl: feedQueue.url,
+    articleQueueUrl: articleQueue.url,
+    staleAfterHours: '12',
+    driftThresholdPercent: '50',
+    logLevel: 'WARN',
   });
-  handlers = {
-    dispatch: (await import('../../functions/dispatch.ts')).handler,
-    fetchFeed: (await import('../../functions/fetch-feed.ts')).handler,
-    processArticle: (await import('../../functions/process-article.ts')).handler,
-  };
 }, 60_000);
 
 afterAll(async () => {
