@@ -1,4 +1,5 @@
 import type { Context, Handler } from 'aws-lambda';
+import pLimit from 'p-limit';
 import { CloudEnv, CloudEnvError, requireEnv, type Env } from '../lib/pipeline/cloud-deps.ts';
 import { discoverDueFeeds, newRunId } from '../lib/pipeline/discover.ts';
 import { dayToSummarize, writeDailySummaryOnce } from '../lib/pipeline/run-ledger.ts';
@@ -74,14 +75,13 @@ function healthRulesFromEnv(env: Env): HealthRules {
   };
 }
 
-/** Every configured source's freshness and drift, from the health objects process-article keeps. */
+/** Every configured source's freshness and drift, from the health objects process-article keeps (16 reads at a time). */
 async function judgeSources(deps: PipelineDeps, rules: HealthRules): Promise<SourceVerdict[]> {
   const now = deps.clock();
-  const verdicts: SourceVerdict[] = [];
-  for (const source of deps.config.sources) {
-    verdicts.push(judgeSource(source.id, await loadSourceHealth(deps.store, source.id), rules, now));
-  }
-  return verdicts;
+  const limit = pLimit(16);
+  return Promise.all(
+    deps.config.sources.map((source) => limit(async () => judgeSource(source.id, await loadSourceHealth(deps.store, source.id), rules, now))),
+  );
 }
 
 export const handler: Handler<DispatchEvent, DispatchResult> = async (event: DispatchEvent, context: Context) => {
