@@ -43,7 +43,7 @@ export interface PipelineProps {
  * The tick interval of a schedule expression; a cron expression counts as the default 15 minutes.
  * A dispatch invocation older than one tick is not retried: the next tick queues the same due feeds.
  */
-export function scheduleTickInterval(expression: string): Duration {
+function scheduleTickInterval(expression: string): Duration {
   const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
   if (rate === null) return Duration.minutes(15);
   const count = Number(rate[1]);
@@ -57,7 +57,7 @@ function dispatchEventAge(expression: string): Duration {
   return Duration.seconds(Math.min(Math.max(60, tickSeconds - 60), 6 * 3600));
 }
 
-/** Prefixes process-article reads and writes (lib/store/articles.ts writeArticle, and the source health objects). */
+/** Prefixes process-article reads and writes: the dataset (lib/store/articles.ts writeArticle), source health, its run-ledger outcomes. */
 const PROCESS_ARTICLE_PREFIXES: ReadonlyArray<{ prefix: string; actions: string[] }> = [
   { prefix: 'state/index/', actions: ['s3:GetObject', 's3:PutObject'] },
   { prefix: ARTICLES_ROOT, actions: ['s3:GetObject', 's3:PutObject'] },

@@ -135,7 +135,7 @@ function breaches(rule: AlarmRule, value: number): boolean {
 }
 
 /** The datapoints (null: missing) of the evaluation range ending at the last complete period before `at`. */
-export function evaluationRange(rule: AlarmRule, samples: readonly MetricSample[], at: number): Array<number | null> {
+function evaluationRange(rule: AlarmRule, samples: readonly MetricSample[], at: number): Array<number | null> {
   const periodMs = rule.periodSeconds * 1000;
   const lastEnd = Math.floor(at / periodMs) * periodMs;
   const own = samples.filter((sample) => matches(rule, sample));
