@@ -280,4 +280,28 @@ describe('Lambda handlers on moto S3/SQS', () => {
       await stalled.close();
     }
   }, 60_000);
+
+  it('fetch-feed: a stalled feed host under a small time budget fails only its own message; the other feeds are polled', async () => {
+    const stalled = await startTestServer({
+      '/robots.txt': (_req, res) => res.writeHead(404).end(),
+      '/stalled-feed.xml': () => new Promise(() => undefined),
+    });
+    try {
+      const job = (feedUrl: string, sourceId: string): FeedJob => ({ sourceId, feedUrl, kind: 'auto', runId: 'deadline-feeds', tickAt: new Date().toISOString() });
+      const healthy = site.config().sources.flatMap((source) => source.feeds.slice(0, 1).map((feed) => job(expandFeedUrl(feed.url, source, new Date()), source.id)));
+      const records = [
+        syntheticRecord('stalled-feed', JSON.stringify(job(`${stalled.url}/stalled-feed.xml`, 'sample-baodanang')), feedQueue.arn),
+        ...healthy.map((feedJob, index) => syntheticRecord(`feed-${index}`, JSON.stringify(feedJob), feedQueue.arn)),
+      ];
+      const budgetMs = 10_000;
+      const startedAt = Date.now();
+      const response = await handlers.fetchFeed({ Records: records }, lambdaContext('fetch-feed', budgetMs));
+      expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'stalled-feed' }]);
+      expect(Date.now() - startedAt).toBeLessThan(budgetMs);
+      expect(stalled.hits('/stalled-feed.xml')).toHaveLength(1);
+      await drain(sqs, articleQueue.url);
+    } finally {
+      await stalled.close();
+    }
+  }, 60_000);
 });
