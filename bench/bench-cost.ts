@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { MetricNames } from '../functions/metric-names.ts';
-import { ARTICLE_FIELDS_THAT_CAN_BE_MISSING } from '../lib/schema/article.ts';
 
 const Priced = { source: z.string().url(), note: z.string().optional() };
 
@@ -75,10 +74,14 @@ export interface CostAssumptions {
   processingsPerArticle: number;
   /** Dispatch schedule (infra settings: rate(15 minutes)). */
   pollMinutes: number;
-  /** Fields that may be reported missing, each a MissingField metric per source. */
-  missingFieldMetricsPerSource: number;
-  /** Metric names with a per-source dimension (functions/metric-names.ts, MissingField counted apart). */
-  metricNamesPerSource: number;
+  /**
+   * Custom metrics (functions/metric-names.ts): each name once, with the `service` dimension only, so their
+   * number does not grow with the sources (per-source health is judged by dispatch from S3 objects).
+   */
+  customMetrics: number;
+  /** Feed messages per fetch-feed invocation (its SQS batch size): each invocation writes one run-ledger object. */
+  feedsPerInvocation: number;
+  /** Alarms of the stack: a fixed set, whatever the number of sources (tests/infra/stack.test.ts checks it). */
   alarms: number;
   dashboards: number;
   /** Articles stored per month, to spread the fixed monthly costs over. */
@@ -95,9 +98,9 @@ export const DEFAULT_ASSUMPTIONS: Readonly<CostAssumptions> = Object.freeze({
   // Assumed: one in five articles is edited once after publication in a way its feed entry shows.
   processingsPerArticle: 1.2,
   pollMinutes: 15,
-  missingFieldMetricsPerSource: ARTICLE_FIELDS_THAT_CAN_BE_MISSING.length,
-  metricNamesPerSource: Object.keys(MetricNames).length - 1,
-  alarms: 30,
+  customMetrics: Object.keys(MetricNames).length,
+  feedsPerInvocation: 5,
+  alarms: 23,
   dashboards: 1,
   articlesPerMonth: 100_000,
 });
@@ -139,6 +142,9 @@ export interface CostModel {
   /** If each article were processed once (only new feed items queued). */
   fixedMonthly: MonthlyLine[];
   fixedUsdPerMonth: number;
+  /** The same deployment following LARGE_DEPLOYMENT_SOURCES sources (feeds per source as configured). */
+  fixedMonthlyLarge: MonthlyLine[];
+  fixedUsdPerMonthLarge: number;
   /** As built, with the fixed monthly costs spread over articlesPerMonth. */
   allInUsdPerMillion: number;
   /** Storage added per month by 1M articles kept (article JSON + gzipped raw page). */
@@ -197,6 +203,49 @@ function perArticleLines(
 }
 
 const total = (lines: readonly CostLine[]): number => lines.reduce((sum, line) => sum + line.usdPerMillion, 0);
+const monthlyTotal = (lines: readonly MonthlyLine[]): number => lines.reduce((sum, line) => sum + line.usdPerMonth, 0);
+
+/** A national aggregator's scale: the fixed cost must stay small there too. */
+export const LARGE_DEPLOYMENT_SOURCES = 500;
+
+/**
+ * What a deployment costs per month before it stores a single article: polling every feed on every tick,
+ * dispatch reading each feed's state and each source's health object, and the monitoring.
+ */
+export function fixedMonthlyLines(prices: AwsPrices, assumptions: CostAssumptions, sources: number, feeds: number): MonthlyLine[] {
+  const pollsPerMonth = (30 * 24 * 60) / assumptions.pollMinutes;
+  const feedFetchesPerMonth = pollsPerMonth * feeds;
+  const feedLambdaSeconds = feedFetchesPerMonth * ((assumptions.networkWaitMsPerPage + 2 * assumptions.s3LatencyMs) / 1000);
+  const dispatchGets = pollsPerMonth * (feeds + sources);
+  return [
+    {
+      item: 'Scheduler + dispatch',
+      usdPerMonth:
+        (pollsPerMonth / MILLION) * (prices.scheduler.invocationPerMillion + prices.lambda.requestPerMillion) +
+        dispatchGets * (prices.s3.getPer1000 / 1000),
+      basis: `${pollsPerMonth} runs/month, each reading ${feeds} feed states and ${sources} source health objects`,
+    },
+    {
+      item: 'fetch-feed (Lambda, S3 state, SQS)',
+      usdPerMonth:
+        feedLambdaSeconds * (assumptions.lambdaMemoryMb / 1024) * prices.lambda.armGbSecond +
+        (feedFetchesPerMonth / MILLION) * (prices.lambda.requestPerMillion + 3 * prices.sqs.fifoRequestPerMillion) +
+        feedFetchesPerMonth * ((prices.s3.getPer1000 + prices.s3.putPer1000) / 1000) +
+        (feedFetchesPerMonth / assumptions.feedsPerInvocation) * (prices.s3.putPer1000 / 1000),
+      basis: `${feeds} feeds × ${pollsPerMonth} polls; one state GET + PUT each, one run-ledger PUT per ${assumptions.feedsPerInvocation} polls`,
+    },
+    {
+      item: 'Custom metrics',
+      usdPerMonth: assumptions.customMetrics * prices.cloudwatch.customMetricMonth,
+      basis: `${assumptions.customMetrics} metrics, none per source`,
+    },
+    {
+      item: 'Alarms + dashboard',
+      usdPerMonth: assumptions.alarms * prices.cloudwatch.alarmMetricMonth + assumptions.dashboards * prices.cloudwatch.dashboardMonth,
+      basis: `${assumptions.alarms} alarms, ${assumptions.dashboards} dashboard`,
+    },
+  ];
+}
 
 export function costModel(prices: AwsPrices, measured: MeasuredInputs, assumptions: CostAssumptions = DEFAULT_ASSUMPTIONS): CostModel {
   const cpuMsOnLambda = measured.cpuMsPerArticle * (assumptions.fullVcpuMemoryMb / assumptions.lambdaMemoryMb);
@@ -205,37 +254,11 @@ export function costModel(prices: AwsPrices, measured: MeasuredInputs, assumptio
   const processings = assumptions.processingsPerArticle;
   const lines = perArticleLines(prices, measured, assumptions, processings, lambdaMs);
 
-  const pollsPerMonth = (30 * 24 * 60) / assumptions.pollMinutes;
-  const metrics = measured.sources * (assumptions.metricNamesPerSource + assumptions.missingFieldMetricsPerSource);
-  const feedFetchesPerMonth = pollsPerMonth * measured.feeds;
-  const feedLambdaSeconds = feedFetchesPerMonth * ((assumptions.networkWaitMsPerPage + 2 * assumptions.s3LatencyMs) / 1000);
-  const fixedMonthly: MonthlyLine[] = [
-    {
-      item: 'Scheduler + dispatch',
-      usdPerMonth: (pollsPerMonth / MILLION) * (prices.scheduler.invocationPerMillion + prices.lambda.requestPerMillion),
-      basis: `${pollsPerMonth} runs/month`,
-    },
-    {
-      item: 'fetch-feed (Lambda, S3 state, SQS)',
-      usdPerMonth:
-        feedLambdaSeconds * (assumptions.lambdaMemoryMb / 1024) * prices.lambda.armGbSecond +
-        (feedFetchesPerMonth / MILLION) * (prices.lambda.requestPerMillion + 3 * prices.sqs.fifoRequestPerMillion) +
-        feedFetchesPerMonth * ((prices.s3.getPer1000 + prices.s3.putPer1000) / 1000),
-      basis: `${measured.feeds} feeds × ${pollsPerMonth} polls; one state GET + PUT each`,
-    },
-    {
-      item: 'Custom metrics',
-      usdPerMonth: metrics * prices.cloudwatch.customMetricMonth,
-      basis: `${measured.sources} sources × (${assumptions.metricNamesPerSource} names + ${assumptions.missingFieldMetricsPerSource} MissingField fields) = ${metrics} metrics`,
-    },
-    {
-      item: 'Alarms + dashboard',
-      usdPerMonth: assumptions.alarms * prices.cloudwatch.alarmMetricMonth + assumptions.dashboards * prices.cloudwatch.dashboardMonth,
-      basis: `${assumptions.alarms} alarms, ${assumptions.dashboards} dashboard`,
-    },
-  ];
+  const fixedMonthly = fixedMonthlyLines(prices, assumptions, measured.sources, measured.feeds);
+  const largeFeeds = Math.round((LARGE_DEPLOYMENT_SOURCES * measured.feeds) / measured.sources);
+  const fixedMonthlyLarge = fixedMonthlyLines(prices, assumptions, LARGE_DEPLOYMENT_SOURCES, largeFeeds);
   const asBuilt = total(lines);
-  const fixedUsdPerMonth = fixedMonthly.reduce((sum, line) => sum + line.usdPerMonth, 0);
+  const fixedUsdPerMonth = monthlyTotal(fixedMonthly);
   const dominant = [...lines].sort((a, b) => b.usdPerMillion - a.usdPerMillion)[0]!.item;
   return {
     lambdaMsPerProcessing: lambdaMs,
@@ -245,6 +268,8 @@ export function costModel(prices: AwsPrices, measured: MeasuredInputs, assumptio
     usdPerMillion: asBuilt,
     fixedMonthly,
     fixedUsdPerMonth,
+    fixedMonthlyLarge,
+    fixedUsdPerMonthLarge: monthlyTotal(fixedMonthlyLarge),
     allInUsdPerMillion: asBuilt + fixedUsdPerMonth * (MILLION / assumptions.articlesPerMonth),
     storageUsdPerMonthPerMillion: ((MILLION * (measured.articleJsonBytes + measured.rawGzBytes)) / 1e9) * prices.s3.standardGbMonth,
     dominant,

@@ -2,7 +2,7 @@
  * Turns the benchmark's measurements into the same sections twice: a plain-text table for the terminal and
  * BENCHMARKS.md, plus the one-line JSON summary. Pure functions of the results (tests/unit/bench-report.test.ts).
  */
-import type { CostAssumptions, CostModel } from './bench-cost.ts';
+import { LARGE_DEPLOYMENT_SOURCES, type CostAssumptions, type CostModel } from './bench-cost.ts';
 import type { CpuStage, EndToEndResult } from './bench-e2e.ts';
 import type { ExtractionResult } from './bench-extraction.ts';
 import type { LambdaResult } from './bench-lambda.ts';
@@ -38,6 +38,8 @@ export const GOALS = {
   bundleKb: 1024,
   initMs: 150,
   usdPerMillion: 10,
+  usdPerMonthFixed: 10,
+  usdPerMonthFixedLarge: 60,
 } as const;
 
 export interface BenchSummary {
@@ -49,6 +51,9 @@ export interface BenchSummary {
   bundleKbMax: number;
   initMsMax: number;
   usdPerMillion: number;
+  /** Fixed monthly cost of the configured deployment, and of one following 500 sources. */
+  usdPerMonthFixed: number;
+  usdPerMonthFixed500: number;
   perConcurrentPageMb: number;
 }
 
@@ -64,6 +69,8 @@ export function summarize(results: BenchResults): BenchSummary {
     bundleKbMax: round(results.lambda.bundleKbMax, 0),
     initMsMax: round(results.lambda.initMsMax, 0),
     usdPerMillion: round(results.cost.usdPerMillion, 2),
+    usdPerMonthFixed: round(results.cost.fixedUsdPerMonth, 2),
+    usdPerMonthFixed500: round(results.cost.fixedUsdPerMonthLarge, 2),
     perConcurrentPageMb: round(results.memory.perConcurrentPageMb, 2),
   };
 }
@@ -213,8 +220,11 @@ function costSection(results: BenchResults, summary: BenchSummary): Section {
         `(1 vCPU at ${assumptions.fullVcpuMemoryMb} MB) + ${fixed(cost.s3RequestsPerStoredArticle, 1)} S3 requests (measured) × ${assumptions.s3LatencyMs} ms.`,
       `Each article is processed ${fixed(cost.processingsPerArticle, 1)} times (assumed): once when first listed, again only when its feed entry ` +
         `changes; items a feed lists as before are not fetched again.`,
-      `Fixed per month (not per article): ${cost.fixedMonthly.map((line) => `${line.item} ${usd(line.usdPerMonth)} (${line.basis})`).join('; ')}; ` +
-        `total ${usd(cost.fixedUsdPerMonth)}/month, ${usd(cost.allInUsdPerMillion)} per 1M all-in at ${assumptions.articlesPerMonth.toLocaleString('en-US')} articles/month.`,
+      `Fixed per month (not per article), as configured: ${cost.fixedMonthly.map((line) => `${line.item} ${usd(line.usdPerMonth)} (${line.basis})`).join('; ')}; ` +
+        `total ${usd(cost.fixedUsdPerMonth)}/month (goal ≤ $${GOALS.usdPerMonthFixed}: ${verdict(cost.fixedUsdPerMonth <= GOALS.usdPerMonthFixed)}), ` +
+        `${usd(cost.allInUsdPerMillion)} per 1M all-in at ${assumptions.articlesPerMonth.toLocaleString('en-US')} articles/month.`,
+      `Fixed per month with ${LARGE_DEPLOYMENT_SOURCES} sources: ${cost.fixedMonthlyLarge.map((line) => `${line.item} ${usd(line.usdPerMonth)} (${line.basis})`).join('; ')}; ` +
+        `total ${usd(cost.fixedUsdPerMonthLarge)}/month (goal ≤ $${GOALS.usdPerMonthFixedLarge}: ${verdict(cost.fixedUsdPerMonthLarge <= GOALS.usdPerMonthFixedLarge)}).`,
       `Storage: ${usd(cost.storageUsdPerMonthPerMillion)} per month for every 1M articles kept (measured sizes).`,
     ],
   };

@@ -1,10 +1,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { CloudEnv, requireEnv } from '../lib/pipeline/cloud-deps.ts';
-import { commitFeedState, fetchFeed, type FetchFeedResult } from '../lib/pipeline/fetch-feed.ts';
+import { commitFeedState, fetchFeed } from '../lib/pipeline/fetch-feed.ts';
+import { pollEntry, recordPolls, type PollEntry } from '../lib/pipeline/run-ledger.ts';
 import { MetricNames } from './metric-names.ts';
 import { deduplicationIdFor, hostGroupId, sendFifoMessages } from './queue.ts';
-import { InvocationMetrics, logger, parseFeedJob, pipelineDeps, sqs, timedFetcher } from './runtime.ts';
+import { fetchDeadline, fetcherWithDeadline, InvocationMetrics, logger, parseFeedJob, pipelineDeps, sqs } from './runtime.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
 
@@ -12,34 +13,38 @@ export class RetryableFeedError extends Error {
   override readonly name = 'RetryableFeedError';
 }
 
-const FEED_METRIC: Record<FetchFeedResult['status'], string> = {
-  fetched: MetricNames.FeedsFetched,
-  'not-modified': MetricNames.FeedsNotModified,
-  failed: MetricNames.FeedsFailed,
-};
-
 /**
  * FeedJob messages → fetchFeed → one ArticleJob message per new or changed article (items listed exactly
  * as before are counted unchanged, not queued). The feed state (validators, seen items) is saved only after
  * the articles are queued: if queueing fails, the message is retried and the feed is fetched in full again
- * instead of answering 304 for items nobody queued.
+ * instead of answering 304 for items nobody queued. Records run in parallel (one host each, FIFO groups),
+ * and no fetch runs past the invocation's deadline: a stalled host fails only its own message.
  */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   logger.addContext(context);
   const deps = await pipelineDeps();
   const articleQueueUrl = requireEnv(process.env, CloudEnv.articleQueueUrl);
   const invocationMetrics = new InvocationMetrics();
+  const fetcher = fetcherWithDeadline(deps.fetcher, fetchDeadline(context));
+  const polls: PollEntry[] = [];
 
   const handleRecord = async (record: SQSRecord): Promise<void> => {
     const job = parseFeedJob(record.body, record.messageId);
-    const fetcher = timedFetcher(deps.fetcher, (elapsedMs) =>
-      invocationMetrics.milliseconds(job.sourceId, MetricNames.FetchLatency, elapsedMs),
-    );
     const result = await fetchFeed(job, { ...deps, fetcher }, { deferStateSave: true });
-    invocationMetrics.count(job.sourceId, FEED_METRIC[result.status]);
+    logger.info('feed polled', {
+      sourceId: job.sourceId,
+      feedUrl: job.feedUrl,
+      status: result.status,
+      queued: result.articles.length,
+      listedAsBefore: result.listedAsBefore.length,
+      newItems: result.newItems,
+      error: result.error,
+    });
     if (result.status === 'failed') {
+      polls.push(pollEntry(result));
       if (result.retryable) throw new RetryableFeedError(`${job.feedUrl}: ${result.error ?? 'failed'}`);
-      logger.warn('feed failed permanently; acknowledged', { feedUrl: job.feedUrl, error: result.error });
+      invocationMetrics.count(MetricNames.FeedsFailed);
+      logger.warn('feed failed permanently; acknowledged', { sourceId: job.sourceId, feedUrl: job.feedUrl, error: result.error });
       return;
     }
     await sendFifoMessages(
@@ -51,16 +56,18 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
         deduplicationId: deduplicationIdFor(article.url),
       })),
     );
+    polls.push(pollEntry(result));
     await commitFeedState(result, deps);
-    invocationMetrics.count(job.sourceId, MetricNames.ArticlesDiscovered, result.articles.length + result.listedAsBefore.length);
-    // Listed exactly as before by the feed: already stored, not fetched again.
-    invocationMetrics.count(job.sourceId, MetricNames.ArticlesUnchanged, result.listedAsBefore.length);
   };
 
   try {
     // Retryable failures are returned as batchItemFailures even when every record failed: a thrown
     // error would count as a function error, and those alarm.
-    return await processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
+    const response = await processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
+    await recordPolls(deps.store, polls, deps.clock(), context.awsRequestId).catch((error: unknown) =>
+      logger.error('run ledger not written', { error: (error as Error).message }),
+    );
+    return response;
   } finally {
     invocationMetrics.publish();
   }

@@ -1,52 +1,55 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { processArticle } from '../lib/pipeline/process-article.ts';
+import { outcomeEntries, recordOutcomes } from '../lib/pipeline/run-ledger.ts';
+import { recordNewArticles } from '../lib/pipeline/source-health.ts';
 import type { ArticleOutcome } from '../lib/pipeline/types.ts';
-import { MISSING_FIELD_METRICS, MetricNames } from './metric-names.ts';
-import { articleWriteObserver, InvocationMetrics, logger, parseArticleJob, pipelineDeps, timedFetcher } from './runtime.ts';
+import { DRIFT_FIELDS, MetricNames } from './metric-names.ts';
+import {
+  articleWriteObserver,
+  fetchDeadline,
+  fetcherWithDeadline,
+  InvocationMetrics,
+  logger,
+  parseArticleJob,
+  pipelineDeps,
+} from './runtime.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
-const WATCHED_FIELDS: ReadonlySet<string> = new Set(MISSING_FIELD_METRICS);
 
 export class RetryableArticleError extends Error {
   override readonly name = 'RetryableArticleError';
 }
 
-function stateMetric(state: ArticleOutcome['state']): string {
-  if (state === 'stored') return MetricNames.ArticlesStored;
-  if (state === 'updated') return MetricNames.ArticlesUpdated;
-  if (state === 'unchanged') return MetricNames.ArticlesUnchanged;
-  return state.startsWith('skipped:') ? MetricNames.ArticlesSkipped : MetricNames.ArticlesFailed;
-}
-
 /**
- * ArticleJob messages → processArticle. A retryable failure (timeout, 5xx, 429, store fault) is reported
- * in batchItemFailures so SQS delivers that message again (then the DLQ); a permanent one (404, robots,
- * not an article, extraction error) is logged, counted and acknowledged.
+ * ArticleJob messages → processArticle. A retryable failure (timeout, 5xx, 429, store fault, the
+ * invocation's deadline) is reported in batchItemFailures so SQS delivers that message again (then the
+ * DLQ); a permanent one (404, robots, not an article, extraction error) is logged, counted and acknowledged.
+ * New articles are added to their source's health object (freshness and drift, judged by dispatch).
  */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   logger.addContext(context);
   const deps = await pipelineDeps();
   const invocationMetrics = new InvocationMetrics();
+  const fetcher = fetcherWithDeadline(deps.fetcher, fetchDeadline(context));
+  const outcomes: ArticleOutcome[] = [];
 
   const handleRecord = async (record: SQSRecord): Promise<void> => {
     const job = parseArticleJob(record.body, record.messageId);
     const observed = articleWriteObserver(deps.store);
-    const fetcher = timedFetcher(deps.fetcher, (elapsedMs) =>
-      invocationMetrics.milliseconds(job.sourceId, MetricNames.FetchLatency, elapsedMs),
-    );
     const outcome = await processArticle(job, { ...deps, fetcher, store: observed.store });
+    outcomes.push(outcome);
 
-    invocationMetrics.count(job.sourceId, stateMetric(outcome.state));
-    if (outcome.state === 'stored' || outcome.state === 'updated' || outcome.state === 'unchanged') {
-      for (const field of outcome.missing) {
-        if (WATCHED_FIELDS.has(field)) invocationMetrics.count(job.sourceId, MetricNames.MissingField, 1, field);
-      }
-    }
     const publishedAt = outcome.state === 'stored' && outcome.key !== null ? observed.publishedAtUtc(outcome.key) : null;
-    if (publishedAt !== null) {
-      invocationMetrics.milliseconds(job.sourceId, MetricNames.PublishToStoreLag, deps.clock().getTime() - publishedAt.getTime());
-    }
+    // One line per article: Logs Insights gives the per-source and per-field detail no metric carries.
+    logger.info('article outcome', {
+      sourceId: job.sourceId,
+      url: job.url,
+      state: outcome.state,
+      missing: outcome.missing,
+      publishToStoreLagMs: publishedAt === null ? null : deps.clock().getTime() - publishedAt.getTime(),
+    });
+    if (outcome.state === 'stored') invocationMetrics.count(MetricNames.ArticlesStored);
 
     if (outcome.state.startsWith('failed:')) {
       const details = { url: job.url, state: outcome.state, error: outcome.error, receiveCount: record.attributes.ApproximateReceiveCount };
@@ -54,13 +57,22 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
         logger.warn('article failed; SQS will retry it', details);
         throw new RetryableArticleError(`${job.url}: ${outcome.state}: ${outcome.error ?? ''}`);
       }
+      invocationMetrics.count(MetricNames.ArticlesFailed);
       logger.error('article failed permanently; acknowledged', details);
     }
   };
 
   try {
     // See fetch-feed: failures are returned, never thrown, so function errors mean crashes.
-    return await processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
+    const response = await processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
+    // The articles are stored; failing the batch over the bookkeeping would only process them again.
+    await recordNewArticles(deps.store, outcomes, DRIFT_FIELDS, deps.clock()).catch((error: unknown) =>
+      logger.error('source health not updated', { error: (error as Error).message }),
+    );
+    await recordOutcomes(deps.store, outcomeEntries(outcomes), deps.clock(), context.awsRequestId).catch((error: unknown) =>
+      logger.error('run ledger not written', { error: (error as Error).message }),
+    );
+    return response;
   } finally {
     invocationMetrics.publish();
   }

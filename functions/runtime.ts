@@ -1,12 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
 import { cloudDepsFromEnv } from '../lib/pipeline/cloud-deps.ts';
 import * as z from '../lib/schema/zod.ts';
 import type { ArticleJob, FeedJob, PipelineDeps, PipelineLogger } from '../lib/pipeline/types.ts';
 import type { ObjectStore } from '../lib/store/types.ts';
 import type { PageFetcher } from '../lib/http/types.ts';
-import { FIELD_DIMENSION, METRICS_NAMESPACE, METRICS_SERVICE, SOURCE_DIMENSION } from './metric-names.ts';
+import { METRICS_NAMESPACE, METRICS_SERVICE } from './metric-names.ts';
 
 /** What every handler shares; built once per Lambda execution environment. */
 
@@ -40,6 +41,7 @@ const FeedJobSchema = z.strictObject({
   feedUrl: z.string().check(z.url()),
   kind: z.enum(['rss', 'atom', 'sitemap', 'auto']),
   runId: z.string().check(z.minLength(1)),
+  tickAt: z.optional(z.string().check(z.iso.datetime())),
 });
 
 const ArticleJobSchema = z.strictObject({
@@ -72,60 +74,42 @@ export const parseFeedJob = (body: string, messageId: string): FeedJob => parseB
 export const parseArticleJob = (body: string, messageId: string): ArticleJob =>
   parseBody(body, ArticleJobSchema, 'ArticleJob', messageId);
 
-type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
-
-interface Sample {
-  name: string;
-  unit: Unit;
-  value: number;
-}
-
 /**
- * Collects one invocation's metrics per dimension set (source, or source + field) and publishes them as
- * one EMF line per set: Powertools keeps a single dimension set per buffer, and a batch mixes sources.
+ * Counts one invocation's metrics and publishes them as one EMF line with the `service` dimension only
+ * (see metric-names.ts for why no metric carries the source).
  */
 export class InvocationMetrics {
-  private readonly byDimensions = new Map<string, { dimensions: Record<string, string>; samples: Sample[] }>();
+  private readonly counts = new Map<string, number>();
 
-  count(sourceId: string, name: string, value = 1, field?: string): void {
-    this.add(sourceId, field, { name, unit: MetricUnit.Count, value });
-  }
-
-  milliseconds(sourceId: string, name: string, value: number): void {
-    this.add(sourceId, undefined, { name, unit: MetricUnit.Milliseconds, value });
+  count(name: string, value = 1): void {
+    this.counts.set(name, (this.counts.get(name) ?? 0) + value);
   }
 
   publish(): void {
-    for (const { dimensions, samples } of this.byDimensions.values()) {
-      metrics.addDimensions(dimensions);
-      for (const sample of samples) metrics.addMetric(sample.name, sample.unit, sample.value);
-      metrics.publishStoredMetrics();
-    }
-    this.byDimensions.clear();
-  }
-
-  private add(sourceId: string, field: string | undefined, sample: Sample): void {
-    const dimensions: Record<string, string> = { [SOURCE_DIMENSION]: sourceId };
-    if (field !== undefined) dimensions[FIELD_DIMENSION] = field;
-    const id = JSON.stringify(dimensions);
-    let entry = this.byDimensions.get(id);
-    if (entry === undefined) {
-      entry = { dimensions, samples: [] };
-      this.byDimensions.set(id, entry);
-    }
-    entry.samples.push(sample);
+    if (this.counts.size === 0) return;
+    for (const [name, value] of this.counts) metrics.addMetric(name, MetricUnit.Count, value);
+    metrics.publishStoredMetrics();
+    this.counts.clear();
   }
 }
 
-/** The fetcher, reporting each fetch's time (including retries and politeness waits) as FetchLatency. */
-export function timedFetcher(fetcher: PageFetcher, onFetched: (elapsedMs: number) => void): PageFetcher {
-  return {
-    async fetch(request) {
-      const response = await fetcher.fetch(request);
-      onFetched(response.elapsedMs);
-      return response;
-    },
-  };
+/**
+ * Time kept back from the invocation's end for what follows the fetches (queueing articles, saving state,
+ * answering with the batch item failures): a fifth of the remaining time, at most FINISHING_MS. Past the
+ * deadline nothing new is fetched, so a message whose host stalls comes back as a batch item failure
+ * instead of the whole batch timing out (and every message of it counting towards the DLQ).
+ */
+export const FINISHING_MS = 15_000;
+
+/** Epoch ms by which fetching must stop, from the Lambda context's remaining time. */
+export function fetchDeadline(context: Pick<Context, 'getRemainingTimeInMillis'>): number {
+  const remaining = context.getRemainingTimeInMillis();
+  return Date.now() + remaining - Math.min(FINISHING_MS, remaining / 5);
+}
+
+/** The fetcher, with every request bounded by `deadline`. */
+export function fetcherWithDeadline(fetcher: PageFetcher, deadline: number): PageFetcher {
+  return { fetch: (request) => fetcher.fetch({ ...request, deadline }) };
 }
 
 /**

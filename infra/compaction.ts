@@ -1,12 +1,13 @@
-import { type CfnElement, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Duration } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { BUCKET_ENV } from '../lib/dataset/open-store.ts';
 import { ARTICLES_ROOT, DAILY_ROOT } from '../lib/dataset/partitions.ts';
 import { COMPACTION_DUE_PREFIX } from '../lib/store/keys.ts';
+import { dailySchedule } from './daily-schedule.ts';
 import { allowDatasetObjects, datasetFunction } from './dataset.ts';
 
 export interface DailyCompactionProps {
@@ -17,6 +18,8 @@ export interface DailyCompactionProps {
   projectRoot: string;
   /** Closed days re-compacted on every run (late articles land in recent days); re-runs are cheap no-ops. */
   lookbackDays?: number;
+  /** Where undeliverable schedule invocations and failed asynchronous runs go. */
+  schedulerDeadLetterQueue: IQueue;
 }
 
 /**
@@ -40,7 +43,7 @@ export class DailyCompaction extends Construct {
       memorySize: 1024,
       timeout: Duration.minutes(15),
       environment: {
-        BUCKET_NAME: props.bucket.bucketName,
+        [BUCKET_ENV]: props.bucket.bucketName,
         SOURCE_IDS: props.sources.join(','),
         LOOKBACK_DAYS: String(lookbackDays),
       },
@@ -50,20 +53,11 @@ export class DailyCompaction extends Construct {
     // Days marked by writes after they closed: taken (deleted), and put back when their compaction fails.
     allowDatasetObjects(this.function, props.bucket, COMPACTION_DUE_PREFIX, ['s3:PutObject', 's3:DeleteObject']);
 
-    const schedulerRole = new Role(this, 'SchedulerRole', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com') });
-    Validations.of(schedulerRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.function.node.defaultChild as CfnElement)}.Arn>:*]`,
-      reason: 'The scheduler target grant covers the function and its versions (<arn>:*); it can invoke this one function only.',
-    });
-    this.schedule = new Schedule(this, 'Daily', {
+    this.schedule = dailySchedule(this, this.function, {
       description: 'Compact the last closed days of every source into articles-daily/v1/',
-      schedule: ScheduleExpression.cron({ minute: '30', hour: '0', timeZone: TimeZone.ASIA_HO_CHI_MINH }),
-      target: new LambdaInvoke(this.function, {
-        input: ScheduleTargetInput.fromObject({}),
-        role: schedulerRole,
-        retryAttempts: 2,
-        maxEventAge: Duration.hours(6),
-      }),
+      hour: 0,
+      minute: 30,
+      deadLetterQueue: props.schedulerDeadLetterQueue,
     });
   }
 }

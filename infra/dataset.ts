@@ -3,7 +3,7 @@ import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aw
 import { CfnNamedQuery, CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
@@ -12,7 +12,7 @@ import articleJsonSchema from '../schema/article.v1.json' with { type: 'json' };
 import { glueColumnsFromJsonSchema, type GlueColumn } from '../lib/dataset/glue-columns.ts';
 import { ARTICLES_ROOT, DAILY_ROOT } from '../lib/dataset/partitions.ts';
 import { savedQueries } from '../lib/dataset/athena-queries.ts';
-import { LAMBDA_BUNDLING, RUNTIME_CHOICE_REASON } from './lambda-bundling.ts';
+import { LAMBDA_BUNDLING, LAMBDA_RUNTIME, RUNTIME_CHOICE_REASON } from './lambda-bundling.ts';
 import { DEFAULT_SETTINGS } from './settings.ts';
 
 export interface DatasetCatalogProps {
@@ -180,6 +180,7 @@ export interface DatasetFunctionProps {
   memorySize: number;
   timeout: Duration;
   environment: Record<string, string>;
+  reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -196,13 +197,14 @@ export function datasetFunction(scope: Construct, id: string, props: DatasetFunc
     handler: 'handler',
     projectRoot: props.projectRoot,
     depsLockFilePath: resolve(props.projectRoot, 'package-lock.json'),
-    runtime: Runtime.NODEJS_22_X,
+    runtime: LAMBDA_RUNTIME,
     architecture: Architecture.ARM_64,
     memorySize: props.memorySize,
     timeout: props.timeout,
     role,
     logGroup,
     environment: props.environment,
+    ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
     bundling: LAMBDA_BUNDLING,
   });
   Validations.of(fn).acknowledge({

@@ -1,18 +1,22 @@
-import { type CfnElement, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
-import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Duration } from 'aws-cdk-lib';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { BUCKET_ENV } from '../lib/dataset/open-store.ts';
 import { ARTICLES_ROOT } from '../lib/dataset/partitions.ts';
 import { FEED_STATE_PREFIX } from '../lib/store/keys.ts';
+import { dailySchedule } from './daily-schedule.ts';
 import { allowDatasetObjects, datasetFunction } from './dataset.ts';
 
 export interface FeedStateReconciliationProps {
   bucket: IBucket;
   /** Repository root: the NodejsFunction project root. */
   projectRoot: string;
+  /** Where failed daily invocations end (alarmed). */
+  schedulerDeadLetterQueue: IQueue;
 }
 
 /**
@@ -32,7 +36,7 @@ export class FeedStateReconciliation extends Construct {
       // The set of article ids (~40 bytes each) for the whole archive is held in memory.
       memorySize: 1024,
       timeout: Duration.minutes(15),
-      environment: { BUCKET_NAME: props.bucket.bucketName },
+      environment: { [BUCKET_ENV]: props.bucket.bucketName },
     });
     allowDatasetObjects(this.function, props.bucket, FEED_STATE_PREFIX, ['s3:GetObject', 's3:PutObject']);
     this.function.addToRolePolicy(
@@ -44,20 +48,11 @@ export class FeedStateReconciliation extends Construct {
       }),
     );
 
-    const schedulerRole = new Role(this, 'SchedulerRole', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com') });
-    Validations.of(schedulerRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.function.node.defaultChild as CfnElement)}.Arn>:*]`,
-      reason: 'The scheduler target grant covers the function and its versions (<arn>:*); it can invoke this one function only.',
-    });
-    this.schedule = new Schedule(this, 'Daily', {
+    this.schedule = dailySchedule(this, this.function, {
       description: 'Forget seen feed items whose article the bucket no longer holds, so the next poll stores them again',
-      schedule: ScheduleExpression.cron({ minute: '0', hour: '3', timeZone: TimeZone.ASIA_HO_CHI_MINH }),
-      target: new LambdaInvoke(this.function, {
-        input: ScheduleTargetInput.fromObject({}),
-        role: schedulerRole,
-        retryAttempts: 2,
-        maxEventAge: Duration.hours(6),
-      }),
+      hour: 3,
+      minute: 0,
+      deadLetterQueue: props.schedulerDeadLetterQueue,
     });
   }
 }

@@ -5,6 +5,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import {
   DefinitionBody,
   DistributedMap,
+  JitterType,
   LogLevel,
   ResultWriterV2,
   S3ObjectsItemReader,
@@ -14,6 +15,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { STEPFUNCTIONS_USE_DISTRIBUTED_MAP_RESULT_WRITER_V2 } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
+import { BUCKET_ENV } from '../lib/dataset/open-store.ts';
 import { ARTICLES_ROOT, RAW_ROOT } from '../lib/dataset/partitions.ts';
 import { COMPACTION_DUE_PREFIX } from '../lib/store/keys.ts';
 import { allowDatasetObjects, datasetFunction } from './dataset.ts';
@@ -26,8 +28,13 @@ export interface ReextractBackfillProps {
   bucket: IBucket;
   /** Repository root: the NodejsFunction project root. */
   projectRoot: string;
-  /** Lambdas re-extracting at once. */
-  maxConcurrency?: number;
+  /** Pages re-extracted at once: the map's MaxConcurrency. */
+  maxConcurrency: number;
+  /**
+   * Concurrency reserved for (and capping) the re-extraction function; 0: none. It keeps a backfill from
+   * taking the account's concurrency from ingestion even if the map were started twice.
+   */
+  reservedConcurrency: number;
   /** The run fails when more than this share (percent) of pages fail. */
   toleratedFailurePercentage?: number;
 }
@@ -55,7 +62,8 @@ export class ReextractBackfill extends Construct {
       // Parsing a full page with cheerio is CPU-bound: more memory buys more CPU.
       memorySize: 1024,
       timeout: Duration.minutes(1),
-      environment: { BUCKET_NAME: props.bucket.bucketName },
+      environment: { [BUCKET_ENV]: props.bucket.bucketName },
+      ...(props.reservedConcurrency > 0 ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
     });
     // Re-extraction reads the stored page and never writes it again.
     allowDatasetObjects(this.function, props.bucket, RAW_ROOT, ['s3:GetObject']);
@@ -70,10 +78,19 @@ export class ReextractBackfill extends Construct {
       payloadResponseOnly: true,
       retryOnServiceExceptions: true,
     });
+    // Lambda answers TooManyRequests when the reserved (or account) concurrency is in use: wait and retry,
+    // 2 s doubling to about a minute with full jitter, instead of failing the page.
+    reextractPage.addRetry({
+      errors: ['Lambda.TooManyRequestsException'],
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 6,
+      jitterStrategy: JitterType.FULL,
+    });
     const eachRawPage = new DistributedMap(this, 'EachRawPage', {
       itemReader: new S3ObjectsItemReader({ bucket: props.bucket, prefix: RAW_ROOT }),
       mapExecutionType: StateMachineType.EXPRESS,
-      maxConcurrency: props.maxConcurrency ?? 100,
+      maxConcurrency: props.maxConcurrency,
       toleratedFailurePercentage: props.toleratedFailurePercentage ?? 5,
       resultWriterV2: new ResultWriterV2({ bucket: props.bucket, prefix: REEXTRACT_RESULTS_PREFIX }),
       label: 'ReextractRawPages',

@@ -21,6 +21,10 @@ export interface DeploySettings {
    * to queries, so it must precede the oldest article in the archive.
    */
   datasetFirstDate: string;
+  /** Pages the re-extraction map processes at once (its MaxConcurrency). */
+  reextractConcurrency: number;
+  /** Concurrency reserved for the re-extraction function (0: none; see docs/deploy.md for small accounts). */
+  reextractReservedConcurrency: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<DeploySettings> = Object.freeze({
@@ -34,6 +38,8 @@ export const DEFAULT_SETTINGS: Readonly<DeploySettings> = Object.freeze({
   // Before Vietnamese news went online (the oldest national sites date from the late 1990s): the archive
   // fits whatever dates a backfill brings. Projection only enumerates the days a query's filter selects.
   datasetFirstDate: '1990-01-01',
+  reextractConcurrency: 5,
+  reextractReservedConcurrency: 5,
 });
 
 export class SettingsError extends Error {
@@ -53,6 +59,7 @@ export function readDeploySettings(node: Node): DeploySettings {
   if (alarmEmail !== null && !EMAIL_PATTERN.test(alarmEmail)) {
     throw new SettingsError(`context "alarmEmail" must be an e-mail address, got "${alarmEmail}"`);
   }
+  const reextractConcurrency = intContext(node, 'reextractConcurrency', DEFAULT_SETTINGS.reextractConcurrency, 1, 1000);
   return {
     scheduleExpression,
     alarmEmail,
@@ -63,6 +70,8 @@ export function readDeploySettings(node: Node): DeploySettings {
     driftThresholdPercent: intContext(node, 'driftThresholdPercent', DEFAULT_SETTINGS.driftThresholdPercent, 1, 100),
     configPath: stringContext(node, 'configPath') ?? DEFAULT_SETTINGS.configPath,
     datasetFirstDate: dayContext(node, 'datasetFirstDate', DEFAULT_SETTINGS.datasetFirstDate),
+    reextractConcurrency,
+    reextractReservedConcurrency: intContext(node, 'reextractReservedConcurrency', reextractConcurrency, 0, 1000),
   };
 }
 

@@ -1,4 +1,5 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { IngestConfig } from '../lib/config.ts';
 import { DailyCompaction } from './compaction.ts';
@@ -30,6 +31,7 @@ export class NewsIngestStack extends Stack {
   readonly reextract: ReextractBackfill;
   readonly reconciliation: FeedStateReconciliation;
   readonly monitoring: Monitoring;
+  readonly schedulerDeadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: NewsIngestStackProps) {
     super(scope, id, props);
@@ -39,11 +41,25 @@ export class NewsIngestStack extends Stack {
       rawRetentionDays: settings.rawRetentionDays,
       revisionRetentionDays: settings.revisionRetentionDays,
     });
+    // Both schedules' undeliverable invocations and their functions' failed asynchronous runs.
+    this.schedulerDeadLetterQueue = new Queue(this, 'ScheduleDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.schedulerDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue (of the schedules and their asynchronous invocations).',
+    });
     this.pipeline = new Pipeline(this, 'Pipeline', {
       bucket: this.storage.bucket,
       projectRoot: props.projectRoot,
       configPath: settings.configPath,
       scheduleExpression: settings.scheduleExpression,
+      schedulerDeadLetterQueue: this.schedulerDeadLetterQueue,
+      staleAfterHours: settings.noNewArticlesHours,
+      driftThresholdPercent: settings.driftThresholdPercent,
     });
     const sourceIds = props.config.sources.map((source) => source.id);
     this.dataset = new DatasetCatalog(this, 'Dataset', {
@@ -56,11 +72,18 @@ export class NewsIngestStack extends Stack {
       bucket: this.storage.bucket,
       sources: sourceIds,
       projectRoot: props.projectRoot,
+      schedulerDeadLetterQueue: this.schedulerDeadLetterQueue,
     });
-    this.reextract = new ReextractBackfill(this, 'Reextract', { bucket: this.storage.bucket, projectRoot: props.projectRoot });
+    this.reextract = new ReextractBackfill(this, 'Reextract', {
+      bucket: this.storage.bucket,
+      projectRoot: props.projectRoot,
+      maxConcurrency: settings.reextractConcurrency,
+      reservedConcurrency: settings.reextractReservedConcurrency,
+    });
     this.reconciliation = new FeedStateReconciliation(this, 'Reconciliation', {
       bucket: this.storage.bucket,
       projectRoot: props.projectRoot,
+      schedulerDeadLetterQueue: this.schedulerDeadLetterQueue,
     });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -70,16 +93,18 @@ export class NewsIngestStack extends Stack {
         { name: 'ProcessArticle', fn: this.pipeline.processArticleFunction },
         { name: 'Compact', fn: this.compaction.function },
         { name: 'Reconcile', fn: this.reconciliation.function },
+        // Its page failures are the map's to judge (tolerated failure percentage); the map retries its
+        // throttles with backoff, so only throttling that lasts 15 minutes means the backfill is stuck.
+        { name: 'Reextract', fn: this.reextract.function, alarmOnErrors: false, sustainedThrottlePeriods: 3 },
       ],
       stateMachines: [{ name: 'Reextract', stateMachine: this.reextract.stateMachine }],
       queues: [
         { name: 'FeedQueue', ...this.pipeline.feedQueue, maxMessageAge: Duration.hours(1) },
         { name: 'ArticleQueue', ...this.pipeline.articleQueue, maxMessageAge: Duration.hours(3) },
       ],
-      sourceIds,
+      schedulerDeadLetterQueue: this.schedulerDeadLetterQueue,
+      articleLogGroup: this.pipeline.articleLogGroup,
       alarmEmail: settings.alarmEmail,
-      noNewArticlesHours: settings.noNewArticlesHours,
-      driftThresholdPercent: settings.driftThresholdPercent,
     });
 
     new CfnOutput(this, 'BucketName', { value: this.storage.bucket.bucketName, description: 'The dataset bucket' });

@@ -1,31 +1,36 @@
 import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
-import { ComparisonOperator, MathExpression, Metric, TreatMissingData, type Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  LogQueryWidget,
+  Metric,
+  TextWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import {
-  DefaultDashboardFactory,
-  MetricStatistic,
-  MonitoringFacade,
-  SnsAlarmActionStrategy,
-  type CustomMetricGroup,
-} from 'cdk-monitoring-constructs';
 import { Construct } from 'constructs';
-import {
-  DRIFT_FIELDS,
-  FIELD_DIMENSION,
-  METRICS_NAMESPACE,
-  METRICS_SERVICE,
-  MetricNames,
-  SOURCE_DIMENSION,
-} from '../../functions/metric-names.ts';
+import { METRICS_NAMESPACE, METRICS_SERVICE, MetricNames } from '../../functions/metric-names.ts';
 import type { QueueWithDlq } from './pipeline.ts';
 
 export interface MonitoredFunction {
   /** Stable name for alarms and widgets (function names are generated at deploy time). */
   name: string;
   fn: IFunction;
+  /**
+   * Throttles alarm only when every 5-minute period of this many breaches: for a function whose caller
+   * retries throttles with backoff (the re-extraction map), a burst is expected and only a stall matters.
+   */
+  sustainedThrottlePeriods?: number;
+  /** false: the function's errors are judged by its caller (the re-extraction map's tolerated failures). */
+  alarmOnErrors?: boolean;
 }
 
 export interface MonitoredQueue extends QueueWithDlq {
@@ -41,32 +46,41 @@ export interface MonitoredStateMachine {
 
 export interface MonitoringProps {
   functions: MonitoredFunction[];
-  /** Alarmed on failed executions (their workers' errors are the state machine's to judge). */
   stateMachines: MonitoredStateMachine[];
   queues: MonitoredQueue[];
-  sourceIds: string[];
+  /** Where EventBridge Scheduler puts invocations it could not deliver (both schedules). */
+  schedulerDeadLetterQueue: IQueue;
+  /** The process-article log group, for the per-source Logs Insights widget. */
+  articleLogGroup: ILogGroup;
   alarmEmail: string | null;
-  noNewArticlesHours: number;
-  driftThresholdPercent: number;
 }
 
-/** Drift is judged over this window, and only once a source has this many extracted articles in it. */
-const DRIFT_WINDOW = Duration.hours(6);
-const DRIFT_MIN_ARTICLES = 5;
+/**
+ * Alarm rules, and why each is shaped as it is (CloudWatch judges the last `evaluationPeriods` periods and
+ * alarms when `datapointsToAlarm` of them breach; see tests/helpers/alarm-evaluator.ts):
+ * - Failures of rare runs (a daily compaction, one backfill execution, one dispatch tick) produce one
+ *   datapoint, so their alarms breach on 1 of 1 period; missing data (no run, no failure) is not breaching.
+ * - The source-health numbers come from dispatch every tick, 0 included, over 1-hour periods.
+ */
+const FAST_PERIOD = Duration.minutes(5);
+const HOURLY = Duration.hours(1);
 
 /**
- * One dashboard and the alarms that matter, all notifying one SNS topic: dead letters, function errors and
- * throttles, queues that stop draining, a source with no new article for too long, and extraction drift.
+ * One dashboard and the alarms that matter, all notifying one SNS topic. Custom metrics carry no source
+ * dimension (see functions/metric-names.ts): per-source freshness and drift are judged by dispatch and
+ * arrive as SourcesStale / SourcesDrifting, naming the sources in its log.
  */
 export class Monitoring extends Construct {
   readonly alarmTopic: Topic;
   readonly dashboard: Dashboard;
   readonly dashboardUrl: string;
-  readonly facade: MonitoringFacade;
+  readonly alarms: Alarm[] = [];
+  private readonly alarmPrefix: string;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const stackName = Stack.of(this).stackName;
+    this.alarmPrefix = stackName;
 
     this.alarmTopic = new Topic(this, 'AlarmTopic', { displayName: `${stackName} alarms`, enforceSSL: true });
     Validations.of(this.alarmTopic).acknowledge({
@@ -77,171 +91,127 @@ export class Monitoring extends Construct {
     });
     if (props.alarmEmail !== null) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
 
-    const dashboards = new DefaultDashboardFactory(this, 'Dashboards', {
-      dashboardNamePrefix: stackName,
-      createDashboard: true,
-      createSummaryDashboard: false,
-      createAlarmDashboard: false,
-    });
-    this.facade = new MonitoringFacade(this, 'Facade', {
-      alarmFactoryDefaults: {
-        actionsEnabled: true,
-        alarmNamePrefix: stackName,
-        action: new SnsAlarmActionStrategy({ onAlarmTopic: this.alarmTopic }),
-      },
-      metricFactoryDefaults: { namespace: METRICS_NAMESPACE },
-      dashboardFactory: dashboards,
-    });
+    const custom = (metricName: string, statistic: string, period: Duration) =>
+      new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: METRICS_SERVICE }, statistic, period });
 
-    this.facade.addLargeHeader('News ingest');
-    this.facade.monitorCustom({
-      alarmFriendlyName: 'PipelineThroughput',
-      humanReadableName: 'Pipeline throughput (all sources)',
-      metricGroups: [
-        this.searchGroup('Feeds', [MetricNames.FeedsFetched, MetricNames.FeedsNotModified, MetricNames.FeedsFailed]),
-        this.searchGroup('Articles', [
-          MetricNames.ArticlesDiscovered,
-          MetricNames.ArticlesStored,
-          MetricNames.ArticlesUpdated,
-          MetricNames.ArticlesUnchanged,
-          MetricNames.ArticlesSkipped,
-          MetricNames.ArticlesFailed,
-        ]),
-        this.searchGroup('Latency (ms)', [MetricNames.FetchLatency, MetricNames.PublishToStoreLag], MetricStatistic.P90),
-      ],
+    this.alarm('FeedsFailed', custom(MetricNames.FeedsFailed, 'Sum', HOURLY), {
+      description: 'A feed failed permanently (HTTP 404/410, not a feed, robots): its URL in config/feeds.json needs a look.',
+    });
+    this.alarm('ArticlesFailed', custom(MetricNames.ArticlesFailed, 'Sum', HOURLY), {
+      description: 'An article failed permanently (extraction error, unknown source); the log line "article failed permanently" names it.',
+    });
+    this.alarm('SourcesStale', custom(MetricNames.SourcesStale, 'Maximum', HOURLY), {
+      description: 'A source stored no new article for the configured hours; dispatch logs "source unhealthy" with its id.',
+    });
+    this.alarm('SourcesDrifting', custom(MetricNames.SourcesDrifting, 'Maximum', HOURLY), {
+      description:
+        "A source's new articles lack publishedAt or authors more often than the threshold (its template may have changed); " +
+        'dispatch logs "source unhealthy" with its id and share.',
     });
 
-    for (const sourceId of props.sourceIds) this.monitorSource(sourceId, props);
+    this.alarm('RunLedgerUnbalanced', custom(MetricNames.RunLedgerUnaccounted, 'Maximum', HOURLY), {
+      description:
+        "A day's run ledger does not add up: articles were queued that never reached a final state (dead-lettered or lost); " +
+        'runs/<day>/daily-summary.json lists them.',
+    });
 
-    this.facade.addLargeHeader('Queues');
     for (const queue of props.queues) {
-      this.facade.monitorSqsQueueWithDlq({
-        alarmFriendlyName: queue.name,
-        humanReadableName: queue.name,
-        queue: queue.queue,
-        deadLetterQueue: queue.deadLetterQueue,
-        addDeadLetterQueueMaxSizeAlarm: { Critical: { maxMessageCount: 0 } },
-        addQueueMaxMessageAgeAlarm: { Warning: { maxAgeInSeconds: queue.maxMessageAge.toSeconds() } },
+      this.alarm(`${queue.name}-DeadLetters`, queue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: FAST_PERIOD, statistic: 'Maximum' }), {
+        description: `${queue.name}'s dead-letter queue holds messages that failed every retry.`,
+      });
+      this.alarm(`${queue.name}-OldestMessage`, queue.queue.metricApproximateAgeOfOldestMessage({ period: FAST_PERIOD, statistic: 'Maximum' }), {
+        threshold: queue.maxMessageAge.toSeconds(),
+        description: `A message waited in ${queue.name} longer than ${queue.maxMessageAge.toHumanString()}: its consumer is stuck or far behind.`,
       });
     }
+    this.alarm('Schedules-DeadLetters', props.schedulerDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: FAST_PERIOD, statistic: 'Maximum' }), {
+      description: 'EventBridge Scheduler could not invoke a target after its retries (dispatch or compaction did not run).',
+    });
 
-    this.facade.addLargeHeader('Functions');
-    for (const { name, fn } of props.functions) {
-      this.facade.monitorLambdaFunction({
-        alarmFriendlyName: name,
-        humanReadableName: name,
-        lambdaFunction: fn,
-        // Partial batch failures are returned, not thrown: an Errors datapoint is a crash or a timeout.
-        addFaultCountAlarm: { Critical: { maxErrorCount: 0 } },
-        addThrottlesCountAlarm: { Critical: { maxErrorCount: 0 } },
+    for (const { name, fn, sustainedThrottlePeriods, alarmOnErrors } of props.functions) {
+      if (alarmOnErrors !== false) {
+        // Partial batch failures are returned, not thrown: an Errors datapoint is a crash, a timeout or a failed run.
+        this.alarm(`${name}-Errors`, fn.metricErrors({ period: FAST_PERIOD, statistic: 'Sum' }), {
+          description: `${name} failed (crash, timeout or failed run).`,
+        });
+      }
+      const periods = sustainedThrottlePeriods ?? 1;
+      this.alarm(`${name}-Throttles`, fn.metricThrottles({ period: FAST_PERIOD, statistic: 'Sum' }), {
+        evaluationPeriods: periods,
+        description:
+          periods === 1 ? `${name} was throttled (concurrency exhausted).` : `${name} was throttled in each of ${periods} consecutive 5-minute periods.`,
       });
     }
 
     for (const { name, stateMachine } of props.stateMachines) {
-      this.facade.monitorStepFunction({
-        alarmFriendlyName: name,
-        humanReadableName: name,
-        stateMachine,
-        addFailedExecutionCountAlarm: { Critical: { maxErrorCount: 0 } },
-        addTimedOutExecutionCountAlarm: { Critical: { maxErrorCount: 0 } },
+      this.alarm(`${name}-ExecutionsFailed`, stateMachine.metricFailed({ period: FAST_PERIOD, statistic: 'Sum' }), {
+        description: `A ${name} execution failed (more pages failed than tolerated, or the map itself failed).`,
+      });
+      this.alarm(`${name}-ExecutionsTimedOut`, stateMachine.metricTimedOut({ period: FAST_PERIOD, statistic: 'Sum' }), {
+        description: `A ${name} execution timed out.`,
       });
     }
 
-    const dashboard = dashboards.dashboard;
-    if (dashboard === undefined) throw new Error('the monitoring dashboard was not created');
-    this.dashboard = dashboard;
-    this.dashboardUrl = `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${dashboard.dashboardName}`;
+    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `${stackName}-news-ingest` });
+    this.dashboard.addWidgets(
+      new TextWidget({
+        markdown: '# News ingest\nPer-source detail: the Logs Insights table below; source health: dispatch logs "source unhealthy".',
+        width: 24,
+        height: 2,
+      }),
+      new GraphWidget({
+        title: 'Articles and failures (all sources)',
+        left: [MetricNames.ArticlesStored, MetricNames.ArticlesFailed, MetricNames.FeedsFailed].map((name) => custom(name, 'Sum', HOURLY)),
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Unhealthy sources',
+        left: [MetricNames.SourcesStale, MetricNames.SourcesDrifting].map((name) => custom(name, 'Maximum', HOURLY)),
+        width: 12,
+      }),
+      new LogQueryWidget({
+        title: 'Article outcomes per source (last period shown)',
+        logGroupNames: [props.articleLogGroup.logGroupName],
+        queryLines: ['filter message = "article outcome"', 'stats count(*) as articles by sourceId, state', 'sort sourceId, state'],
+        width: 24,
+      }),
+      new GraphWidget({
+        title: 'Queues: messages waiting / in dead-letter queues',
+        left: props.queues.map((queue) => queue.queue.metricApproximateNumberOfMessagesVisible({ period: FAST_PERIOD, statistic: 'Maximum' })),
+        right: props.queues.map((queue) => queue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: FAST_PERIOD, statistic: 'Maximum' })),
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Function errors and throttles',
+        left: props.functions.map(({ fn }) => fn.metricErrors({ period: FAST_PERIOD, statistic: 'Sum' })),
+        right: props.functions.map(({ fn }) => fn.metricThrottles({ period: FAST_PERIOD, statistic: 'Sum' })),
+        width: 12,
+      }),
+    );
+    this.dashboardUrl = `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${this.dashboard.dashboardName}`;
   }
 
-  private monitorSource(sourceId: string, props: MonitoringProps): void {
-    const perSource = (metricName: string, period: Duration, extra: Record<string, string> = {}): Metric =>
-      new Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName,
-        dimensionsMap: { service: METRICS_SERVICE, [SOURCE_DIMENSION]: sourceId, ...extra },
-        statistic: 'Sum',
-        period,
-      });
-
-    const noNewArticlesWindow = Duration.hours(props.noNewArticlesHours);
-    const extracted = (period: Duration) => ({
-      stored: perSource(MetricNames.ArticlesStored, period),
-      updated: perSource(MetricNames.ArticlesUpdated, period),
-      unchanged: perSource(MetricNames.ArticlesUnchanged, period),
+  /** An alarm on `metric` > threshold (default 0), notBreaching when data is missing, notifying the topic. */
+  private alarm(
+    id: string,
+    metric: Metric,
+    options: { description: string; threshold?: number; evaluationPeriods?: number },
+  ): void {
+    const evaluationPeriods = options.evaluationPeriods ?? 1;
+    const alarm = new Alarm(this, id, {
+      alarmName: `${this.alarmPrefix}-${id}`,
+      alarmDescription: options.description,
+      metric,
+      threshold: options.threshold ?? 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods,
+      datapointsToAlarm: evaluationPeriods,
+      // Every metric here has datapoints only when something happened (or, for the source-health numbers,
+      // when dispatch ran): silence is not a failure in itself; a missing dispatch alarms through its
+      // schedule's dead letters and its errors.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    const driftInputs: Record<string, Metric> = { ...extracted(DRIFT_WINDOW) };
-    DRIFT_FIELDS.forEach((field, index) => {
-      driftInputs[`missing${index}`] = perSource(MetricNames.MissingField, DRIFT_WINDOW, { [FIELD_DIMENSION]: field });
-    });
-    const missingShares = DRIFT_FIELDS.map((_, index) => `FILL(missing${index}, 0)`).join(', ');
-    const count = 'FILL(stored, 0) + FILL(updated, 0) + FILL(unchanged, 0)';
-    // The larger of the per-field shares, and 0 while too few articles were extracted to judge.
-    const drift = new MathExpression({
-      expression: `IF((${count}) >= ${DRIFT_MIN_ARTICLES}, 100 * MAX([${missingShares}]) / (${count}), 0)`,
-      usingMetrics: driftInputs,
-      period: DRIFT_WINDOW,
-      label: `% of ${sourceId} articles missing ${DRIFT_FIELDS.join(' or ')}`,
-    });
-
-    const groups: CustomMetricGroup[] = [
-      {
-        title: `New articles (${props.noNewArticlesHours} h sum)`,
-        metrics: [
-          {
-            metric: perSource(MetricNames.ArticlesStored, noNewArticlesWindow),
-            alarmFriendlyName: 'NoNewArticles',
-            addAlarm: {
-              Critical: {
-                threshold: 1,
-                comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-                // No datapoint at all is exactly the failure this alarm is for.
-                treatMissingDataOverride: TreatMissingData.BREACHING,
-                period: noNewArticlesWindow,
-                evaluationPeriods: 1,
-                datapointsToAlarm: 1,
-                additionalDescription: `${sourceId} stored no new article in ${props.noNewArticlesHours} hours.`,
-              },
-            },
-          },
-        ],
-      },
-      {
-        title: 'Extraction drift (%)',
-        metrics: [
-          {
-            metric: drift,
-            alarmFriendlyName: 'ExtractionDrift',
-            addAlarm: {
-              Warning: {
-                threshold: props.driftThresholdPercent,
-                comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-                treatMissingDataOverride: TreatMissingData.NOT_BREACHING,
-                period: DRIFT_WINDOW,
-                evaluationPeriods: 1,
-                datapointsToAlarm: 1,
-                additionalDescription:
-                  `More than ${props.driftThresholdPercent}% of ${sourceId} articles lack ${DRIFT_FIELDS.join(' or ')}: ` +
-                  'the site may have changed its template.',
-              },
-            },
-          },
-        ],
-      },
-    ];
-    this.facade.monitorCustom({ alarmFriendlyName: `Source-${sourceId}`, humanReadableName: `Source ${sourceId}`, metricGroups: groups });
-  }
-
-  private searchGroup(title: string, metricNames: string[], statistic = MetricStatistic.SUM): CustomMetricGroup {
-    return {
-      title,
-      metrics: metricNames.map((metricName) => ({
-        namespace: METRICS_NAMESPACE,
-        searchQuery: `MetricName="${metricName}"`,
-        label: metricName,
-        // Any source: one line per source and metric.
-        dimensionsMap: { service: METRICS_SERVICE, [SOURCE_DIMENSION]: undefined as unknown as string },
-        statistic,
-      })),
-    };
+    alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+    this.alarms.push(alarm);
   }
 }

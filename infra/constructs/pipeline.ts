@@ -1,18 +1,22 @@
 import { resolve } from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Effect, PolicyStatement, Role, ServicePrincipal, type IPrincipal } from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { Architecture, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression, ScheduleTargetInput, ContextAttribute } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ARTICLES_ROOT, RAW_ROOT } from '../../lib/dataset/partitions.ts';
 import { CloudEnv } from '../../lib/pipeline/cloud-deps.ts';
+import { DAILY_SUMMARY_RUN_ID, LEDGER_ROOT } from '../../lib/pipeline/run-ledger.ts';
+import { COMPACTION_DUE_PREFIX } from '../../lib/store/keys.ts';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../functions/metric-names.ts';
-import { LAMBDA_BUNDLING, RUNTIME_CHOICE_REASON } from '../lambda-bundling.ts';
+import { LAMBDA_BUNDLING, LAMBDA_RUNTIME, RUNTIME_CHOICE_REASON } from '../lambda-bundling.ts';
 
 /** Where the bundled config lives inside every function package (/var/task is the Lambda code root). */
 const BUNDLED_CONFIG_NAME = 'feeds.json';
@@ -29,7 +33,41 @@ export interface PipelineProps {
   projectRoot: string;
   configPath: string;
   scheduleExpression: string;
+  /** Where undeliverable schedule invocations and failed asynchronous dispatch invocations go. */
+  schedulerDeadLetterQueue: IQueue;
+  /** Source health rules dispatch applies (deploy settings). */
+  staleAfterHours: number;
+  driftThresholdPercent: number;
 }
+
+/**
+ * The tick interval of a schedule expression; a cron expression counts as the default 15 minutes.
+ * A dispatch invocation older than one tick is not retried: the next tick queues the same due feeds.
+ */
+function scheduleTickInterval(expression: string): Duration {
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (rate === null) return Duration.minutes(15);
+  const count = Number(rate[1]);
+  if (rate[2]!.startsWith('minute')) return Duration.minutes(count);
+  return rate[2]!.startsWith('hour') ? Duration.hours(count) : Duration.days(count);
+}
+
+/** Scheduler and Lambda both refuse an event age under one minute or over six hours (Scheduler: 24 h). */
+function dispatchEventAge(expression: string): Duration {
+  const tickSeconds = scheduleTickInterval(expression).toSeconds();
+  return Duration.seconds(Math.min(Math.max(60, tickSeconds - 60), 6 * 3600));
+}
+
+/** Prefixes process-article reads and writes: the dataset and closed-day compaction markers (lib/store/articles.ts writeArticle), source health, its run-ledger outcomes. */
+const PROCESS_ARTICLE_PREFIXES: ReadonlyArray<{ prefix: string; actions: string[] }> = [
+  { prefix: 'state/index/', actions: ['s3:GetObject', 's3:PutObject'] },
+  { prefix: ARTICLES_ROOT, actions: ['s3:GetObject', 's3:PutObject'] },
+  { prefix: RAW_ROOT, actions: ['s3:GetObject', 's3:PutObject'] },
+  { prefix: 'revisions/', actions: ['s3:PutObject'] },
+  { prefix: 'state/health/', actions: ['s3:GetObject', 's3:PutObject'] },
+  { prefix: COMPACTION_DUE_PREFIX, actions: ['s3:GetObject', 's3:PutObject'] },
+  { prefix: LEDGER_ROOT, actions: ['s3:PutObject'] },
+];
 
 interface FunctionSizing {
   /** MB; Lambda gives CPU in proportion. */
@@ -41,7 +79,9 @@ interface FunctionSizing {
  * Sizing (see bench/lambda-bundles.ts for the measured bundle sizes and cold init):
  * - dispatch reads one small state object per feed and sends SQS batches: little memory, under a minute.
  * - fetch-feed parses feeds and sitemaps (a news sitemap can be a few MB of XML) and may fetch up to
- *   three child sitemaps, each with the fetcher's 30 s cap and retries: 512 MB, 2 minutes for a batch of 2.
+ *   three child sitemaps, each with the fetcher's 30 s cap and retries, the batch's feeds in parallel and
+ *   none past the deadline: 512 MB, 2 minutes for a batch of 5 (each invocation writes one run-ledger
+ *   object, so larger batches mean fewer PUTs: about $3.60 a month at 500 sources).
  * - process-article fetches pages (5 MB cap) and parses them with cheerio; the work is mostly waiting on
  *   the network and the per-host interval, so more memory (CPU) buys little: 512 MB, 2 minutes for 4 pages.
  */
@@ -51,7 +91,7 @@ const SIZING = {
   processArticle: { memorySize: 512, timeout: Duration.minutes(2) },
 } satisfies Record<string, FunctionSizing>;
 
-const FETCH_FEED_BATCH_SIZE = 2;
+const FETCH_FEED_BATCH_SIZE = 5;
 const PROCESS_ARTICLE_BATCH_SIZE = 4;
 
 export interface QueueWithDlq {
@@ -77,6 +117,7 @@ export class Pipeline extends Construct {
   readonly feedQueue: QueueWithDlq;
   readonly articleQueue: QueueWithDlq;
   readonly schedule: Schedule;
+  readonly articleLogGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
@@ -96,6 +137,8 @@ export class Pipeline extends Construct {
     const dispatch = this.ingestFunction('Dispatch', 'dispatch.ts', SIZING.dispatch, props.projectRoot, configFile, {
       ...baseEnvironment,
       [CloudEnv.feedQueueUrl]: this.feedQueue.queue.queueUrl,
+      [CloudEnv.staleAfterHours]: String(props.staleAfterHours),
+      [CloudEnv.driftThresholdPercent]: String(props.driftThresholdPercent),
     });
     const fetchFeed = this.ingestFunction('FetchFeed', 'fetch-feed.ts', SIZING.fetchFeed, props.projectRoot, configFile, {
       ...baseEnvironment,
@@ -111,14 +154,20 @@ export class Pipeline extends Construct {
     );
 
     this.dispatchFunction = dispatch.fn;
+    this.articleLogGroup = processArticle.logGroup;
     this.fetchFeedFunction = fetchFeed.fn;
     this.processArticleFunction = processArticle.fn;
 
-    // dispatch only reads feed state; fetch-feed reads and writes it; process-article writes the dataset
-    // (articles/, raw/, its id index under state/index/, revisions), whose layout lib/store owns.
+    // dispatch reads feed state, source health and the run ledger, and writes the ledger's daily summary;
+    // fetch-feed reads and writes feed state and writes its polls to the ledger; process-article writes the
+    // dataset (layout: lib/store), the source health objects and its outcomes to the ledger.
     this.allowObjects(dispatch.role, props.bucket, 'state/feeds/*', ['s3:GetObject']);
+    this.allowObjects(dispatch.role, props.bucket, 'state/health/*', ['s3:GetObject']);
+    this.allowObjects(dispatch.role, props.bucket, `${LEDGER_ROOT}*`, ['s3:GetObject']);
+    this.allowObjects(dispatch.role, props.bucket, `runs/*/${DAILY_SUMMARY_RUN_ID}.json`, ['s3:GetObject', 's3:PutObject']);
     this.allowObjects(fetchFeed.role, props.bucket, 'state/feeds/*', ['s3:GetObject', 's3:PutObject']);
-    this.allowObjects(processArticle.role, props.bucket, '*', ['s3:GetObject', 's3:PutObject']);
+    this.allowObjects(fetchFeed.role, props.bucket, `${LEDGER_ROOT}*`, ['s3:PutObject']);
+    for (const { prefix, actions } of PROCESS_ARTICLE_PREFIXES) this.allowObjects(processArticle.role, props.bucket, `${prefix}*`, actions);
     for (const { role } of [dispatch, fetchFeed, processArticle]) {
       // Without ListBucket a missing key answers 403 instead of 404, and "no state yet" would look like an error.
       role.addToPrincipalPolicy(
@@ -136,7 +185,15 @@ export class Pipeline extends Construct {
       new SqsEventSource(this.articleQueue.queue, { batchSize: PROCESS_ARTICLE_BATCH_SIZE, reportBatchItemFailures: true }),
     );
 
-    const schedulerRole = new Role(this, 'DispatchScheduleRole', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com') });
+    const eventAge = dispatchEventAge(props.scheduleExpression);
+    // The Scheduler invokes asynchronously, so Lambda's own async retries (default: 2 over 6 hours) apply
+    // too: bounded by one tick as well, and what still fails lands in the schedules' dead-letter queue.
+    this.dispatchFunction.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: eventAge,
+      onFailure: new SqsDestination(props.schedulerDeadLetterQueue),
+    });
+    const schedulerRole = new Role(this, 'DispatchScheduleRole', { assumedBy: schedulerPrincipal() });
     this.schedule = new Schedule(this, 'DispatchSchedule', {
       description: 'Starts an ingest run: dispatch queues every feed that is due.',
       schedule: ScheduleExpression.expression(props.scheduleExpression),
@@ -148,7 +205,8 @@ export class Pipeline extends Construct {
         }),
         // A missed run is made up by the next one; retrying past it would only overlap them.
         retryAttempts: 2,
-        maxEventAge: Duration.minutes(10),
+        maxEventAge: eventAge,
+        deadLetterQueue: props.schedulerDeadLetterQueue,
         role: schedulerRole,
       }),
     });
@@ -187,7 +245,7 @@ export class Pipeline extends Construct {
     projectRoot: string,
     configFile: string,
     environment: Record<string, string>,
-  ): { fn: NodejsFunction; role: Role } {
+  ): { fn: NodejsFunction; role: Role; logGroup: LogGroup } {
     const logGroup = new LogGroup(this, `${id}Logs`, {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -201,7 +259,7 @@ export class Pipeline extends Construct {
       handler: 'handler',
       projectRoot,
       depsLockFilePath: resolve(projectRoot, 'package-lock.json'),
-      runtime: Runtime.NODEJS_22_X,
+      runtime: LAMBDA_RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize: sizing.memorySize,
       timeout: sizing.timeout,
@@ -221,7 +279,7 @@ export class Pipeline extends Construct {
       id: 'AwsSolutions-L1',
       reason: RUNTIME_CHOICE_REASON,
     });
-    return { fn, role };
+    return { fn, role, logGroup };
   }
 
   private allowObjects(role: Role, bucket: Bucket, keyPattern: string, actions: string[]): void {
@@ -231,4 +289,9 @@ export class Pipeline extends Construct {
       reason: `Object keys under ${keyPattern} are named per feed or article at run time; this key prefix is the narrowest scope.`,
     });
   }
+}
+
+/** The Scheduler may assume a role only on behalf of a schedule in this account (confused-deputy guard). */
+export function schedulerPrincipal(): IPrincipal {
+  return new ServicePrincipal('scheduler.amazonaws.com').withConditions({ StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } });
 }

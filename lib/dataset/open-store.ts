@@ -32,11 +32,14 @@ export function openDatasetStore(location: StoreLocation, directoryOption = '--f
   return new LocalDirectoryStore(location.from ?? DEFAULT_DATA_DIR);
 }
 
-/** The bucket a dataset Lambda works on: BUCKET_NAME, and AWS_ENDPOINT_URL_S3 for an S3-compatible local API. */
+/** The environment variable naming the bucket, the same on every function of the stack. */
+export const BUCKET_ENV = 'NEWS_INGEST_BUCKET';
+
+/** The bucket a Lambda works on: NEWS_INGEST_BUCKET, and AWS_ENDPOINT_URL_S3 for an S3-compatible local API. */
 export function bucketStoreFromEnv(env: Record<string, string | undefined>): S3ObjectStore {
-  const bucket = env.BUCKET_NAME;
+  const bucket = env[BUCKET_ENV];
   if (bucket === undefined || bucket.trim() === '') {
-    throw new StoreOptionsError('environment variable BUCKET_NAME is not set (the CDK construct sets it on the function)');
+    throw new StoreOptionsError(`environment variable ${BUCKET_ENV} is not set (the CDK construct sets it on the function)`);
   }
   return s3StoreFromEnvironment(bucket, env);
 }

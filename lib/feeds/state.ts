@@ -13,6 +13,7 @@ const FeedStateSchema = z.strictObject({
   lastModified: z.nullable(z.string()),
   validatorsUrl: z.optional(z.nullable(z.string())),
   lastFetchedAt: z.nullable(z.string()),
+  lastTickAt: z.optional(z.nullable(z.string())),
   seen: z.array(z.string()),
   articleIds: z.optional(z.record(z.string(), z.nullable(z.string()))),
 });

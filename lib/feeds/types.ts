@@ -39,6 +39,12 @@ export interface FeedState {
   validatorsUrl?: string | null;
   lastFetchedAt: string | null;
   /**
+   * The schedule tick (the run's due time) of the last fetch. Due-ness counts from here, not from
+   * lastFetchedAt, which lands after the tick: counting from it a 15-minute feed missed every other tick.
+   * Absent in states written before it existed.
+   */
+  lastTickAt?: string | null;
+  /**
    * Recently seen items as "<fingerprint>:<dedupe key>" (seenEntry in state.ts; older states hold bare keys),
    * newest last, bounded.
    */

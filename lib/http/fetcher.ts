@@ -41,6 +41,10 @@ export function parseHttpUrl(raw: string, base?: URL): URL {
   return url;
 }
 
+function outOfTime(url: URL): FetchError {
+  return new FetchError('timeout', `${url.href} was not fetched: the deadline for this work has passed`, false, undefined, url.href);
+}
+
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
@@ -94,9 +98,10 @@ export class PoliteFetcher implements PageFetcher {
   private async followRedirects(start: URL, request: FetchRequest, checkRobots: boolean): Promise<FinalHop> {
     let url = start;
     for (let redirects = 0; ; redirects++) {
+      if (request.deadline !== undefined && Date.now() >= request.deadline) throw outOfTime(url);
       // The guard decides first, so a refused host gets neither a robots.txt request nor any other.
       const address = await resolveAndGuard(url, this.options.resolve, this.options.allowLoopback);
-      if (checkRobots) await this.assertRobotsAllow(url);
+      if (checkRobots) await this.assertRobotsAllow(url, request.deadline);
       const result = await this.fetchWithRetries(url, address, request);
       if (result.status === 304 || (result.status >= 200 && result.status < 300)) return { ...result, url };
       if (!REDIRECT_STATUSES.has(result.status)) {
@@ -174,7 +179,11 @@ export class PoliteFetcher implements PageFetcher {
       const backoffAttempt = forbidden ? retries + 2 : retries;
       retries += 1;
       if (forbidden) forbiddenRetries += 1;
-      await sleepUntil(Date.now() + Math.max(retryAfterMs ?? 0, backoffDelayMs(backoffAttempt, this.options.backoffBaseMs)));
+      const retryAt = Date.now() + Math.max(retryAfterMs ?? 0, backoffDelayMs(backoffAttempt, this.options.backoffBaseMs));
+      if (request.deadline !== undefined && retryAt >= request.deadline) {
+        throw new FetchError(failure.kind, `${failure.message}; no time left for another attempt before the deadline`, false, failure.status, url.href);
+      }
+      await sleepUntil(retryAt);
     }
   }
 
@@ -190,18 +199,21 @@ export class PoliteFetcher implements PageFetcher {
       if (request.etag) headers['if-none-match'] = request.etag;
       if (request.lastModified) headers['if-modified-since'] = request.lastModified;
     }
-    return this.scheduleFor(url).run(() =>
-      exchange({
+    return this.scheduleFor(url).run(() => {
+      // Waiting for this host's turn may have used up the time; an attempt never outlives the deadline.
+      const left = request.deadline === undefined ? Number.POSITIVE_INFINITY : request.deadline - Date.now();
+      if (left <= 0) throw outOfTime(url);
+      return exchange({
         url,
         address,
         headers,
-        connectTimeoutMs: this.options.connectTimeoutMs,
-        totalTimeoutMs: this.options.totalTimeoutMs,
+        connectTimeoutMs: Math.min(this.options.connectTimeoutMs, left),
+        totalTimeoutMs: Math.min(this.options.totalTimeoutMs, left),
         maxBytes: this.options.maxBytes,
         ...(this.ca ? { ca: this.ca } : {}),
         wantsBody: (status) => status >= 200 && status < 300,
-      }),
-    );
+      });
+    });
   }
 
   private scheduleFor(url: URL): HostSchedule {
@@ -221,17 +233,17 @@ export class PoliteFetcher implements PageFetcher {
     return this.options.hostOverrides[url.host] ?? this.options.hostOverrides[url.hostname] ?? {};
   }
 
-  private async assertRobotsAllow(url: URL): Promise<void> {
-    const robots = await this.robotsFor(url);
+  private async assertRobotsAllow(url: URL, deadline: number | undefined): Promise<void> {
+    const robots = await this.robotsFor(url, deadline);
     if (robots.isAllowed(url.href, this.options.userAgent) === false) {
       throw new FetchError('robots-disallowed', `robots.txt of ${url.origin} disallows ${url.href} for ${this.options.userAgent}`, true, undefined, url.href);
     }
   }
 
-  private robotsFor(url: URL): Promise<Robots> {
+  private robotsFor(url: URL, deadline: number | undefined): Promise<Robots> {
     let pending = this.robotsByOrigin.get(url.origin);
     if (!pending) {
-      pending = this.loadRobots(url);
+      pending = this.loadRobots(url, deadline);
       this.robotsByOrigin.set(url.origin, pending);
       // Failures are not cached: the next fetch on this origin asks again.
       pending.catch(() => this.robotsByOrigin.delete(url.origin));
@@ -243,11 +255,11 @@ export class PoliteFetcher implements PageFetcher {
    * RFC 9309: a 4xx robots.txt means no rules (allow all); an unreachable one (5xx, timeout,
    * network) means disallow all for now, reported as a retryable error.
    */
-  private async loadRobots(pageUrl: URL): Promise<Robots> {
+  private async loadRobots(pageUrl: URL, deadline: number | undefined): Promise<Robots> {
     const robotsUrl = new URL('/robots.txt', pageUrl.origin);
     let robotsText: string;
     try {
-      const final = await this.followRedirects(robotsUrl, { url: robotsUrl.href, expect: 'robots' }, false);
+      const final = await this.followRedirects(robotsUrl, { url: robotsUrl.href, expect: 'robots', ...(deadline === undefined ? {} : { deadline }) }, false);
       robotsText = decodeBody(final.body, final.headers['content-type'] ?? null).text;
     } catch (error) {
       if (!(error instanceof FetchError)) throw error;

@@ -10,6 +10,11 @@ export interface FetchRequest {
   validatorsUrl?: string | null;
   /** What the caller expects, used for the Accept header and for feed-specific checks. */
   expect?: 'html' | 'feed' | 'robots';
+  /**
+   * Epoch ms by which the fetch must be over (a Lambda's remaining time): attempts are cut short at it and
+   * no retry or politeness wait starts that would end after it; the fetch then fails as a retryable timeout.
+   */
+  deadline?: number;
 }
 
 export interface FetchResponse {

@@ -1,4 +1,5 @@
 import { loadConfig } from '../config.ts';
+import { BUCKET_ENV } from '../dataset/open-store.ts';
 import { PoliteFetcher } from '../http/fetcher.ts';
 import { s3StoreFromEnvironment } from '../store/s3.ts';
 import { hostLimitsFor } from './politeness.ts';
@@ -10,11 +11,15 @@ import type { PipelineDeps, PipelineLogger } from './types.ts';
  * point it at moto_server.
  */
 export const CloudEnv = {
-  bucket: 'NEWS_INGEST_BUCKET',
+  bucket: BUCKET_ENV,
   /** Path of the ingest config (config/feeds.json, bundled next to the handler). */
   configPath: 'NEWS_INGEST_CONFIG',
   feedQueueUrl: 'NEWS_INGEST_FEED_QUEUE_URL',
   articleQueueUrl: 'NEWS_INGEST_ARTICLE_QUEUE_URL',
+  /** dispatch: a source with no new article for this many hours is stale. */
+  staleAfterHours: 'NEWS_INGEST_STALE_AFTER_HOURS',
+  /** dispatch: a source whose new articles lack a watched field more often than this (percent) is drifting. */
+  driftThresholdPercent: 'NEWS_INGEST_DRIFT_THRESHOLD_PERCENT',
   /** "1" lets the fetcher reach 127.0.0.0/8 and ::1: tests only; never set by the stack. */
   allowLoopback: 'NEWS_INGEST_ALLOW_LOOPBACK',
 } as const;

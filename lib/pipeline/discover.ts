@@ -22,11 +22,18 @@ export interface DiscoverOptions {
   sourceId?: string;
   /** Every configured feed, due or not (a run started by hand). */
   includeNotDue?: boolean;
+  /** The schedule tick this run is for (the Scheduler's scheduled time); default: the clock. */
+  tickAt?: Date;
 }
 
-/** The feeds whose source interval has passed since their last fetch (never fetched: due). */
+/**
+ * The feeds whose source interval has passed since the tick of their last fetch (never fetched: due).
+ * Ticks, not fetch completion times: a fetch that ends at 00:00:40 for the 00:00 tick is due again at the
+ * 00:15 tick, which would otherwise find it 40 s short of its interval and skip it.
+ */
 export async function discoverDueFeeds(deps: PipelineDeps, runId: string, options: DiscoverOptions = {}): Promise<FeedJob[]> {
   const now = deps.clock();
+  const tick = options.tickAt ?? now;
   const sources = options.sourceId ? [findSource(deps.config, options.sourceId)] : deps.config.sources;
   const jobs: FeedJob[] = [];
   for (const source of sources) {
@@ -34,12 +41,13 @@ export async function discoverDueFeeds(deps: PipelineDeps, runId: string, option
       const feedUrl = expandFeedUrl(feed.url, source, now);
       if (!options.includeNotDue) {
         const state = await loadFeedState(deps.store, feedUrl);
-        if (state.lastFetchedAt !== null) {
-          const dueAt = new Date(state.lastFetchedAt).getTime() + source.intervalMinutes * 60_000;
-          if (dueAt > now.getTime()) continue;
+        const last = state.lastTickAt ?? state.lastFetchedAt;
+        if (last !== null) {
+          const dueAt = new Date(last).getTime() + source.intervalMinutes * 60_000;
+          if (dueAt > tick.getTime()) continue;
         }
       }
-      jobs.push({ sourceId: source.id, feedUrl, kind: feed.kind, runId });
+      jobs.push({ sourceId: source.id, feedUrl, kind: feed.kind, runId, tickAt: tick.toISOString() });
     }
   }
   return jobs;

@@ -48,7 +48,7 @@ export async function fetchFeed(job: FeedJob, deps: PipelineDeps, options: Fetch
   };
   let fetched: ParsedDocument[];
   try {
-    const top = await fetchFeedDocument(job.feedUrl, deps);
+    const top = await fetchFeedDocument(job.feedUrl, job, deps);
     if (top.kind === 'not-modified') {
       outcome.status = 'not-modified';
       outcome.pendingState.push(top.state);
@@ -60,7 +60,7 @@ export async function fetchFeed(job: FeedJob, deps: PipelineDeps, options: Fetch
     }
     fetched = [top];
     for (const child of top.childSitemaps.slice(0, MAX_CHILD_SITEMAPS)) {
-      const document = await fetchFeedDocument(child, deps);
+      const document = await fetchFeedDocument(child, job, deps);
       if (document.kind === 'not-modified') outcome.pendingState.push(document.state);
       else fetched.push(document);
     }
@@ -151,7 +151,7 @@ interface ParsedDocument {
 }
 type FeedDocument = { kind: 'not-modified'; state: FeedState } | ParsedDocument;
 
-async function fetchFeedDocument(feedUrl: string, deps: PipelineDeps): Promise<FeedDocument> {
+async function fetchFeedDocument(feedUrl: string, job: FeedJob, deps: PipelineDeps): Promise<FeedDocument> {
   const previous = await loadFeedState(deps.store, feedUrl);
   const response = await deps.fetcher.fetch({
     url: feedUrl,
@@ -161,15 +161,16 @@ async function fetchFeedDocument(feedUrl: string, deps: PipelineDeps): Promise<F
     expect: 'feed',
   });
   const fetchedAt = deps.clock().toISOString();
+  const lastTickAt = job.tickAt ?? fetchedAt;
   if (response.notModified) {
-    return { kind: 'not-modified', state: { ...previous, lastFetchedAt: fetchedAt } };
+    return { kind: 'not-modified', state: { ...previous, lastFetchedAt: fetchedAt, lastTickAt } };
   }
   assertOk(response);
   const parsed = await parseFeed(response.text, feedUrl);
   return {
     kind: 'parsed',
     feedKind: parsed.kind,
-    state: { ...previous, etag: response.etag, lastModified: response.lastModified, validatorsUrl: response.url, lastFetchedAt: fetchedAt },
+    state: { ...previous, etag: response.etag, lastModified: response.lastModified, validatorsUrl: response.url, lastFetchedAt: fetchedAt, lastTickAt },
     items: parsed.items,
     childSitemaps: parsed.childSitemaps,
   };

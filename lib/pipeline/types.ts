@@ -30,6 +30,8 @@ export interface FeedJob {
   feedUrl: string;
   kind: 'rss' | 'atom' | 'sitemap' | 'auto';
   runId: string;
+  /** ISO time of the schedule tick this job was dispatched for (absent in messages from before it existed). */
+  tickAt?: string;
 }
 
 export interface ArticleJob {

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DailyCompaction } from '../../infra/compaction.ts';
@@ -110,8 +111,10 @@ describe('dataset constructs (Glue, Athena, compaction, re-extraction)', () => {
       serverAccessLogsBucket: accessLogs,
     });
     new DatasetCatalog(stack, 'Dataset', { bucket, sources: sourceIds, accessLogsBucket: accessLogs, firstDate: '2024-01-01' });
-    new DailyCompaction(stack, 'Compaction', { bucket, sources: sourceIds, projectRoot: PROJECT_ROOT });
-    new ReextractBackfill(stack, 'Reextract', { bucket, projectRoot: PROJECT_ROOT });
+    const scheduleDeadLetters = new Queue(stack, 'ScheduleDeadLetters', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true });
+    Validations.of(scheduleDeadLetters).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This test queue is a dead-letter queue.' });
+    new DailyCompaction(stack, 'Compaction', { bucket, sources: sourceIds, projectRoot: PROJECT_ROOT, schedulerDeadLetterQueue: scheduleDeadLetters });
+    new ReextractBackfill(stack, 'Reextract', { bucket, projectRoot: PROJECT_ROOT, maxConcurrency: 5, reservedConcurrency: 5 });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     // Synthesis fails with the list of findings if any AwsSolutions rule is broken and not acknowledged.
     app.synth();
@@ -208,7 +211,7 @@ describe('dataset constructs (Glue, Athena, compaction, re-extraction)', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
-      Environment: { Variables: { SOURCE_IDS: sourceIds.join(','), LOOKBACK_DAYS: '3', BUCKET_NAME: { Ref: Match.stringLikeRegexp('^Data') } } },
+      Environment: { Variables: { SOURCE_IDS: sourceIds.join(','), LOOKBACK_DAYS: '3', NEWS_INGEST_BUCKET: { Ref: Match.stringLikeRegexp('^Data') } } },
     });
   });
 

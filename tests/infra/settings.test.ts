@@ -28,7 +28,16 @@ describe('readDeploySettings', () => {
     });
   });
 
+  it('reserves as much concurrency for re-extraction as it runs at once, unless told otherwise (0: none, for small accounts)', () => {
+    expect(settingsWith({ reextractConcurrency: '8' })).toMatchObject({ reextractConcurrency: 8, reextractReservedConcurrency: 8 });
+    expect(settingsWith({ reextractConcurrency: 2, reextractReservedConcurrency: '0' })).toMatchObject({
+      reextractConcurrency: 2,
+      reextractReservedConcurrency: 0,
+    });
+  });
+
   it.each([
+    [{ reextractConcurrency: 0 }, /context "reextractConcurrency" must be a whole number from 1 to 1000, got 0/],
     [{ schedule: 'every 5 minutes' }, /context "schedule" must be rate\(N minutes\|hours\|days\) or cron/],
     [{ alarmEmail: 'not-an-address' }, /context "alarmEmail" must be an e-mail address, got "not-an-address"/],
     [{ rawRetentionDays: '30' }, /context "rawRetentionDays" must be a whole number from 31 to 36500, got "30"/],

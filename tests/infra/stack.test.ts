@@ -9,6 +9,7 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_ASSUMPTIONS } from '../../bench/bench-cost.ts';
 import { loadConfig, type IngestConfig } from '../../lib/config.ts';
 import { FEATURE_FLAGS, readDeploySettings } from '../../infra/settings.ts';
 import { NewsIngestStack } from '../../infra/stack.ts';
@@ -260,34 +261,115 @@ describe('monitoring', () => {
     ]);
   });
 
-  it('alarms per source when no new article was stored for the configured hours (missing data counts as breaching)', () => {
-    for (const source of config.sources) {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'NewsIngest',
-        MetricName: 'ArticlesStored',
-        Dimensions: Match.arrayWith([{ Name: 'source', Value: source.id }]),
-        Period: 6 * 3600,
-        Threshold: 1,
-        ComparisonOperator: 'LessThanThreshold',
-        TreatMissingData: 'breaching',
+  it('judges source freshness and drift in dispatch with the deploy settings; no custom metric carries a source dimension', () => {
+    const dispatchId = logicalIdOf('AWS::Lambda::Function', 'PipelineDispatch');
+    expect(resources[dispatchId]!.Properties.Environment.Variables).toMatchObject({
+      NEWS_INGEST_STALE_AFTER_HOURS: '6',
+      NEWS_INGEST_DRIFT_THRESHOLD_PERCENT: '50',
+    });
+    const custom = alarms().filter((alarm) => alarm.Namespace === 'NewsIngest');
+    expect(custom.map((alarm) => alarm.MetricName).sort()).toEqual(['ArticlesFailed', 'FeedsFailed', 'RunLedgerUnaccounted', 'SourcesDrifting', 'SourcesStale']);
+    for (const alarm of custom) {
+      expect(alarm.Dimensions).toEqual([{ Name: 'service', Value: 'news-ingest' }]);
+      // A fresh deploy or a quiet hour is not a failure: only a datapoint over the threshold alarms.
+      expect(alarm.TreatMissingData).toBe('notBreaching');
+    }
+    // The cost of monitoring does not grow with the number of sources; the cost model counts these alarms.
+    expect(alarms()).toHaveLength(DEFAULT_ASSUMPTIONS.alarms);
+    // Each fetch-feed invocation writes one run-ledger object: the cost model counts them per batch.
+    const feedMapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).find(
+      (mapping) => mapping.Properties.FunctionName.Ref === logicalIdOf('AWS::Lambda::Function', 'PipelineFetchFeed'),
+    )!;
+    expect(feedMapping.Properties.BatchSize).toBe(DEFAULT_ASSUMPTIONS.feedsPerInvocation);
+  });
+
+  it('the dashboard has no widget that is always empty (no IteratorAge: nothing here reads a stream)', () => {
+    const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]!.Properties.DashboardBody);
+    expect(body).not.toContain('IteratorAge');
+    expect(body).toContain('ArticlesStored');
+  });
+
+  it('every schedule retries within its tick and dead-letter to one alarmed queue; Lambda async retries match', () => {
+    const dlqId = logicalIdOf('AWS::SQS::Queue', 'ScheduleDeadLetters');
+    const dlqArn = { 'Fn::GetAtt': [dlqId, 'Arn'] };
+    // rate(30 minutes) in this test's context: a dispatch event older than one tick less a minute is dropped.
+    for (const [prefix, maxAge] of [['PipelineDispatch', 29 * 60], ['CompactionCompact', 6 * 3600], ['ReconciliationReconcile', 6 * 3600]] as const) {
+      const fnId = logicalIdOf('AWS::Lambda::Function', prefix);
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        Target: {
+          Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: maxAge },
+          DeadLetterConfig: { Arn: dlqArn },
+        },
       });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: fnId },
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: maxAge,
+        DestinationConfig: { OnFailure: { Destination: dlqArn } },
+      });
+    }
+    const dlqAlarm = alarms().find((alarm) => JSON.stringify(alarm.Dimensions ?? []).includes(`["${dlqId}","QueueName"]`));
+    expect(dlqAlarm).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0, EvaluationPeriods: 1 });
+  });
+
+  it('the Scheduler may assume its roles only for schedules of this account (aws:SourceAccount)', () => {
+    const schedulerRoles = Object.values(template.findResources('AWS::IAM::Role')).filter((role) =>
+      JSON.stringify(role.Properties.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'),
+    );
+    expect(schedulerRoles).toHaveLength(3);
+    for (const role of schedulerRoles) {
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        expect.objectContaining({ Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } }),
+      ]);
     }
   });
 
-  it('alarms per source on extraction drift: metric math over MissingField for publishedAt and authors', () => {
-    for (const source of config.sources) {
-      const drift = alarms().find(
-        (alarm) => alarm.Metrics !== undefined && JSON.stringify(alarm.Metrics).includes(`"Value":"${source.id}"`),
-      );
-      expect(drift, source.id).toBeDefined();
-      const metrics = drift!.Metrics as any[];
-      const expression = metrics.find((metric) => metric.Expression !== undefined);
-      expect(expression.Expression).toContain('MAX([');
-      const fields = metrics
-        .filter((metric) => metric.MetricStat?.Metric.MetricName === 'MissingField')
-        .map((metric) => metric.MetricStat.Metric.Dimensions.find((d: any) => d.Name === 'field').Value);
-      expect(fields.sort()).toEqual(['authors', 'publishedAt']);
+  it('no function role may touch every object of the bucket: each gets the key prefixes its code uses', () => {
+    const objectResources = (policyPrefix: string): string[] =>
+      Object.entries(template.findResources('AWS::IAM::Policy'))
+        .filter(([id]) => id.startsWith(policyPrefix))
+        .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as any[])
+        .flatMap((statement) => (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]))
+        .map((resource) => resource['Fn::Join']?.[1]?.[1])
+        .filter((suffix): suffix is string => typeof suffix === 'string')
+        .sort();
+    expect(objectResources('PipelineProcessArticleRole')).toEqual([
+      '/articles/v1/*',
+      '/raw/*',
+      '/revisions/*',
+      '/runs/ledger/*',
+      '/state/compaction-due/*',
+      '/state/health/*',
+      '/state/index/*',
+    ]);
+    expect(objectResources('PipelineDispatchRole')).toEqual(['/runs/*/daily-summary.json', '/runs/ledger/*', '/state/feeds/*', '/state/health/*']);
+    expect(objectResources('PipelineFetchFeedRole')).toEqual(['/runs/ledger/*', '/state/feeds/*']);
+    expect(objectResources('CompactionCompactRole')).toEqual(['/articles-daily/v1/*', '/articles/v1/*', '/state/compaction-due/*']);
+    expect(objectResources('ReextractReextractRole')).toEqual(['/articles/v1/*', '/raw/*', '/revisions/*', '/state/compaction-due/*', '/state/index/*']);
+  });
+
+  it('every function reads its bucket from the same variable, NEWS_INGEST_BUCKET', () => {
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      const variables = fn.Properties.Environment.Variables as Record<string, unknown>;
+      expect(variables.NEWS_INGEST_BUCKET).toEqual({ Ref: logicalIdOf('AWS::S3::Bucket', 'StorageData') });
+      expect(variables.BUCKET_NAME).toBeUndefined();
     }
+  });
+
+  it('re-extraction retries Lambda throttles with backoff and cannot take more than its reserved concurrency', () => {
+    const reextractId = stack.getLogicalId(stack.reextract.function.node.defaultChild as CfnFunction);
+    expect(resources[reextractId]!.Properties.ReservedConcurrentExecutions).toBe(5);
+    const machine = resources[stack.getLogicalId(stack.reextract.stateMachine.node.defaultChild as CfnStateMachine)]!;
+    // The definition with each CloudFormation token (ARNs, names) replaced by a placeholder inside its string.
+    const parts = machine.Properties.DefinitionString['Fn::Join'][1] as unknown[];
+    const parsed = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'token')).join('')) as { States: Record<string, any> };
+    const map = Object.values(parsed.States).find((state) => state.Type === 'Map')!;
+    expect(map.MaxConcurrency).toBe(5);
+    const task = Object.values(map.ItemProcessor.States as Record<string, any>).find((state) => state.Type === 'Task')!;
+    expect(task.Retry).toContainEqual(
+      expect.objectContaining({ ErrorEquals: ['Lambda.TooManyRequestsException'], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 6, JitterStrategy: 'FULL' }),
+    );
   });
 
   it('alarms when a re-extraction backfill execution fails or times out', () => {

@@ -120,7 +120,7 @@ describe('export, compaction and re-extraction on S3 (moto_server)', () => {
   it('the compaction Lambda compacts the configured sources over its look-back days', async () => {
     const saved = { ...process.env };
     Object.assign(process.env, MOTO_CREDENTIALS, {
-      BUCKET_NAME: BUCKET,
+      NEWS_INGEST_BUCKET: BUCKET,
       AWS_ENDPOINT_URL_S3: moto.endpoint,
       SOURCE_IDS: 'alpha,beta',
       LOOKBACK_DAYS: '3',
@@ -144,7 +144,7 @@ describe('export, compaction and re-extraction on S3 (moto_server)', () => {
 
   it('the compaction Lambda names the environment variable or event field that is wrong', async () => {
     const saved = { ...process.env };
-    Object.assign(process.env, { BUCKET_NAME: BUCKET, SOURCE_IDS: 'alpha', LOOKBACK_DAYS: 'three' });
+    Object.assign(process.env, { NEWS_INGEST_BUCKET: BUCKET, SOURCE_IDS: 'alpha', LOOKBACK_DAYS: 'three' });
     try {
       await expect(compactHandler({})).rejects.toThrow(/^compaction function environment is invalid:\n.*\n {2}→ at LOOKBACK_DAYS$/);
       process.env.LOOKBACK_DAYS = '3';
@@ -162,7 +162,7 @@ describe('export, compaction and re-extraction on S3 (moto_server)', () => {
     expect((await readArticle(store, current.id))!.title).toBe(current.title);
 
     const saved = { ...process.env };
-    Object.assign(process.env, MOTO_CREDENTIALS, { BUCKET_NAME: BUCKET, AWS_ENDPOINT_URL_S3: moto.endpoint });
+    Object.assign(process.env, MOTO_CREDENTIALS, { NEWS_INGEST_BUCKET: BUCKET, AWS_ENDPOINT_URL_S3: moto.endpoint });
     try {
       // One Distributed Map item, as the S3 item reader hands it over.
       const rawKey = `raw/source=vnexpress/date=${current.publishedAt!.slice(0, 10)}/${current.id}.html.gz`;

@@ -1,21 +1,27 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListObjectsV2Command, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-  type Message,
-} from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { GetObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { SQSClient, type Message } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandFeedUrl } from '../../lib/pipeline/discover.ts';
 import { articleIdFor } from '../../lib/schema/ids.ts';
 import type { ArticleJob, FeedJob } from '../../lib/pipeline/types.ts';
 import { createSampleSite, type SampleSite } from '../../lib/sample-site/site.ts';
+import { startTestServer } from '../helpers/http-server.ts';
+import {
+  capturingEmf,
+  createFifoQueue,
+  drain,
+  lambdaContext,
+  metricSum,
+  pipelineHandlers,
+  recordFrom,
+  REGION,
+  syntheticRecord,
+  type EmfLine,
+} from '../helpers/lambda-sqs.ts';
 import { createTestBucket, startMoto, testS3Client, type MotoServer } from '../helpers/moto.ts';
 
 /**
@@ -23,11 +29,12 @@ import { createTestBucket, startMoto, testS3Client, type MotoServer } from '../h
  * Lambda builds from received messages), against moto_server's S3 and SQS and the sample site on 127.0.0.1.
  */
 
-const REGION = 'us-east-1';
 const BUCKET = 'news-ingest-handlers';
 const SCHEDULED_TIME = '2026-09-05T15:15:00Z';
 /** Listed by no feed; the sample site answers 503 for it, so processArticle fails it as retryable. */
 const FLAKY_PATH = '/baodanang/tam-thoi-loi-1000003.html';
+const HALF_HOURLY_SOURCE = 'sample-vnexpress';
+const QUARTER_HOUR_MS = 15 * 60_000;
 
 let moto: MotoServer;
 let site: SampleSite;
@@ -36,119 +43,18 @@ let workDir: string;
 let feedQueue: { url: string; arn: string };
 let articleQueue: { url: string; arn: string };
 
-type Handlers = {
-  dispatch: typeof import('../../functions/dispatch.ts').handler;
-  fetchFeed: typeof import('../../functions/fetch-feed.ts').handler;
-  processArticle: typeof import('../../functions/process-article.ts').handler;
-};
-let handlers: Handlers;
+let handlers: Awaited<ReturnType<typeof pipelineHandlers>>;
 
-function lambdaContext(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${REGION}:123456789012:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: `req-${functionName}-${Date.now()}`,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: '2026/09/05/[$LATEST]test',
-    getRemainingTimeInMillis: () => 120_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
-async function createFifoQueue(name: string): Promise<{ url: string; arn: string }> {
-  const created = await sqs.send(
-    new CreateQueueCommand({ QueueName: `${name}.fifo`, Attributes: { FifoQueue: 'true', VisibilityTimeout: '60' } }),
-  );
-  const url = created.QueueUrl!;
-  const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
-  return { url, arn: attributes.Attributes!.QueueArn! };
-}
-
-/** Receives and deletes everything (a FIFO group stays blocked while its messages are in flight). */
-async function drain(queueUrl: string): Promise<Message[]> {
-  const all: Message[] = [];
-  for (;;) {
-    const received = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 0,
-        MessageSystemAttributeNames: ['All'],
-      }),
-    );
-    const messages = received.Messages ?? [];
-    if (messages.length === 0) return all;
-    all.push(...messages);
-    await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })),
-      }),
-    );
-  }
-}
-
-/** The record Lambda's SQS event source builds from a received message. */
-function recordFrom(message: Message, queueArn: string): SQSRecord {
-  const attributes = message.Attributes ?? {};
-  return {
-    messageId: message.MessageId!,
-    receiptHandle: message.ReceiptHandle!,
-    body: message.Body!,
-    attributes: {
-      ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
-      SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
-      SenderId: attributes.SenderId ?? 'AIDAEXAMPLE',
-      ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-      ...(attributes.MessageGroupId ? { MessageGroupId: attributes.MessageGroupId } : {}),
-      ...(attributes.MessageDeduplicationId ? { MessageDeduplicationId: attributes.MessageDeduplicationId } : {}),
-      ...(attributes.SequenceNumber ? { SequenceNumber: attributes.SequenceNumber } : {}),
-    },
-    messageAttributes: {},
-    md5OfBody: message.MD5OfBody!,
-    eventSource: 'aws:sqs',
-    eventSourceARN: queueArn,
-    awsRegion: REGION,
-  };
-}
-
-function syntheticRecord(messageId: string, body: string, queueArn: string): SQSRecord {
-  return recordFrom({ MessageId: messageId, ReceiptHandle: `handle-${messageId}`, Body: body, MD5OfBody: 'x', Attributes: {} }, queueArn);
-}
-
-/** EMF lines the handler printed (Powertools writes them to stdout). */
-async function capturingEmf<T>(run: () => Promise<T>): Promise<{ result: T; emf: Array<Record<string, any>> }> {
-  const lines: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    lines.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  }) as typeof process.stdout.write;
+async function getObject(key: string): Promise<string | null> {
+  const client = testS3Client(moto.endpoint);
   try {
-    const result = await run();
-    const emf = lines
-      .flatMap((text) => text.split('\n'))
-      .filter((line) => line.includes('"_aws"'))
-      .map((line) => JSON.parse(line) as Record<string, any>);
-    return { result, emf };
+    const object = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+    return await object.Body!.transformToString();
+  } catch {
+    return null;
   } finally {
-    process.stdout.write = write;
+    client.destroy();
   }
-}
-
-function metricSum(emf: Array<Record<string, any>>, name: string, source: string): number {
-  let sum = 0;
-  for (const line of emf) {
-    if (line.source !== source || line[name] === undefined) continue;
-    const value = line[name] as number | number[];
-    sum += Array.isArray(value) ? value.reduce((a, b) => a + b, 0) : value;
-  }
-  return sum;
 }
 
 async function keysUnder(prefix: string): Promise<string[]> {
@@ -165,8 +71,8 @@ beforeAll(async () => {
   moto = await startMoto();
   await createTestBucket(moto.endpoint, BUCKET, { versioning: true });
   sqs = new SQSClient({ endpoint: moto.endpoint, region: REGION, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
-  feedQueue = await createFifoQueue('feeds');
-  articleQueue = await createFifoQueue('articles');
+  feedQueue = await createFifoQueue(sqs, 'feeds');
+  articleQueue = await createFifoQueue(sqs, 'articles');
 
   site = await createSampleSite({
     intercept: (request, response) => {
@@ -177,26 +83,21 @@ beforeAll(async () => {
   });
   workDir = await mkdtemp(join(tmpdir(), 'news-ingest-handlers-'));
   const configPath = join(workDir, 'feeds.json');
-  await writeFile(configPath, JSON.stringify(site.config()));
+  // One source polled every 30 minutes, the others every 15: the cadence test checks both.
+  const config = site.config();
+  for (const source of config.sources) if (source.id === HALF_HOURLY_SOURCE) source.intervalMinutes = 30;
+  await writeFile(configPath, JSON.stringify(config));
 
-  // What the stack sets, plus what the Lambda runtime provides, pointed at moto and the sample site.
-  Object.assign(process.env, {
-    AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_ENDPOINT_URL: moto.endpoint,
-    NEWS_INGEST_BUCKET: BUCKET,
-    NEWS_INGEST_CONFIG: configPath,
-    NEWS_INGEST_FEED_QUEUE_URL: feedQueue.url,
-    NEWS_INGEST_ARTICLE_QUEUE_URL: articleQueue.url,
-    NEWS_INGEST_ALLOW_LOOPBACK: '1',
-    POWERTOOLS_LOG_LEVEL: 'WARN',
+  handlers = await pipelineHandlers({
+    motoEndpoint: moto.endpoint,
+    bucket: BUCKET,
+    configPath,
+    feedQueueUrl: feedQueue.url,
+    articleQueueUrl: articleQueue.url,
+    staleAfterHours: '12',
+    driftThresholdPercent: '50',
+    logLevel: 'WARN',
   });
-  handlers = {
-    dispatch: (await import('../../functions/dispatch.ts')).handler,
-    fetchFeed: (await import('../../functions/fetch-feed.ts')).handler,
-    processArticle: (await import('../../functions/process-article.ts')).handler,
-  };
 }, 60_000);
 
 afterAll(async () => {
@@ -217,13 +118,13 @@ describe('Lambda handlers on moto S3/SQS', () => {
       executionId: 'b5c4c2a8-8d5e-4c09-9f0e-0f6d3c1e1a11',
     };
     const result = await handlers.dispatch(schedulerInput, lambdaContext('dispatch'), () => undefined);
-    expect(result).toEqual({ runId: '20260905T151500Z-scheduled', feedsQueued: site.feeds.length });
+    expect(result).toMatchObject({ runId: '20260905T151500Z-scheduled', feedsQueued: site.feeds.length, sourcesStale: [], sourcesDrifting: [] });
     // The Scheduler retries a failed invocation with the same input: same run id, same deduplication ids.
     // (Drained only afterwards: moto deduplicates against messages still queued, SQS for five minutes.)
     const retried = await handlers.dispatch(schedulerInput, lambdaContext('dispatch'), () => undefined);
     expect(retried?.feedsQueued).toBe(site.feeds.length);
 
-    feedMessages = await drain(feedQueue.url);
+    feedMessages = await drain(sqs, feedQueue.url);
     expect(feedMessages).toHaveLength(site.feeds.length);
     const jobs = feedMessages.map((message) => JSON.parse(message.Body!) as FeedJob);
     const now = new Date();
@@ -247,7 +148,7 @@ describe('Lambda handlers on moto S3/SQS', () => {
     batches[0]!.push(syntheticRecord('poisoned-feed-message', '{"sourceId": "sample-baodanang", "feedUrl": ', feedQueue.arn));
 
     const responses: SQSBatchResponse[] = [];
-    const emf: Array<Record<string, any>> = [];
+    const emf: EmfLine[] = [];
     for (const batch of batches) {
       const captured = await capturingEmf(() => handlers.fetchFeed({ Records: batch } satisfies SQSEvent, lambdaContext('fetch-feed')));
       responses.push(captured.result);
@@ -256,7 +157,7 @@ describe('Lambda handlers on moto S3/SQS', () => {
     expect(responses[0]!.batchItemFailures).toEqual([{ itemIdentifier: 'poisoned-feed-message' }]);
     expect(responses[1]!.batchItemFailures).toEqual([]);
 
-    articleMessages = await drain(articleQueue.url);
+    articleMessages = await drain(sqs, articleQueue.url);
     const urls = articleMessages.map((message) => (JSON.parse(message.Body!) as ArticleJob).url);
     const expected = new Set([...site.pages.map((page) => page.url), ...Object.values(site.extras!)]);
     // sharedUrl is listed by two feeds: the article queue's deduplication keeps one message.
@@ -264,8 +165,9 @@ describe('Lambda handlers on moto S3/SQS', () => {
     expect(new Set(articleMessages.map((message) => message.Attributes?.MessageGroupId))).toEqual(new Set([new URL(site.origin).host]));
 
     expect(await keysUnder('state/feeds/')).toHaveLength(site.feeds.length);
-    expect(metricSum(emf, 'FeedsFetched', 'sample-baodanang')).toBe(3);
-    expect(metricSum(emf, 'FeedsFetched', 'sample-vnexpress')).toBe(1);
+    // Every feed answered: no permanent feed failure, and no metric with a per-source dimension.
+    expect(metricSum(emf, 'FeedsFailed')).toBe(0);
+    for (const line of emf) expect(line._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service']]);
   });
 
   it('process-article: stores articles, acknowledges permanent skips, and reports only the 503 article for retry', async () => {
@@ -280,7 +182,7 @@ describe('Lambda handlers on moto S3/SQS', () => {
     const batches = [[...records.slice(0, 9), syntheticRecord('flaky-article', JSON.stringify(flakyJob), articleQueue.arn)], records.slice(9)];
 
     const responses: SQSBatchResponse[] = [];
-    const emf: Array<Record<string, any>> = [];
+    const emf: EmfLine[] = [];
     for (const batch of batches) {
       const captured = await capturingEmf(() =>
         handlers.processArticle({ Records: batch } satisfies SQSEvent, lambdaContext('process-article')),
@@ -293,16 +195,15 @@ describe('Lambda handlers on moto S3/SQS', () => {
 
     const stored = (await keysUnder('articles/v1/')).filter((key) => key.endsWith('.json'));
     expect(stored).toHaveLength(site.pages.length);
-    const total = (name: string) => [...new Set(emf.map((line) => line.source as string))].reduce((sum, source) => sum + metricSum(emf, name, source), 0);
-    expect(total('ArticlesStored')).toBe(site.pages.length);
-    // Section page (not an article), robots-disallowed, 404: each acknowledged, none retried.
-    expect(total('ArticlesSkipped')).toBe(3);
-    expect(total('ArticlesFailed')).toBe(1);
-    expect(metricSum(emf, 'ArticlesFailed', 'sample-baodanang')).toBe(1);
-    // Every stored sample page has a publishedAt, so each first store reports its lag.
-    const lagLines = emf.filter((line) => line.PublishToStoreLag !== undefined);
-    expect(lagLines.length).toBeGreaterThan(0);
-    for (const line of emf) expect(line.service).toBe('news-ingest');
+    expect(metricSum(emf, 'ArticlesStored')).toBe(site.pages.length);
+    // Section page, robots-disallowed, 404: acknowledged skips; the 503 is retried: no permanent failure.
+    expect(metricSum(emf, 'ArticlesFailed')).toBe(0);
+    for (const line of emf) expect(line._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service']]);
+    // Each source's new articles went into its health object, for dispatch to judge.
+    for (const source of new Set(site.pages.map((page) => page.sourceId))) {
+      const health = JSON.parse((await getObject(`state/health/${source}.json`))!) as { hours: Array<{ stored: number }> };
+      expect(health.hours.reduce((sum, hour) => sum + hour.stored, 0), source).toBe(site.pages.filter((page) => page.sourceId === source).length);
+    }
   });
 
   it('process-article: a body that is not an ArticleJob is reported alone; its neighbour is processed (unchanged)', async () => {
@@ -313,7 +214,8 @@ describe('Lambda handlers on moto S3/SQS', () => {
     );
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'malformed-article' }]);
     const source = (JSON.parse(articleMessages[0]!.Body!) as ArticleJob).sourceId;
-    expect(metricSum(emf, 'ArticlesUnchanged', source) + metricSum(emf, 'ArticlesSkipped', source)).toBe(1);
+    expect(metricSum(emf, 'ArticlesFailed')).toBe(0);
+    expect(source).toMatch(/^sample-/);
   });
 
   it('process-article: an update keeps the earlier version as an object version only, no revisions/ copy', async () => {
@@ -325,7 +227,7 @@ describe('Lambda handlers on moto S3/SQS', () => {
       handlers.processArticle({ Records: [syntheticRecord('revised-article', JSON.stringify(job), articleQueue.arn)] }, lambdaContext('process-article')),
     );
     expect(result.batchItemFailures).toEqual([]);
-    expect(metricSum(emf, 'ArticlesUpdated', job.sourceId)).toBe(1);
+    expect(metricSum(emf, 'ArticlesUpdated')).toBe(1);
     const client = testS3Client(moto.endpoint);
     try {
       const versions = await client.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: key }));
@@ -335,4 +237,91 @@ describe('Lambda handlers on moto S3/SQS', () => {
     }
     expect(await keysUnder('revisions/')).toEqual([]);
   });
+  it('dispatch on scheduler ticks 15 minutes apart: each feed is fetched on every tick its interval asks for', async () => {
+    // A tick just before now: each fetch finishes after its tick, as in the cloud.
+    const firstTick = Math.floor(Date.now() / 1000) * 1000 - 1000;
+    const queuedPerTick: string[][] = [];
+    for (let tick = 0; tick < 5; tick += 1) {
+      const scheduledTime = new Date(firstTick + tick * QUARTER_HOUR_MS).toISOString();
+      await handlers.dispatch({ scheduledTime }, lambdaContext('dispatch'), () => undefined);
+      const messages = await drain(sqs, feedQueue.url);
+      queuedPerTick.push(messages.map((message) => (JSON.parse(message.Body!) as FeedJob).feedUrl).sort());
+      const response = await handlers.fetchFeed({ Records: messages.map((message) => recordFrom(message, feedQueue.arn)) }, lambdaContext('fetch-feed'));
+      expect(response.batchItemFailures).toEqual([]);
+      await drain(sqs, articleQueue.url);
+    }
+    const now = new Date();
+    const feedsOf = (every: 'quarter' | 'half') =>
+      site
+        .config()
+        .sources.filter((source) => (source.id === HALF_HOURLY_SOURCE) === (every === 'half'))
+        .flatMap((source) => source.feeds.map((feed) => expandFeedUrl(feed.url, source, now)))
+        .sort();
+    const quarterHourly = feedsOf('quarter');
+    const halfHourly = feedsOf('half');
+    expect(halfHourly.length).toBeGreaterThan(0);
+    expect(queuedPerTick).toEqual([
+      [...quarterHourly, ...halfHourly].sort(),
+      quarterHourly,
+      [...quarterHourly, ...halfHourly].sort(),
+      quarterHourly,
+      [...quarterHourly, ...halfHourly].sort(),
+    ]);
+  }, 60_000);
+
+  it('process-article: a stalled host under a small time budget fails only its own message; other hosts finish in time', async () => {
+    const stalled = await startTestServer({
+      '/robots.txt': (_req, res) => res.writeHead(404).end(),
+      // Headers never come: only the deadline ends this request.
+      '/stalled-article.html': () => new Promise(() => undefined),
+    });
+    const otherSite = await createSampleSite({ extras: false });
+    try {
+      const jobFor = (url: string, sourceId: string): ArticleJob => ({ sourceId, url, guid: null, feedUrl: site.feeds[0]!.url, runId: 'deadline-test' });
+      const healthy = [site.pages[1]!, otherSite.pages[2]!, otherSite.pages[3]!];
+      const records = [
+        syntheticRecord('stalled', JSON.stringify(jobFor(`${stalled.url}/stalled-article.html`, 'sample-baodanang')), articleQueue.arn),
+        ...healthy.map((page, index) => syntheticRecord(`healthy-${index}`, JSON.stringify(jobFor(page.url, page.sourceId)), articleQueue.arn)),
+      ];
+      const budgetMs = 10_000;
+      const startedAt = Date.now();
+      const response = await handlers.processArticle({ Records: records }, lambdaContext('process-article', budgetMs));
+      const elapsedMs = Date.now() - startedAt;
+
+      expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'stalled' }]);
+      // The answer came while the invocation was still alive (Lambda would have cut it off at the budget).
+      expect(elapsedMs).toBeLessThan(budgetMs);
+      expect(stalled.hits('/stalled-article.html')).toHaveLength(1);
+      for (const page of healthy.slice(1)) {
+        expect(otherSite.requests.some((request) => request.path === new URL(page.url).pathname && request.status === 200)).toBe(true);
+      }
+    } finally {
+      await otherSite.close();
+      await stalled.close();
+    }
+  }, 60_000);
+
+  it('fetch-feed: a stalled feed host under a small time budget fails only its own message; the other feeds are polled', async () => {
+    const stalled = await startTestServer({
+      '/robots.txt': (_req, res) => res.writeHead(404).end(),
+      '/stalled-feed.xml': () => new Promise(() => undefined),
+    });
+    try {
+      const job = (feedUrl: string, sourceId: string): FeedJob => ({ sourceId, feedUrl, kind: 'auto', runId: 'deadline-feeds', tickAt: new Date().toISOString() });
+      const healthy = site.config().sources.flatMap((source) => source.feeds.slice(0, 1).map((feed) => job(expandFeedUrl(feed.url, source, new Date()), source.id)));
+      const records = [
+        syntheticRecord('stalled-feed', JSON.stringify(job(`${stalled.url}/stalled-feed.xml`, 'sample-baodanang')), feedQueue.arn),
+        ...healthy.map((feedJob, index) => syntheticRecord(`feed-${index}`, JSON.stringify(feedJob), feedQueue.arn)),
+      ];
+      const budgetMs = 10_000;
+      const startedAt = Date.now();
+      const response = await handlers.fetchFeed({ Records: records }, lambdaContext('fetch-feed', budgetMs));
+      expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'stalled-feed' }]);
+      expect(Date.now() - startedAt).toBeLessThan(budgetMs);
+      expect(stalled.hits('/stalled-feed.xml')).toHaveLength(1);
+      await drain(sqs, articleQueue.url);
+    } finally {
+      await stalled.close();
+    }
+  }, 60_000);
 });

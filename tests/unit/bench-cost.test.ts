@@ -43,8 +43,8 @@ const ASSUMPTIONS: CostAssumptions = {
   logBytesPerProcessing: 1000,
   processingsPerArticle: 1,
   pollMinutes: 15,
-  metricNamesPerSource: 10,
-  missingFieldMetricsPerSource: 5,
+  customMetrics: 5,
+  feedsPerInvocation: 5,
   alarms: 10,
   dashboards: 1,
   articlesPerMonth: 500_000,
@@ -96,12 +96,31 @@ describe('cost model', () => {
   it('keeps time-driven costs apart and spreads them over the monthly volume for the all-in figure', () => {
     const model = costModel(PRICES, MEASURED, ASSUMPTIONS);
     const metrics = model.fixedMonthly.find((entry) => entry.item === 'Custom metrics');
-    expect(metrics?.usdPerMonth).toBeCloseTo(2 * (10 + 5) * 0.3, 10); // 30 metrics
+    expect(metrics?.usdPerMonth).toBeCloseTo(5 * 0.3, 10);
     const alarms = model.fixedMonthly.find((entry) => entry.item === 'Alarms + dashboard');
     expect(alarms?.usdPerMonth).toBeCloseTo(10 * 0.1 + 3, 10);
     expect(model.allInUsdPerMillion).toBeCloseTo(model.usdPerMillion + model.fixedUsdPerMonth * 2, 8);
     // 1M × 50 KB = 50 GB at $0.02
     expect(model.storageUsdPerMonthPerMillion).toBeCloseTo(1, 10);
+  });
+
+  it('the monitoring costs the same for 2 sources and for 500; polling grows with the feeds', () => {
+    const model = costModel(PRICES, MEASURED, ASSUMPTIONS);
+    const item = (lines: typeof model.fixedMonthly, name: string) => lines.find((entry) => entry.item === name)!.usdPerMonth;
+    for (const name of ['Custom metrics', 'Alarms + dashboard']) expect(item(model.fixedMonthlyLarge, name)).toBe(item(model.fixedMonthly, name));
+    // 2 sources with 4 feeds → 500 sources with 1,000 feeds: 2,880 polls a month each.
+    expect(item(model.fixedMonthlyLarge, 'fetch-feed (Lambda, S3 state, SQS)')).toBeCloseTo(250 * item(model.fixedMonthly, 'fetch-feed (Lambda, S3 state, SQS)'), 8);
+    // dispatch reads every feed state and every source health object on each of 2,880 ticks.
+    expect(item(model.fixedMonthlyLarge, 'Scheduler + dispatch')).toBeCloseTo(2880 * (1.2 / 1e6) + 2880 * 1500 * 0.0000004, 10);
+  });
+
+  it('with list prices and config/feeds.json the fixed cost meets its goals: ≤ $10 a month, and ≤ $60 with 500 sources', async () => {
+    const { loadConfig } = await import('../../lib/config.ts');
+    const config = await loadConfig(new URL('../../config/feeds.json', import.meta.url).pathname);
+    const feeds = config.sources.reduce((sum, source) => sum + source.feeds.length, 0);
+    const model = costModel(loadAwsPrices(), { ...MEASURED, sources: config.sources.length, feeds });
+    expect(model.fixedUsdPerMonth).toBeLessThanOrEqual(10);
+    expect(model.fixedUsdPerMonthLarge).toBeLessThanOrEqual(60);
   });
 
   it('reads the prices file, each service with the pricing page it came from', () => {
