@@ -74,7 +74,6 @@ export class Monitoring extends Construct {
   readonly alarmTopic: Topic;
   readonly dashboard: Dashboard;
   readonly dashboardUrl: string;
-  readonly alarms: Alarm[] = [];
   private readonly alarmPrefix: string;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -212,6 +211,5 @@ export class Monitoring extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
     alarm.addAlarmAction(new SnsAction(this.alarmTopic));
-    this.alarms.push(alarm);
   }
 }
