@@ -118,7 +118,7 @@ describe('the reconciliation Lambda', () => {
       AWS_ACCESS_KEY_ID: 'testing',
       AWS_SECRET_ACCESS_KEY: 'testing',
       AWS_REGION: 'us-east-1',
-      BUCKET_NAME: bucket,
+      NEWS_INGEST_BUCKET: bucket,
       AWS_ENDPOINT_URL_S3: moto.endpoint,
     });
     try {
