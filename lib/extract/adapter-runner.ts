@@ -9,7 +9,7 @@ import { formatPublished, parseNewsDate, VIETNAM_ZONE } from '../normalize/dates
 import { dedupeAuthors, parseByline } from '../normalize/byline.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
-import { elementsByTag } from './dom.ts';
+import { BLOCK_TAGS, elementsByTag } from './dom.ts';
 import { matchesSelector, selectOnPage } from './select.ts';
 
 /** What an adapter layout found: only the fields it found are present (absent = ask the generic path). */
@@ -19,12 +19,6 @@ export type AdapterFields = Partial<ExtractedFields>;
 export function pickLayout($: CheerioAPI, adapter: SourceAdapter): SourceLayout | null {
   return adapter.layouts.find((layout) => selectOnPage($, layout.detect).length > 0) ?? null;
 }
-
-/** Tags whose presence makes an element a container rather than one paragraph of text. */
-const BLOCK_TAGS = new Set([
-  'p', 'div', 'section', 'article', 'main', 'header', 'footer', 'aside', 'nav', 'figure', 'table', 'tbody', 'thead', 'tr', 'td', 'th',
-  'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'blockquote', 'pre', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr',
-]);
 
 /** Paragraphs that only point elsewhere: ">> 'Siêu cường' châu Á…", "Xem thêm: …", "Tin liên quan". */
 const RELATED_LINK = /^(>>|»|xem thêm\b|tin liên quan\b|đọc thêm\b|bài liên quan\b|tin cùng chuyên mục\b)/iu;
