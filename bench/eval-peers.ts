@@ -101,11 +101,16 @@ export function splitByline(byline: string | null | undefined): string[] {
 }
 
 /** Readability on a jsdom document of the page (scripts not run, no resources loaded). */
-export async function readabilityFields(html: string, url: string): Promise<ComparedFields> {
+function readabilityArticle(html: string, url: string | undefined): NonNullable<ReturnType<Readability['parse']>> {
   const dom = new JSDOM(html, { url, virtualConsole: new VirtualConsole() });
   const article = new Readability(dom.window.document).parse();
   dom.window.close();
   if (!article) throw new Error('readability found no article');
+  return article;
+}
+
+export async function readabilityFields(html: string, url: string): Promise<ComparedFields> {
+  const article = readabilityArticle(html, url);
   return {
     title: article.title || null,
     publishedAt: article.publishedTime || null,
@@ -115,6 +120,12 @@ export async function readabilityFields(html: string, url: string): Promise<Comp
     lead: article.excerpt || null,
     images: [],
   };
+}
+
+/** Readability's title and text, as the trafilatura set scores an extractor's output. */
+export async function readabilityText(html: string, url: string | undefined): Promise<string> {
+  const article = readabilityArticle(html, url);
+  return [article.title, article.textContent].filter((part) => part).join('\n');
 }
 
 /** The part of Postlight's result read here (its package ships no types). */
