@@ -3,10 +3,10 @@
  * of the page with its chrome cut out (chrome.ts); its pictures are then read in the region found (pictures.ts).
  */
 import type { CheerioAPI } from 'cheerio';
-import { cloneNode, Document, Element, isTag, Text, type AnyNode, type ChildNode } from 'domhandler';
+import { cloneNode, Document, Element, isTag, Text, type AnyNode, type ChildNode, type ParentNode } from 'domhandler';
 import type { ArticleImage } from '../schema/article.ts';
 import { cleanText } from '../normalize/text.ts';
-import { boilerplateVerdict, wordsOf } from './chrome.ts';
+import { boilerplateVerdict, wordsOf, type Verdict } from './chrome.ts';
 import { BLOCK_TAGS, elementsByTag, elementsNamed, findElements, hasDescendantNamed, nodeText, removeNode, walkElements } from './dom.ts';
 import { collectImages } from './pictures.ts';
 
@@ -16,7 +16,26 @@ export interface BodyContent {
 }
 
 /** Never article text, whatever their classes say (h1 is the title, reported on its own). */
-const DROPPED_TAGS = new Set(['script', 'style', 'noscript', 'template', 'svg', 'canvas', 'iframe', 'object', 'embed', 'button', 'input', 'select', 'textarea', 'dialog', 'h1']);
+const DROPPED_TAGS: ReadonlySet<string> = new Set(['script', 'style', 'noscript', 'template', 'svg', 'canvas', 'iframe', 'object', 'embed', 'button', 'input', 'select', 'textarea', 'dialog', 'h1']);
+/** The same, <noscript> kept: some pages print their whole text only there, for readers without scripts. */
+const DROPPED_TAGS_BUT_NOSCRIPT: ReadonlySet<string> = new Set([...DROPPED_TAGS].filter((tag) => tag !== 'noscript'));
+
+/**
+ * How much chrome is cut before the body is scored. A page is read strictly first; a page with no body
+ * there is read again with less cut, as a reader still sees text on it: its article sits in a box whose
+ * classes read as chrome ("widget Blog", "sidebar"), or only in <noscript>.
+ */
+interface Pass {
+  dropped: ReadonlySet<string>;
+  /** whether a block of this verdict is cut, `holdsProse` saying whether it holds the article's prose */
+  cuts: (verdict: Verdict, holdsProse: boolean) => boolean;
+}
+
+const PASSES: readonly Pass[] = [
+  { dropped: DROPPED_TAGS, cuts: (verdict, holdsProse) => verdict === 'drop' || (verdict === 'drop-unless-prose' && !holdsProse) },
+  { dropped: DROPPED_TAGS_BUT_NOSCRIPT, cuts: (verdict) => verdict === 'drop' },
+  { dropped: DROPPED_TAGS_BUT_NOSCRIPT, cuts: () => false },
+];
 
 /*
  * Thresholds of the body scoring. Text amounts are weights (textWeight: characters, a CJK one counting three),
@@ -77,14 +96,10 @@ function textWeight(text: string): number {
  */
 function proseHolders(scope: Element): Set<Element> {
   const direct = new Map<Element, number>();
-  walkElements(scope, (block) => {
-    if (block.name !== 'p' && block.name !== 'div') return;
-    if (block.name === 'div' && !isTextBlock(block)) return;
-    const parent = block.parent;
-    if (!parent || parent.type !== 'tag') return;
-    const weight = textWeight(copyText(block));
-    if (weight >= MIN_PROSE_HOLDER_PARAGRAPH_WEIGHT) direct.set(parent as Element, (direct.get(parent as Element) ?? 0) + weight);
-  });
+  for (const { holder, text } of paragraphBlocks(scope, null)) {
+    const weight = textWeight(text);
+    if (weight >= MIN_PROSE_HOLDER_PARAGRAPH_WEIGHT) direct.set(holder, (direct.get(holder) ?? 0) + weight);
+  }
   const holders = new Set<Element>();
   for (const [element, weight] of direct) {
     if (weight < MIN_PROSE_HOLDER_WEIGHT) continue;
@@ -156,11 +171,11 @@ function paragraphScore(text: string): number {
 }
 
 /**
- * A copy of an element to cut the boilerplate out of, without the never-text elements (DROPPED_TAGS) and
+ * A copy of an element to cut the boilerplate out of, without the never-text elements (`dropped`) and
  * comments, each copied element paired with its original so what is found on the copy can be read on the
  * page. Attributes are shared with the page (read only); sibling links are not kept (nothing reads them).
  */
-function readingCopy(original: Element, originals: Map<Element, Element>): Element {
+function readingCopy(original: Element, originals: Map<Element, Element>, dropped: ReadonlySet<string>): Element {
   const children: ChildNode[] = [];
   const copy = new Element(original.name, original.attribs, children);
   originals.set(copy, original);
@@ -168,8 +183,8 @@ function readingCopy(original: Element, originals: Map<Element, Element>): Eleme
     let childCopy: ChildNode;
     if (child.type === 'text') childCopy = new Text(child.data);
     else if (isTag(child)) {
-      if (DROPPED_TAGS.has(child.name)) continue;
-      childCopy = readingCopy(child, originals);
+      if (dropped.has(child.name)) continue;
+      childCopy = readingCopy(child, originals, dropped);
     } else if (child.type === 'cdata') childCopy = cloneNode(child, true);
     else continue;
     childCopy.parent = copy;
@@ -245,26 +260,54 @@ function linkShare(stats: TextStats, element: Element): number {
   return Math.min((stats.linked.get(element) ?? 0) / Math.max(stats.length.get(element) ?? 0, 1), 1);
 }
 
-/** The paragraph-like blocks of a scope (p, pre, text-only divs) with their clean text, measured once. */
+/** Tags that are one paragraph when they hold only inline content. */
 const PARAGRAPH_LIKE_TAGS = new Set(['p', 'pre', 'td', 'blockquote', 'div', 'section']);
 
-function paragraphBlocks(scope: Element): { element: Element; text: string }[] {
-  const blocks: { element: Element; text: string }[] = [];
-  for (const element of elementsNamed(scope, PARAGRAPH_LIKE_TAGS)) {
-    if (element.name !== 'p' && element.name !== 'pre' && !isTextBlock(element)) continue;
-    const text = copyText(element);
-    if (text !== '') blocks.push({ element, text });
-  }
+/**
+ * A paragraph as the scoring sees it: a paragraph-like element, or a run of text sitting directly in a
+ * container beside its blocks (blog engines and old CMSs print the body as text with <br> between headings
+ * and pictures); `holder` is the element the paragraph counts for first: the run's container, or the
+ * element's parent.
+ */
+interface ScoredParagraph {
+  holder: Element;
+  text: string;
+  /** share of the paragraph's text that is link text */
+  linkShare: () => number;
+}
+
+function hasOwnText(element: Element): boolean {
+  return element.children.some((child) => child.type === 'text' && child.data.trim() !== '');
+}
+
+/** The paragraphs of a scope with their clean text, measured once. */
+function paragraphBlocks(scope: Element, stats: TextStats | null): ScoredParagraph[] {
+  const blocks: ScoredParagraph[] = [];
+  walkElements(scope, (element) => {
+    const parent = element.parent;
+    if (PARAGRAPH_LIKE_TAGS.has(element.name) && (element.name === 'p' || element.name === 'pre' || isTextBlock(element))) {
+      const text = copyText(element);
+      if (text !== '' && parent?.type === 'tag') blocks.push({ holder: parent as Element, text, linkShare: () => (stats ? linkShare(stats, element) : 0) });
+      return true;
+    }
+    if (!hasOwnText(element)) return true;
+    for (const part of childParts(element)) {
+      if (!Array.isArray(part) || part.length === 0) continue;
+      const text = runText(part);
+      if (text !== '') blocks.push({ holder: element, text, linkShare: () => linkShareOf(part, text.length) });
+    }
+    return true;
+  });
   return blocks;
 }
 
 /** Scores the ancestors of every paragraph by the prose they hold (readability-style), adjusted for link density. */
-function scoreContainers(blocks: { element: Element; text: string }[], stats: TextStats): Map<Element, number> {
+function scoreContainers(blocks: ScoredParagraph[], stats: TextStats): Map<Element, number> {
   const raw = new Map<Element, number>();
-  for (const { element, text } of blocks) {
+  for (const { holder, text } of blocks) {
     if (textWeight(text) < MIN_PARAGRAPH_WEIGHT) continue;
     const score = paragraphScore(text);
-    let ancestor = element.parent;
+    let ancestor: ParentNode | null = holder;
     for (let level = 0; level < SCORED_ANCESTOR_LEVELS && ancestor && ancestor.type === 'tag'; level += 1) {
       const divider = level === 0 ? 1 : level === 1 ? 2 : level * 3;
       raw.set(ancestor as Element, (raw.get(ancestor as Element) ?? 0) + score / divider);
@@ -277,12 +320,12 @@ function scoreContainers(blocks: { element: Element; text: string }[], stats: Te
 }
 
 /** Prose inside each element: paragraphs (and text-only divs) weighing MIN_PROSE_PARAGRAPH_WEIGHT or more that are not mostly links. */
-function proseWithin(blocks: { element: Element; text: string }[], stats: TextStats): Map<Element, number> {
+function proseWithin(blocks: ScoredParagraph[]): Map<Element, number> {
   const prose = new Map<Element, number>();
-  for (const { element, text } of blocks) {
-    const weight = textWeight(text);
-    if (weight < MIN_PROSE_PARAGRAPH_WEIGHT || linkShare(stats, element) > MAX_LINK_SHARE) continue;
-    for (let ancestor = element.parent; ancestor && ancestor.type === 'tag'; ancestor = ancestor.parent) {
+  for (const block of blocks) {
+    const weight = textWeight(block.text);
+    if (weight < MIN_PROSE_PARAGRAPH_WEIGHT || block.linkShare() > MAX_LINK_SHARE) continue;
+    for (let ancestor: ParentNode | null = block.holder; ancestor && ancestor.type === 'tag'; ancestor = ancestor.parent) {
       prose.set(ancestor as Element, (prose.get(ancestor as Element) ?? 0) + weight);
     }
   }
@@ -303,7 +346,7 @@ function isInside(element: Element, others: Set<Element>): boolean {
  */
 function findContentBlocks(root: Element): Element[] {
   const stats = measureText(root);
-  const blocks = paragraphBlocks(root);
+  const blocks = paragraphBlocks(root, stats);
   const scores = scoreContainers(blocks, stats);
   let best: Element | null = null;
   let bestScore = 0;
@@ -330,7 +373,7 @@ function findContentBlocks(root: Element): Element[] {
     });
   }
   // Siblings that score nearly as well, or hold as much prose deeper down (live-blog entries under the intro).
-  const prose = proseWithin(blocks, stats);
+  const prose = proseWithin(blocks);
   const bestProse = prose.get(best) ?? 0;
   for (const sibling of best.parent?.children ?? []) {
     if (sibling.type !== 'tag') continue;
@@ -366,6 +409,57 @@ function linkShareOf(nodes: AnyNode[], textLength: number): number {
 }
 
 /**
+ * The children of a container in document order, as paragraphs see them: each block child on its own, and
+ * the inline content between them (text, links, emphasis) as runs, a run ending at a blank line (<br><br>).
+ */
+function* childParts(container: Element): Generator<AnyNode[] | Element> {
+  let inline: AnyNode[] = [];
+  let breaks = 0;
+  for (const child of container.children) {
+    if (child.type === 'text') {
+      if (child.data.trim() !== '') {
+        if (breaks >= PARAGRAPH_BREAKS) {
+          yield inline;
+          inline = [];
+        }
+        breaks = 0;
+      }
+      inline.push(child);
+      continue;
+    }
+    if (child.type !== 'tag') continue;
+    const tag = child as Element;
+    if (tag.name === 'br') {
+      breaks += 1;
+      continue;
+    }
+    if (!BLOCK_TAGS.has(tag.name)) {
+      // An empty inline element (an ad hook between two <br>) does not end a blank line.
+      if (elementText(tag) === '') {
+        inline.push(tag);
+        continue;
+      }
+      if (breaks >= PARAGRAPH_BREAKS) {
+        yield inline;
+        inline = [];
+      }
+      breaks = 0;
+      inline.push(tag);
+      continue;
+    }
+    yield inline;
+    inline = [];
+    breaks = 0;
+    yield tag;
+  }
+  yield inline;
+}
+
+function runText(nodes: AnyNode[]): string {
+  return cleanText(nodes.map(nodeText).join(''));
+}
+
+/**
  * Paragraphs and subheads of a container, in document order, each block once. Text that sits directly in
  * a container, between block elements or separated by blank lines (<br><br>), counts as paragraphs too.
  */
@@ -373,52 +467,16 @@ function collectBlocks(container: Element): TextBlock[] {
   const blocks: TextBlock[] = [];
   const flushInline = (nodes: AnyNode[]): void => {
     if (nodes.length === 0) return;
-    const text = cleanText(nodes.map(nodeText).join(''));
+    const text = runText(nodes);
     // Stray labels ("Advertisement", "|") between blocks are not paragraphs; real running text is longer.
     if (textWeight(text) < MIN_PARAGRAPH_WEIGHT || linkShareOf(nodes, text.length) > MAX_LINK_SHARE) return;
     blocks.push({ text, heading: false });
   };
   const visitChildren = (element: Element): void => {
-    let inline: AnyNode[] = [];
-    let breaks = 0;
-    for (const child of element.children) {
-      if (child.type === 'text') {
-        if (child.data.trim() !== '') {
-          if (breaks >= PARAGRAPH_BREAKS) {
-            flushInline(inline);
-            inline = [];
-          }
-          breaks = 0;
-        }
-        inline.push(child);
-        continue;
-      }
-      if (child.type !== 'tag') continue;
-      const tag = child as Element;
-      if (tag.name === 'br') {
-        breaks += 1;
-        continue;
-      }
-      if (!BLOCK_TAGS.has(tag.name)) {
-        // An empty inline element (an ad hook between two <br>) does not end a blank line.
-        if (elementText(tag) === '') {
-          inline.push(tag);
-          continue;
-        }
-        if (breaks >= PARAGRAPH_BREAKS) {
-          flushInline(inline);
-          inline = [];
-        }
-        breaks = 0;
-        inline.push(tag);
-        continue;
-      }
-      flushInline(inline);
-      inline = [];
-      breaks = 0;
-      visit(tag);
+    for (const part of childParts(element)) {
+      if (Array.isArray(part)) flushInline(part);
+      else visit(part);
     }
-    flushInline(inline);
   };
   const visit = (element: Element): void => {
     const name = element.name;
@@ -489,15 +547,23 @@ function withoutDanglingHeadings(blocks: TextBlock[]): string[] {
 export function extractBodyParagraphs($: CheerioAPI, base: string): BodyContent {
   const pageRoot = elementsByTag($, 'body')[0];
   if (!pageRoot) return { paragraphs: [], images: [] };
+  let body: BodyContent = { paragraphs: [], images: [] };
+  for (const pass of PASSES) {
+    body = readBody(pageRoot, base, pass);
+    if (body.paragraphs.length > 0) break;
+  }
+  return body;
+}
+
+function readBody(pageRoot: Element, base: string, pass: Pass): BodyContent {
   const originals = new Map<Element, Element>();
-  const scopeRoot = readingCopy(pageRoot, originals);
+  const scopeRoot = readingCopy(pageRoot, originals, pass.dropped);
   // Under a document of its own, as cheerio's clone() puts it: the copy has no ancestors on the page.
   scopeRoot.parent = new Document([scopeRoot]);
   const holders = proseHolders(scopeRoot);
   walkElements(scopeRoot, (element) => {
-    const verdict = boilerplateVerdict(element);
     // A wrapper of the article's prose is kept, whatever its class says ("sidebar-grid__content").
-    if (verdict === 'keep' || (verdict === 'drop-unless-prose' && holders.has(element))) return true;
+    if (!pass.cuts(boilerplateVerdict(element), holders.has(element))) return true;
     removeFromCopy(element);
     return false;
   });
