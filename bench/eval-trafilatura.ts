@@ -3,16 +3,15 @@
  * trafilatura scores itself (lib/eval/segments.ts), beside @mozilla/readability on jsdom in the same run.
  * The text scored is title + lead + body. The set is read from ../shared/corpus/trafilatura-eval beside the
  * repository (its README gives the format) and is never copied into the repository; when it is absent the
- * eval says so and goes on. Some pages of the set are keyed by a name, not a URL ("hard::…"): those are
- * extracted as saved pages without a URL. Each page is also extracted without its URL, as
- * `news-ingest extract page.html` does for a saved page: that must give an article wherever the page with
- * its URL does.
+ * eval says so and goes on. Pages are extracted as `news-ingest extract` does (extractSavedPage); some are
+ * keyed by a name, not a URL ("hard::…"), and are extracted without one. Each page is also extracted
+ * without its URL: that must give an article wherever the page with its URL does.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import type { Article } from '../lib/schema/article.ts';
-import { extractArticle } from '../lib/extract/index.ts';
+import type { Article, UrlLessArticle } from '../lib/schema/article.ts';
+import { extractSavedPage } from '../lib/extract/index.ts';
 import { absoluteHttpUrl } from '../lib/normalize/url.ts';
 import { readSegmentPageHtml, readSegmentPages, scoreSegments, segmentTotals, type SegmentCounts, type SegmentTotals } from '../lib/eval/segments.ts';
 import { readabilityText } from './eval-peers.ts';
@@ -20,7 +19,7 @@ import { readabilityText } from './eval-peers.ts';
 export const TRAFILATURA_EVAL_DIR = fileURLToPath(new URL('../../shared/corpus/trafilatura-eval/', import.meta.url));
 
 /** What is scored of an article: its title, lead and body, one per line. */
-export function scoredText(article: Article): string {
+export function scoredText(article: Article | UrlLessArticle): string {
   return [article.title, article.lead, ...article.body.paragraphs].filter((part) => part).join('\n');
 }
 
@@ -34,13 +33,16 @@ export interface ExtractorTotals extends SegmentTotals {
 export interface TrafilaturaResult {
   ours: ExtractorTotals;
   readability: ExtractorTotals;
-  /** pages with an article when extracted with their URL, and how many of those also give one without it */
-  withoutUrl: { pagesWithArticle: number; alsoWithoutUrl: number; failures: string[] };
+  /**
+   * pages with an article when extracted with their URL, how many of those also give one without it, and
+   * how many of those with the same text
+   */
+  withoutUrl: { pagesWithArticle: number; alsoWithoutUrl: number; sameText: number; failures: string[] };
   /** why ours gave no output, by error message kind */
   noOutputReasons: Record<string, number>;
 }
 
-const ours: TextExtractor = async (html, url) => scoredText(extractArticle(html, { url }));
+const ours: TextExtractor = async (html, url) => scoredText(extractSavedPage(html, { url }));
 
 async function scoreAll(
   pages: { url: string | undefined; html: string }[],
@@ -75,17 +77,19 @@ export async function evaluateTrafilaturaSet(directory = TRAFILATURA_EVAL_DIR): 
   };
   const oursTotals = await scoreAll(pages, ours, segments, reason);
   const readability = await scoreAll(pages, readabilityText, segments);
-  const withoutUrl = { pagesWithArticle: 0, alsoWithoutUrl: 0, failures: [] as string[] };
+  const withoutUrl = { pagesWithArticle: 0, alsoWithoutUrl: 0, sameText: 0, failures: [] as string[] };
   for (const [index, page] of pages.entries()) {
+    let withUrl: string;
     try {
-      extractArticle(page.html, { url: page.url });
+      withUrl = scoredText(extractSavedPage(page.html, { url: page.url }));
     } catch {
       continue;
     }
     withoutUrl.pagesWithArticle += 1;
     try {
-      extractArticle(page.html);
+      const text = scoredText(extractSavedPage(page.html));
       withoutUrl.alsoWithoutUrl += 1;
+      if (text === withUrl) withoutUrl.sameText += 1;
     } catch (error) {
       withoutUrl.failures.push(`${segments[index]!.file}: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -107,7 +111,9 @@ export function printTrafilatura(result: TrafilaturaResult | null, directory = T
   row('news-ingest', result.ours);
   row('readability+jsdom', result.readability);
   for (const [kind, count] of Object.entries(result.noOutputReasons).sort((a, b) => b[1] - a[1])) console.log(`  no output ${String(count).padStart(4)}: ${kind}`);
-  const { pagesWithArticle, alsoWithoutUrl, failures } = result.withoutUrl;
-  console.log(`Without a URL: ${alsoWithoutUrl} of the ${pagesWithArticle} pages that give an article with their URL also give one without it`);
+  const { pagesWithArticle, alsoWithoutUrl, sameText, failures } = result.withoutUrl;
+  console.log(
+    `Without a URL: ${alsoWithoutUrl} of the ${pagesWithArticle} pages that give an article with their URL also give one without it (${sameText} with the same text)`,
+  );
   for (const failure of failures.slice(0, 10)) console.log(`  ${failure}`);
 }

@@ -157,7 +157,7 @@ function walkBody($: CheerioAPI, root: Element, drop: string, figure: string): B
 }
 
 /** The real image URL: lazy-load attributes first, never a placeholder, always absolute http(s). */
-function imageUrl(img: Element, base: string): string | null {
+function imageUrl(img: Element, base: string | undefined): string | null {
   const attributes = img.attribs;
   const firstOfSrcset = (value: string | undefined): string | undefined => value?.trim().split(/\s+/)[0];
   const candidates = [
@@ -176,7 +176,7 @@ function imageUrl(img: Element, base: string): string | null {
   return null;
 }
 
-function readImage($: CheerioAPI, figure: Element, layout: SourceLayout, base: string): ArticleImage | null {
+function readImage($: CheerioAPI, figure: Element, layout: SourceLayout, base: string | undefined): ArticleImage | null {
   const $figure = $(figure);
   const img = $figure.find('img').toArray().find(isElement);
   if (!img) return null;
@@ -201,7 +201,7 @@ interface Body {
   byline: Author[];
 }
 
-function readBody($: CheerioAPI, layout: SourceLayout, base: string, authors: Author[]): Body | null {
+function readBody($: CheerioAPI, layout: SourceLayout, base: string | undefined, authors: Author[]): Body | null {
   const { selectors } = layout;
   const root = selectOnPage($, selectors.body)[0];
   if (!root) return null;
@@ -231,9 +231,10 @@ function splitLead(lead: string | null, layout: SourceLayout): { lead: string | 
 
 /**
  * Runs one layout of a source adapter over a loaded page. Returns only what the layout found, so the
- * caller can ask the generic path for the rest (except the fields the layout forbids it).
+ * caller can ask the generic path for the rest (except the fields the layout forbids it). Without the page's
+ * URL, relative picture addresses are not resolved (those pictures are left out).
  */
-export function runLayout($: CheerioAPI, adapter: SourceAdapter, layout: SourceLayout, pageUrl: string): AdapterFields {
+export function runLayout($: CheerioAPI, adapter: SourceAdapter, layout: SourceLayout, pageUrl: string | undefined): AdapterFields {
   const { selectors } = layout;
   let jsonLdCache: JsonLdArticle | null | undefined;
   const jsonLd = (): JsonLdArticle | null => {

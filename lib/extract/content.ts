@@ -502,12 +502,15 @@ const PROMPT_TAGS = new Set(['div', 'section', 'aside', 'form', 'dl']);
 /** A picture's own markup inside a body block: its caption is not body text. */
 const FIGURE_TAGS = new Set(['figure', 'figcaption', 'picture']);
 
-function isOwnSignInLink(anchor: Element, base: string): boolean {
+/** Stands in for an unknown page URL: a relative link is the site's own whatever the site is; an absolute one never matches it. */
+const UNKNOWN_PAGE = 'http://unknown.invalid/';
+
+function isOwnSignInLink(anchor: Element, base: string | undefined): boolean {
   const href = anchor.attribs['href']?.trim();
   if (!href || /^(?:mailto|javascript|tel):/i.test(href)) return false;
   try {
-    const target = new URL(href, base);
-    const own = !/^(?:[a-z][a-z0-9+.-]*:)?\/\//i.test(href) || target.hostname === new URL(base).hostname;
+    const target = new URL(href, base ?? UNKNOWN_PAGE);
+    const own = !/^(?:[a-z][a-z0-9+.-]*:)?\/\//i.test(href) || (base !== undefined && target.hostname === new URL(base).hostname);
     return own && SIGN_IN_PATH.test(target.pathname);
   } catch {
     return false;
@@ -519,7 +522,7 @@ function isOwnSignInLink(anchor: Element, base: string): boolean {
  * ログイン"): the largest block around a link to the site's own sign-in or subscription page that holds no prose
  * and little text. Their classes rarely say what they are, their links do.
  */
-function removeSignInPrompts(scope: Element, holders: Set<Element>, base: string): void {
+function removeSignInPrompts(scope: Element, holders: Set<Element>, base: string | undefined): void {
   const prompts = new Set<Element>();
   for (const anchor of findElements(scope, (element) => element.name === 'a' && element.attribs['href'] !== undefined)) {
     if (!isOwnSignInLink(anchor, base)) continue;
@@ -542,9 +545,10 @@ function withoutDanglingHeadings(blocks: TextBlock[]): string[] {
 /**
  * The article's body paragraphs (with subheads) and its images, found by scoring containers by the prose
  * they hold. Captions, credits, share bars, related boxes, ads, comments and footers are left out.
- * Works on a copy: the caller's document is not changed. `base` resolves relative image and link URLs.
+ * Works on a copy: the caller's document is not changed. `base` resolves relative image and link URLs;
+ * without it (a saved page whose URL is unknown) pictures given by a relative address are left out.
  */
-export function extractBodyParagraphs($: CheerioAPI, base: string): BodyContent {
+export function extractBodyParagraphs($: CheerioAPI, base: string | undefined): BodyContent {
   const pageRoot = elementsByTag($, 'body')[0];
   if (!pageRoot) return { paragraphs: [], images: [] };
   let body: BodyContent = { paragraphs: [], images: [] };
@@ -555,7 +559,7 @@ export function extractBodyParagraphs($: CheerioAPI, base: string): BodyContent 
   return body;
 }
 
-function readBody(pageRoot: Element, base: string, pass: Pass): BodyContent {
+function readBody(pageRoot: Element, base: string | undefined, pass: Pass): BodyContent {
   const originals = new Map<Element, Element>();
   const scopeRoot = readingCopy(pageRoot, originals, pass.dropped);
   // Under a document of its own, as cheerio's clone() puts it: the copy has no ancestors on the page.

@@ -161,7 +161,7 @@ function linksElsewhere(anchor: Element): boolean {
  * that link to other pages and images inside boxes that are never the article (related, share, ads). A linked
  * picture that prints a caption is the article's (a link to a photo viewer), a teaser thumbnail prints none.
  */
-export function collectImages(region: Element, proseHolders: ReadonlySet<Element>, base: string): ArticleImage[] {
+export function collectImages(region: Element, proseHolders: ReadonlySet<Element>, base: string | undefined): ArticleImage[] {
   // The same judgement as for the text, made on the page itself, where figure captions are still in place.
   // Pictures share ancestors: each is judged once.
   const droppedVerdicts = new Map<Element, boolean>();
