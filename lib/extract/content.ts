@@ -52,6 +52,10 @@ const MIN_PROSE_HOLDER_WEIGHT = 400;
 const MIN_PROSE_PARAGRAPH_WEIGHT = 80;
 /** Text more than half of which is link text is navigation or "read more", not prose. */
 const MAX_LINK_SHARE = 0.5;
+/** A paragraph of prose is mostly not links (readability's bound for a paragraph beside its best candidate). */
+const MAX_PROSE_LINK_SHARE = 0.25;
+/** The region searched for more of the article's paragraphs holds this share of the page's prose. */
+const REGION_PROSE_SHARE = 0.6;
 /** Links this light inside a sentence are terms the site links to topic pages; teaser links are whole headlines. */
 const MAX_AUTO_LINKED_TERM_WEIGHT = 30;
 /** Each this much text adds a point to a paragraph's score, up to MAX_LENGTH_POINTS (as readability does). */
@@ -270,6 +274,8 @@ const PARAGRAPH_LIKE_TAGS = new Set(['p', 'pre', 'td', 'blockquote', 'div', 'sec
  * element's parent.
  */
 interface ScoredParagraph {
+  /** the paragraph's own element; undefined for a run of text */
+  element?: Element;
   holder: Element;
   text: string;
   /** share of the paragraph's text that is link text */
@@ -287,7 +293,7 @@ function paragraphBlocks(scope: Element, stats: TextStats | null): ScoredParagra
     const parent = element.parent;
     if (PARAGRAPH_LIKE_TAGS.has(element.name) && (element.name === 'p' || element.name === 'pre' || isTextBlock(element))) {
       const text = copyText(element);
-      if (text !== '' && parent?.type === 'tag') blocks.push({ holder: parent as Element, text, linkShare: () => (stats ? linkShare(stats, element) : 0) });
+      if (text !== '' && parent?.type === 'tag') blocks.push({ element, holder: parent as Element, text, linkShare: () => (stats ? linkShare(stats, element) : 0) });
       return true;
     }
     if (!hasOwnText(element)) return true;
@@ -340,6 +346,37 @@ function isInside(element: Element, others: Set<Element>): boolean {
 }
 
 /**
+ * Paragraphs of the article outside the chosen containers: the body is often cut into boxes (intro,
+ * sections, steps, columns) and the best container is one of them. The region is the closest ancestor of the
+ * best container that holds REGION_PROSE_SHARE of the page's prose; its sentence-long paragraphs with few
+ * links that stand before the end of the chosen body are the article's too. After the body come sign-up,
+ * subscription and teaser boxes, which read like prose.
+ */
+function regionParagraphs(root: Element, best: Element, chosen: Set<Element>, blocks: ScoredParagraph[], prose: Map<Element, number>): Element[] {
+  const pageProse = prose.get(root) ?? 0;
+  let region = best;
+  while ((prose.get(region) ?? 0) < pageProse * REGION_PROSE_SHARE) {
+    const parent = region.parent;
+    if (!parent || parent.type !== 'tag' || parent === root) break;
+    region = parent as Element;
+  }
+  if (region === best) return [];
+  const order = new Map<Element, number>();
+  walkElements(region, (element) => {
+    order.set(element, order.size);
+  });
+  const bodyEnd = Math.max(...[...chosen].map((element) => order.get(element) ?? -1));
+  const found: Element[] = [];
+  for (const block of blocks) {
+    const element = block.element;
+    const position = element ? order.get(element) : undefined;
+    if (!element || position === undefined || position > bodyEnd || chosen.has(element) || isInside(element, chosen)) continue;
+    if (textWeight(block.text) >= MIN_PROSE_HOLDER_PARAGRAPH_WEIGHT && block.linkShare() < MAX_PROSE_LINK_SHARE) found.push(element);
+  }
+  return found;
+}
+
+/**
  * The elements holding the article's prose, in document order: the best-scored container, plus the other
  * containers of the same kind (same tag and classes) that also hold prose, because many sites cut the
  * body into several blocks around ads, and its siblings that score nearly as well.
@@ -382,6 +419,7 @@ function findContentBlocks(root: Element): Element[] {
     const nearlyAsGood = (scores.get(element) ?? 0) >= Math.max(bestScore * SIBLING_SCORE_SHARE, MIN_SIBLING_SCORE);
     if (nearlyAsGood || siblingProse >= Math.max(MIN_PROSE_HOLDER_WEIGHT, bestProse * SIBLING_PROSE_SHARE)) chosen.add(element);
   }
+  for (const element of regionParagraphs(root, best, chosen, blocks, prose)) chosen.add(element);
   const outermost = new Set([...chosen].filter((element) => !isInside(element, chosen)));
   // In document order; nothing inside an outermost block is another one.
   const ordered: Element[] = [];
