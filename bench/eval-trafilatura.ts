@@ -10,18 +10,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import type { Article, UrlLessArticle } from '../lib/schema/article.ts';
 import { extractSavedPage } from '../lib/extract/index.ts';
 import { absoluteHttpUrl } from '../lib/normalize/url.ts';
-import { readSegmentPageHtml, readSegmentPages, scoreSegments, segmentTotals, type SegmentCounts, type SegmentTotals } from '../lib/eval/segments.ts';
+import { readSegmentPageHtml, readSegmentPages, scoredText, scoreSegments, segmentTotals, type SegmentCounts, type SegmentTotals } from '../lib/eval/segments.ts';
 import { readabilityText } from './eval-peers.ts';
 
 export const TRAFILATURA_EVAL_DIR = fileURLToPath(new URL('../../shared/corpus/trafilatura-eval/', import.meta.url));
-
-/** What is scored of an article: its title, lead and body, one per line. */
-export function scoredText(article: Article | UrlLessArticle): string {
-  return [article.title, article.lead, ...article.body.paragraphs].filter((part) => part).join('\n');
-}
 
 /** `url` is undefined for a page the set keys by a name. */
 type TextExtractor = (html: string, url: string | undefined) => Promise<string | null>;

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import type { Article, UrlLessArticle } from '../schema/article.ts';
 
 /** One page of the set: `evaldata.json` maps its URL to the saved file and its segments. */
 export interface SegmentPage {
@@ -30,6 +31,11 @@ export interface SegmentTotals extends SegmentCounts {
   precision: number;
   recall: number;
   f1: number;
+}
+
+/** What is scored of an article: its title, lead and body, one per line. */
+export function scoredText(article: Article | UrlLessArticle): string {
+  return [article.title, article.lead, ...article.body.paragraphs].filter((part) => part).join('\n');
 }
 
 /** Every run of whitespace as one space, trimmed: the set's segments are matched in such text. */
