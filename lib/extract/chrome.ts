@@ -72,6 +72,8 @@ export function boilerplateVerdict(element: Element, forPicture = false): Verdic
   if (name === 'body' || name === 'html' || name === 'main' || name === 'article' || (forPicture && name === 'figure')) return 'keep';
   if (!forPicture && (element.attribs['aria-hidden'] === 'true' || element.attribs['hidden'] !== undefined)) return 'drop-unless-prose';
   const role = element.attribs['role'];
+  // A dialog (cookie consent, sign-up, a modal) floats over the page; it is never the article, however much it says.
+  if (!forPicture && (role === 'dialog' || role === 'alertdialog' || element.attribs['aria-modal'] === 'true')) return 'drop';
   if (role === 'navigation' || role === 'complementary' || role === 'contentinfo' || role === 'banner') return 'drop-unless-prose';
   if (USUALLY_CHROME_TAGS.has(name)) return 'drop-unless-prose';
   const words = forPicture ? wordsOf(element).filter((word) => !PICTURE_NEUTRAL_WORDS.has(word)) : wordsOf(element);
