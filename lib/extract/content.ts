@@ -274,37 +274,55 @@ const PARAGRAPH_LIKE_TAGS = new Set(['p', 'pre', 'td', 'blockquote', 'div', 'sec
  * element's parent.
  */
 interface ScoredParagraph {
-  /** the paragraph's own element; undefined for a run of text */
+  /** the paragraph's own element, or the run of text it is */
   element?: Element;
+  run?: AnyNode[];
   holder: Element;
   text: string;
-  /** share of the paragraph's text that is link text */
-  linkShare: () => number;
+  /** the page's measured text, for the link share of an element */
+  stats: TextStats | null;
 }
 
+/** Whether text sits directly in an element (not only inside its children). */
 function hasOwnText(element: Element): boolean {
   return element.children.some((child) => child.type === 'text' && child.data.trim() !== '');
 }
 
-/** The paragraphs of a scope with their clean text, measured once. */
+/** Whether a run holds any text: whitespace between blocks is no paragraph. */
+function hasText(run: AnyNode[]): boolean {
+  return run.some((node) => node.type !== 'text' || node.data.trim() !== '');
+}
+
+/**
+ * The paragraphs of a scope with their clean text, measured once: paragraph-like elements, and the runs of
+ * text in containers that mix text with blocks (an inline element's text is its paragraph's).
+ */
 function paragraphBlocks(scope: Element, stats: TextStats | null): ScoredParagraph[] {
   const blocks: ScoredParagraph[] = [];
   walkElements(scope, (element) => {
     const parent = element.parent;
-    if (PARAGRAPH_LIKE_TAGS.has(element.name) && (element.name === 'p' || element.name === 'pre' || isTextBlock(element))) {
+    const textBlock = isTextBlock(element);
+    if (PARAGRAPH_LIKE_TAGS.has(element.name) && (element.name === 'p' || element.name === 'pre' || textBlock)) {
       const text = copyText(element);
-      if (text !== '' && parent?.type === 'tag') blocks.push({ element, holder: parent as Element, text, linkShare: () => (stats ? linkShare(stats, element) : 0) });
+      if (text !== '' && parent?.type === 'tag') blocks.push({ element, holder: parent as Element, text, stats });
+      // Paragraphs inside it count too: a "text-only" div may wrap a whole embedded document (<html><body><p>…).
       return true;
     }
-    if (!hasOwnText(element)) return true;
+    if (textBlock || !hasOwnText(element)) return true;
     for (const part of childParts(element)) {
-      if (!Array.isArray(part) || part.length === 0) continue;
+      if (!Array.isArray(part) || !hasText(part)) continue;
       const text = runText(part);
-      if (text !== '') blocks.push({ holder: element, text, linkShare: () => linkShareOf(part, text.length) });
+      if (text !== '') blocks.push({ run: part, holder: element, text, stats });
     }
     return true;
   });
   return blocks;
+}
+
+/** Share of a paragraph's text that is link text (0 where the page's text was not measured). */
+function paragraphLinkShare(block: ScoredParagraph): number {
+  if (block.run) return linkShareOf(block.run, block.text.length);
+  return block.stats && block.element ? linkShare(block.stats, block.element) : 0;
 }
 
 /** Scores the ancestors of every paragraph by the prose they hold (readability-style), adjusted for link density. */
@@ -330,7 +348,7 @@ function proseWithin(blocks: ScoredParagraph[]): Map<Element, number> {
   const prose = new Map<Element, number>();
   for (const block of blocks) {
     const weight = textWeight(block.text);
-    if (weight < MIN_PROSE_PARAGRAPH_WEIGHT || block.linkShare() > MAX_LINK_SHARE) continue;
+    if (weight < MIN_PROSE_PARAGRAPH_WEIGHT || paragraphLinkShare(block) > MAX_LINK_SHARE) continue;
     for (let ancestor: ParentNode | null = block.holder; ancestor && ancestor.type === 'tag'; ancestor = ancestor.parent) {
       prose.set(ancestor as Element, (prose.get(ancestor as Element) ?? 0) + weight);
     }
@@ -371,7 +389,7 @@ function regionParagraphs(root: Element, best: Element, chosen: Set<Element>, bl
     const element = block.element;
     const position = element ? order.get(element) : undefined;
     if (!element || position === undefined || position > bodyEnd || chosen.has(element) || isInside(element, chosen)) continue;
-    if (textWeight(block.text) >= MIN_PROSE_HOLDER_PARAGRAPH_WEIGHT && block.linkShare() < MAX_PROSE_LINK_SHARE) found.push(element);
+    if (textWeight(block.text) >= MIN_PROSE_HOLDER_PARAGRAPH_WEIGHT && paragraphLinkShare(block) < MAX_PROSE_LINK_SHARE) found.push(element);
   }
   return found;
 }
