@@ -12,8 +12,8 @@ import { performance } from 'node:perf_hooks';
 import type { Article } from '../lib/schema/article.ts';
 import { extractArticle } from '../lib/extract/index.ts';
 import { VIETNAMESE_EXPECTATIONS, type VietnameseExpectation } from '../tests/fixtures/vietnamese-expectations.ts';
-import { evaluateGenericCorpus, median, type CorpusResult } from './eval-core.ts';
-import { extractGenericForScoring } from './eval-generic-extractor.ts';
+import { evaluateGenericCorpus, median, type CorpusResult } from '../tests/helpers/corpus-scoring.ts';
+import { extractGenericForScoring } from '../tests/helpers/generic-for-scoring.ts';
 import { evaluatePeers, printPeers } from './eval-peers.ts';
 import { evaluateTrafilaturaSet, printTrafilatura } from './eval-trafilatura.ts';
 

@@ -1,6 +1,6 @@
 /**
  * The generic extractor on trafilatura's evaluation set (990 pages, 20+ languages), scored the way
- * trafilatura scores itself (lib/eval/segments.ts), beside @mozilla/readability on jsdom in the same run.
+ * trafilatura scores itself (tests/helpers/segment-scoring.ts), beside @mozilla/readability on jsdom in the same run.
  * The text scored is title + lead + body. The set is read from ../shared/corpus/trafilatura-eval beside the
  * repository (its README gives the format) and is never copied into the repository; when it is absent the
  * eval says so and goes on. Pages are extracted as `news-ingest extract` does (extractSavedPage); some are
@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { extractSavedPage } from '../lib/extract/index.ts';
 import { absoluteHttpUrl } from '../lib/normalize/url.ts';
-import { readSegmentPageHtml, readSegmentPages, scoredText, scoreSegments, segmentTotals, type SegmentCounts, type SegmentTotals } from '../lib/eval/segments.ts';
-import { readabilityText } from './eval-peers.ts';
+import { readSegmentPageHtml, readSegmentPages, scoredText, scoreSegments, segmentTotals, type SegmentCounts, type SegmentTotals } from '../tests/helpers/segment-scoring.ts';
+import { readabilityText } from '../tests/helpers/peers.ts';
 
 export const TRAFILATURA_EVAL_DIR = fileURLToPath(new URL('../../shared/corpus/trafilatura-eval/', import.meta.url));
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractSavedPage } from '../../lib/extract/index.ts';
 import { absoluteHttpUrl } from '../../lib/normalize/url.ts';
-import { readSegmentPageHtml, readSegmentPages, scoredText, scoreSegments, segmentTotals } from '../../lib/eval/segments.ts';
+import { readSegmentPageHtml, readSegmentPages, scoredText, scoreSegments, segmentTotals } from '../helpers/segment-scoring.ts';
 
 const SAMPLE = join(import.meta.dirname, '..', 'fixtures', 'trafilatura-sample');
 const pages = readSegmentPages(SAMPLE).map((page) => ({ ...page, html: readSegmentPageHtml(SAMPLE, page) }));

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { Article, UrlLessArticle } from '../schema/article.ts';
+import type { Article, UrlLessArticle } from '../../lib/schema/article.ts';
 
 /** One page of the set: `evaldata.json` maps its URL to the saved file and its segments. */
 export interface SegmentPage {
