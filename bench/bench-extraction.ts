@@ -12,7 +12,7 @@ import { runInNewContext } from 'node:vm';
 import { load } from 'cheerio';
 import { extractArticle, NotAnArticleError } from '../lib/extract/index.ts';
 import { VIETNAMESE_EXPECTATIONS } from '../tests/fixtures/vietnamese-expectations.ts';
-import { loadGenericCorpus } from './eval-core.ts';
+import { loadGenericCorpus } from '../tests/helpers/corpus-scoring.ts';
 
 const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);
 

@@ -2,8 +2,9 @@
  * `npm run eval`: how well the generic extractor does on 47 pages of sites it has never seen (reference:
  * Fundus's per-publisher parsers), and how the full extractor does on the Vietnamese pages against the
  * expectations written for them (tests/fixtures/vietnamese-expectations.ts). Prints a table per page,
- * then totals, then the same pages through readability+jsdom and Postlight's parser (eval-peers.ts); the
- * last line is one JSON object with the totals.
+ * then totals, then the same pages through readability+jsdom and Postlight's parser (eval-peers.ts),
+ * then ours and readability+jsdom on the trafilatura evaluation set when it is beside the repository
+ * (eval-trafilatura.ts); the last line is one JSON object with the totals.
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -11,9 +12,10 @@ import { performance } from 'node:perf_hooks';
 import type { Article } from '../lib/schema/article.ts';
 import { extractArticle } from '../lib/extract/index.ts';
 import { VIETNAMESE_EXPECTATIONS, type VietnameseExpectation } from '../tests/fixtures/vietnamese-expectations.ts';
-import { evaluateGenericCorpus, median, type CorpusResult } from './eval-core.ts';
-import { extractGenericForScoring } from './eval-generic-extractor.ts';
+import { evaluateGenericCorpus, median, type CorpusResult } from '../tests/helpers/corpus-scoring.ts';
+import { extractGenericForScoring } from '../tests/helpers/generic-for-scoring.ts';
 import { evaluatePeers, printPeers } from './eval-peers.ts';
+import { evaluateTrafilaturaSet, printTrafilatura } from './eval-trafilatura.ts';
 
 const RUNS = Number(process.env['EVAL_RUNS'] ?? 5);
 
@@ -137,7 +139,9 @@ async function main(): Promise<void> {
   const vietnamese = await evaluateVietnamese();
   const peers = await evaluatePeers();
   printPeers(peers);
-  console.log(JSON.stringify({ generic: generic.totals, vietnamese, peers }));
+  const trafilatura = await evaluateTrafilaturaSet();
+  printTrafilatura(trafilatura);
+  console.log(JSON.stringify({ generic: generic.totals, vietnamese, peers, trafilatura }));
 }
 
 await main();

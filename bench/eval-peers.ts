@@ -1,178 +1,33 @@
 /**
  * news-ingest beside what a user would pick instead, on the same saved pages and with the same scoring
- * functions as the rest of `npm run eval` (eval-core.ts): @mozilla/readability on jsdom, and Postlight's
- * parser given the saved HTML. Fundus is the reference of the generic corpus (its output is the expected
+ * functions as the rest of `npm run eval` (tests/helpers/corpus-scoring.ts): @mozilla/readability on jsdom,
+ * and Postlight's parser given the saved HTML (the adapters: tests/helpers/peers.ts; the Vietnamese field
+ * comparison: tests/helpers/vietnamese-comparison.ts). Fundus is the reference of the generic corpus (its output is the expected
  * file), so it is not run; trafilatura and news-please are Python and PyPI is not reachable here.
  *
  * Every peer runs with the network forbidden (forbidNetwork): a page on which it tries to connect
  * anywhere counts as a failure for it, and the connection is refused before a packet leaves.
  */
-import net from 'node:net';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import * as cheerio from 'cheerio';
-import { JSDOM, VirtualConsole } from 'jsdom';
-import { Readability } from '@mozilla/readability';
-import { extractArticle } from '../lib/extract/index.ts';
 import { VIETNAMESE_EXPECTATIONS, type VietnameseExpectation } from '../tests/fixtures/vietnamese-expectations.ts';
+import { loadGenericCorpus, scorePage, totalsOf, type CorpusPage, type CorpusTotals, type PageScore } from '../tests/helpers/corpus-scoring.ts';
+import { forbidNetwork } from '../tests/helpers/network-guard.ts';
 import {
-  authorsMatch,
-  bagOfWordsF1,
-  loadGenericCorpus,
-  normalizedText,
-  sameInstant,
-  scorePage,
-  titleMatches,
-  totalsOf,
-  type CorpusPage,
-  type CorpusTotals,
-  type PageScore,
-  type ScoredFields,
-} from './eval-core.ts';
-import { extractGenericForScoring } from './eval-generic-extractor.ts';
-
-/** An extractor's reading of a page in the terms both corpora are scored in. */
-export interface ComparedFields extends ScoredFields {
-  /**
-   * The extractor's own summary field: ours is the lead without its dateline; readability's is `excerpt`;
-   * Postlight's is `dek`, else `excerpt`.
-   */
-  lead: string | null;
-  /** Caption and credit as separate fields; the peers have no such fields. */
-  images: { caption: string | null; credit: string | null }[];
-}
-
-export type CompareExtractor = (html: string, url: string) => Promise<ComparedFields>;
+  newsIngestFields,
+  newsIngestGenericFields,
+  postlightFields,
+  readabilityFields,
+  type CompareExtractor,
+  type ComparedFields,
+} from '../tests/helpers/peers.ts';
+import { compareVietnamese, type VietnamesePageComparison } from '../tests/helpers/vietnamese-comparison.ts';
 
 export interface Contender {
   name: string;
   vietnamese: CompareExtractor;
   generic: CompareExtractor;
-}
-
-export class NetworkAttemptError extends Error {
-  override readonly name = 'NetworkAttemptError';
-}
-
-/**
- * Runs `run` with every outgoing socket connection refused (TCP and TLS both go through
- * net.Socket.prototype.connect, and DNS lookups happen only inside it). Throws NetworkAttemptError if
- * `run` tried to connect, even when it caught the refusal itself.
- */
-export async function forbidNetwork<T>(run: () => T | Promise<T>): Promise<T> {
-  const connect = net.Socket.prototype.connect;
-  const attempts: string[] = [];
-  net.Socket.prototype.connect = function refusedConnect(...args: unknown[]): never {
-    const target = JSON.stringify(args[0]) ?? String(args[0]);
-    attempts.push(target);
-    throw new NetworkAttemptError(`tried to connect to ${target}`);
-  } as typeof connect;
-  try {
-    const value = await run();
-    if (attempts.length > 0) throw new NetworkAttemptError(`tried to connect to ${attempts.join(', ')}`);
-    return value;
-  } finally {
-    net.Socket.prototype.connect = connect;
-  }
-}
-
-/** Text of each <p> of an HTML fragment, whitespace-normalized, empty ones left out. */
-export function paragraphsOfHtml(html: string): string[] {
-  const $ = cheerio.load(html);
-  return $('p')
-    .toArray()
-    .map((paragraph) => normalizedText($(paragraph).text()))
-    .filter((text) => text.length > 0);
-}
-
-/**
- * A peer's one-string byline as names: split at commas, semicolons, "&", " and ", " và ", with a leading
- * "By " dropped. Names are then compared by authorsMatch (NFC, whitespace, lower case, as a set).
- */
-export function splitByline(byline: string | null | undefined): string[] {
-  if (!byline) return [];
-  return normalizedText(byline)
-    .replace(/^by\s+/i, '')
-    .split(/\s*[,;&]\s*|\s+(?:and|và)\s+/iu)
-    .map((name) => name.trim())
-    .filter((name) => name.length > 0);
-}
-
-/** Readability on a jsdom document of the page (scripts not run, no resources loaded). */
-export async function readabilityFields(html: string, url: string): Promise<ComparedFields> {
-  const dom = new JSDOM(html, { url, virtualConsole: new VirtualConsole() });
-  const article = new Readability(dom.window.document).parse();
-  dom.window.close();
-  if (!article) throw new Error('readability found no article');
-  return {
-    title: article.title || null,
-    publishedAt: article.publishedTime || null,
-    authorNames: splitByline(article.byline),
-    bodyParagraphs: paragraphsOfHtml(article.content ?? ''),
-    imageCaptions: [],
-    lead: article.excerpt || null,
-    images: [],
-  };
-}
-
-/** The part of Postlight's result read here (its package ships no types). */
-interface PostlightResult {
-  error?: boolean;
-  message?: string;
-  title: string | null;
-  author: string | null;
-  date_published: string | null;
-  content: string | null;
-  dek: string | null;
-  excerpt: string | null;
-  lead_image_url: string | null;
-}
-
-interface PostlightParser {
-  parse(url: string, options: { html: string; fetchAllPages: boolean }): Promise<PostlightResult>;
-}
-
-const postlight = createRequire(import.meta.url)('@postlight/parser') as PostlightParser;
-
-/**
- * Postlight's parser on the saved HTML. Its Resource.create fetches the URL when the html is empty, and
- * collectAllPages fetches a "next page" unless fetchAllPages is false: both paths are closed here.
- */
-export async function postlightFields(html: string, url: string): Promise<ComparedFields> {
-  if (html.length === 0) throw new Error('Postlight would fetch the URL of an empty page');
-  const result = await postlight.parse(url, { html, fetchAllPages: false });
-  if (result.error) throw new Error(`Postlight: ${result.message ?? 'error'}`);
-  return {
-    title: result.title || null,
-    publishedAt: result.date_published || null,
-    authorNames: splitByline(result.author),
-    bodyParagraphs: paragraphsOfHtml(result.content ?? ''),
-    imageCaptions: [],
-    lead: result.dek || result.excerpt || null,
-    images: [],
-  };
-}
-
-/** The full extractor (adapters, generic fallback), as it runs on the Vietnamese pages. */
-export async function newsIngestFields(html: string, url: string): Promise<ComparedFields> {
-  const article = extractArticle(html, { url });
-  return {
-    title: article.title,
-    publishedAt: article.publishedAt,
-    authorNames: article.authors.map((author) => author.name),
-    bodyParagraphs: article.lead ? [article.lead, ...article.body.paragraphs] : article.body.paragraphs,
-    imageCaptions: article.images.map((image) => image.caption),
-    lead: article.lead,
-    images: article.images.map((image) => ({ caption: image.caption, credit: image.credit })),
-  };
-}
-
-/** The generic path alone, as `npm run eval` scores it on the generic corpus. */
-export async function newsIngestGenericFields(html: string, url: string): Promise<ComparedFields> {
-  const fields = extractGenericForScoring(html, url);
-  return { ...fields, lead: null, images: [] };
 }
 
 export const CONTENDERS: Contender[] = [
@@ -206,50 +61,6 @@ async function runOnce(extract: CompareExtractor, html: string, url: string): Pr
   } catch (error) {
     return { fields: NOTHING, milliseconds: performance.now() - started, failure: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
   }
-}
-
-/** The written expectation's fields a peer can be held to, each right or wrong on one page. */
-export interface VietnamesePageComparison {
-  title: boolean;
-  date: boolean;
-  authors: boolean;
-  /** the lead, without the dateline, as the summary field or as the first body paragraph */
-  lead: boolean;
-  /** first body paragraph after the lead (a paragraph holding the lead is skipped) */
-  firstParagraph: boolean;
-  lastParagraph: boolean;
-  /** none of the page's captions, credits, bylines, related boxes and ads in the body */
-  cleanBody: boolean;
-  /** null: no full reference body for this page */
-  bodyF1: number | null;
-  /** reference images with a caption or credit whose caption and credit are both found, as separate fields */
-  captionCredit: { right: number; of: number };
-}
-
-const startsWithText = (text: string | undefined, start: string): boolean =>
-  text !== undefined && normalizedText(text).startsWith(normalizedText(start));
-
-export function compareVietnamese(fields: ComparedFields, want: VietnameseExpectation, referenceBody: string[] | null): VietnamesePageComparison {
-  const body = fields.bodyParagraphs;
-  const leadStart = want.leadStart;
-  const leadFirst = leadStart !== null && body[0] !== undefined && normalizedText(body[0]).includes(normalizedText(leadStart));
-  const bodyText = normalizedText(body.join('\n'));
-  const wantedImages = want.images.filter((image) => image.caption !== null || image.credit !== null);
-  const sameOrNull = (a: string | null, b: string | null): boolean => (a === null || b === null ? a === b : normalizedText(a) === normalizedText(b));
-  return {
-    title: titleMatches(fields.title, want.title),
-    date: sameInstant(fields.publishedAt, want.publishedAt),
-    authors: authorsMatch(fields.authorNames, want.authors.map((author) => author.name)),
-    lead: leadStart === null ? fields.lead === null : startsWithText(fields.lead ?? undefined, leadStart) || startsWithText(body[0], leadStart),
-    firstParagraph: startsWithText(body[leadFirst ? 1 : 0], want.firstParagraphStart),
-    lastParagraph: startsWithText(body.at(-1), want.lastParagraphStart),
-    cleanBody: want.notInBody.every((text) => !bodyText.includes(normalizedText(text))),
-    bodyF1: referenceBody === null ? null : bagOfWordsF1(body, referenceBody),
-    captionCredit: {
-      right: wantedImages.filter((image) => fields.images.some((got) => sameOrNull(got.caption, image.caption) && sameOrNull(got.credit, image.credit))).length,
-      of: wantedImages.length,
-    },
-  };
 }
 
 const fixture = (path: string): string => fileURLToPath(new URL(`../tests/fixtures/${path}`, import.meta.url));

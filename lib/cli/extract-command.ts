@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { serializeArticle } from '../schema/article.ts';
+import { describeError } from '../errors.ts';
 import { decodeBody } from '../http/charset.ts';
-import { extractArticle, MissingUrlError, NotAnArticleError } from '../extract/index.ts';
+import { extractSavedPage, NotAnArticleError } from '../extract/index.ts';
 import { EXIT_OK, EXIT_PARTIAL_FAILURE } from './conventions.ts';
 import type { RegisterCommand } from './main.ts';
 
 /** Why one file gave no article; printed in its place so the output stays one line per file, in order. */
-export type ExtractFailureKind = 'unreadable' | 'not-an-article' | 'no-url' | 'extract-failed';
+export type ExtractFailureKind = 'unreadable' | 'not-an-article' | 'extract-failed';
 
 export interface ExtractFailure {
   file: string;
@@ -17,24 +17,26 @@ export interface ExtractFailure {
 
 function failureKind(error: unknown): ExtractFailureKind {
   if (error instanceof NotAnArticleError) return 'not-an-article';
-  if (error instanceof MissingUrlError) return 'no-url';
   return 'extract-failed';
 }
 
-/** One NDJSON line for a saved page: the Article, or an ExtractFailure naming the file. */
+/**
+ * One NDJSON line for a saved page: the Article, or an ExtractFailure naming the file. A page whose URL is
+ * neither given nor named by the page still gives an article, with "url": null and an id from its content.
+ */
 export async function extractFileLine(file: string, url: string | undefined): Promise<{ line: string; ok: boolean }> {
   let html: string;
   try {
     // Saved pages are bytes in whatever charset the site used: the same decoding as a live fetch.
     html = decodeBody(await readFile(file), null).text;
   } catch (error) {
-    const failure: ExtractFailure = { file, error: error instanceof Error ? error.message : String(error), kind: 'unreadable' };
+    const failure: ExtractFailure = { file, error: describeError(error), kind: 'unreadable' };
     return { line: JSON.stringify(failure), ok: false };
   }
   try {
-    return { line: serializeArticle(extractArticle(html, { url })), ok: true };
+    return { line: JSON.stringify(extractSavedPage(html, { url })), ok: true };
   } catch (error) {
-    const failure: ExtractFailure = { file, error: error instanceof Error ? error.message : String(error), kind: failureKind(error) };
+    const failure: ExtractFailure = { file, error: describeError(error), kind: failureKind(error) };
     return { line: JSON.stringify(failure), ok: false };
   }
 }
@@ -43,7 +45,7 @@ export const registerExtractCommand: RegisterCommand = (program: Command, setExi
   program
     .command('extract')
     .description('Extract one Article (a JSON line) from each saved HTML page; failures print a JSON error line instead')
-    .option('--url <url>', "URL the page was fetched from (default: the page's canonical link or og:url)")
+    .option('--url <url>', "URL the page was fetched from (default: the page's canonical link or og:url; without any, \"url\" is null and relative links are dropped)")
     .argument('<files...>', 'saved HTML pages')
     .action(async (files: string[], options: { url?: string }) => {
       let failed = false;

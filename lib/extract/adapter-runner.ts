@@ -9,7 +9,7 @@ import { formatPublished, parseNewsDate, VIETNAM_ZONE } from '../normalize/dates
 import { dedupeAuthors, parseByline } from '../normalize/byline.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
-import { elementsByTag } from './dom.ts';
+import { BLOCK_TAGS, elementsByTag } from './dom.ts';
 import { matchesSelector, selectOnPage } from './select.ts';
 
 /** What an adapter layout found: only the fields it found are present (absent = ask the generic path). */
@@ -19,12 +19,6 @@ export type AdapterFields = Partial<ExtractedFields>;
 export function pickLayout($: CheerioAPI, adapter: SourceAdapter): SourceLayout | null {
   return adapter.layouts.find((layout) => selectOnPage($, layout.detect).length > 0) ?? null;
 }
-
-/** Tags whose presence makes an element a container rather than one paragraph of text. */
-const BLOCK_TAGS = new Set([
-  'p', 'div', 'section', 'article', 'main', 'header', 'footer', 'aside', 'nav', 'figure', 'table', 'tbody', 'thead', 'tr', 'td', 'th',
-  'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'blockquote', 'pre', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr',
-]);
 
 /** Paragraphs that only point elsewhere: ">> 'Siêu cường' châu Á…", "Xem thêm: …", "Tin liên quan". */
 const RELATED_LINK = /^(>>|»|xem thêm\b|tin liên quan\b|đọc thêm\b|bài liên quan\b|tin cùng chuyên mục\b)/iu;
@@ -163,7 +157,7 @@ function walkBody($: CheerioAPI, root: Element, drop: string, figure: string): B
 }
 
 /** The real image URL: lazy-load attributes first, never a placeholder, always absolute http(s). */
-function imageUrl(img: Element, base: string): string | null {
+function imageUrl(img: Element, base: string | undefined): string | null {
   const attributes = img.attribs;
   const firstOfSrcset = (value: string | undefined): string | undefined => value?.trim().split(/\s+/)[0];
   const candidates = [
@@ -182,7 +176,7 @@ function imageUrl(img: Element, base: string): string | null {
   return null;
 }
 
-function readImage($: CheerioAPI, figure: Element, layout: SourceLayout, base: string): ArticleImage | null {
+function readImage($: CheerioAPI, figure: Element, layout: SourceLayout, base: string | undefined): ArticleImage | null {
   const $figure = $(figure);
   const img = $figure.find('img').toArray().find(isElement);
   if (!img) return null;
@@ -207,7 +201,7 @@ interface Body {
   byline: Author[];
 }
 
-function readBody($: CheerioAPI, layout: SourceLayout, base: string, authors: Author[]): Body | null {
+function readBody($: CheerioAPI, layout: SourceLayout, base: string | undefined, authors: Author[]): Body | null {
   const { selectors } = layout;
   const root = selectOnPage($, selectors.body)[0];
   if (!root) return null;
@@ -237,9 +231,10 @@ function splitLead(lead: string | null, layout: SourceLayout): { lead: string | 
 
 /**
  * Runs one layout of a source adapter over a loaded page. Returns only what the layout found, so the
- * caller can ask the generic path for the rest (except the fields the layout forbids it).
+ * caller can ask the generic path for the rest (except the fields the layout forbids it). Without the page's
+ * URL, relative picture addresses are not resolved (those pictures are left out).
  */
-export function runLayout($: CheerioAPI, adapter: SourceAdapter, layout: SourceLayout, pageUrl: string): AdapterFields {
+export function runLayout($: CheerioAPI, adapter: SourceAdapter, layout: SourceLayout, pageUrl: string | undefined): AdapterFields {
   const { selectors } = layout;
   let jsonLdCache: JsonLdArticle | null | undefined;
   const jsonLd = (): JsonLdArticle | null => {

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { validateArticle, type Article, type MissingField, type SourceRef } from '../schema/article.ts';
+import { validateArticle, validateUrlLessArticle, type Article, type MissingField, type SourceRef, type UrlLessArticle } from '../schema/article.ts';
 import { articleIdFor, sha256Hex } from '../schema/ids.ts';
 import { countWords } from '../normalize/words.ts';
 import { splitDateline } from '../normalize/dateline.ts';
@@ -19,7 +19,7 @@ export interface AssembleInput {
  * re-sign and resize them without any edit) and so is updatedAt (sites bump it without changing a word),
  * so a re-fetch only counts as a revision when the article itself changed.
  */
-function contentFingerprint(article: Omit<Article, 'contentHash'>): string {
+function contentFingerprint(article: Omit<Article, 'contentHash' | 'id' | 'url' | 'canonicalUrl' | 'source'>): string {
   return JSON.stringify([
     article.title,
     article.category,
@@ -46,9 +46,8 @@ function realUpdate(publishedAt: string | null, updatedAt: string | null): strin
   return updatedAt;
 }
 
-/** Builds the schema-checked Article from extracted fields; throws naming each field that breaks the contract. */
-export function assembleArticle(input: AssembleInput): Article {
-  const { fields } = input;
+/** The article's fields as the page gives them, ids and URLs left to the caller; `missing` filled in. */
+function contentOf(fields: ExtractedFields, input: Omit<AssembleInput, 'fields' | 'url' | 'source'>): Omit<Article, 'contentHash' | 'id' | 'url' | 'canonicalUrl' | 'source'> {
   if (!fields.title) throw new Error('cannot assemble an article without a title');
   let { lead, dateline } = fields;
   if (lead && !dateline) {
@@ -56,15 +55,10 @@ export function assembleArticle(input: AssembleInput): Article {
     lead = split.lead || null;
     dateline = split.dateline;
   }
-  const canonicalUrl = fields.canonicalUrl ?? input.url;
   const paragraphs = fields.paragraphs;
   const text = paragraphs.join('\n\n');
-  const draft: Omit<Article, 'contentHash'> = {
-    schemaVersion: 1,
-    id: articleIdFor(canonicalUrl),
-    url: input.url,
-    canonicalUrl,
-    source: input.source,
+  const content = {
+    schemaVersion: 1 as const,
     feed: input.feed,
     title: fields.title,
     category: fields.category,
@@ -80,20 +74,47 @@ export function assembleArticle(input: AssembleInput): Article {
     language: fields.language,
     fetchedAt: input.fetchedAt.toISOString(),
     extractor: input.extractor,
-    missing: [],
+    missing: [] as MissingField[],
   };
   const missing: MissingField[] = [];
   if (!fields.canonicalUrl) missing.push('canonicalUrl');
-  if (!draft.category) missing.push('category');
-  if (draft.tags.length === 0) missing.push('tags');
-  if (!draft.lead) missing.push('lead');
-  if (!draft.dateline) missing.push('dateline');
-  if (!draft.publishedAt) missing.push('publishedAt');
-  if (!draft.updatedAt) missing.push('updatedAt');
-  if (draft.authors.length === 0) missing.push('authors');
+  if (!content.category) missing.push('category');
+  if (content.tags.length === 0) missing.push('tags');
+  if (!content.lead) missing.push('lead');
+  if (!content.dateline) missing.push('dateline');
+  if (!content.publishedAt) missing.push('publishedAt');
+  if (!content.updatedAt) missing.push('updatedAt');
+  if (content.authors.length === 0) missing.push('authors');
   if (paragraphs.length === 0) missing.push('body');
-  if (draft.images.length === 0) missing.push('images');
-  if (!draft.language) missing.push('language');
-  draft.missing = missing;
+  if (content.images.length === 0) missing.push('images');
+  if (!content.language) missing.push('language');
+  content.missing = missing;
+  return content;
+}
+
+/** Builds the schema-checked Article from extracted fields; throws naming each field that breaks the contract. */
+export function assembleArticle(input: AssembleInput): Article {
+  const canonicalUrl = input.fields.canonicalUrl ?? input.url;
+  const draft: Omit<Article, 'contentHash'> = {
+    ...contentOf(input.fields, input),
+    id: articleIdFor(canonicalUrl),
+    url: input.url,
+    canonicalUrl,
+    source: input.source,
+  };
   return validateArticle({ ...draft, contentHash: sha256Hex(contentFingerprint(draft)) });
+}
+
+/** The same for a page whose URL is unknown: the id is the start of the content hash, the URL and source are null. */
+export function assembleUrlLessArticle(input: Omit<AssembleInput, 'url' | 'source'>): UrlLessArticle {
+  const content = contentOf(input.fields, input);
+  const contentHash = sha256Hex(contentFingerprint(content));
+  return validateUrlLessArticle({
+    ...content,
+    id: contentHash.slice(0, 20),
+    url: null,
+    canonicalUrl: input.fields.canonicalUrl,
+    source: null,
+    contentHash,
+  });
 }

@@ -5,6 +5,15 @@
 import type { CheerioAPI } from 'cheerio';
 import { isTag, type AnyNode, type Document, type Element, type ParentNode } from 'domhandler';
 
+/**
+ * Tags that make an element a container of paragraphs rather than a run of inline text: a div holding none
+ * of them is a paragraph in all but name, and text between them is a paragraph of its own. One list for the
+ * generic body scoring and the adapter runner, so both cut a page into the same paragraphs.
+ */
+export const BLOCK_TAGS: ReadonlySet<string> = new Set([
+  'p', 'div', 'section', 'article', 'main', 'ul', 'ol', 'li', 'table', 'blockquote', 'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'pre', 'dl', 'hr',
+]);
+
 /** The text of a node and everything below it, as cheerio's `.text()` gives it (comments left out). */
 export function nodeText(node: AnyNode): string {
   if (node.type === 'text') return node.data;

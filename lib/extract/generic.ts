@@ -20,7 +20,8 @@ const ZONE_BY_DOMAIN_SUFFIX: [RegExp, string][] = [[/(^|\.)[^.]+\.vn$/i, 'Asia/H
 /** A machine date that names its zone: "Z", "+02:00", "+0200", "GMT+7", "UTC". */
 const EXPLICIT_ZONE = /(Z|[+-]\d{2}:?\d{2}|\b(GMT|UTC)([+-]\d{1,2}(:?\d{2})?)?)\s*\)?$/i;
 
-function zoneFor(url: string): string | undefined {
+function zoneFor(url: string | undefined): string | undefined {
+  if (!url) return undefined;
   let host: string;
   try {
     host = new URL(url).hostname;
@@ -228,7 +229,7 @@ function pickAuthors($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta
   return byline ? dedupeAuthors(bylineAuthors(byline)) : [];
 }
 
-function leadImages(jsonLd: JsonLdArticle | null, meta: PageMeta, base: string): ArticleImage[] {
+function leadImages(jsonLd: JsonLdArticle | null, meta: PageMeta, base: string | undefined): ArticleImage[] {
   const images: ArticleImage[] = [];
   for (const image of jsonLd?.images ?? []) {
     const url = absoluteHttpUrl(image.url, base);
@@ -267,8 +268,8 @@ interface GenericMetadata {
   description: string | null;
 }
 
-/** Everything the generic path reads from JSON-LD and head metadata (cheap: no content scoring). */
-function genericMetadata($: CheerioAPI, url: string): GenericMetadata {
+/** Everything the generic path reads from JSON-LD and head metadata (cheap: no content scoring); `url` undefined when unknown. */
+function genericMetadata($: CheerioAPI, url: string | undefined): GenericMetadata {
   const jsonLd = readJsonLdArticle($);
   const meta = readPageMeta($);
   const zone = zoneFor(url);
@@ -292,7 +293,7 @@ function genericMetadata($: CheerioAPI, url: string): GenericMetadata {
 }
 
 /** The body, its pictures and the lead: the content heuristics, the costly part of the generic path. */
-function genericBody($: CheerioAPI, url: string, metadata: GenericMetadata): Pick<ExtractedFields, BodyField> {
+function genericBody($: CheerioAPI, url: string | undefined, metadata: GenericMetadata): Pick<ExtractedFields, BodyField> {
   const { jsonLd, meta, description } = metadata;
   const { title, authors, canonicalUrl } = metadata.fields;
   const body = extractBodyParagraphs($, canonicalUrl ?? url);
@@ -310,8 +311,9 @@ function genericBody($: CheerioAPI, url: string, metadata: GenericMetadata): Pic
 /**
  * The generic path one field at a time, for filling what a source adapter did not find: head metadata is
  * read on the first request, the body heuristics run only when the body, its pictures or the lead are asked for.
+ * Without the page's URL, relative links resolve against its canonical URL when it names one, else not at all.
  */
-export function genericFieldReader($: CheerioAPI, url: string): <K extends keyof ExtractedFields>(key: K) => ExtractedFields[K] {
+export function genericFieldReader($: CheerioAPI, url: string | undefined): <K extends keyof ExtractedFields>(key: K) => ExtractedFields[K] {
   let metadata: GenericMetadata | undefined;
   let all: ExtractedFields | undefined;
   return <K extends keyof ExtractedFields>(key: K): ExtractedFields[K] => {

@@ -1,13 +1,13 @@
 import { load } from 'cheerio/slim';
 import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
-import type { Article } from '../schema/article.ts';
+import type { Article, UrlLessArticle } from '../schema/article.ts';
 import { adapterById, findAdapter, sourceForUrl } from '../sources/registry.ts';
 import { cleanText } from '../normalize/text.ts';
 import { absoluteHttpUrl } from '../normalize/url.ts';
 import { elementsByTag, firstWithAttribute } from './dom.ts';
 import { pickLayout, runLayout, type AdapterFields } from './adapter-runner.ts';
-import { assembleArticle } from './assemble.ts';
+import { assembleArticle, assembleUrlLessArticle } from './assemble.ts';
 import { genericFieldReader } from './generic.ts';
 import { readJsonLdArticle } from './jsonld.ts';
 import extractorVersion from './extractor-version.json' with { type: 'json' };
@@ -37,13 +37,16 @@ function metaWithProperty($: CheerioAPI, property: string): Element | undefined 
   return elementsByTag($, 'meta').find((element) => element.attribs['property'] === property);
 }
 
-function pageUrl($: CheerioAPI, options: ExtractOptions): string {
-  if (options.url) return options.url;
-  const found =
+/** The page's URL: the one given, else its absolute canonical link or og:url; null when it has none. */
+function pageUrl($: CheerioAPI, options: ExtractOptions): string | null {
+  if (options.url !== undefined) {
+    if (!absoluteHttpUrl(options.url)) throw new Error(`"${options.url}" is not an absolute http(s) URL`);
+    return options.url;
+  }
+  return (
     absoluteHttpUrl(firstWithAttribute($, 'link', 'rel', 'canonical')?.attribs['href']) ??
-    absoluteHttpUrl(metaWithProperty($, 'og:url')?.attribs['content']);
-  if (!found) throw new MissingUrlError('the page has no absolute canonical link or og:url: give its URL (--url)');
-  return found;
+    absoluteHttpUrl(metaWithProperty($, 'og:url')?.attribs['content'])
+  );
 }
 
 /** Adapter values where the layout found them; the generic path for the rest, unless the layout forbids it. */
@@ -73,17 +76,21 @@ function mergeFields(
   };
 }
 
+interface PageFields {
+  fields: ExtractedFields;
+  extractor: ExtractorIdentity;
+  siteName: string | null;
+}
+
 /**
- * Extracts one Article from a saved page. The page is parsed once; the source adapter for its domain
- * reads what its layout knows, the generic path (JSON-LD, meta, content heuristics) fills the rest.
- * Throws NotAnArticleError for pages without a title or body (section pages, hubs), and for pages of a
- * known publisher that match none of its layouts and have no JSON-LD article either.
+ * The page's fields: the source adapter for its domain reads what its layout knows, the generic path
+ * (JSON-LD, meta, content heuristics) fills the rest. Without a URL no adapter is chosen (unless named) and
+ * relative links are not resolved.
  */
-export function extractArticle(html: string, options: ExtractOptions = {}): Article {
-  const $ = loadPage(html);
-  const url = pageUrl($, options);
+function readPage($: CheerioAPI, url: string | null, options: ExtractOptions): PageFields {
+  const where = url ?? 'page without a URL';
   const siteName = cleanText(metaWithProperty($, 'og:site_name')?.attribs['content'] ?? '') || null;
-  const adapter = options.adapterId ? adapterById(options.adapterId) : findAdapter(url);
+  const adapter = options.adapterId ? adapterById(options.adapterId) : url ? findAdapter(url) : null;
   const layout = adapter ? pickLayout($, adapter) : null;
 
   let extractor: ExtractorIdentity = { name: 'generic', version: EXTRACTOR_VERSION };
@@ -91,19 +98,37 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Arti
   let forbidden = new Set<keyof ExtractedFields>();
   if (adapter && layout) {
     extractor = { name: `${adapter.id}/${layout.id}`, version: EXTRACTOR_VERSION };
-    adapterFields = runLayout($, adapter, layout, url);
+    adapterFields = runLayout($, adapter, layout, url ?? undefined);
     forbidden = new Set(layout.noGenericFallback ?? []);
   } else if (adapter && !readJsonLdArticle($)) {
     throw new NotAnArticleError(
-      `${url}: no ${adapter.id} article layout matches (${adapter.layouts.map((known) => known.detect).join(' | ')}) and the page has no JSON-LD article`,
+      `${where}: no ${adapter.id} article layout matches (${adapter.layouts.map((known) => known.detect).join(' | ')}) and the page has no JSON-LD article`,
     );
   }
 
   // The generic path reads only what the adapter left unfound: body scoring runs only if the body is missing.
-  const fields = mergeFields(adapterFields, genericFieldReader($, url), forbidden);
+  const fields = mergeFields(adapterFields, genericFieldReader($, url ?? undefined), forbidden);
 
-  if (!fields.title) throw new NotAnArticleError(`${url}: no title found`);
-  if (fields.paragraphs.length === 0) throw new NotAnArticleError(`${url}: no article body found`);
+  if (!fields.title) throw new NotAnArticleError(`${where}: no title found`);
+  if (fields.paragraphs.length === 0) throw new NotAnArticleError(`${where}: no article body found`);
+  return { fields, extractor, siteName };
+}
+
+/**
+ * Extracts one Article from a fetched page (its URL known: given, or the page's canonical link or og:url).
+ * The page is parsed once. Throws NotAnArticleError for pages without a title or body (section pages, hubs),
+ * and for pages of a known publisher that match none of its layouts and have no JSON-LD article either;
+ * MissingUrlError when the page has no URL.
+ */
+export function extractArticle(html: string, options: ExtractOptions = {}): Article {
+  const $ = loadPage(html);
+  const url = pageUrl($, options);
+  if (!url) throw new MissingUrlError('the page has no absolute canonical link or og:url and no URL was given');
+  return articleAt($, url, options);
+}
+
+function articleAt($: CheerioAPI, url: string, options: ExtractOptions): Article {
+  const { fields, extractor, siteName } = readPage($, url, options);
   return assembleArticle({
     fields,
     url,
@@ -112,4 +137,17 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Arti
     fetchedAt: options.fetchedAt ?? new Date(),
     extractor,
   });
+}
+
+/**
+ * Extracts one article from a saved page, its URL known or not: as extractArticle when the URL is given or
+ * the page names it; else an article whose URL and source are null and whose id comes from its content
+ * (relative links on the page are then left out: pictures given by a relative address are dropped).
+ */
+export function extractSavedPage(html: string, options: ExtractOptions = {}): Article | UrlLessArticle {
+  const $ = loadPage(html);
+  const url = pageUrl($, options);
+  if (url) return articleAt($, url, options);
+  const { fields, extractor } = readPage($, null, options);
+  return assembleUrlLessArticle({ fields, feed: options.feed ?? null, fetchedAt: options.fetchedAt ?? new Date(), extractor });
 }

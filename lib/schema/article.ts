@@ -82,7 +82,21 @@ export const ArticleSchema = z.strictObject({
   missing: described(z.array(z.enum(ARTICLE_FIELDS_THAT_CAN_BE_MISSING)), 'Fields the extractor could not find'),
 });
 
+/**
+ * An article read from a saved page whose URL is unknown (`news-ingest extract` without --url, on a page with
+ * no canonical link or og:url). Its id comes from its content; its source is unknown; relative links on the
+ * page could not be resolved, so pictures given by a relative address are left out. Never stored: `ingest`
+ * always knows the URL.
+ */
+export const UrlLessArticleSchema = z.extend(ArticleSchema, {
+  id: described(z.string().check(z.regex(/^[0-9a-f]{20}$/)), 'Derived from the content (the URL is unknown)'),
+  url: described(z.null(), 'Unknown: the page was read from a file without its URL'),
+  canonicalUrl: described(z.nullable(absoluteUrl()), 'An absolute canonical URL the page names in its JSON-LD, if any'),
+  source: described(z.null(), 'Unknown without the URL'),
+});
+
 export type Article = z.infer<typeof ArticleSchema>;
+export type UrlLessArticle = z.infer<typeof UrlLessArticleSchema>;
 export type Author = z.infer<typeof AuthorSchema>;
 export type ArticleImage = z.infer<typeof ImageSchema>;
 export type SourceRef = z.infer<typeof SourceRefSchema>;
@@ -93,6 +107,14 @@ export function validateArticle(candidate: unknown): Article {
   const result = ArticleSchema.safeParse(candidate);
   if (!result.success) {
     throw new Error(`article does not match schema v1: ${z.describeIssues(result.error.issues)}`);
+  }
+  return result.data;
+}
+
+export function validateUrlLessArticle(candidate: unknown): UrlLessArticle {
+  const result = UrlLessArticleSchema.safeParse(candidate);
+  if (!result.success) {
+    throw new Error(`article does not match the URL-less article schema: ${z.describeIssues(result.error.issues)}`);
   }
   return result.data;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { validateArticle } from '../../lib/schema/article.ts';
+import { validateArticle, validateUrlLessArticle } from '../../lib/schema/article.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'news-ingest.mjs');
@@ -43,16 +43,34 @@ describe('news-ingest extract', () => {
 
   it('prints an error object in place of each failed file, carries on, and exits 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-extract-'));
-    const noUrl = join(dir, 'no-url.html');
-    writeFileSync(noUrl, readFileSync(join(PAGES, 'vnexpress_article.html'), 'utf8').replace(/<link rel="canonical"[^>]*>/, '').replace(/<meta property="og:url"[^>]*>/, ''));
     const missing = join(dir, 'missing.html');
-    const { lines, exitCode } = await extract([missing, join(PAGES, 'tuoitre_list.html'), noUrl, join(PAGES, 'dantri_article.html')]);
+    const { lines, exitCode } = await extract([missing, join(PAGES, 'tuoitre_list.html'), join(PAGES, 'dantri_article.html')]);
     expect(exitCode).toBe(1);
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(3);
     expect(lines[0]).toMatchObject({ file: missing, kind: 'unreadable' });
     expect((lines[0] as { error: string }).error).toContain('ENOENT');
     expect(lines[1]).toMatchObject({ file: join(PAGES, 'tuoitre_list.html'), kind: 'not-an-article' });
-    expect(lines[2]).toMatchObject({ file: noUrl, kind: 'no-url' });
-    expect(validateArticle(lines[3]).source.id).toBe('dantri');
+    expect(validateArticle(lines[2]).source.id).toBe('dantri');
+  });
+
+  it('extracts a saved page that names no URL of its own: "url" null, the id from its content', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-extract-'));
+    const noUrl = join(dir, 'no-url.html');
+    writeFileSync(noUrl, readFileSync(join(PAGES, 'vnexpress_article.html'), 'utf8').replace(/<link rel="canonical"[^>]*>/, '').replace(/<meta property="og:url"[^>]*>/, ''));
+    const { lines, exitCode } = await extract([noUrl, noUrl]);
+    expect(exitCode).toBe(0);
+    const [first, again] = lines.map((line) => validateUrlLessArticle(line));
+    expect(first!.url).toBeNull();
+    expect(first!.source).toBeNull();
+    expect(first!.title).toBe('Cách các nước đối phó cú sốc năng lượng từ Trung Đông');
+    expect(first!.body.paragraphs.length).toBeGreaterThan(5);
+    expect(again!.id).toBe(first!.id);
+  });
+
+  it('refuses a --url that is not an absolute http(s) URL, naming it', async () => {
+    const { lines, exitCode } = await extract(['--url', 'vnexpress_article.html', join(PAGES, 'vnexpress_article.html')]);
+    expect(exitCode).toBe(1);
+    expect(lines[0]).toMatchObject({ kind: 'extract-failed' });
+    expect((lines[0] as { error: string }).error).toContain('"vnexpress_article.html" is not an absolute http(s) URL');
   });
 });

@@ -2,16 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  compareVietnamese,
-  forbidNetwork,
-  NetworkAttemptError,
-  newsIngestFields,
-  paragraphsOfHtml,
-  postlightFields,
-  readabilityFields,
-  splitByline,
-} from '../../bench/eval-peers.ts';
+import { forbidNetwork, NetworkAttemptError } from '../helpers/network-guard.ts';
+import { newsIngestFields, paragraphsOfHtml, postlightFields, readabilityFields, splitByline } from '../helpers/peers.ts';
+import { compareVietnamese } from '../helpers/vietnamese-comparison.ts';
 import { VIETNAMESE_EXPECTATIONS } from '../fixtures/vietnamese-expectations.ts';
 import { startTestServer, type TestServer } from '../helpers/http-server.ts';
 

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import * as cheerio from 'cheerio';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { extractGeneric } from '../../lib/extract/generic.ts';
-import { evaluateGenericCorpus, type CorpusResult } from '../../bench/eval-core.ts';
-import { extractGenericForScoring } from '../../bench/eval-generic-extractor.ts';
+import { evaluateGenericCorpus, type CorpusResult } from '../helpers/corpus-scoring.ts';
+import { extractGenericForScoring } from '../helpers/generic-for-scoring.ts';
 
 function load(html: string): cheerio.CheerioAPI {
   return cheerio.load(html, { xml: { xmlMode: false } });

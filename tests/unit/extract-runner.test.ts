@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { extractArticle, MissingUrlError, NotAnArticleError } from '../../lib/extract/index.ts';
+import { extractArticle, extractSavedPage, MissingUrlError, NotAnArticleError } from '../../lib/extract/index.ts';
 import { validateArticle } from '../../lib/schema/article.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
@@ -111,6 +111,46 @@ describe('extractArticle: pages that are not articles, or not of a known layout'
   it('a page with no URL given and no canonical link cannot be identified', () => {
     const page = edit(edit(VNEXPRESS, /<link rel="canonical"[^>]*>/, ''), /<meta property="og:url"[^>]*>/, '');
     expect(() => extractArticle(page)).toThrow(MissingUrlError);
+  });
+
+  it('a saved page with no URL given and no canonical link still gives an article: URL and source unknown, id from the content', () => {
+    const withoutUrl = edit(edit(VNEXPRESS, /<link rel="canonical"[^>]*>/, ''), /<meta property="og:url"[^>]*>/, '');
+    // One picture given by a relative address: it cannot be resolved without the page's URL.
+    const page = edit(withoutUrl, /data-src="https:\/\/i1-kinhdoanh\.vnecdn\.net\/2026\/03\/06\/china-refinery-[^"]*"/, 'data-src="/2026/03/06/china-refinery.jpg"');
+    const known = extractArticle(VNEXPRESS, { url: VNEXPRESS_URL });
+    const first = extractSavedPage(page, { fetchedAt: new Date('2026-03-07T01:00:00Z') });
+    const again = extractSavedPage(page, { fetchedAt: new Date('2026-03-09T01:00:00Z') });
+    expect(first.url).toBeNull();
+    expect(first.source).toBeNull();
+    expect(first.id).toMatch(/^[0-9a-f]{20}$/);
+    expect(first.id).toBe(first.contentHash.slice(0, 20));
+    expect(again.id).toBe(first.id);
+    expect(first.title).toBe(known.title);
+    expect(first.body.paragraphs.length).toBeGreaterThan(0);
+    // Its JSON-LD names the canonical URL: relative links resolve against that.
+    expect(first.canonicalUrl).toBe(known.canonicalUrl);
+    expect(first.images.map((image) => image.url)).toContain(new URL('/2026/03/06/china-refinery.jpg', known.canonicalUrl).toString());
+    // A different text is a different article.
+    expect(extractSavedPage(page.replace(first.body.paragraphs[0]!, 'Một đoạn khác hẳn.')).id).not.toBe(first.id);
+  });
+
+  it('without any URL, a picture given by a relative address is left out and an absolute one kept', () => {
+    const sentences = Array.from({ length: 6 }, (_, index) => `<p>Câu chuyện thứ ${index + 1} kể về mùa lũ năm nay ở miền Trung, khi nước dâng cao, nhiều nhà bị ngập và người dân phải sơ tán.</p>`);
+    const page = `<html lang="vi"><head><title>Mùa lũ</title></head><body><article><h1>Mùa lũ</h1>
+      <figure><img src="/anh/lu-1.jpg" alt="Lũ"><figcaption>Nước dâng cao.</figcaption></figure>${sentences.join('')}
+      <figure><img src="https://cdn.example.org/anh/lu-2.jpg" alt="Sơ tán"><figcaption>Người dân sơ tán.</figcaption></figure></article></body></html>`;
+    const article = extractSavedPage(page);
+    expect(article.url).toBeNull();
+    expect(article.canonicalUrl).toBeNull();
+    expect(article.body.paragraphs).toHaveLength(6);
+    expect(article.images.map((image) => image.url)).toEqual(['https://cdn.example.org/anh/lu-2.jpg']);
+  });
+
+  it('a saved page that names its URL, or is given one, reads as extractArticle reads it', () => {
+    expect(extractSavedPage(VNEXPRESS, { fetchedAt: new Date('2026-03-07T01:00:00Z') })).toEqual(
+      extractArticle(VNEXPRESS, { url: VNEXPRESS_URL, fetchedAt: new Date('2026-03-07T01:00:00Z') }),
+    );
+    expect(() => extractSavedPage(VNEXPRESS, { url: 'vnexpress_article.html' })).toThrow(/not an absolute http\(s\) URL/);
   });
 
   it('a page without a body is not an article', () => {

@@ -1,6 +1,6 @@
 import * as cheerio from 'cheerio';
-import { extractGeneric } from '../lib/extract/generic.ts';
-import type { ScoredFields } from './eval-core.ts';
+import { extractGeneric } from '../../lib/extract/generic.ts';
+import type { ScoredFields } from './corpus-scoring.ts';
 
 /**
  * The generic path alone, on a page loaded the way lib/extract loads it (htmlparser2 backend). The lead

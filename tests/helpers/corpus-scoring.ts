@@ -69,7 +69,7 @@ export interface CorpusResult {
   totals: CorpusTotals;
 }
 
-export const GENERIC_CORPUS_DIR = fileURLToPath(new URL('../tests/fixtures/generic/', import.meta.url));
+export const GENERIC_CORPUS_DIR = fileURLToPath(new URL('../fixtures/generic/', import.meta.url));
 
 export function loadGenericCorpus(directory = GENERIC_CORPUS_DIR): CorpusPage[] {
   const provenance = readFileSync(join(directory, 'PROVENANCE.tsv'), 'utf8').trim().split('\n').slice(1);
