@@ -9,7 +9,8 @@ import { formatPublished, parseNewsDate, VIETNAM_ZONE } from '../normalize/dates
 import { dedupeAuthors, parseByline } from '../normalize/byline.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
-import { elementsByTag } from './dom.ts';
+import { readPageMeta } from './meta.ts';
+import { BLOCK_TAGS, elementsByTag, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
 import { matchesSelector, selectOnPage } from './select.ts';
 
 /** What an adapter layout found: only the fields it found are present (absent = ask the generic path). */
@@ -19,12 +20,6 @@ export type AdapterFields = Partial<ExtractedFields>;
 export function pickLayout($: CheerioAPI, adapter: SourceAdapter): SourceLayout | null {
   return adapter.layouts.find((layout) => selectOnPage($, layout.detect).length > 0) ?? null;
 }
-
-/** Tags whose presence makes an element a container rather than one paragraph of text. */
-const BLOCK_TAGS = new Set([
-  'p', 'div', 'section', 'article', 'main', 'header', 'footer', 'aside', 'nav', 'figure', 'table', 'tbody', 'thead', 'tr', 'td', 'th',
-  'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'blockquote', 'pre', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr',
-]);
 
 /** Paragraphs that only point elsewhere: ">> 'Siêu cường' châu Á…", "Xem thêm: …", "Tin liên quan". */
 const RELATED_LINK = /^(>>|»|xem thêm\b|tin liên quan\b|đọc thêm\b|bài liên quan\b|tin cùng chuyên mục\b)/iu;
@@ -36,28 +31,6 @@ function isElement(node: AnyNode): node is Element {
   return node.type === 'tag' || node.type === 'script' || node.type === 'style';
 }
 
-/** Visible text of a node with `<br>` and block boundaries read as spaces (cheerio's .text() glues them). */
-function textOf(node: AnyNode): string {
-  const parts: string[] = [];
-  const walk = (current: AnyNode): void => {
-    if (current.type === 'text') {
-      parts.push(current.data);
-      return;
-    }
-    if (!isElement(current) || current.type !== 'tag') return;
-    if (current.name === 'br') {
-      parts.push(' ');
-      return;
-    }
-    const block = BLOCK_TAGS.has(current.name);
-    if (block) parts.push(' ');
-    for (const child of current.children) walk(child);
-    if (block) parts.push(' ');
-  };
-  walk(node);
-  return cleanText(parts.join(''));
-}
-
 function hasBlockDescendant(element: Element): boolean {
   return element.children.some((child) => child.type === 'tag' && (BLOCK_TAGS.has(child.name) || hasBlockDescendant(child)));
 }
@@ -67,7 +40,7 @@ function readValues($: CheerioAPI, source: TextSource): string[] {
   let matches = selectOnPage($, spec.selector);
   if (spec.pick === 'first') matches = matches.slice(0, 1);
   if (spec.pick === 'last') matches = matches.slice(-1);
-  const values = matches.map((element) => (spec.attr ? cleanText(element.attribs[spec.attr] ?? '') : textOf(element)));
+  const values = matches.map((element) => (spec.attr ? cleanText(element.attribs[spec.attr] ?? '') : renderedText(element)));
   const split = spec.split;
   return (split ? values.flatMap((value) => value.split(split)) : values).map((value) => value.trim()).filter((value) => value !== '');
 }
@@ -77,6 +50,24 @@ function readFirst($: CheerioAPI, sources: TextSource[] | undefined): string | n
   for (const source of sources ?? []) {
     const [value] = readValues($, source);
     if (value) return value;
+  }
+  return null;
+}
+
+/**
+ * The headline as the page renders it, spaced like the page's metadata title where the two differ only
+ * by a space at an inline element's edge (see renderedTextSpacedLike).
+ */
+function readTitle($: CheerioAPI, sources: TextSource[], metadataTitle: string | null): string | null {
+  for (const source of sources) {
+    if (typeof source !== 'string' && source.attr) {
+      const [value] = readValues($, source);
+      if (value) return value;
+      continue;
+    }
+    const element = selectOnPage($, typeof source === 'string' ? source : source.selector)[0];
+    const title = element ? renderedTextSpacedLike(renderedRuns(element), metadataTitle) : '';
+    if (title) return title;
   }
   return null;
 }
@@ -133,7 +124,7 @@ function walkBody($: CheerioAPI, root: Element, drop: string, figure: string): B
     // Inline content directly inside a container (text, <a>, <strong>) forms a paragraph of its own.
     let inlineRun: AnyNode[] = [];
     const flush = (): void => {
-      if (inlineRun.length > 0) emit(cleanText(inlineRun.map(textOf).join(' ')), container);
+      if (inlineRun.length > 0) emit(cleanText(inlineRun.flatMap(renderedRuns).join('')), container);
       inlineRun = [];
     };
     for (const child of container.children) {
@@ -154,7 +145,7 @@ function walkBody($: CheerioAPI, root: Element, drop: string, figure: string): B
       }
       flush();
       if (hasBlockDescendant(child)) visit(child);
-      else emit(textOf(child), child);
+      else emit(renderedText(child), child);
     }
     flush();
   };
@@ -189,7 +180,7 @@ function readImage($: CheerioAPI, figure: Element, layout: SourceLayout, base: s
   const url = imageUrl(img, base);
   if (!url) return null;
   const captionElement = $figure.find(layout.selectors.caption ?? 'figcaption').toArray().find(isElement);
-  const printed = captionElement ? textOf(captionElement) : '';
+  const printed = captionElement ? renderedText(captionElement) : '';
   const { caption, credit } = printed ? splitCaption(printed) : { caption: null, credit: null };
   const alt = cleanText(img.attribs['alt'] ?? '');
   const junk = alt === '' || (layout.junkAlt?.test(alt) ?? false);
@@ -247,7 +238,7 @@ export function runLayout($: CheerioAPI, adapter: SourceAdapter, layout: SourceL
     return jsonLdCache;
   };
   const found: AdapterFields = {};
-  const title = readFirst($, selectors.title);
+  const title = readTitle($, selectors.title, jsonLd()?.headline ?? readPageMeta($).ogTitle);
   if (title) found.title = title;
   const category = readFirst($, selectors.category);
   if (category) found.category = category;

@@ -4,6 +4,7 @@
  */
 import type { CheerioAPI } from 'cheerio';
 import { isTag, type AnyNode, type Document, type Element, type ParentNode } from 'domhandler';
+import { cleanText } from '../normalize/text.ts';
 
 /** The text of a node and everything below it, as cheerio's `.text()` gives it (comments left out). */
 export function nodeText(node: AnyNode): string {
@@ -15,6 +16,85 @@ export function nodeText(node: AnyNode): string {
     else if ('children' in child) text += nodeText(child);
   }
   return text;
+}
+
+/**
+ * Elements a browser lays out as blocks by default (the HTML spec's UA stylesheet): their edges, like
+ * `<br>`, separate the text around them. Inline elements (`span`, `a`, `b`) join their text to their
+ * neighbours' with no space, as a browser renders it.
+ */
+export const BLOCK_TAGS: ReadonlySet<string> = new Set([
+  'address', 'article', 'aside', 'blockquote', 'center', 'dd', 'details', 'dialog', 'div', 'dl', 'dt', 'fieldset', 'figcaption',
+  'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre',
+  'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul',
+]);
+
+/**
+ * The text runs of a node as a browser lays them out: each text node's data, a ' ' run where a block
+ * element or a `<br>` starts or ends. Two adjacent runs with no ' ' between them meet at an inline
+ * element's edge (`<span>Trưng:</span><span>Mong</span>`), which renders with no space.
+ */
+export function renderedRuns(node: AnyNode): string[] {
+  const runs: string[] = [];
+  const walk = (current: AnyNode): void => {
+    if (current.type === 'text') {
+      runs.push(current.data);
+      return;
+    }
+    if (current.type !== 'tag') return;
+    if (current.name === 'br') {
+      runs.push(' ');
+      return;
+    }
+    const block = BLOCK_TAGS.has(current.name);
+    if (block) runs.push(' ');
+    for (const child of current.children) walk(child);
+    if (block) runs.push(' ');
+  };
+  walk(node);
+  return runs;
+}
+
+/** The visible text of a node as a browser renders it (block edges and `<br>` as spaces, inline edges joined), cleaned. */
+export function renderedText(node: AnyNode): string {
+  return cleanText(renderedRuns(node).join(''));
+}
+
+const WHITESPACE = /\s/u;
+
+/**
+ * The rendered runs of an element joined, with a space added at an inline edge where `reference` (the
+ * same text as the page's metadata states it: og:title, the JSON-LD headline) has one. The page's CSS
+ * can lay an inline element out as a block (a heading's two spans on two lines), which renders as a
+ * break; the markup alone cannot tell, the metadata written from the same field can. Only spacing at an
+ * edge changes: when the texts differ in anything else, the rendered text is returned as it is.
+ */
+export function renderedTextSpacedLike(runs: readonly string[], reference: string | null | undefined): string {
+  const rendered = cleanText(runs.join(''));
+  if (!reference) return rendered;
+  const target = cleanText(reference);
+  const squeeze = (text: string): string => text.replace(/\s+/gu, '');
+  if (squeeze(target) !== squeeze(rendered)) return rendered;
+  // Position in `target` of each non-space character, to know whether a space follows the one before an edge.
+  let out = '';
+  let consumed = 0;
+  let targetAt = 0;
+  const advanceTo = (count: number): void => {
+    while (consumed < count && targetAt < target.length) {
+      if (!WHITESPACE.test(target[targetAt]!)) consumed += 1;
+      targetAt += 1;
+    }
+  };
+  runs.map((run) => run.normalize('NFC')).forEach((run, index) => {
+    if (index > 0) {
+      const before = out.at(-1);
+      const after = run[0];
+      advanceTo(squeeze(out).length);
+      if (before !== undefined && after !== undefined && !WHITESPACE.test(before) && !WHITESPACE.test(after) && WHITESPACE.test(target[targetAt] ?? '')) out += ' ';
+    }
+    out += run;
+  });
+  return cleanText(out);
 }
 
 /** The text of a node as `nodeText` gives it, leaving out the elements in `leftOut` and everything inside them. */

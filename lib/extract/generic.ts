@@ -11,7 +11,7 @@ import { splitCaption } from '../normalize/caption.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
 import { readPageMeta, type PageMeta } from './meta.ts';
 import { extractBodyParagraphs } from './content.ts';
-import { elementsByTag, nodeText } from './dom.ts';
+import { elementsByTag, nodeText, renderedRuns, renderedTextSpacedLike } from './dom.ts';
 import { selectOnPage } from './select.ts';
 
 /** Where a time printed without a zone can still be placed: sites whose zone is known from their domain. */
@@ -92,7 +92,7 @@ function pickTitle($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta):
   const siteNames = [meta.ogSiteName, jsonLd?.publisherName ?? null];
   let h1: string | undefined;
   for (const element of elementsByTag($, 'h1')) {
-    const text = cleanText(nodeText(element));
+    const text = renderedTextSpacedLike(renderedRuns(element), jsonLd?.headline ?? meta.ogTitle);
     if (text.length > 0) {
       h1 = text;
       break;
