@@ -218,13 +218,51 @@ export function readJsonLdArticle($: CheerioAPI): JsonLdArticle | null {
   return article;
 }
 
-function jsonLdArticleOf($: CheerioAPI): JsonLdArticle | null {
-  const nodes: JsonObject[] = [];
+/** Every JSON-LD node of the page, parsed once per page (the article and the breadcrumb both read them). */
+const NODES_BY_PAGE = new WeakMap<Document, JsonObject[]>();
+
+function jsonLdNodes($: CheerioAPI): JsonObject[] {
+  const page = $.root().get(0)!;
+  let nodes = NODES_BY_PAGE.get(page);
+  if (nodes) return nodes;
+  nodes = [];
   for (const element of elementsByTag($, 'script')) {
     const type = element.attribs['type'];
     if (type === undefined || type.length !== JSON_LD_TYPE.length || type.toLowerCase() !== JSON_LD_TYPE) continue;
     collectNodes(parseBlock(nodeText(element)), nodes);
   }
+  NODES_BY_PAGE.set(page, nodes);
+  return nodes;
+}
+
+/** One step of a breadcrumb trail: its name and, when given, the URL it links to. */
+export interface BreadcrumbStep {
+  name: string;
+  url: string | null;
+}
+
+/**
+ * The page's JSON-LD BreadcrumbList, in position order (the first list when there are several); [] when
+ * it has none. Steps without a name are left out.
+ */
+export function readJsonLdBreadcrumb($: CheerioAPI): BreadcrumbStep[] {
+  const list = jsonLdNodes($).find((node) => typesOf(node).includes('BreadcrumbList'));
+  const items = list?.['itemListElement'];
+  if (!Array.isArray(items)) return [];
+  const steps = items.filter(isObject).map((item, order) => {
+    const target = isObject(item['item']) ? item['item'] : null;
+    const name = stringOf(item['name']) ?? (target ? stringOf(target['name']) : null);
+    const url = (target ? stringOf(target['@id']) ?? stringOf(target['url']) : stringOf(item['item'])) ?? stringOf(item['url']);
+    const position = Number(item['position']);
+    return { name, url, position: Number.isFinite(position) ? position : order };
+  });
+  return steps
+    .sort((a, b) => a.position - b.position)
+    .flatMap((step) => (step.name ? [{ name: step.name, url: step.url }] : []));
+}
+
+function jsonLdArticleOf($: CheerioAPI): JsonLdArticle | null {
+  const nodes = jsonLdNodes($);
   let chosen: JsonObject | null = null;
   let chosenRank = -1;
   for (const node of nodes) {
