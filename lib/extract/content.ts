@@ -1,10 +1,14 @@
+/**
+ * The article's body text, found by scoring containers by the prose they hold (readability-style) on a copy
+ * of the page with its chrome cut out (chrome.ts); its pictures are then read in the region found (pictures.ts).
+ */
 import type { CheerioAPI } from 'cheerio';
 import { cloneNode, Document, Element, isTag, Text, type AnyNode, type ChildNode } from 'domhandler';
 import type { ArticleImage } from '../schema/article.ts';
 import { cleanText } from '../normalize/text.ts';
-import { absoluteHttpUrl } from '../normalize/url.ts';
-import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
-import { ancestorNamed, elementsByTag, elementsNamed, findElements, hasDescendantNamed, nodeText, nodeTextWithout, removeNode, walkElements } from './dom.ts';
+import { boilerplateVerdict, wordsOf } from './chrome.ts';
+import { BLOCK_TAGS, elementsByTag, elementsNamed, findElements, hasDescendantNamed, nodeText, removeNode, walkElements } from './dom.ts';
+import { collectImages } from './pictures.ts';
 
 export interface BodyContent {
   paragraphs: string[];
@@ -14,87 +18,45 @@ export interface BodyContent {
 /** Never article text, whatever their classes say (h1 is the title, reported on its own). */
 const DROPPED_TAGS = new Set(['script', 'style', 'noscript', 'template', 'svg', 'canvas', 'iframe', 'object', 'embed', 'button', 'input', 'select', 'textarea', 'dialog', 'h1']);
 
-/**
- * Class/id words of blocks that are never the article, even when they hold prose: comments, share bars,
- * related-article boxes, newsletter sign-ups, cookie banners, bylines and captions. Matched as whole
- * words of a class or id (see wordsOf), so "header" does not match "ad".
+/*
+ * Thresholds of the body scoring. Text amounts are weights (textWeight: characters, a CJK one counting three),
+ * set on Latin-script pages.
  */
-const ALWAYS_BOILERPLATE = new Set([
-  'comment', 'comments', 'disqus', 'replies', 'share', 'sharing', 'sharebar', 'social', 'socials', 'sns',
-  'related', 'recommended', 'recommendation', 'recommendations', 'readmore', 'trending', 'mostread', 'popular',
-  'newsletter', 'signup', 'outbrain', 'taboola', 'cookie', 'cookies', 'consent', 'gdpr', 'tweet', 'instagram', 'tiktok',
-  'breadcrumb', 'breadcrumbs', 'byline', 'caption', 'figcaption', 'credit', 'credits', 'toolbar', 'pagination', 'pager',
-]);
 
-/**
- * Words that usually mark page chrome (ads, sidebars, menus, widgets) but also turn up on wrappers of the
- * article itself ("sidebar-grid__content", "vertical-ad-con", "overflow-hidden"): such a block is dropped
- * only when it holds little of the page's prose.
- */
-const USUALLY_BOILERPLATE = new Set([
-  'ad', 'ads', 'adv', 'advert', 'advertisement', 'advertising', 'adslot', 'adunit', 'dfp', 'sponsor', 'sponsored', 'promo', 'promotion',
-  'more', 'teaser', 'teasers', 'subscribe', 'subscription', 'piano', 'sidebar', 'widget', 'navigation', 'nav', 'menu', 'footer',
-  'author', 'authors', 'tags', 'tag', 'keywords', 'topics', 'modal', 'popup', 'overlay', 'banner', 'hidden', 'print', 'skip', 'meta',
-  'timestamp', 'dateline', 'aside', 'form',
-]);
+/** A paragraph shorter than this is a label, a date or a button ("Advertisement", "|"), not running text. */
+const MIN_PARAGRAPH_WEIGHT = 25;
+/** A paragraph this heavy counts towards the prose a block holds: about one full sentence. */
+const MIN_PROSE_HOLDER_PARAGRAPH_WEIGHT = 40;
+/** A block whose own paragraphs weigh this much holds the article: more than any sidebar, teaser list or ad slot prints. */
+const MIN_PROSE_HOLDER_WEIGHT = 400;
+/** A paragraph this heavy is prose when the sibling containers of the best one are compared (a teaser line is shorter). */
+const MIN_PROSE_PARAGRAPH_WEIGHT = 80;
+/** Text more than half of which is link text is navigation or "read more", not prose. */
+const MAX_LINK_SHARE = 0.5;
+/** Links this light inside a sentence are terms the site links to topic pages; teaser links are whole headlines. */
+const MAX_AUTO_LINKED_TERM_WEIGHT = 30;
+/** Each this much text adds a point to a paragraph's score, up to MAX_LENGTH_POINTS (as readability does). */
+const WEIGHT_PER_LENGTH_POINT = 100;
+const MAX_LENGTH_POINTS = 3;
+/** A paragraph's score goes to its parent, grandparent and great-grandparent (as readability does), less each level up. */
+const SCORED_ANCESTOR_LEVELS = 3;
+/** A sibling of the best container scoring this share of its score (and at least MIN_SIBLING_SCORE) is part of the body. */
+const SIBLING_SCORE_SHARE = 0.2;
+const MIN_SIBLING_SCORE = 3;
+/** A sibling holding this share of the best container's prose (and at least MIN_PROSE_HOLDER_WEIGHT) is part of the body: live-blog entries under the intro. */
+const SIBLING_PROSE_SHARE = 0.25;
+/** Wrappers climbed from an unclassed best container to find the class its repeated parts share. */
+const MAX_WRAPPER_LEVELS = 3;
+/** A subhead is a line: longer "headings" are styled paragraphs or whole boxes. */
+const MAX_HEADING_LENGTH = 300;
+/** A sign-in prompt is a short box: past this weight the block around the link holds more than the prompt. */
+const MAX_SIGN_IN_PROMPT_WEIGHT = 600;
+/** Two <br> in a row end a paragraph of text that sits directly in a container. */
+const PARAGRAPH_BREAKS = 2;
 
-/** Tags that are chrome unless they hold the prose (some CMSs wrap the whole page in a form). */
-const USUALLY_CHROME_TAGS = new Set(['nav', 'aside', 'footer', 'form', 'menu', 'header']);
-
-/** Words of body containers: a block carrying one of these and an always-boilerplate word is kept if it holds the prose. */
-const BODY_WORDS = new Set(['article', 'body', 'content', 'story', 'text', 'entry', 'post', 'main', 'richtext', 'prose', 'paragraph', 'paywall']);
-
-const BLOCK_TAGS = new Set([
-  'p', 'div', 'section', 'article', 'main', 'ul', 'ol', 'li', 'table', 'blockquote', 'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'pre', 'dl', 'hr',
-]);
 const HEADING_TAGS = new Set(['h2', 'h3', 'h4', 'h5', 'h6']);
 /** Class words of a <p> styled as a subhead ("p.hdg"): it heads what follows, like an h2–h6. */
 const HEADING_WORDS = new Set(['heading', 'hdg', 'subhead', 'subheading']);
-
-/** Words of the labels seen lately: a page repeats a few class names on many elements. Bounded, so it cannot grow without end. */
-const WORDS_BY_LABEL = new Map<string, readonly string[]>();
-const MAX_CACHED_LABELS = 20_000;
-
-/** The words of an element's class, id and component name: "ArticleBody-imageEmbedCredit" → article, body, image, embed, credit. */
-function wordsOf(element: Element): readonly string[] {
-  const label = `${element.attribs['class'] ?? ''} ${element.attribs['id'] ?? ''} ${element.attribs['data-component'] ?? ''}`;
-  const cached = WORDS_BY_LABEL.get(label);
-  if (cached) return cached;
-  const words = label
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[\s_-]+/)
-    .filter(Boolean);
-  if (WORDS_BY_LABEL.size >= MAX_CACHED_LABELS) WORDS_BY_LABEL.clear();
-  WORDS_BY_LABEL.set(label, words);
-  return words;
-}
-
-type Verdict = 'keep' | 'drop' | 'drop-unless-prose';
-
-/**
- * Words that say nothing against a box around a picture: the text beside it (caption, credit), and the
- * widget / lightbox wrappers pictures are shown in ("container-widget", "ui-modal").
- */
-const PICTURE_NEUTRAL_WORDS = new Set(['caption', 'figcaption', 'credit', 'credits', 'widget', 'modal', 'popup', 'overlay', 'hidden']);
-
-/**
- * Whether a block is page chrome. For a box around a picture (`forPicture`), a <figure> is the picture's own
- * box, and aria-hidden (lazy-load frames hide the picture from screen readers, not from readers) and the
- * neutral words above do not count.
- */
-function boilerplateVerdict(element: Element, forPicture = false): Verdict {
-  const name = element.name;
-  if (name === 'body' || name === 'html' || name === 'main' || name === 'article' || (forPicture && name === 'figure')) return 'keep';
-  if (!forPicture && (element.attribs['aria-hidden'] === 'true' || element.attribs['hidden'] !== undefined)) return 'drop-unless-prose';
-  const role = element.attribs['role'];
-  if (role === 'navigation' || role === 'complementary' || role === 'contentinfo' || role === 'banner') return 'drop-unless-prose';
-  if (USUALLY_CHROME_TAGS.has(name)) return 'drop-unless-prose';
-  const words = forPicture ? wordsOf(element).filter((word) => !PICTURE_NEUTRAL_WORDS.has(word)) : wordsOf(element);
-  if (words.some((word) => ALWAYS_BOILERPLATE.has(word))) return words.some((word) => BODY_WORDS.has(word)) ? 'drop-unless-prose' : 'drop';
-  if (words.some((word) => USUALLY_BOILERPLATE.has(word))) return 'drop-unless-prose';
-  return 'keep';
-}
 
 const HAS_CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const CJK_CHARACTERS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu;
@@ -110,7 +72,7 @@ function textWeight(text: string): number {
 }
 
 /**
- * Elements that contain the article's prose: every ancestor of a block whose own paragraphs weigh 400+.
+ * Elements that contain the article's prose: every ancestor of a block whose own paragraphs weigh MIN_PROSE_HOLDER_WEIGHT or more.
  * Sidebars, ad slots and teaser lists hold short or scattered paragraphs, never such a block.
  */
 function proseHolders(scope: Element): Set<Element> {
@@ -121,11 +83,11 @@ function proseHolders(scope: Element): Set<Element> {
     const parent = block.parent;
     if (!parent || parent.type !== 'tag') return;
     const weight = textWeight(copyText(block));
-    if (weight >= 40) direct.set(parent as Element, (direct.get(parent as Element) ?? 0) + weight);
+    if (weight >= MIN_PROSE_HOLDER_PARAGRAPH_WEIGHT) direct.set(parent as Element, (direct.get(parent as Element) ?? 0) + weight);
   });
   const holders = new Set<Element>();
   for (const [element, weight] of direct) {
-    if (weight < 400) continue;
+    if (weight < MIN_PROSE_HOLDER_WEIGHT) continue;
     for (let node: Element | null = element; node && !holders.has(node); node = node.parent?.type === 'tag' ? (node.parent as Element) : null) {
       holders.add(node);
     }
@@ -160,7 +122,6 @@ function removeFromCopy(element: Element): void {
 }
 
 const ANCHOR = new Set(['a']);
-const IMAGE = new Set(['img']);
 
 function linkTextLength(element: Element): number {
   let length = 0;
@@ -178,8 +139,8 @@ function isLinkLine(element: Element, text: string): boolean {
     .map(elementText)
     .filter((linkText) => linkText !== '');
   const linked = links.reduce((sum, linkText) => sum + linkText.length, 0);
-  if (linked / text.length <= 0.5) return false;
-  const autoLinkedTerms = links.length >= 2 && linked < text.length && links.every((linkText) => textWeight(linkText) < 30);
+  if (linked / text.length <= MAX_LINK_SHARE) return false;
+  const autoLinkedTerms = links.length >= 2 && linked < text.length && links.every((linkText) => textWeight(linkText) < MAX_AUTO_LINKED_TERM_WEIGHT);
   return !autoLinkedTerms;
 }
 
@@ -191,177 +152,7 @@ function isTextBlock(element: Element): boolean {
 /** Readability-style score of one paragraph: longer text and more clauses mean more likely prose. */
 function paragraphScore(text: string): number {
   const clauses = (text.match(/[,，、;；]/g) ?? []).length;
-  return 1 + clauses + Math.min(Math.floor(textWeight(text) / 100), 3);
-}
-
-const IMAGE_FILE = /\.(?:jpe?g|png|gif|webp|avif)(?:[?#]|$)/i;
-
-/** A logo (the site's, a section's, a partner's) is never a picture of the article. */
-const LOGO_FILE = /(?:^|[/_.-])logo(?:s|[_.-][^/]*)?$/i;
-
-/** Attributes that lazy-loading scripts keep the real source in, best first; srcset-like ones list several sizes. */
-const SOURCE_ATTRIBUTES = ['data-src', 'data-original', 'data-lazy-src', 'data-url', 'data-full-src', 'data-srcset', 'srcset', 'src'];
-
-/**
- * The real source of a possibly lazy-loaded image: data-* sources first, the largest srcset entry next, src
- * last, then any other data-…src attribute a lazy loader invented ("data-lazyimage-src").
- */
-function imageSource(element: Element): string | null {
-  const attributes = element.attribs;
-  const names = [...SOURCE_ATTRIBUTES, ...Object.keys(attributes).filter((name) => /^data-[\w-]*src$/.test(name) && !SOURCE_ATTRIBUTES.includes(name))];
-  for (const name of names) {
-    const value = attributes[name]?.trim();
-    if (!value) continue;
-    const candidate = name.endsWith('srcset') ? largestFromSrcset(value) : value;
-    // "data-url" also holds links (to a photo viewer): it names the picture only when it names an image file.
-    if (name === 'data-url' && !IMAGE_FILE.test(value)) continue;
-    if (candidate && !isPlaceholderImage(candidate)) return candidate;
-  }
-  return null;
-}
-
-function largestFromSrcset(srcset: string): string | null {
-  let best: { url: string; size: number } | null = null;
-  // Entries are separated by ", " or, in compact markup, by a bare comma after a width or density descriptor.
-  for (const entry of srcset.split(/,\s+(?=\S)|(?<=\s\d+(?:\.\d+)?[wx]),/)) {
-    const [url, descriptor] = entry.trim().split(/\s+/);
-    if (!url) continue;
-    const size = descriptor ? Number.parseFloat(descriptor) || 0 : 0;
-    if (!best || size > best.size) best = { url, size };
-  }
-  return best?.url ?? null;
-}
-
-/** Class words of the part of a caption that holds the credit, when the site marks it up apart. */
-const CREDIT_WORDS = new Set(['credit', 'credits', 'copyright', 'photographer', 'source', 'src', 'author', 'byline', 'attribution']);
-
-/** Class words of a picture's caption when it is not a <figcaption> ("imageCaption", "thumb-caption", "newsCaption"). */
-const CAPTION_WORDS = new Set(['caption', 'figcaption', 'legend', 'cutline', 'bildtext', 'imagetext']);
-
-/** Parts of a caption that are not its text: icons (an svg's <title> reads "Camera Icon"), scripts, buttons. */
-const NOT_CAPTION_TEXT = new Set(['svg', 'script', 'style', 'noscript', 'button']);
-
-interface PrintedCaption {
-  caption: string | null;
-  credit: string | null;
-}
-
-function isCreditNode(element: Element): boolean {
-  return wordsOf(element).some((word) => CREDIT_WORDS.has(word)) || /\b(?:author|copyrightHolder|creditText)\b/.test(element.attribs['itemprop'] ?? '');
-}
-
-function creditText(text: string): string {
-  return text.replace(/^\((.*)\)$/, '$1').replace(/^(?:photo|foto|bild|image|credit|ảnh|фото)\s*:\s*/iu, '');
-}
-
-/**
- * Caption and credit of one caption element: a credit the site marks apart (by class or itemprop inside it or
- * beside it, or as a trailing element wholly in parentheses) is taken as is; otherwise the credit is split off the text.
- */
-function readCaption(printed: PrintedElements): PrintedCaption {
-  const caption = printed.caption;
-  // Read on the page itself, with the parts that are not caption text (and then the credit) left out.
-  const leftOut = new Set<Element>();
-  const parts: Element[] = [];
-  walkElements(caption, (element) => {
-    if (NOT_CAPTION_TEXT.has(element.name)) {
-      leftOut.add(element);
-      return false;
-    }
-    parts.push(element);
-    return true;
-  });
-  const textOfPart = (element: Element): string => cleanText(nodeTextWithout(element, leftOut));
-  let creditNodes = parts.filter(isCreditNode);
-  const last = parts.at(-1);
-  if (creditNodes.length === 0 && last) {
-    const text = textOfPart(last);
-    const hasChildElements = last.children.some((child) => isTag(child) && !leftOut.has(child));
-    if (!hasChildElements && /^\(.+\)$/.test(text) && textOfPart(caption) !== text) creditNodes = [last];
-  }
-  const markedCredit = creditNodes[0] ? textOfPart(creditNodes[0]) : printed.credit ? elementText(printed.credit) : '';
-  for (const creditNode of creditNodes) leftOut.add(creditNode);
-  const rest = splitCaption(textOfPart(caption));
-  const credit = creditText(markedCredit);
-  return { caption: rest.caption, credit: credit || rest.credit };
-}
-
-/** Whether `ancestor` contains `element`. */
-function contains(ancestor: Element, element: Element): boolean {
-  for (let node = element.parent; node; node = node.parent) if (node === ancestor) return true;
-  return false;
-}
-
-/** Pictures inside an element, a <noscript> fallback copy not counted. */
-function pictureCount(element: Element): number {
-  return elementsNamed(element, IMAGE).filter((image) => !ancestorNamed(image, 'noscript')).length;
-}
-
-/** The element printing a picture's caption, and the one printing its credit when that stands beside it. */
-interface PrintedElements {
-  caption: Element;
-  credit: Element | null;
-}
-
-/**
- * Where a picture's caption is printed: the <figcaption> of its <figure>, or else a caption-marked element
- * ("p.imageCaption", "div.caption", a <figcaption> placed beside the figure) in the closest wrapper that holds
- * this picture and no other, a few levels up at most. A credit-marked element beside it is its credit.
- */
-function printedCaptionOf(image: Element): PrintedElements | null {
-  const figure = ancestorNamed(image, 'figure');
-  const figcaption = figure ? findElements(figure, (element) => element.name === 'figcaption')[0] : undefined;
-  if (figcaption) return { caption: figcaption, credit: null };
-  const outside = (candidate: Element): boolean => !contains(candidate, image);
-  let node = (figure ?? image).parent;
-  for (let level = 0; level < 3 && node && node.type === 'tag'; level += 1, node = node.parent) {
-    const wrapper = node as Element;
-    if (wrapper.name === 'body' || pictureCount(wrapper) > 1) return null;
-    const marked = findElements(
-      wrapper,
-      (candidate) => candidate.name === 'figcaption' || candidate.attribs['class'] !== undefined || candidate.attribs['itemprop'] !== undefined,
-    ).filter(outside);
-    const caption = marked.find((candidate) => !isCreditNode(candidate) && (candidate.name === 'figcaption' || wordsOf(candidate).some((word) => CAPTION_WORDS.has(word))));
-    if (caption) {
-      const credit = marked.find((candidate) => isCreditNode(candidate) && !contains(caption, candidate) && !contains(candidate, caption)) ?? null;
-      return { caption, credit };
-    }
-  }
-  return null;
-}
-
-/** Links around an article picture open the picture itself or a viewer; a thumbnail links to another page. */
-function linksElsewhere(anchor: Element): boolean {
-  return !IMAGE_FILE.test(anchor.attribs['href'] ?? '');
-}
-
-/**
- * Images of the article: those inside its region of the original page (captions intact), minus thumbnails
- * that link to other pages and images inside boxes that are never the article (related, share, ads). A linked
- * picture that prints a caption is the article's (a link to a photo viewer), a teaser thumbnail prints none.
- */
-function collectImages(region: Element, isDropped: (element: Element) => boolean, base: string): ArticleImage[] {
-  const images: ArticleImage[] = [];
-  const seen = new Set<string>();
-  images: for (const element of elementsNamed(region, IMAGE)) {
-    let linked = false;
-    for (let node = element.parent; node && node !== region; node = node.parent) {
-      if (node.type !== 'tag') continue;
-      const ancestor = node as Element;
-      if (isDropped(ancestor)) continue images;
-      if (ancestor.name === 'a' && linksElsewhere(ancestor)) linked = true;
-    }
-    const source = imageSource(element);
-    const url = absoluteHttpUrl(source, base);
-    if (!url || seen.has(url) || LOGO_FILE.test(new URL(url).pathname)) continue;
-    const printed = printedCaptionOf(element);
-    if (linked && !printed) continue;
-    seen.add(url);
-    const { caption, credit } = printed ? readCaption(printed) : { caption: null, credit: null };
-    const alt = cleanText(element.attribs['alt'] ?? '');
-    images.push({ url, caption, credit, alt: alt || null });
-  }
-  return images;
+  return 1 + clauses + Math.min(Math.floor(textWeight(text) / WEIGHT_PER_LENGTH_POINT), MAX_LENGTH_POINTS);
 }
 
 /**
@@ -471,10 +262,10 @@ function paragraphBlocks(scope: Element): { element: Element; text: string }[] {
 function scoreContainers(blocks: { element: Element; text: string }[], stats: TextStats): Map<Element, number> {
   const raw = new Map<Element, number>();
   for (const { element, text } of blocks) {
-    if (textWeight(text) < 25) continue;
+    if (textWeight(text) < MIN_PARAGRAPH_WEIGHT) continue;
     const score = paragraphScore(text);
     let ancestor = element.parent;
-    for (let level = 0; level < 3 && ancestor && ancestor.type === 'tag'; level += 1) {
+    for (let level = 0; level < SCORED_ANCESTOR_LEVELS && ancestor && ancestor.type === 'tag'; level += 1) {
       const divider = level === 0 ? 1 : level === 1 ? 2 : level * 3;
       raw.set(ancestor as Element, (raw.get(ancestor as Element) ?? 0) + score / divider);
       ancestor = ancestor.parent;
@@ -485,12 +276,12 @@ function scoreContainers(blocks: { element: Element; text: string }[], stats: Te
   return scores;
 }
 
-/** Prose inside each element: paragraphs (and text-only divs) weighing 80+ that are not mostly links. */
+/** Prose inside each element: paragraphs (and text-only divs) weighing MIN_PROSE_PARAGRAPH_WEIGHT or more that are not mostly links. */
 function proseWithin(blocks: { element: Element; text: string }[], stats: TextStats): Map<Element, number> {
   const prose = new Map<Element, number>();
   for (const { element, text } of blocks) {
     const weight = textWeight(text);
-    if (weight < 80 || linkShare(stats, element) > 0.5) continue;
+    if (weight < MIN_PROSE_PARAGRAPH_WEIGHT || linkShare(stats, element) > MAX_LINK_SHARE) continue;
     for (let ancestor = element.parent; ancestor && ancestor.type === 'tag'; ancestor = ancestor.parent) {
       prose.set(ancestor as Element, (prose.get(ancestor as Element) ?? 0) + weight);
     }
@@ -526,7 +317,7 @@ function findContentBlocks(root: Element): Element[] {
   const chosen = new Set<Element>([best]);
   // The repeated block may be a wrapper of the best container ("…__text-width" > "text-container" > div).
   let anchor = best;
-  for (let level = 0; level < 3 && !anchor.attribs['class']?.trim(); level += 1) {
+  for (let level = 0; level < MAX_WRAPPER_LEVELS && !anchor.attribs['class']?.trim(); level += 1) {
     const parent = anchor.parent;
     if (!parent || parent.type !== 'tag' || parent.children.filter((child) => child.type === 'tag').length !== 1) break;
     anchor = parent as Element;
@@ -545,7 +336,8 @@ function findContentBlocks(root: Element): Element[] {
     if (sibling.type !== 'tag') continue;
     const element = sibling as Element;
     const siblingProse = prose.get(element) ?? 0;
-    if ((scores.get(element) ?? 0) >= Math.max(bestScore * 0.2, 3) || siblingProse >= Math.max(400, bestProse * 0.25)) chosen.add(element);
+    const nearlyAsGood = (scores.get(element) ?? 0) >= Math.max(bestScore * SIBLING_SCORE_SHARE, MIN_SIBLING_SCORE);
+    if (nearlyAsGood || siblingProse >= Math.max(MIN_PROSE_HOLDER_WEIGHT, bestProse * SIBLING_PROSE_SHARE)) chosen.add(element);
   }
   const outermost = new Set([...chosen].filter((element) => !isInside(element, chosen)));
   // In document order; nothing inside an outermost block is another one.
@@ -583,7 +375,7 @@ function collectBlocks(container: Element): TextBlock[] {
     if (nodes.length === 0) return;
     const text = cleanText(nodes.map(nodeText).join(''));
     // Stray labels ("Advertisement", "|") between blocks are not paragraphs; real running text is longer.
-    if (textWeight(text) < 25 || linkShareOf(nodes, text.length) > 0.5) return;
+    if (textWeight(text) < MIN_PARAGRAPH_WEIGHT || linkShareOf(nodes, text.length) > MAX_LINK_SHARE) return;
     blocks.push({ text, heading: false });
   };
   const visitChildren = (element: Element): void => {
@@ -592,7 +384,7 @@ function collectBlocks(container: Element): TextBlock[] {
     for (const child of element.children) {
       if (child.type === 'text') {
         if (child.data.trim() !== '') {
-          if (breaks >= 2) {
+          if (breaks >= PARAGRAPH_BREAKS) {
             flushInline(inline);
             inline = [];
           }
@@ -613,7 +405,7 @@ function collectBlocks(container: Element): TextBlock[] {
           inline.push(tag);
           continue;
         }
-        if (breaks >= 2) {
+        if (breaks >= PARAGRAPH_BREAKS) {
           flushInline(inline);
           inline = [];
         }
@@ -639,7 +431,7 @@ function collectBlocks(container: Element): TextBlock[] {
     const text = copyText(element);
     if (text === '') return;
     if (isLinkLine(element, text)) return;
-    if (heading && text.length > 300) return;
+    if (heading && text.length > MAX_HEADING_LENGTH) return;
     blocks.push({ text, heading });
   };
   visit(container);
@@ -676,7 +468,7 @@ function removeSignInPrompts(scope: Element, holders: Set<Element>, base: string
     let prompt: Element | null = null;
     for (let node = anchor.parent; node && node.type === 'tag' && !holders.has(node as Element); node = node.parent) {
       const element = node as Element;
-      if (textWeight(elementText(element)) > 600) break;
+      if (textWeight(elementText(element)) > MAX_SIGN_IN_PROMPT_WEIGHT) break;
       if (PROMPT_TAGS.has(element.name)) prompt = element;
     }
     if (prompt) prompts.add(prompt);
@@ -712,21 +504,8 @@ export function extractBodyParagraphs($: CheerioAPI, base: string): BodyContent 
   removeSignInPrompts(scopeRoot, holders, base);
   const blocks = findContentBlocks(scopeRoot);
   const region = articleRegion(blocks.map((block) => originals.get(block)!));
-  const originalHolders = new Set([...holders].map((holder) => originals.get(holder)));
-  // The same judgement as for the text, made on the page itself, where figure captions are still in place.
-  // Pictures share ancestors: each is judged once.
-  const droppedVerdicts = new Map<Element, boolean>();
-  const isDropped = (element: Element): boolean => {
-    let dropped = droppedVerdicts.get(element);
-    if (dropped === undefined) {
-      const verdict = boilerplateVerdict(element, true);
-      // An article's <header> holds its lead picture.
-      dropped = element.name !== 'header' && (verdict === 'drop' || (verdict === 'drop-unless-prose' && !originalHolders.has(element)));
-      droppedVerdicts.set(element, dropped);
-    }
-    return dropped;
-  };
-  const images = region ? collectImages(region, isDropped, base) : [];
+  const originalHolders = new Set([...holders].map((holder) => originals.get(holder)!));
+  const images = region ? collectImages(region, originalHolders, base) : [];
   const textBlocks: TextBlock[] = [];
   for (const block of blocks) {
     walkElements(block, (element) => {

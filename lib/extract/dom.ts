@@ -6,6 +6,15 @@ import type { CheerioAPI } from 'cheerio';
 import { isTag, type AnyNode, type Document, type Element, type ParentNode } from 'domhandler';
 import { cleanText } from '../normalize/text.ts';
 
+/**
+ * Tags that make an element a container of paragraphs rather than a run of inline text: a div holding none
+ * of them is a paragraph in all but name, and text between them is a paragraph of its own. One list for the
+ * generic body scoring and the adapter runner, so both cut a page into the same paragraphs.
+ */
+export const BLOCK_TAGS: ReadonlySet<string> = new Set([
+  'p', 'div', 'section', 'article', 'main', 'ul', 'ol', 'li', 'table', 'blockquote', 'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'pre', 'dl', 'hr',
+]);
+
 /** The text of a node and everything below it, as cheerio's `.text()` gives it (comments left out). */
 export function nodeText(node: AnyNode): string {
   if (node.type === 'text') return node.data;
@@ -19,14 +28,13 @@ export function nodeText(node: AnyNode): string {
 }
 
 /**
- * Elements a browser lays out as blocks by default (the HTML spec's UA stylesheet): their edges, like
- * `<br>`, separate the text around them. Inline elements (`span`, `a`, `b`) join their text to their
- * neighbours' with no space, as a browser renders it.
+ * Elements whose edges a browser renders as a break in the text (the HTML spec's default block and
+ * table layout): the paragraph containers above, and the blocks and cells that hold no paragraphs.
+ * Inline elements (`span`, `a`, `b`) join their text to their neighbours' with no space.
  */
-export const BLOCK_TAGS: ReadonlySet<string> = new Set([
-  'address', 'article', 'aside', 'blockquote', 'center', 'dd', 'details', 'dialog', 'div', 'dl', 'dt', 'fieldset', 'figcaption',
-  'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre',
-  'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul',
+const BREAKS_TEXT: ReadonlySet<string> = new Set([
+  ...BLOCK_TAGS, 'address', 'aside', 'center', 'dd', 'details', 'dialog', 'dt', 'fieldset', 'figcaption', 'footer', 'form', 'hgroup',
+  'nav', 'summary', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'caption',
 ]);
 
 /**
@@ -46,7 +54,7 @@ export function renderedRuns(node: AnyNode): string[] {
       runs.push(' ');
       return;
     }
-    const block = BLOCK_TAGS.has(current.name);
+    const block = BREAKS_TEXT.has(current.name);
     if (block) runs.push(' ');
     for (const child of current.children) walk(child);
     if (block) runs.push(' ');

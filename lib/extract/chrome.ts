@@ -1,0 +1,81 @@
+/**
+ * Page chrome told apart from the article by the words of class and id names and by tags and roles: the
+ * one judgement the body scoring (content.ts) and the picture collection (pictures.ts) both make.
+ */
+import type { Element } from 'domhandler';
+
+/**
+ * Class/id words of blocks that are never the article, even when they hold prose: comments, share bars,
+ * related-article boxes, newsletter sign-ups, cookie banners, bylines and captions. Matched as whole
+ * words of a class or id (see wordsOf), so "header" does not match "ad".
+ */
+const ALWAYS_BOILERPLATE = new Set([
+  'comment', 'comments', 'disqus', 'replies', 'share', 'sharing', 'sharebar', 'social', 'socials', 'sns',
+  'related', 'recommended', 'recommendation', 'recommendations', 'readmore', 'trending', 'mostread', 'popular',
+  'newsletter', 'signup', 'outbrain', 'taboola', 'cookie', 'cookies', 'consent', 'gdpr', 'tweet', 'instagram', 'tiktok',
+  'breadcrumb', 'breadcrumbs', 'byline', 'caption', 'figcaption', 'credit', 'credits', 'toolbar', 'pagination', 'pager',
+]);
+
+/**
+ * Words that usually mark page chrome (ads, sidebars, menus, widgets) but also turn up on wrappers of the
+ * article itself ("sidebar-grid__content", "vertical-ad-con", "overflow-hidden"): such a block is dropped
+ * only when it holds little of the page's prose.
+ */
+const USUALLY_BOILERPLATE = new Set([
+  'ad', 'ads', 'adv', 'advert', 'advertisement', 'advertising', 'adslot', 'adunit', 'dfp', 'sponsor', 'sponsored', 'promo', 'promotion',
+  'more', 'teaser', 'teasers', 'subscribe', 'subscription', 'piano', 'sidebar', 'widget', 'navigation', 'nav', 'menu', 'footer',
+  'author', 'authors', 'tags', 'tag', 'keywords', 'topics', 'modal', 'popup', 'overlay', 'banner', 'hidden', 'print', 'skip', 'meta',
+  'timestamp', 'dateline', 'aside', 'form',
+]);
+
+/** Tags that are chrome unless they hold the prose (some CMSs wrap the whole page in a form). */
+const USUALLY_CHROME_TAGS = new Set(['nav', 'aside', 'footer', 'form', 'menu', 'header']);
+
+/** Words of body containers: a block carrying one of these and an always-boilerplate word is kept if it holds the prose. */
+const BODY_WORDS = new Set(['article', 'body', 'content', 'story', 'text', 'entry', 'post', 'main', 'richtext', 'prose', 'paragraph', 'paywall']);
+
+/** Words of the labels seen lately: a page repeats a few class names on many elements. Bounded, so it cannot grow without end. */
+const WORDS_BY_LABEL = new Map<string, readonly string[]>();
+const MAX_CACHED_LABELS = 20_000;
+
+/** The words of an element's class, id and component name: "ArticleBody-imageEmbedCredit" → article, body, image, embed, credit. */
+export function wordsOf(element: Element): readonly string[] {
+  const label = `${element.attribs['class'] ?? ''} ${element.attribs['id'] ?? ''} ${element.attribs['data-component'] ?? ''}`;
+  const cached = WORDS_BY_LABEL.get(label);
+  if (cached) return cached;
+  const words = label
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[\s_-]+/)
+    .filter(Boolean);
+  if (WORDS_BY_LABEL.size >= MAX_CACHED_LABELS) WORDS_BY_LABEL.clear();
+  WORDS_BY_LABEL.set(label, words);
+  return words;
+}
+
+
+export type Verdict = 'keep' | 'drop' | 'drop-unless-prose';
+
+/**
+ * Words that say nothing against a box around a picture: the text beside it (caption, credit), and the
+ * widget / lightbox wrappers pictures are shown in ("container-widget", "ui-modal").
+ */
+const PICTURE_NEUTRAL_WORDS = new Set(['caption', 'figcaption', 'credit', 'credits', 'widget', 'modal', 'popup', 'overlay', 'hidden']);
+
+/**
+ * Whether a block is page chrome. For a box around a picture (`forPicture`), a <figure> is the picture's own
+ * box, and aria-hidden (lazy-load frames hide the picture from screen readers, not from readers) and the
+ * neutral words above do not count.
+ */
+export function boilerplateVerdict(element: Element, forPicture = false): Verdict {
+  const name = element.name;
+  if (name === 'body' || name === 'html' || name === 'main' || name === 'article' || (forPicture && name === 'figure')) return 'keep';
+  if (!forPicture && (element.attribs['aria-hidden'] === 'true' || element.attribs['hidden'] !== undefined)) return 'drop-unless-prose';
+  const role = element.attribs['role'];
+  if (role === 'navigation' || role === 'complementary' || role === 'contentinfo' || role === 'banner') return 'drop-unless-prose';
+  if (USUALLY_CHROME_TAGS.has(name)) return 'drop-unless-prose';
+  const words = forPicture ? wordsOf(element).filter((word) => !PICTURE_NEUTRAL_WORDS.has(word)) : wordsOf(element);
+  if (words.some((word) => ALWAYS_BOILERPLATE.has(word))) return words.some((word) => BODY_WORDS.has(word)) ? 'drop-unless-prose' : 'drop';
+  if (words.some((word) => USUALLY_BOILERPLATE.has(word))) return 'drop-unless-prose';
+  return 'keep';
+}

@@ -1,0 +1,199 @@
+/**
+ * The article's pictures and their captions and credits, read on the page itself (captions in place) inside
+ * the region the body scoring found (content.ts).
+ */
+import { isTag, type Element } from 'domhandler';
+import type { ArticleImage } from '../schema/article.ts';
+import { cleanText } from '../normalize/text.ts';
+import { absoluteHttpUrl } from '../normalize/url.ts';
+import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
+import { boilerplateVerdict, wordsOf } from './chrome.ts';
+import { ancestorNamed, elementsNamed, findElements, nodeText, nodeTextWithout, walkElements } from './dom.ts';
+
+const IMAGE = new Set(['img']);
+/** A caption stands at most this many wrappers above its picture; higher up a box holds more than one picture's markup. */
+const MAX_CAPTION_WRAPPER_LEVELS = 3;
+
+const IMAGE_FILE = /\.(?:jpe?g|png|gif|webp|avif)(?:[?#]|$)/i;
+
+/** A logo (the site's, a section's, a partner's) is never a picture of the article. */
+const LOGO_FILE = /(?:^|[/_.-])logo(?:s|[_.-][^/]*)?$/i;
+
+/** Attributes that lazy-loading scripts keep the real source in, best first; srcset-like ones list several sizes. */
+const SOURCE_ATTRIBUTES = ['data-src', 'data-original', 'data-lazy-src', 'data-url', 'data-full-src', 'data-srcset', 'srcset', 'src'];
+
+/**
+ * The real source of a possibly lazy-loaded image: data-* sources first, the largest srcset entry next, src
+ * last, then any other data-…src attribute a lazy loader invented ("data-lazyimage-src").
+ */
+function imageSource(element: Element): string | null {
+  const attributes = element.attribs;
+  const names = [...SOURCE_ATTRIBUTES, ...Object.keys(attributes).filter((name) => /^data-[\w-]*src$/.test(name) && !SOURCE_ATTRIBUTES.includes(name))];
+  for (const name of names) {
+    const value = attributes[name]?.trim();
+    if (!value) continue;
+    const candidate = name.endsWith('srcset') ? largestFromSrcset(value) : value;
+    // "data-url" also holds links (to a photo viewer): it names the picture only when it names an image file.
+    if (name === 'data-url' && !IMAGE_FILE.test(value)) continue;
+    if (candidate && !isPlaceholderImage(candidate)) return candidate;
+  }
+  return null;
+}
+
+function largestFromSrcset(srcset: string): string | null {
+  let best: { url: string; size: number } | null = null;
+  // Entries are separated by ", " or, in compact markup, by a bare comma after a width or density descriptor.
+  for (const entry of srcset.split(/,\s+(?=\S)|(?<=\s\d+(?:\.\d+)?[wx]),/)) {
+    const [url, descriptor] = entry.trim().split(/\s+/);
+    if (!url) continue;
+    const size = descriptor ? Number.parseFloat(descriptor) || 0 : 0;
+    if (!best || size > best.size) best = { url, size };
+  }
+  return best?.url ?? null;
+}
+
+/** Class words of the part of a caption that holds the credit, when the site marks it up apart. */
+const CREDIT_WORDS = new Set(['credit', 'credits', 'copyright', 'photographer', 'source', 'src', 'author', 'byline', 'attribution']);
+
+/** Class words of a picture's caption when it is not a <figcaption> ("imageCaption", "thumb-caption", "newsCaption"). */
+const CAPTION_WORDS = new Set(['caption', 'figcaption', 'legend', 'cutline', 'bildtext', 'imagetext']);
+
+/** Parts of a caption that are not its text: icons (an svg's <title> reads "Camera Icon"), scripts, buttons. */
+const NOT_CAPTION_TEXT = new Set(['svg', 'script', 'style', 'noscript', 'button']);
+
+interface PrintedCaption {
+  caption: string | null;
+  credit: string | null;
+}
+
+function isCreditNode(element: Element): boolean {
+  return wordsOf(element).some((word) => CREDIT_WORDS.has(word)) || /\b(?:author|copyrightHolder|creditText)\b/.test(element.attribs['itemprop'] ?? '');
+}
+
+function creditText(text: string): string {
+  return text.replace(/^\((.*)\)$/, '$1').replace(/^(?:photo|foto|bild|image|credit|ảnh|фото)\s*:\s*/iu, '');
+}
+
+/**
+ * Caption and credit of one caption element: a credit the site marks apart (by class or itemprop inside it or
+ * beside it, or as a trailing element wholly in parentheses) is taken as is; otherwise the credit is split off the text.
+ */
+function readCaption(printed: PrintedElements): PrintedCaption {
+  const caption = printed.caption;
+  // Read on the page itself, with the parts that are not caption text (and then the credit) left out.
+  const leftOut = new Set<Element>();
+  const parts: Element[] = [];
+  walkElements(caption, (element) => {
+    if (NOT_CAPTION_TEXT.has(element.name)) {
+      leftOut.add(element);
+      return false;
+    }
+    parts.push(element);
+    return true;
+  });
+  const textOfPart = (element: Element): string => cleanText(nodeTextWithout(element, leftOut));
+  let creditNodes = parts.filter(isCreditNode);
+  const last = parts.at(-1);
+  if (creditNodes.length === 0 && last) {
+    const text = textOfPart(last);
+    const hasChildElements = last.children.some((child) => isTag(child) && !leftOut.has(child));
+    if (!hasChildElements && /^\(.+\)$/.test(text) && textOfPart(caption) !== text) creditNodes = [last];
+  }
+  const markedCredit = creditNodes[0] ? textOfPart(creditNodes[0]) : printed.credit ? cleanText(nodeText(printed.credit)) : '';
+  for (const creditNode of creditNodes) leftOut.add(creditNode);
+  const rest = splitCaption(textOfPart(caption));
+  const credit = creditText(markedCredit);
+  return { caption: rest.caption, credit: credit || rest.credit };
+}
+
+/** Whether `ancestor` contains `element`. */
+function contains(ancestor: Element, element: Element): boolean {
+  for (let node = element.parent; node; node = node.parent) if (node === ancestor) return true;
+  return false;
+}
+
+/** Pictures inside an element, a <noscript> fallback copy not counted. */
+function pictureCount(element: Element): number {
+  return elementsNamed(element, IMAGE).filter((image) => !ancestorNamed(image, 'noscript')).length;
+}
+
+/** The element printing a picture's caption, and the one printing its credit when that stands beside it. */
+interface PrintedElements {
+  caption: Element;
+  credit: Element | null;
+}
+
+/**
+ * Where a picture's caption is printed: the <figcaption> of its <figure>, or else a caption-marked element
+ * ("p.imageCaption", "div.caption", a <figcaption> placed beside the figure) in the closest wrapper that holds
+ * this picture and no other, a few levels up at most. A credit-marked element beside it is its credit.
+ */
+function printedCaptionOf(image: Element): PrintedElements | null {
+  const figure = ancestorNamed(image, 'figure');
+  const figcaption = figure ? findElements(figure, (element) => element.name === 'figcaption')[0] : undefined;
+  if (figcaption) return { caption: figcaption, credit: null };
+  const outside = (candidate: Element): boolean => !contains(candidate, image);
+  let node = (figure ?? image).parent;
+  for (let level = 0; level < MAX_CAPTION_WRAPPER_LEVELS && node && node.type === 'tag'; level += 1, node = node.parent) {
+    const wrapper = node as Element;
+    if (wrapper.name === 'body' || pictureCount(wrapper) > 1) return null;
+    const marked = findElements(
+      wrapper,
+      (candidate) => candidate.name === 'figcaption' || candidate.attribs['class'] !== undefined || candidate.attribs['itemprop'] !== undefined,
+    ).filter(outside);
+    const caption = marked.find((candidate) => !isCreditNode(candidate) && (candidate.name === 'figcaption' || wordsOf(candidate).some((word) => CAPTION_WORDS.has(word))));
+    if (caption) {
+      const credit = marked.find((candidate) => isCreditNode(candidate) && !contains(caption, candidate) && !contains(candidate, caption)) ?? null;
+      return { caption, credit };
+    }
+  }
+  return null;
+}
+
+/** Links around an article picture open the picture itself or a viewer; a thumbnail links to another page. */
+function linksElsewhere(anchor: Element): boolean {
+  return !IMAGE_FILE.test(anchor.attribs['href'] ?? '');
+}
+
+
+/**
+ * Images of the article: those inside its region of the original page (captions intact), minus thumbnails
+ * that link to other pages and images inside boxes that are never the article (related, share, ads). A linked
+ * picture that prints a caption is the article's (a link to a photo viewer), a teaser thumbnail prints none.
+ */
+export function collectImages(region: Element, proseHolders: ReadonlySet<Element>, base: string): ArticleImage[] {
+  // The same judgement as for the text, made on the page itself, where figure captions are still in place.
+  // Pictures share ancestors: each is judged once.
+  const droppedVerdicts = new Map<Element, boolean>();
+  const isDropped = (element: Element): boolean => {
+    let dropped = droppedVerdicts.get(element);
+    if (dropped === undefined) {
+      const verdict = boilerplateVerdict(element, true);
+      // An article's <header> holds its lead picture.
+      dropped = element.name !== 'header' && (verdict === 'drop' || (verdict === 'drop-unless-prose' && !proseHolders.has(element)));
+      droppedVerdicts.set(element, dropped);
+    }
+    return dropped;
+  };
+  const images: ArticleImage[] = [];
+  const seen = new Set<string>();
+  images: for (const element of elementsNamed(region, IMAGE)) {
+    let linked = false;
+    for (let node = element.parent; node && node !== region; node = node.parent) {
+      if (node.type !== 'tag') continue;
+      const ancestor = node as Element;
+      if (isDropped(ancestor)) continue images;
+      if (ancestor.name === 'a' && linksElsewhere(ancestor)) linked = true;
+    }
+    const source = imageSource(element);
+    const url = absoluteHttpUrl(source, base);
+    if (!url || seen.has(url) || LOGO_FILE.test(new URL(url).pathname)) continue;
+    const printed = printedCaptionOf(element);
+    if (linked && !printed) continue;
+    seen.add(url);
+    const { caption, credit } = printed ? readCaption(printed) : { caption: null, credit: null };
+    const alt = cleanText(element.attribs['alt'] ?? '');
+    images.push({ url, caption, credit, alt: alt || null });
+  }
+  return images;
+}
