@@ -124,7 +124,7 @@ function walkBody($: CheerioAPI, root: Element, drop: string, figure: string): B
     // Inline content directly inside a container (text, <a>, <strong>) forms a paragraph of its own.
     let inlineRun: AnyNode[] = [];
     const flush = (): void => {
-      if (inlineRun.length > 0) emit(cleanText(inlineRun.flatMap(renderedRuns).join('')), container);
+      if (inlineRun.length > 0) emit(cleanText(inlineRun.flatMap((node) => renderedRuns(node)).join('')), container);
       inlineRun = [];
     };
     for (const child of container.children) {

@@ -7,7 +7,7 @@ import { cloneNode, Document, Element, isTag, Text, type AnyNode, type ChildNode
 import type { ArticleImage } from '../schema/article.ts';
 import { cleanText } from '../normalize/text.ts';
 import { boilerplateVerdict, wordsOf } from './chrome.ts';
-import { BLOCK_TAGS, elementsByTag, elementsNamed, findElements, hasDescendantNamed, nodeText, removeNode, walkElements } from './dom.ts';
+import { BLOCK_TAGS, elementsByTag, elementsNamed, findElements, hasDescendantNamed, removeNode, renderedRuns, renderedText, walkElements } from './dom.ts';
 import { collectImages } from './pictures.ts';
 
 export interface BodyContent {
@@ -97,7 +97,7 @@ function proseHolders(scope: Element): Set<Element> {
 
 /** The clean text of one element. */
 function elementText(element: Element): string {
-  return cleanText(nodeText(element));
+  return renderedText(element);
 }
 
 /**
@@ -373,7 +373,7 @@ function collectBlocks(container: Element): TextBlock[] {
   const blocks: TextBlock[] = [];
   const flushInline = (nodes: AnyNode[]): void => {
     if (nodes.length === 0) return;
-    const text = cleanText(nodes.map(nodeText).join(''));
+    const text = cleanText(nodes.flatMap((node) => renderedRuns(node)).join(''));
     // Stray labels ("Advertisement", "|") between blocks are not paragraphs; real running text is longer.
     if (textWeight(text) < MIN_PARAGRAPH_WEIGHT || linkShareOf(nodes, text.length) > MAX_LINK_SHARE) return;
     blocks.push({ text, heading: false });

@@ -40,16 +40,17 @@ const BREAKS_TEXT: ReadonlySet<string> = new Set([
 /**
  * The text runs of a node as a browser lays them out: each text node's data, a ' ' run where a block
  * element or a `<br>` starts or ends. Two adjacent runs with no ' ' between them meet at an inline
- * element's edge (`<span>Trưng:</span><span>Mong</span>`), which renders with no space.
+ * element's edge (`<span>Trưng:</span><span>Mong</span>`), which renders with no space. Elements in
+ * `leftOut` and everything inside them are skipped.
  */
-export function renderedRuns(node: AnyNode): string[] {
+export function renderedRuns(node: AnyNode, leftOut?: ReadonlySet<AnyNode>): string[] {
   const runs: string[] = [];
   const walk = (current: AnyNode): void => {
     if (current.type === 'text') {
       runs.push(current.data);
       return;
     }
-    if (current.type !== 'tag') return;
+    if (current.type !== 'tag' || leftOut?.has(current)) return;
     if (current.name === 'br') {
       runs.push(' ');
       return;
@@ -64,8 +65,8 @@ export function renderedRuns(node: AnyNode): string[] {
 }
 
 /** The visible text of a node as a browser renders it (block edges and `<br>` as spaces, inline edges joined), cleaned. */
-export function renderedText(node: AnyNode): string {
-  return cleanText(renderedRuns(node).join(''));
+export function renderedText(node: AnyNode, leftOut?: ReadonlySet<AnyNode>): string {
+  return cleanText(renderedRuns(node, leftOut).join(''));
 }
 
 const WHITESPACE = /\s/u;
@@ -103,18 +104,6 @@ export function renderedTextSpacedLike(runs: readonly string[], reference: strin
     out += run;
   });
   return cleanText(out);
-}
-
-/** The text of a node as `nodeText` gives it, leaving out the elements in `leftOut` and everything inside them. */
-export function nodeTextWithout(node: AnyNode, leftOut: ReadonlySet<AnyNode>): string {
-  if (node.type === 'text') return node.data;
-  if (!('children' in node)) return '';
-  let text = '';
-  for (const child of node.children) {
-    if (child.type === 'text') text += child.data;
-    else if ('children' in child && !leftOut.has(child)) text += nodeTextWithout(child, leftOut);
-  }
-  return text;
 }
 
 /**

@@ -11,8 +11,10 @@ import { splitCaption } from '../normalize/caption.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
 import { readPageMeta, type PageMeta } from './meta.ts';
 import { extractBodyParagraphs } from './content.ts';
-import { elementsByTag, nodeText, renderedRuns, renderedTextSpacedLike } from './dom.ts';
+import { elementsByTag, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
 import { selectOnPage } from './select.ts';
+import { pickSection } from './section.ts';
+import { hostOf } from '../sources/registry.ts';
 
 /** Where a time printed without a zone can still be placed: sites whose zone is known from their domain. */
 const ZONE_BY_DOMAIN_SUFFIX: [RegExp, string][] = [[/(^|\.)[^.]+\.vn$/i, 'Asia/Ho_Chi_Minh']];
@@ -145,7 +147,7 @@ function textIsCjk(text: string): boolean {
 /** Byline text printed on the page, for pages whose head and JSON-LD name nobody. */
 function visibleByline($: CheerioAPI): string[] {
   const found = selectOnPage($, '[rel="author"], [itemprop="author"] [itemprop="name"], .byline__name, .author-name, .article-author, .byline')
-    .map((element) => cleanText(nodeText(element)))
+    .map((element) => renderedText(element))
     .filter((text) => text.length > 1 && text.length < 120);
   return [...new Set(found)];
 }
@@ -171,7 +173,7 @@ function labelledByline($: CheerioAPI): string | null {
         continue;
       }
       if (child.type !== 'text' || !BYLINE_LABEL.test(`${child.data.trim()} `)) continue;
-      const text = cleanText(nodeText(element));
+      const text = renderedText(element);
       const label = BYLINE_LABEL.exec(text);
       if (text.length > 150 || !label) continue;
       const segments = text.slice(label[0].length).split(/\s*,\s*/);
@@ -272,15 +274,15 @@ function genericMetadata($: CheerioAPI, url: string): GenericMetadata {
   const jsonLd = readJsonLdArticle($);
   const meta = readPageMeta($);
   const zone = zoneFor(url);
-  const section = jsonLd?.section ?? meta.section;
+  const title = pickTitle($, jsonLd, meta);
   return {
     jsonLd,
     meta,
     description: pickLead(jsonLd, meta),
     fields: {
       canonicalUrl: absoluteHttpUrl(meta.canonical, url) ?? absoluteHttpUrl(meta.ogUrl, url) ?? absoluteHttpUrl(jsonLd?.url, url),
-      title: pickTitle($, jsonLd, meta),
-      category: section ? cleanText(section) || null : null,
+      title,
+      category: pickSection($, jsonLd, meta, { url, title, siteNames: [meta.ogSiteName, jsonLd?.publisherName ?? null, hostOf(url)] }),
       tags: jsonLd?.keywords.length ? jsonLd.keywords : meta.tags,
       dateline: null,
       publishedAt: firstDate([jsonLd?.datePublished, ...meta.published.map((entry) => entry.value), ...meta.timeDatetimes], zone),

@@ -8,7 +8,7 @@ import { cleanText } from '../normalize/text.ts';
 import { absoluteHttpUrl } from '../normalize/url.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
 import { boilerplateVerdict, wordsOf } from './chrome.ts';
-import { ancestorNamed, elementsNamed, findElements, nodeText, nodeTextWithout, walkElements } from './dom.ts';
+import { ancestorNamed, elementsNamed, findElements, renderedText, walkElements } from './dom.ts';
 
 const IMAGE = new Set(['img']);
 /** A caption stands at most this many wrappers above its picture; higher up a box holds more than one picture's markup. */
@@ -91,7 +91,7 @@ function readCaption(printed: PrintedElements): PrintedCaption {
     parts.push(element);
     return true;
   });
-  const textOfPart = (element: Element): string => cleanText(nodeTextWithout(element, leftOut));
+  const textOfPart = (element: Element): string => renderedText(element, leftOut);
   let creditNodes = parts.filter(isCreditNode);
   const last = parts.at(-1);
   if (creditNodes.length === 0 && last) {
@@ -99,7 +99,7 @@ function readCaption(printed: PrintedElements): PrintedCaption {
     const hasChildElements = last.children.some((child) => isTag(child) && !leftOut.has(child));
     if (!hasChildElements && /^\(.+\)$/.test(text) && textOfPart(caption) !== text) creditNodes = [last];
   }
-  const markedCredit = creditNodes[0] ? textOfPart(creditNodes[0]) : printed.credit ? cleanText(nodeText(printed.credit)) : '';
+  const markedCredit = creditNodes[0] ? textOfPart(creditNodes[0]) : printed.credit ? renderedText(printed.credit) : '';
   for (const creditNode of creditNodes) leftOut.add(creditNode);
   const rest = splitCaption(textOfPart(caption));
   const credit = creditText(markedCredit);
