@@ -8,6 +8,7 @@ import { absoluteHttpUrl } from '../normalize/url.ts';
 import { formatPublished, parseNewsDate } from '../normalize/dates.ts';
 import { dedupeAuthors, naturalCase, parseByline } from '../normalize/byline.ts';
 import { splitCaption } from '../normalize/caption.ts';
+import { splitDateline } from '../normalize/dateline.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
 import { readPageMeta, type PageMeta } from './meta.ts';
 import { extractBodyParagraphs } from './content.ts';
@@ -126,6 +127,29 @@ function pickLead(jsonLd: JsonLdArticle | null, meta: PageMeta): string | null {
     const text = cleanText(candidate);
     const withoutSite = trimSiteSuffix(text, siteNames).replace(/^[\s|–—:·•-]+|[\s|–—:·•-]+$/g, '');
     if (withoutSite.split(/\s+/).length >= 4 || textIsCjk(withoutSite)) return text;
+  }
+  return null;
+}
+
+/** Elements that hold a printed lead (sapo, summary, standfirst) by the class names sites give them. */
+const PRINTED_LEAD = '[class*="sapo" i], [class*="desc" i], [class*="lead" i], [class*="summary" i], [class*="excerpt" i], [class*="intro" i], [class*="standfirst" i], h2';
+/** Enough of a lead's opening to know two texts are the same lead. */
+const LEAD_OPENING_LENGTH = 40;
+
+/**
+ * The lead as the page prints it, when the metadata description is a copy of it: the printed text keeps
+ * the dateline ("TPO - Hội đồng…") that descriptions leave out, and is not cut short. Null when no
+ * element of a lead's class prints the description's opening.
+ */
+function printedLead($: CheerioAPI, description: string | null): string | null {
+  if (!description) return null;
+  const opening = comparable(description).slice(0, LEAD_OPENING_LENGTH);
+  if (opening.length < LEAD_OPENING_LENGTH / 2) return null;
+  for (const element of selectOnPage($, PRINTED_LEAD)) {
+    const text = renderedText(element);
+    if (text.length > description.length * 3 + 40) continue;
+    const lead = splitDateline(text).lead;
+    if (comparable(lead).startsWith(opening)) return text;
   }
   return null;
 }
@@ -298,12 +322,13 @@ function genericBody($: CheerioAPI, url: string, metadata: GenericMetadata): Pic
   const { jsonLd, meta, description } = metadata;
   const { title, authors, canonicalUrl } = metadata.fields;
   const body = extractBodyParagraphs($, canonicalUrl ?? url);
+  const printed = printedLead($, description);
   // The title, the lead and a byline line repeated inside the body container are not body text.
-  const notBody = new Set([title, description, ...authors.flatMap((author) => [author.raw, author.name])].filter((text): text is string => !!text).map(comparable));
+  const notBody = new Set([title, description, printed, ...authors.flatMap((author) => [author.raw, author.name])].filter((text): text is string => !!text).map(comparable));
   const paragraphs = body.paragraphs.filter((paragraph) => !notBody.has(comparable(paragraph)));
   return {
     paragraphs,
-    lead: truncatedCopyOf(description, paragraphs[0]) ? null : description,
+    lead: truncatedCopyOf(description, paragraphs[0]) ? null : (printed ?? description),
     // The page's own figures carry captions; the JSON-LD / og:image picture only stands in when there are none.
     images: dedupeImages(body.images.length > 0 ? body.images : leadImages(jsonLd, meta, url)),
   };

@@ -3,8 +3,9 @@
  * trust: the JSON-LD BreadcrumbList, a visible breadcrumb trail, then the JSON-LD articleSection and the
  * article:section meta. A trail's last step is the most specific section once the steps that are not
  * sections are left out (the home page, the site's name, the article itself). A section field listing
- * several names ("Thể thao,World Cup 2026,Tin tức") is never kept joined: the first is kept (CMSs list
- * the primary section first). Tags stay tags: they are not read here.
+ * several names ("Thể thao,World Cup 2026,Tin tức") is never kept joined: when it continues the trail
+ * ("Kinh tế,Doanh nghiệp" on a page whose trail is "Kinh tế") it is a deeper trail and its last name wins;
+ * otherwise the first (CMSs list the primary section first). Tags stay tags: they are not read here.
  */
 import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
@@ -86,24 +87,37 @@ function splitSectionList(value: string): string[] {
   return value.split(/\s*[,;|]\s*/).map(cleanText).filter((name) => name !== '');
 }
 
+/** A section list that starts with the whole trail and names more: a deeper trail. */
+function continues(names: readonly string[], trail: readonly string[]): boolean {
+  return trail.length > 0 && names.length > trail.length && trail.every((name, index) => comparable(name) === comparable(names[index]!));
+}
+
 /** The most specific section the page states, or null; every source tried and turned down goes into the trace. */
 export function pickSection($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta, page: PageIdentity, trace?: ExtractionTrace): string | null {
   const trails: [string, BreadcrumbStep[]][] = [
     ['jsonld BreadcrumbList.itemListElement[last].name', readJsonLdBreadcrumb($)],
     [`visible breadcrumb (${VISIBLE_TRAIL})`, visibleTrail($)],
   ];
-  for (const [from, steps] of trails) {
-    const last = sectionSteps(steps, page).at(-1);
-    if (last) {
-      trace?.chose('category', from, cleanText(last.name));
-      return cleanText(last.name);
-    }
-    if (steps.length > 0) trace?.reject('category', from, steps.map((step) => step.name), 'only the home page, the site or the article itself');
-  }
   const fields: [string, string | null | undefined][] = [
     ['jsonld articleSection', jsonLd?.section],
     ['meta article:section', meta.section],
   ];
+  const lists = fields.map(([from, value]) => [from, value ? splitSectionList(value) : []] as const);
+  for (const [from, steps] of trails) {
+    const trail = sectionSteps(steps, page).map((step) => cleanText(step.name));
+    const deeper = lists.find(([, names]) => continues(names, trail));
+    if (deeper) {
+      trace?.reject('category', from, trail.at(-1), `${deeper[0]} continues the trail deeper`);
+      trace?.chose('category', deeper[0], deeper[1].at(-1));
+      return deeper[1].at(-1)!;
+    }
+    const last = trail.at(-1);
+    if (last) {
+      trace?.chose('category', from, last);
+      return last;
+    }
+    if (steps.length > 0) trace?.reject('category', from, steps.map((step) => step.name), 'only the home page, the site or the article itself');
+  }
   for (const [from, value] of fields) {
     const names = value ? splitSectionList(value) : [];
     const named = names[0];
