@@ -6,7 +6,8 @@ import type { ExtractedFields } from './types.ts';
 import { cleanText } from '../normalize/text.ts';
 import { absoluteHttpUrl } from '../normalize/url.ts';
 import { formatPublished, parseNewsDate } from '../normalize/dates.ts';
-import { dedupeAuthors, naturalCase, parseByline } from '../normalize/byline.ts';
+import { dedupeAuthors, naturalCase, notAPerson, parseByline } from '../normalize/byline.ts';
+import type { ExtractionTrace } from './explain.ts';
 import { splitCaption } from '../normalize/caption.ts';
 import { splitDateline } from '../normalize/dateline.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
@@ -106,6 +107,11 @@ function pickTitle($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta):
     .map((candidate) => trimSiteSuffix(cleanText(candidate), siteNames))
     .filter((candidate) => candidate !== '');
   return candidates[0] ?? null;
+}
+
+/** A page in Vietnamese: its language says so, or it is on a .vn site. */
+function isVietnamese(language: string | null, url: string): boolean {
+  return language?.toLowerCase().startsWith('vi') === true || zoneFor(url) === 'Asia/Ho_Chi_Minh';
 }
 
 function pickLanguage(jsonLd: JsonLdArticle | null, meta: PageMeta): string | null {
@@ -244,14 +250,43 @@ function bylineAuthors(text: string): Author[] {
   return cleanText(text).length <= 60 ? structuredAuthors(text) : [];
 }
 
-function pickAuthors($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta): Author[] {
-  if (jsonLd?.authors.length) {
-    return dedupeAuthors(jsonLd.authors.flatMap(structuredAuthors));
+/**
+ * Persons only: a staff credit ("PV"), a source ("Theo X"), a Vietnamese organization name or a host
+ * name is not an author. On Vietnamese pages (the dataset's rule, docs/dataset.md) neither is an
+ * organization-typed JSON-LD author nor a name equal to the publisher's (og:site_name, the JSON-LD
+ * publisher, the host); other sites keep them, as the generic corpus's reference (Fundus) reads a
+ * site's own byline as its author.
+ * Sources in order: JSON-LD authors, author metas, a byline element, a labelled byline ("By …"); the
+ * first that names a person wins, the others' names are recorded as rejected.
+ */
+function pickAuthors($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta, url: string, vietnamese: boolean, trace?: ExtractionTrace): Author[] {
+  const host = hostOf(url);
+  const publisher = new Set(
+    (vietnamese ? [meta.ogSiteName, jsonLd?.publisherName, host, host.replace(/\.[a-z]+$/i, '')] : []).filter((name): name is string => !!name).map(comparable),
+  );
+  const structured = vietnamese ? (jsonLd?.authors ?? []) : [...(jsonLd?.authors ?? []), ...(jsonLd?.organizationAuthors ?? [])];
+  if (vietnamese) for (const name of jsonLd?.organizationAuthors ?? []) trace?.reject('authors', 'jsonld author (Organization)', name, 'an organization is not a byline');
+  const sources: [string, () => Author[]][] = [
+    ['jsonld author', () => structured.flatMap(structuredAuthors)],
+    ['meta author', () => meta.authors.flatMap(bylineAuthors)],
+    ['visible byline element', () => visibleByline($).flatMap(bylineAuthors)],
+    ['labelled byline ("By …")', () => {
+      const byline = labelledByline($);
+      return byline ? bylineAuthors(byline) : [];
+    }],
+  ];
+  for (const [from, read] of sources) {
+    const persons = dedupeAuthors(read()).filter((author) => {
+      const why = publisher.has(comparable(author.name)) ? 'the publisher or site name' : notAPerson(author.raw);
+      if (why) trace?.reject('authors', from, author.raw, why);
+      return why === null;
+    });
+    if (persons.length > 0) {
+      trace?.chose('authors', from, persons.map((author) => author.name));
+      return persons;
+    }
   }
-  const printed = meta.authors.length ? meta.authors : visibleByline($);
-  if (printed.length > 0) return dedupeAuthors(printed.flatMap(bylineAuthors));
-  const byline = labelledByline($);
-  return byline ? dedupeAuthors(bylineAuthors(byline)) : [];
+  return [];
 }
 
 function leadImages(jsonLd: JsonLdArticle | null, meta: PageMeta, base: string): ArticleImage[] {
@@ -299,6 +334,7 @@ function genericMetadata($: CheerioAPI, url: string): GenericMetadata {
   const meta = readPageMeta($);
   const zone = zoneFor(url);
   const title = pickTitle($, jsonLd, meta);
+  const language = pickLanguage(jsonLd, meta);
   return {
     jsonLd,
     meta,
@@ -311,8 +347,8 @@ function genericMetadata($: CheerioAPI, url: string): GenericMetadata {
       dateline: null,
       publishedAt: firstDate([jsonLd?.datePublished, ...meta.published.map((entry) => entry.value), ...meta.timeDatetimes], zone),
       updatedAt: firstDate([jsonLd?.dateModified, ...meta.modified.map((entry) => entry.value)], zone),
-      authors: pickAuthors($, jsonLd, meta),
-      language: pickLanguage(jsonLd, meta),
+      authors: pickAuthors($, jsonLd, meta, url, isVietnamese(language, url)),
+      language,
     },
   };
 }

@@ -12,7 +12,10 @@ export interface JsonLdArticle {
   /** raw strings as the page gives them; resolved by the caller */
   datePublished: string | null;
   dateModified: string | null;
+  /** names of the author entries that are not organizations */
   authors: string[];
+  /** names of author entries typed as an organization (a byline of the paper, not of a person) */
+  organizationAuthors: string[];
   section: string | null;
   keywords: string[];
   images: { url: string; caption: string | null }[];
@@ -161,6 +164,18 @@ function namesOf(value: unknown, index: NodeIndex): string[] {
   return [];
 }
 
+/** schema.org types of organizations: an author entry of one of these names no person. */
+const ORGANIZATION_TYPES = new Set(['Organization', 'NewsMediaOrganization', 'Corporation', 'GovernmentOrganization', 'EducationalOrganization', 'NGO', 'OnlineBusiness', 'LocalBusiness']);
+
+/** The names of the article's author (or creator) entries that are organizations, or that are not. */
+function authorsOf(article: JsonObject, index: NodeIndex, organizations: boolean): string[] {
+  const raw = article['author'] ?? article['creator'];
+  const entries = (Array.isArray(raw) ? raw : [raw]).map((entry) => dereference(entry, index));
+  return entries
+    .filter((entry) => (isObject(entry) && typesOf(entry).some((type) => ORGANIZATION_TYPES.has(type))) === organizations)
+    .flatMap((entry) => namesOf(entry, index));
+}
+
 function keywordsOf(value: unknown): string[] {
   const raw = Array.isArray(value) ? value.flatMap((item) => (typeof item === 'string' ? [item] : [])) : typeof value === 'string' ? value.split(',') : [];
   return [...new Set(raw.map(clean).filter((keyword) => keyword !== ''))];
@@ -284,7 +299,8 @@ function jsonLdArticleOf($: CheerioAPI): JsonLdArticle | null {
     description: stringOf(chosen['description']) ?? stringOf(chosen['abstract']),
     datePublished: stringOf(chosen['datePublished']) ?? stringOf(chosen['dateCreated']),
     dateModified: stringOf(chosen['dateModified']),
-    authors: [...new Set(namesOf(chosen['author'] ?? chosen['creator'], index))],
+    authors: [...new Set(authorsOf(chosen, index, false))],
+    organizationAuthors: [...new Set(authorsOf(chosen, index, true))],
     section: stringOf(section),
     keywords: keywordsOf(chosen['keywords']),
     images: imagesOf(chosen['image'], index),
