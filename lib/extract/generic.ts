@@ -261,9 +261,11 @@ function bylineAuthors(text: string): Author[] {
  */
 function pickAuthors($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta, url: string, vietnamese: boolean, trace?: ExtractionTrace): Author[] {
   const host = hostOf(url);
-  const publisher = new Set(
-    (vietnamese ? [meta.ogSiteName, jsonLd?.publisherName, host, host.replace(/\.[a-z]+$/i, '')] : []).filter((name): name is string => !!name).map(comparable),
-  );
+  // "Vietnam+ (VietnamPlus)" is named by both parts too.
+  const publisherNames = (vietnamese ? [meta.ogSiteName, jsonLd?.publisherName, host, host.replace(/\.[a-z]+$/i, '')] : [])
+    .filter((name): name is string => !!name)
+    .flatMap((name) => [name, ...name.split(/\s*[()]\s*/)]);
+  const publisher = new Set(publisherNames.map(comparable).filter((name) => name !== ''));
   const structured = vietnamese ? (jsonLd?.authors ?? []) : [...(jsonLd?.authors ?? []), ...(jsonLd?.organizationAuthors ?? [])];
   if (vietnamese) for (const name of jsonLd?.organizationAuthors ?? []) trace?.reject('authors', 'jsonld author (Organization)', name, 'an organization is not a byline');
   const sources: [string, () => Author[]][] = [

@@ -96,7 +96,7 @@ function parseBlock(text: string): unknown {
   }
 }
 
-/** Every object node of a JSON-LD value: arrays, @graph, and nested mainEntity / mainEntityOfPage. */
+/** Every object node of a JSON-LD value: arrays, @graph, and nested mainEntity / mainEntityOfPage / breadcrumb (a WebPage's trail). */
 function collectNodes(value: unknown, into: JsonObject[], depth = 0): void {
   if (depth > 6) return;
   if (Array.isArray(value)) {
@@ -105,7 +105,7 @@ function collectNodes(value: unknown, into: JsonObject[], depth = 0): void {
   }
   if (!isObject(value)) return;
   into.push(value);
-  for (const key of ['@graph', 'mainEntity', 'mainEntityOfPage']) {
+  for (const key of ['@graph', 'mainEntity', 'mainEntityOfPage', 'breadcrumb']) {
     if (key in value) collectNodes(value[key], into, depth + 1);
   }
 }
