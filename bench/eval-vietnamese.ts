@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { Article } from '../lib/schema/article.ts';
-import { extractArticle } from '../lib/extract/index.ts';
+import { extractArticle, loadPage } from '../lib/extract/index.ts';
+import { readJsonLdArticle } from '../lib/extract/jsonld.ts';
+import { readPageMeta } from '../lib/extract/meta.ts';
+import { absoluteHttpUrl } from '../lib/normalize/url.ts';
 import { findAdapter } from '../lib/sources/registry.ts';
 import { VIETNAMESE_EXPECTATIONS, type ImageExpectation, type VietnameseExpectation } from '../tests/fixtures/vietnamese-expectations.ts';
 import { median, normalizedText, sameInstant } from './eval-core.ts';
@@ -119,8 +122,20 @@ function sameAuthors(got: Article['authors'], want: NonNullable<PageExpectation[
   return JSON.stringify(got) === JSON.stringify(want);
 }
 
+/**
+ * The page's lead picture as the dataset gives it for a page with no picture in its body (the JSON-LD
+ * image, else og:image: docs/dataset.md). The tests/fixtures/vi expectations list in-body images only,
+ * so on their pages that one stand-in is not counted as an extra image.
+ */
+function isLeadPictureStandIn(images: Article['images'], html: string): boolean {
+  if (images.length !== 1) return false;
+  const $ = loadPage(html);
+  const leadPictures = [...(readJsonLdArticle($)?.images.map((image) => image.url) ?? []), readPageMeta($).ogImage];
+  return leadPictures.some((url) => url !== null && absoluteHttpUrl(url, images[0]!.url) === images[0]!.url);
+}
+
 /** Each checked field of an expectation against the Article; fields the expectation leaves out are absent. */
-export function vietnameseChecks(article: Article, want: PageExpectation): Partial<Record<VietnameseField, boolean>> {
+export function vietnameseChecks(article: Article, want: PageExpectation, html = ''): Partial<Record<VietnameseField, boolean>> {
   const paragraphs = article.body.paragraphs;
   const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
   const checks: Partial<Record<VietnameseField, boolean>> = {};
@@ -146,7 +161,10 @@ export function vietnameseChecks(article: Article, want: PageExpectation): Parti
   check('firstParagraph', want.firstParagraphStart, () => startsWith(paragraphs[0], want.firstParagraphStart!));
   check('lastParagraph', want.lastParagraphStart, () => startsWith(paragraphs.at(-1), want.lastParagraphStart!));
   check('notInBody', want.notInBody, () => want.notInBody!.every((text) => !article.body.text.includes(text)));
-  check('images', want.images, () => article.images.length === want.images!.length && want.images!.every((image, index) => sameImage(article.images[index], image)));
+  check('images', want.images, () => {
+    const images = want.sourceId === undefined && want.images!.length === 0 && isLeadPictureStandIn(article.images, html) ? [] : article.images;
+    return images.length === want.images!.length && want.images!.every((image, index) => sameImage(images[index], image));
+  });
   return checks;
 }
 
@@ -190,7 +208,7 @@ export function scoreVietnamesePage(want: PageExpectation, runs = 1): PageOutcom
     times.push(performance.now() - started);
   }
   const checked = checkedFields(want);
-  const checks = article && !failure ? vietnameseChecks(article, want) : {};
+  const checks = article && !failure ? vietnameseChecks(article, want, html) : {};
   return {
     want,
     checked,

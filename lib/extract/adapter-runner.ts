@@ -198,12 +198,19 @@ interface Body {
   byline: Author[];
 }
 
-function readBody($: CheerioAPI, layout: SourceLayout, base: string, authors: Author[]): Body | null {
+/** Letters and digits only, lower-cased: two texts that differ in spacing or punctuation compare equal. */
+function comparable(text: string): string {
+  return text.toLocaleLowerCase('vi').replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+function readBody($: CheerioAPI, layout: SourceLayout, base: string, authors: Author[], lead: string | null): Body | null {
   const { selectors } = layout;
   const root = selectOnPage($, selectors.body)[0];
   if (!root) return null;
   const walk = walkBody($, root, (selectors.bodyDrop ?? []).join(', '), selectors.figure ?? 'figure');
-  const blocks = walk.blocks.filter((block) => !RELATED_LINK.test(block.text));
+  // A body paragraph that repeats the lead word for word (a video page's caption of the sapo) is the lead.
+  const leadKey = lead ? comparable(lead) : null;
+  const blocks = walk.blocks.filter((block) => !RELATED_LINK.test(block.text) && comparable(block.text) !== leadKey);
 
   let byline: Author[] = [];
   const last = blocks.at(-1);
@@ -255,7 +262,7 @@ export function runLayout($: CheerioAPI, adapter: SourceAdapter, layout: SourceL
   if (updatedAt) found.updatedAt = updatedAt;
 
   const authors = readAuthors($, selectors.authors);
-  const body = readBody($, layout, pageUrl, authors);
+  const body = readBody($, layout, pageUrl, authors, lead);
   const allAuthors = authors.length > 0 ? authors : (body?.byline ?? []);
   if (allAuthors.length > 0) found.authors = allAuthors;
   if (body && body.paragraphs.length > 0) found.paragraphs = body.paragraphs;
@@ -263,5 +270,5 @@ export function runLayout($: CheerioAPI, adapter: SourceAdapter, layout: SourceL
 
   const htmlLang = elementsByTag($, 'html')[0]?.attribs['lang']?.trim().toLowerCase().split(/[-_]/)[0];
   found.language = htmlLang || adapter.language;
-  return found;
+  return layout.hook ? { ...found, ...layout.hook({ $, url: pageUrl, found }) } : found;
 }
