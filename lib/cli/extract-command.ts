@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { serializeArticle } from '../schema/article.ts';
 import { decodeBody } from '../http/charset.ts';
 import { extractArticle, MissingUrlError, NotAnArticleError } from '../extract/index.ts';
+import { ExtractionTrace, formatExplanation } from '../extract/explain.ts';
 import type { RegisterCommand } from './main.ts';
 
 /** Why one file gave no article; printed in its place so the output stays one line per file, in order. */
@@ -20,8 +21,11 @@ function failureKind(error: unknown): ExtractFailureKind {
   return 'extract-failed';
 }
 
-/** One NDJSON line for a saved page: the Article, or an ExtractFailure naming the file. */
-export async function extractFileLine(file: string, url: string | undefined): Promise<{ line: string; ok: boolean }> {
+/**
+ * One NDJSON line for a saved page: the Article, or an ExtractFailure naming the file. With `explain`, the
+ * line is followed by where each field came from (formatExplanation), a block of text per page.
+ */
+export async function extractFileLine(file: string, url: string | undefined, explain = false): Promise<{ line: string; ok: boolean }> {
   let html: string;
   try {
     // Saved pages are bytes in whatever charset the site used: the same decoding as a live fetch.
@@ -30,11 +34,15 @@ export async function extractFileLine(file: string, url: string | undefined): Pr
     const failure: ExtractFailure = { file, error: error instanceof Error ? error.message : String(error), kind: 'unreadable' };
     return { line: JSON.stringify(failure), ok: false };
   }
+  const trace = explain ? new ExtractionTrace() : undefined;
+  const explained = (line: string): string => (trace && trace.fields.size > 0 ? `${line}\n${formatExplanation(trace)}\n` : line);
   try {
-    return { line: serializeArticle(extractArticle(html, { url })), ok: true };
+    const article = extractArticle(html, { url, trace });
+    const header = trace ? `# ${file}: extractor ${article.extractor.name}, source ${article.source.id}\n` : '';
+    return { line: header + explained(serializeArticle(article)), ok: true };
   } catch (error) {
     const failure: ExtractFailure = { file, error: error instanceof Error ? error.message : String(error), kind: failureKind(error) };
-    return { line: JSON.stringify(failure), ok: false };
+    return { line: explained(JSON.stringify(failure)), ok: false };
   }
 }
 
@@ -43,11 +51,12 @@ export const registerExtractCommand: RegisterCommand = (program: Command, setExi
     .command('extract')
     .description('Extract one Article (a JSON line) from each saved HTML page; failures print a JSON error line instead')
     .option('--url <url>', "URL the page was fetched from (default: the page's canonical link or og:url)")
+    .option('--explain', 'after each Article, print per field where its value came from (adapter layout + selector, JSON-LD path, meta name, heuristic) and the candidates rejected')
     .argument('<files...>', 'saved HTML pages')
-    .action(async (files: string[], options: { url?: string }) => {
+    .action(async (files: string[], options: { url?: string; explain?: boolean }) => {
       let failed = false;
       for (const file of files) {
-        const { line, ok } = await extractFileLine(file, options.url);
+        const { line, ok } = await extractFileLine(file, options.url, options.explain === true);
         process.stdout.write(`${line}\n`);
         if (!ok) failed = true;
       }

@@ -10,6 +10,7 @@ import { dedupeAuthors, parseByline } from '../normalize/byline.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
 import { readPageMeta } from './meta.ts';
+import type { ExtractionTrace, TracedField } from './explain.ts';
 import { BLOCK_TAGS, elementsByTag, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
 import { matchesSelector, selectOnPage } from './select.ts';
 
@@ -45,11 +46,29 @@ function readValues($: CheerioAPI, source: TextSource): string[] {
   return (split ? values.flatMap((value) => value.split(split)) : values).map((value) => value.trim()).filter((value) => value !== '');
 }
 
+/** Records for --explain which source of a field gave its value, and which gave nothing usable. */
+interface FieldNote {
+  found(source: DateSource, value: unknown): void;
+  missed(source: DateSource, value: unknown, why: string): void;
+}
+
+const SILENT: FieldNote = { found: () => undefined, missed: () => undefined };
+
+/** A source as the layout file writes it: "h1.detail-title", "time.kbwcm-time@datetime", "jsonld". */
+function describeSource(source: DateSource): string {
+  if (typeof source === 'string') return source;
+  return `${source.selector}${source.attr ? `@${source.attr}` : ''}${source.pick ? ` (${source.pick})` : ''}${source.split ? ` split "${source.split}"` : ''}`;
+}
+
 /** The first source that yields text; several matches of one source give the first (or `pick`ed) one. */
-function readFirst($: CheerioAPI, sources: TextSource[] | undefined): string | null {
+function readFirst($: CheerioAPI, sources: TextSource[] | undefined, note = SILENT): string | null {
   for (const source of sources ?? []) {
     const [value] = readValues($, source);
-    if (value) return value;
+    if (value) {
+      note.found(source, value);
+      return value;
+    }
+    note.missed(source, null, 'matched no text');
   }
   return null;
 }
@@ -58,41 +77,59 @@ function readFirst($: CheerioAPI, sources: TextSource[] | undefined): string | n
  * The headline as the page renders it, spaced like the page's metadata title where the two differ only
  * by a space at an inline element's edge (see renderedTextSpacedLike).
  */
-function readTitle($: CheerioAPI, sources: TextSource[], metadataTitle: string | null): string | null {
+function readTitle($: CheerioAPI, sources: TextSource[], metadataTitle: string | null, note = SILENT): string | null {
   for (const source of sources) {
+    let title: string | undefined;
     if (typeof source !== 'string' && source.attr) {
-      const [value] = readValues($, source);
-      if (value) return value;
-      continue;
+      title = readValues($, source)[0];
+    } else {
+      const element = selectOnPage($, typeof source === 'string' ? source : source.selector)[0];
+      title = element ? renderedTextSpacedLike(renderedRuns(element), metadataTitle) : '';
     }
-    const element = selectOnPage($, typeof source === 'string' ? source : source.selector)[0];
-    const title = element ? renderedTextSpacedLike(renderedRuns(element), metadataTitle) : '';
-    if (title) return title;
+    if (title) {
+      note.found(source, title);
+      return title;
+    }
+    note.missed(source, null, 'matched no text');
   }
   return null;
 }
 
-function readList($: CheerioAPI, sources: TextSource[] | undefined): string[] {
+function readList($: CheerioAPI, sources: TextSource[] | undefined, note = SILENT): string[] {
   for (const source of sources ?? []) {
-    const values = readValues($, source);
-    if (values.length > 0) return [...new Set(values)];
+    const values = [...new Set(readValues($, source))];
+    if (values.length > 0) {
+      note.found(source, values);
+      return values;
+    }
+    note.missed(source, null, 'matched no text');
   }
   return [];
 }
 
-function readDate($: CheerioAPI, sources: DateSource[] | undefined, jsonLd: () => JsonLdArticle | null, key: 'datePublished' | 'dateModified'): string | null {
+function readDate($: CheerioAPI, sources: DateSource[] | undefined, jsonLd: () => JsonLdArticle | null, key: 'datePublished' | 'dateModified', note = SILENT): string | null {
   for (const source of sources ?? []) {
     const raw = source === 'jsonld' ? jsonLd()?.[key] ?? null : readFirst($, [source]);
     const parsed = raw ? parseNewsDate(raw, { zone: VIETNAM_ZONE }) : null;
-    if (parsed) return formatPublished(parsed).publishedAt;
+    if (parsed) {
+      const value = formatPublished(parsed).publishedAt;
+      note.found(source === 'jsonld' ? `jsonld ${key}` : source, value);
+      return value;
+    }
+    note.missed(source === 'jsonld' ? `jsonld ${key}` : source, raw, raw ? 'not a date with a time' : 'matched nothing');
   }
   return null;
 }
 
-function readAuthors($: CheerioAPI, sources: TextSource[] | undefined): Author[] {
+function readAuthors($: CheerioAPI, sources: TextSource[] | undefined, note = SILENT): Author[] {
   for (const source of sources ?? []) {
-    const authors = dedupeAuthors(readValues($, source).flatMap((raw) => parseByline(raw)));
-    if (authors.length > 0) return authors;
+    const printed = readValues($, source);
+    const authors = dedupeAuthors(printed.flatMap((raw) => parseByline(raw)));
+    if (authors.length > 0) {
+      note.found(source, authors.map((author) => author.name));
+      return authors;
+    }
+    note.missed(source, printed.length > 0 ? printed : null, printed.length > 0 ? 'names no person' : 'matched no text');
   }
   return [];
 }
@@ -237,38 +274,57 @@ function splitLead(lead: string | null, layout: SourceLayout): { lead: string | 
  * Runs one layout of a source adapter over a loaded page. Returns only what the layout found, so the
  * caller can ask the generic path for the rest (except the fields the layout forbids it).
  */
-export function runLayout($: CheerioAPI, adapter: SourceAdapter, layout: SourceLayout, pageUrl: string): AdapterFields {
+export function runLayout($: CheerioAPI, adapter: SourceAdapter, layout: SourceLayout, pageUrl: string, trace?: ExtractionTrace): AdapterFields {
   const { selectors } = layout;
   let jsonLdCache: JsonLdArticle | null | undefined;
   const jsonLd = (): JsonLdArticle | null => {
     if (jsonLdCache === undefined) jsonLdCache = readJsonLdArticle($);
     return jsonLdCache;
   };
+  const prefix = `adapter ${adapter.id}/${layout.id}`;
+  const note = (field: TracedField): FieldNote =>
+    trace
+      ? {
+          found: (source, value) => trace.chose(field, `${prefix} ${describeSource(source)}`, value),
+          missed: (source, value, why) => trace.reject(field, `${prefix} ${describeSource(source)}`, value, why),
+        }
+      : SILENT;
   const found: AdapterFields = {};
-  const title = readTitle($, selectors.title, jsonLd()?.headline ?? readPageMeta($).ogTitle);
+  const title = readTitle($, selectors.title, jsonLd()?.headline ?? readPageMeta($).ogTitle, note('title'));
   if (title) found.title = title;
-  const category = readFirst($, selectors.category);
+  const category = readFirst($, selectors.category, note('category'));
   if (category) found.category = category;
-  const tags = readList($, selectors.tags);
+  const tags = readList($, selectors.tags, note('tags'));
   if (tags.length > 0) found.tags = tags;
 
-  const { lead, dateline } = splitLead(readFirst($, selectors.lead), layout);
+  const { lead, dateline } = splitLead(readFirst($, selectors.lead, note('lead')), layout);
   if (lead) found.lead = lead;
   if (dateline) found.dateline = dateline;
 
-  const publishedAt = readDate($, selectors.date, jsonLd, 'datePublished');
+  const publishedAt = readDate($, selectors.date, jsonLd, 'datePublished', note('publishedAt'));
   if (publishedAt) found.publishedAt = publishedAt;
-  const updatedAt = readDate($, selectors.updated, jsonLd, 'dateModified');
+  const updatedAt = readDate($, selectors.updated, jsonLd, 'dateModified', note('updatedAt'));
   if (updatedAt) found.updatedAt = updatedAt;
 
-  const authors = readAuthors($, selectors.authors);
+  const authors = readAuthors($, selectors.authors, note('authors'));
   const body = readBody($, layout, pageUrl, authors, lead);
   const allAuthors = authors.length > 0 ? authors : (body?.byline ?? []);
   if (allAuthors.length > 0) found.authors = allAuthors;
-  if (body && body.paragraphs.length > 0) found.paragraphs = body.paragraphs;
-  if (body && body.images.length > 0) found.images = body.images;
+  if (authors.length === 0 && allAuthors.length > 0) trace?.chose('authors', `${prefix} byline closing the body (${selectors.bylineParagraph ?? 'a name already known'})`, allAuthors.map((author) => author.name));
+  if (body && body.paragraphs.length > 0) {
+    found.paragraphs = body.paragraphs;
+    trace?.chose('paragraphs', `${prefix} ${selectors.body} text blocks, without ${(selectors.bodyDrop ?? []).join(', ') || 'nothing'}`, `${body.paragraphs.length} paragraphs`);
+  }
+  if (body && body.images.length > 0) {
+    found.images = body.images;
+    trace?.chose('images', `${prefix} ${selectors.body} ${selectors.figure ?? 'figure'} / ${selectors.caption ?? 'figcaption'}`, `${body.images.length} images`);
+  }
 
   const htmlLang = elementsByTag($, 'html')[0]?.attribs['lang']?.trim().toLowerCase().split(/[-_]/)[0];
   found.language = htmlLang || adapter.language;
-  return layout.hook ? { ...found, ...layout.hook({ $, url: pageUrl, found }) } : found;
+  trace?.chose('language', htmlLang ? 'html@lang' : `${prefix} default language`, found.language);
+  if (!layout.hook) return found;
+  const corrected = layout.hook({ $, url: pageUrl, found });
+  for (const [field, value] of Object.entries(corrected)) trace?.replace(field as TracedField, `${prefix} hook`, value, 'corrected by the layout hook');
+  return { ...found, ...corrected };
 }

@@ -40,6 +40,24 @@ export class ExtractionTrace {
     trace.chosen ??= { from, value };
   }
 
+  /** A later source that corrects the kept value (a layout's hook): the earlier one becomes a rejected candidate. */
+  replace(field: TracedField, from: string, value: unknown, why: string): void {
+    const trace = this.entry(field);
+    if (trace.chosen) trace.rejected.push({ ...trace.chosen, why });
+    trace.chosen = { from, value };
+  }
+
+  /** Takes one field's record from another trace (the generic path's, for a field the adapter left unfound). */
+  adopt(field: TracedField, other: ExtractionTrace, note?: RejectedCandidate): void {
+    const theirs = other.fields.get(field);
+    const mine = this.entry(field);
+    if (theirs) {
+      mine.chosen ??= theirs.chosen;
+      mine.rejected.push(...theirs.rejected);
+    }
+    if (note) mine.rejected.push(note);
+  }
+
   reject(field: TracedField, from: string, value: unknown, why: string): void {
     this.entry(field).rejected.push({ from, value, why });
   }
@@ -47,4 +65,23 @@ export class ExtractionTrace {
   toJSON(): Record<string, FieldTrace> {
     return Object.fromEntries(this.fields);
   }
+}
+
+const MAX_SHOWN_VALUE = 120;
+
+function shown(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return text.length > MAX_SHOWN_VALUE ? `${text.slice(0, MAX_SHOWN_VALUE - 1)}…` : text;
+}
+
+/** The trace as text, a block per field: the value kept and its source, then each candidate turned down and why. */
+export function formatExplanation(trace: ExtractionTrace): string {
+  const lines: string[] = [];
+  for (const [field, record] of trace.fields) {
+    lines.push(`${field}: ${record.chosen ? shown(record.chosen.value) : 'not found'}`);
+    if (record.chosen) lines.push(`  from     ${record.chosen.from}`);
+    for (const rejected of record.rejected) lines.push(`  rejected ${rejected.from}: ${shown(rejected.value)} (${rejected.why})`);
+  }
+  return lines.join('\n');
 }

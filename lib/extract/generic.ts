@@ -13,7 +13,7 @@ import { splitDateline } from '../normalize/dateline.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
 import { readPageMeta, type PageMeta } from './meta.ts';
 import { extractBodyParagraphs } from './content.ts';
-import { elementsByTag, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
+import { BLOCK_TAGS, elementsByTag, findElements, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
 import { selectOnPage } from './select.ts';
 import { pickSection } from './section.ts';
 import { hostOf } from '../sources/registry.ts';
@@ -42,10 +42,47 @@ function resolveDate(raw: string | null | undefined, zone: string | undefined): 
   return parseNewsDate(text, { zone, allowUsStyle: false });
 }
 
-function firstDate(candidates: (string | null | undefined)[], zone: string | undefined): string | null {
-  for (const candidate of candidates) {
-    const resolved = resolveDate(candidate, zone);
-    if (resolved) return formatPublished(resolved).publishedAt;
+/** The first candidate that resolves to an instant; each one tried before it is recorded as rejected. */
+function firstDate(candidates: [from: string, raw: string | null | undefined][], zone: string | undefined, field: 'publishedAt' | 'updatedAt', trace?: ExtractionTrace): string | null {
+  for (const [from, raw] of candidates) {
+    if (!raw) continue;
+    const resolved = resolveDate(raw, zone);
+    if (resolved) {
+      const value = formatPublished(resolved).publishedAt;
+      trace?.chose(field, from, value);
+      return value;
+    }
+    trace?.reject(field, from, raw, zone || EXPLICIT_ZONE.test(raw) ? 'not a date with a time' : 'no offset, and the site\'s zone is unknown');
+  }
+  return null;
+}
+
+/** Words that introduce a printed date: "Đăng lúc", "Cập nhật:", "Ngày đăng:", "Thời gian:", "Published". */
+const DATE_LABEL = /^(?:ngày\s+|thời\s+gian\s+)?(?:đăng|cập\s+nhật|xuất\s+bản|phát\s+hành|published|posted|updated)(?:\s+(?:lúc|ngày|vào))?\s*:?\s*|^thời\s+gian\s*:\s*/iu;
+/** How far from the headline a printed date is looked for, in elements (document order). */
+const ELEMENTS_AFTER_HEADLINE = 40;
+const ELEMENTS_BEFORE_HEADLINE = 15;
+/** A date line is short: "Thứ bảy, 07/03/2026 - 08:07 (GMT+7)". */
+const MAX_DATE_LINE_LENGTH = 80;
+
+/**
+ * The publish time printed near the headline, for pages whose metadata gives none: the first short line
+ * after the first h1 (then the closest ones before it) that reads as a date with a time, once a label
+ * ("Cập nhật:") is dropped. Read in the site's zone (.vn: Asia/Ho_Chi_Minh) unless it states an offset.
+ */
+function printedDateNearHeadline($: CheerioAPI, zone: string | undefined): { from: string; value: string } | null {
+  const headline = elementsByTag($, 'h1')[0];
+  const body = elementsByTag($, 'body')[0];
+  if (!headline || !body) return null;
+  const elements = findElements(body, () => true);
+  const at = elements.indexOf(headline);
+  const window = [...elements.slice(at + 1, at + 1 + ELEMENTS_AFTER_HEADLINE), ...elements.slice(Math.max(0, at - ELEMENTS_BEFORE_HEADLINE), at).reverse()];
+  for (const element of window) {
+    if (element.name === 'script' || element.name === 'style' || element.children.some((child) => child.type === 'tag' && BLOCK_TAGS.has(child.name))) continue;
+    const text = renderedText(element);
+    if (text.length < 8 || text.length > MAX_DATE_LINE_LENGTH || !/\d/.test(text)) continue;
+    const resolved = resolveDate(text.replace(DATE_LABEL, ''), zone);
+    if (resolved) return { from: `heuristic: date printed near the headline (<${element.name}${element.attribs['class'] ? ` class="${element.attribs['class']}"` : ''}> "${text}")`, value: formatPublished(resolved).publishedAt };
   }
   return null;
 }
@@ -92,7 +129,7 @@ function comparable(text: string): string {
   return text.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
-function pickTitle($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta): string | null {
+function pickTitle($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta, trace?: ExtractionTrace): string | null {
   const siteNames = [meta.ogSiteName, jsonLd?.publisherName ?? null];
   let h1: string | undefined;
   for (const element of elementsByTag($, 'h1')) {
@@ -102,11 +139,17 @@ function pickTitle($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta):
       break;
     }
   }
-  const candidates = [jsonLd?.headline, meta.ogTitle, meta.twitterTitle, h1, meta.documentTitle]
-    .filter((candidate): candidate is string => typeof candidate === 'string' && candidate.trim() !== '')
-    .map((candidate) => trimSiteSuffix(cleanText(candidate), siteNames))
-    .filter((candidate) => candidate !== '');
-  return candidates[0] ?? null;
+  const sources: [string, string | null | undefined][] = [
+    ['jsonld headline', jsonLd?.headline], ['meta og:title', meta.ogTitle], ['meta twitter:title', meta.twitterTitle], ['h1', h1], ['<title>', meta.documentTitle],
+  ];
+  const candidates = sources
+    .filter((source): source is [string, string] => typeof source[1] === 'string' && source[1].trim() !== '')
+    .map(([from, candidate]) => [from, trimSiteSuffix(cleanText(candidate), siteNames)] as const)
+    .filter(([, candidate]) => candidate !== '');
+  const [chosen, ...others] = candidates;
+  if (chosen) trace?.chose('title', chosen[0], chosen[1]);
+  for (const [from, candidate] of others) if (candidate !== chosen?.[1]) trace?.reject('title', from, candidate, `${chosen?.[0]} comes first`);
+  return chosen?.[1] ?? null;
 }
 
 /** A page in Vietnamese: its language says so, or it is on a .vn site. */
@@ -331,32 +374,45 @@ interface GenericMetadata {
 }
 
 /** Everything the generic path reads from JSON-LD and head metadata (cheap: no content scoring). */
-function genericMetadata($: CheerioAPI, url: string): GenericMetadata {
+function genericMetadata($: CheerioAPI, url: string, trace?: ExtractionTrace): GenericMetadata {
   const jsonLd = readJsonLdArticle($);
   const meta = readPageMeta($);
   const zone = zoneFor(url);
-  const title = pickTitle($, jsonLd, meta);
+  const title = pickTitle($, jsonLd, meta, trace);
   const language = pickLanguage(jsonLd, meta);
+  const published = firstDate(
+    [['jsonld datePublished', jsonLd?.datePublished], ...meta.published.map((entry) => [entry.source, entry.value] as [string, string]), ...meta.timeDatetimes.map((value) => ['time@datetime', value] as [string, string])],
+    zone,
+    'publishedAt',
+    trace,
+  );
+  const printed = published ? null : printedDateNearHeadline($, zone);
+  if (printed) trace?.chose('publishedAt', printed.from, printed.value);
+  const canonicalUrl = absoluteHttpUrl(meta.canonical, url) ?? absoluteHttpUrl(meta.ogUrl, url) ?? absoluteHttpUrl(jsonLd?.url, url);
+  const tags = jsonLd?.keywords.length ? jsonLd.keywords : meta.tags;
+  trace?.chose('canonicalUrl', meta.canonical ? 'link rel=canonical' : meta.ogUrl ? 'meta og:url' : 'jsonld url', canonicalUrl);
+  trace?.chose('tags', jsonLd?.keywords.length ? 'jsonld keywords' : 'meta article:tag / news_keywords / keywords', tags);
+  trace?.chose('language', jsonLd?.inLanguage ? 'jsonld inLanguage' : meta.htmlLang ? 'html@lang' : 'meta og:locale', language);
   return {
     jsonLd,
     meta,
     description: pickLead(jsonLd, meta),
     fields: {
-      canonicalUrl: absoluteHttpUrl(meta.canonical, url) ?? absoluteHttpUrl(meta.ogUrl, url) ?? absoluteHttpUrl(jsonLd?.url, url),
+      canonicalUrl,
       title,
-      category: pickSection($, jsonLd, meta, { url, title, siteNames: [meta.ogSiteName, jsonLd?.publisherName ?? null, hostOf(url)] }),
-      tags: jsonLd?.keywords.length ? jsonLd.keywords : meta.tags,
+      category: pickSection($, jsonLd, meta, { url, title, siteNames: [meta.ogSiteName, jsonLd?.publisherName ?? null, hostOf(url)] }, trace),
+      tags,
       dateline: null,
-      publishedAt: firstDate([jsonLd?.datePublished, ...meta.published.map((entry) => entry.value), ...meta.timeDatetimes], zone),
-      updatedAt: firstDate([jsonLd?.dateModified, ...meta.modified.map((entry) => entry.value)], zone),
-      authors: pickAuthors($, jsonLd, meta, url, isVietnamese(language, url)),
+      publishedAt: published ?? printed?.value ?? null,
+      updatedAt: firstDate([['jsonld dateModified', jsonLd?.dateModified], ...meta.modified.map((entry) => [entry.source, entry.value] as [string, string])], zone, 'updatedAt', trace),
+      authors: pickAuthors($, jsonLd, meta, url, isVietnamese(language, url), trace),
       language,
     },
   };
 }
 
 /** The body, its pictures and the lead: the content heuristics, the costly part of the generic path. */
-function genericBody($: CheerioAPI, url: string, metadata: GenericMetadata): Pick<ExtractedFields, BodyField> {
+function genericBody($: CheerioAPI, url: string, metadata: GenericMetadata, trace?: ExtractionTrace): Pick<ExtractedFields, BodyField> {
   const { jsonLd, meta, description } = metadata;
   const { title, authors, canonicalUrl } = metadata.fields;
   const body = extractBodyParagraphs($, canonicalUrl ?? url);
@@ -364,25 +420,28 @@ function genericBody($: CheerioAPI, url: string, metadata: GenericMetadata): Pic
   // The title, the lead and a byline line repeated inside the body container are not body text.
   const notBody = new Set([title, description, printed, ...authors.flatMap((author) => [author.raw, author.name])].filter((text): text is string => !!text).map(comparable));
   const paragraphs = body.paragraphs.filter((paragraph) => !notBody.has(comparable(paragraph)));
-  return {
-    paragraphs,
-    lead: truncatedCopyOf(description, paragraphs[0]) ? null : (printed ?? description),
-    // The page's own figures carry captions; the JSON-LD / og:image picture only stands in when there are none.
-    images: dedupeImages(body.images.length > 0 ? body.images : leadImages(jsonLd, meta, url)),
-  };
+  trace?.chose('paragraphs', 'heuristic: containers scored by the prose they hold, chrome and related boxes dropped', `${paragraphs.length} paragraphs`);
+  const truncated = truncatedCopyOf(description, paragraphs[0]);
+  if (truncated) trace?.reject('lead', 'jsonld / meta description', description, 'a truncated copy of the first paragraph');
+  else if (printed) trace?.chose('lead', `heuristic: the lead printed on the page (an element of class sapo/desc/lead/summary… opening like the description)`, printed);
+  else if (description) trace?.chose('lead', 'jsonld description / meta og:description / description', description);
+  // The page's own figures carry captions; the JSON-LD / og:image picture only stands in when there are none.
+  const images = dedupeImages(body.images.length > 0 ? body.images : leadImages(jsonLd, meta, url));
+  trace?.chose('images', body.images.length > 0 ? 'heuristic: pictures of the article region, captions split' : 'jsonld image / og:image (no picture in the body)', `${images.length} images`);
+  return { paragraphs, lead: truncated ? null : (printed ?? description), images };
 }
 
 /**
  * The generic path one field at a time, for filling what a source adapter did not find: head metadata is
  * read on the first request, the body heuristics run only when the body, its pictures or the lead are asked for.
  */
-export function genericFieldReader($: CheerioAPI, url: string): <K extends keyof ExtractedFields>(key: K) => ExtractedFields[K] {
+export function genericFieldReader($: CheerioAPI, url: string, trace?: ExtractionTrace): <K extends keyof ExtractedFields>(key: K) => ExtractedFields[K] {
   let metadata: GenericMetadata | undefined;
   let all: ExtractedFields | undefined;
   return <K extends keyof ExtractedFields>(key: K): ExtractedFields[K] => {
-    metadata ??= genericMetadata($, url);
+    metadata ??= genericMetadata($, url, trace);
     if (!BODY_FIELDS.has(key)) return (metadata.fields as ExtractedFields)[key];
-    all ??= { ...metadata.fields, ...genericBody($, url, metadata) };
+    all ??= { ...metadata.fields, ...genericBody($, url, metadata, trace) };
     return all[key];
   };
 }

@@ -11,6 +11,7 @@ import { assembleArticle } from './assemble.ts';
 import { genericFieldReader } from './generic.ts';
 import { readJsonLdArticle } from './jsonld.ts';
 import { NotAnArticleError, type ExtractedFields, type ExtractOptions, type ExtractorIdentity } from './types.ts';
+import { ExtractionTrace } from './explain.ts';
 
 export { NotAnArticleError } from './types.ts';
 
@@ -68,6 +69,26 @@ function mergeFields(
   };
 }
 
+/** Each field's record from the path that gave its value; a forbidden generic fallback is said so. */
+function explainMerge(
+  trace: ExtractionTrace,
+  adapterTrace: ExtractionTrace,
+  genericTrace: ExtractionTrace,
+  adapterFields: AdapterFields,
+  forbidden: ReadonlySet<keyof ExtractedFields>,
+): void {
+  for (const field of FIELD_ORDER) {
+    trace.adopt(field, adapterTrace);
+    if (adapterFields[field] !== undefined) continue;
+    if (forbidden.has(field)) trace.reject(field, 'generic path', null, 'the layout forbids the generic fallback for this field');
+    else trace.adopt(field, genericTrace);
+  }
+}
+
+const FIELD_ORDER: readonly (keyof ExtractedFields)[] = [
+  'title', 'publishedAt', 'updatedAt', 'authors', 'category', 'tags', 'lead', 'dateline', 'paragraphs', 'images', 'language', 'canonicalUrl',
+];
+
 /**
  * Extracts one Article from a saved page. The page is parsed once; the source adapter for its domain
  * reads what its layout knows, the generic path (JSON-LD, meta, content heuristics) fills the rest.
@@ -84,9 +105,12 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Arti
   let extractor: ExtractorIdentity = { name: 'generic', version: EXTRACTOR_VERSION };
   let adapterFields: AdapterFields = {};
   let forbidden = new Set<keyof ExtractedFields>();
+  // Each path records into its own trace; the explanation takes each field's record from the path that gave it.
+  const adapterTrace = options.trace ? new ExtractionTrace() : undefined;
+  const genericTrace = options.trace ? new ExtractionTrace() : undefined;
   if (adapter && layout) {
     extractor = { name: `${adapter.id}/${layout.id}`, version: EXTRACTOR_VERSION };
-    adapterFields = runLayout($, adapter, layout, url);
+    adapterFields = runLayout($, adapter, layout, url, adapterTrace);
     forbidden = new Set(layout.noGenericFallback ?? []);
   } else if (adapter && !readJsonLdArticle($)) {
     throw new NotAnArticleError(
@@ -95,11 +119,12 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Arti
   }
 
   // The generic path reads only what the adapter left unfound: body scoring runs only if the body is missing.
-  const fields = mergeFields(adapterFields, genericFieldReader($, url), forbidden);
+  const fields = mergeFields(adapterFields, genericFieldReader($, url, genericTrace), forbidden);
+  if (options.trace && adapterTrace && genericTrace) explainMerge(options.trace, adapterTrace, genericTrace, adapterFields, forbidden);
 
   if (!fields.title) throw new NotAnArticleError(`${url}: no title found`);
   if (fields.paragraphs.length === 0) throw new NotAnArticleError(`${url}: no article body found`);
-  return assembleArticle({
+  const article = assembleArticle({
     fields,
     url,
     source: options.source ?? sourceForUrl(url, siteName),
@@ -107,4 +132,6 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Arti
     fetchedAt: options.fetchedAt ?? new Date(),
     extractor,
   });
+  if (article.dateline && !fields.dateline) options.trace?.chose('dateline', 'rule: the dateline prefix of the lead (lib/normalize/dateline.ts)', article.dateline);
+  return article;
 }
