@@ -193,7 +193,7 @@ export interface PageOutcome {
 }
 
 /** Extracts one page `runs` times (timing the median) and scores it; an extraction that throws is wrong in every field. */
-export function scoreVietnamesePage(want: PageExpectation, runs = 1): PageOutcome {
+export function scoreVietnamesePage(want: PageExpectation, runs = 1, genericOnly = false): PageOutcome {
   const html = readPage(want);
   const times: number[] = [];
   let article: Article | undefined;
@@ -201,7 +201,7 @@ export function scoreVietnamesePage(want: PageExpectation, runs = 1): PageOutcom
   for (let run = 0; run < runs; run += 1) {
     const started = performance.now();
     try {
-      article = extractArticle(html, { url: want.url, fetchedAt: new Date('2026-03-08T00:00:00Z') });
+      article = extractArticle(html, { url: want.url, fetchedAt: new Date('2026-03-08T00:00:00Z'), genericOnly });
     } catch (error) {
       failure = `${error instanceof Error ? error.name : 'Error'}: ${error instanceof Error ? error.message : String(error)}`;
     }
@@ -215,7 +215,7 @@ export function scoreVietnamesePage(want: PageExpectation, runs = 1): PageOutcom
     wrong: checked.filter((field) => !checks[field]),
     failure,
     milliseconds: median(times),
-    adapter: findAdapter(want.url) !== null,
+    adapter: !genericOnly && findAdapter(want.url) !== null,
     collected: want.file.startsWith('vi/'),
   };
 }
@@ -271,6 +271,8 @@ export interface VietnameseResult {
   whole: FieldAccuracy;
   collected: FieldAccuracy;
   noAdapter: FieldAccuracy;
+  /** the tests/fixtures/vi pages with every adapter switched off: the generic Vietnamese path alone */
+  collectedGenericOnly: FieldAccuracy;
   medianMilliseconds: number;
 }
 
@@ -287,10 +289,12 @@ export function evaluateVietnamese(runs: number, pages = loadVietnameseCorpus())
     whole: accuracyOf(outcomes),
     collected: accuracyOf(outcomes.filter((outcome) => outcome.collected)),
     noAdapter: accuracyOf(outcomes.filter((outcome) => !outcome.adapter)),
+    collectedGenericOnly: accuracyOf(pages.filter((want) => want.file.startsWith('vi/')).map((want) => scoreVietnamesePage(want, 1, true))),
     medianMilliseconds: median(outcomes.map((outcome) => outcome.milliseconds)),
   };
   printAccuracy('Whole Vietnamese corpus', result.whole);
   printAccuracy('tests/fixtures/vi pages', result.collected);
   printAccuracy('Pages of sites with no adapter', result.noAdapter);
+  printAccuracy('tests/fixtures/vi pages, generic path alone (every adapter off)', result.collectedGenericOnly);
   return result;
 }

@@ -99,7 +99,7 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Arti
   const $ = loadPage(html);
   const url = pageUrl($, options);
   const siteName = cleanText(metaWithProperty($, 'og:site_name')?.attribs['content'] ?? '') || null;
-  const adapter = options.adapterId ? adapterById(options.adapterId) : findAdapter(url);
+  const adapter = options.genericOnly ? null : options.adapterId ? adapterById(options.adapterId) : findAdapter(url);
   const layout = adapter ? pickLayout($, adapter) : null;
 
   let extractor: ExtractorIdentity = { name: 'generic', version: EXTRACTOR_VERSION };

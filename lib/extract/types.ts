@@ -37,6 +37,8 @@ export interface ExtractOptions {
   source?: SourceRef;
   /** Adapter id to use instead of the one chosen by the URL's domain (mirrors, the sample site). */
   adapterId?: string;
+  /** Only the generic path, whatever the domain: what a site without an adapter gets (`npm run eval`). */
+  genericOnly?: boolean;
   /** Filled with where each field's value came from and the candidates turned down (`extract --explain`). */
   trace?: ExtractionTrace;
 }
