@@ -13,6 +13,8 @@ import { collectImages } from './pictures.ts';
 export interface BodyContent {
   paragraphs: string[];
   images: ArticleImage[];
+  /** The byline closing the body (a short right-aligned or bold paragraph of names), taken out of the paragraphs. */
+  closingByline: string | null;
 }
 
 /** Never article text, whatever their classes say (h1 is the title, reported on its own). */
@@ -353,6 +355,33 @@ function findContentBlocks(root: Element): Element[] {
 interface TextBlock {
   text: string;
   heading: boolean;
+  /** printed as a byline: a short paragraph of names, right-aligned or all bold */
+  byline?: boolean;
+}
+
+/** A closing byline is a name or two ("Phương Nhi", "NGỌC PHÚ - HOÀNG HIỆP"), never a sentence. */
+const MAX_CLOSING_BYLINE_LENGTH = 60;
+/** Every word of a printed name starts with a capital; separators and role labels ("Tin, ảnh:") may sit between names. */
+const NAME_LINE = /^(?:[\p{Lu}][\p{L}.'’-]*|[-–—,;&/:()]|và|ảnh|tin|bài|theo)(?:\s+(?:[\p{Lu}][\p{L}.'’-]*|[-–—,;&/:()]|và|ảnh|tin|bài))*$/u;
+const BOLD_TAGS = new Set(['b', 'strong']);
+
+function rightAligned(element: Element): boolean {
+  return element.attribs['align'] === 'right' || /text-align\s*:\s*right/i.test(element.attribs['style'] ?? '');
+}
+
+/** All the element's text sits inside <b>/<strong>. */
+function allBold(element: Element): boolean {
+  return element.children.every((child) => {
+    if (child.type === 'text') return child.data.trim() === '';
+    if (child.type !== 'tag') return true;
+    const tag = child as Element;
+    return BOLD_TAGS.has(tag.name) || tag.name === 'br' || (tag.children.length > 0 && allBold(tag));
+  });
+}
+
+/** A paragraph printed the way Vietnamese sites print the byline under the body: short, names only, right-aligned or bold. */
+function looksLikeClosingByline(element: Element, text: string): boolean {
+  return text.length <= MAX_CLOSING_BYLINE_LENGTH && (rightAligned(element) || allBold(element)) && NAME_LINE.test(text);
 }
 
 function linkShareOf(nodes: AnyNode[], textLength: number): number {
@@ -432,7 +461,7 @@ function collectBlocks(container: Element): TextBlock[] {
     if (text === '') return;
     if (isLinkLine(element, text)) return;
     if (heading && text.length > MAX_HEADING_LENGTH) return;
-    blocks.push({ text, heading });
+    blocks.push({ text, heading, byline: name === 'p' && looksLikeClosingByline(element, text) });
   };
   visit(container);
   return blocks;
@@ -488,7 +517,7 @@ function withoutDanglingHeadings(blocks: TextBlock[]): string[] {
  */
 export function extractBodyParagraphs($: CheerioAPI, base: string): BodyContent {
   const pageRoot = elementsByTag($, 'body')[0];
-  if (!pageRoot) return { paragraphs: [], images: [] };
+  if (!pageRoot) return { paragraphs: [], images: [], closingByline: null };
   const originals = new Map<Element, Element>();
   const scopeRoot = readingCopy(pageRoot, originals);
   // Under a document of its own, as cheerio's clone() puts it: the copy has no ancestors on the page.
@@ -515,6 +544,7 @@ export function extractBodyParagraphs($: CheerioAPI, base: string): BodyContent 
     });
     textBlocks.push(...collectBlocks(block));
   }
+  const closing = textBlocks.at(-1)?.byline ? textBlocks.pop()!.text : null;
   const paragraphs = withoutDanglingHeadings(textBlocks);
-  return { paragraphs, images };
+  return { paragraphs, images, closingByline: closing };
 }

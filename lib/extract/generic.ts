@@ -366,6 +366,14 @@ function dedupeImages(images: ArticleImage[]): ArticleImage[] {
 type BodyField = 'paragraphs' | 'images' | 'lead';
 const BODY_FIELDS: ReadonlySet<keyof ExtractedFields> = new Set<keyof ExtractedFields>(['paragraphs', 'images', 'lead']);
 
+/** The body's closing byline names the authors of a page whose metadata names no person (docs/dataset.md). */
+function withClosingByline(metadata: GenericMetadata, closingByline: string | null, trace?: ExtractionTrace): Author[] {
+  if (metadata.fields.authors.length > 0 || !closingByline) return metadata.fields.authors;
+  const authors = parseByline(closingByline).filter((author) => notAPerson(author.raw) === null);
+  if (authors.length > 0) trace?.chose('authors', `heuristic: the right-aligned / bold byline closing the body ("${closingByline}")`, authors.map((author) => author.name));
+  return authors;
+}
+
 interface GenericMetadata {
   fields: Omit<ExtractedFields, BodyField>;
   jsonLd: JsonLdArticle | null;
@@ -412,7 +420,11 @@ function genericMetadata($: CheerioAPI, url: string, trace?: ExtractionTrace): G
 }
 
 /** The body, its pictures and the lead: the content heuristics, the costly part of the generic path. */
-function genericBody($: CheerioAPI, url: string, metadata: GenericMetadata, trace?: ExtractionTrace): Pick<ExtractedFields, BodyField> {
+interface GenericBody extends Pick<ExtractedFields, BodyField> {
+  closingByline: string | null;
+}
+
+function genericBody($: CheerioAPI, url: string, metadata: GenericMetadata, trace?: ExtractionTrace): GenericBody {
   const { jsonLd, meta, description } = metadata;
   const { title, authors, canonicalUrl } = metadata.fields;
   const body = extractBodyParagraphs($, canonicalUrl ?? url);
@@ -428,7 +440,7 @@ function genericBody($: CheerioAPI, url: string, metadata: GenericMetadata, trac
   // The page's own figures carry captions; the JSON-LD / og:image picture only stands in when there are none.
   const images = dedupeImages(body.images.length > 0 ? body.images : leadImages(jsonLd, meta, url));
   trace?.chose('images', body.images.length > 0 ? 'heuristic: pictures of the article region, captions split' : 'jsonld image / og:image (no picture in the body)', `${images.length} images`);
-  return { paragraphs, lead: truncated ? null : (printed ?? description), images };
+  return { paragraphs, lead: truncated ? null : (printed ?? description), images, closingByline: body.closingByline };
 }
 
 /**
@@ -440,13 +452,18 @@ export function genericFieldReader($: CheerioAPI, url: string, trace?: Extractio
   let all: ExtractedFields | undefined;
   return <K extends keyof ExtractedFields>(key: K): ExtractedFields[K] => {
     metadata ??= genericMetadata($, url, trace);
-    if (!BODY_FIELDS.has(key)) return (metadata.fields as ExtractedFields)[key];
-    all ??= { ...metadata.fields, ...genericBody($, url, metadata, trace) };
+    const needsBody = BODY_FIELDS.has(key) || (key === 'authors' && metadata.fields.authors.length === 0);
+    if (!needsBody) return (metadata.fields as ExtractedFields)[key];
+    all ??= bodyAndMetadata($, url, metadata, trace);
     return all[key];
   };
 }
 
+function bodyAndMetadata($: CheerioAPI, url: string, metadata: GenericMetadata, trace?: ExtractionTrace): ExtractedFields {
+  const body = genericBody($, url, metadata, trace);
+  return { ...metadata.fields, paragraphs: body.paragraphs, images: body.images, lead: body.lead, authors: withClosingByline(metadata, body.closingByline, trace) };
+}
+
 export function extractGeneric($: CheerioAPI, url: string): ExtractedFields {
-  const metadata = genericMetadata($, url);
-  return { ...metadata.fields, ...genericBody($, url, metadata) };
+  return bodyAndMetadata($, url, genericMetadata($, url));
 }

@@ -23,8 +23,8 @@ const HOME_STEP = /^(?:trang\s*chủ|home|homepage|start|accueil|inicio|startsei
 const VISIBLE_TRAIL =
   '[itemtype$="BreadcrumbList"], nav[aria-label*="breadcrumb" i], ol.breadcrumb, ul.breadcrumb, .breadcrumb, .breadcrumbs, [class*="breadcrumb" i]';
 
-/** A section name is a few words: longer text in a trail is the article's own title or a sentence. */
-const MAX_SECTION_WORDS = 8;
+/** A section name is a few words ("Chỉ đạo, quyết định của Chính phủ - Thủ tướng Chính phủ" has 10): longer text in a trail is a sentence. */
+const MAX_SECTION_WORDS = 14;
 
 function comparable(text: string): string {
   return text.normalize('NFC').toLocaleLowerCase('vi').replace(/[^\p{L}\p{N}]+/gu, '');
