@@ -10,6 +10,7 @@ import { dedupeAuthors, parseByline } from '../normalize/byline.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
 import { readPageMeta } from './meta.ts';
+import { looksLikeClosingCredit } from './closing-credit.ts';
 import type { ExtractionTrace, TracedField } from './explain.ts';
 import { BLOCK_TAGS, elementsByTag, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
 import { matchesSelector, selectOnPage } from './select.ts';
@@ -253,7 +254,7 @@ function readBody($: CheerioAPI, layout: SourceLayout, base: string, authors: Au
   const last = blocks.at(-1);
   if (last && last.text.length <= MAX_BYLINE_LENGTH) {
     const marked = selectors.bylineParagraph !== undefined && matchesSelector(last.element, selectors.bylineParagraph);
-    if (marked || sameName(last.text, authors)) {
+    if (marked || sameName(last.text, authors) || looksLikeClosingCredit(last.element, last.text)) {
       blocks.pop();
       byline = parseByline(last.text);
     }

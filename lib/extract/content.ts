@@ -9,11 +9,12 @@ import { cleanText } from '../normalize/text.ts';
 import { boilerplateVerdict, wordsOf } from './chrome.ts';
 import { BLOCK_TAGS, elementsByTag, elementsNamed, findElements, hasDescendantNamed, removeNode, renderedRuns, renderedText, walkElements } from './dom.ts';
 import { collectImages } from './pictures.ts';
+import { looksLikeClosingCredit } from './closing-credit.ts';
 
 export interface BodyContent {
   paragraphs: string[];
   images: ArticleImage[];
-  /** The byline closing the body (a short right-aligned or bold paragraph of names), taken out of the paragraphs. */
+  /** The credit closing the body (a short right-aligned or bold paragraph of names, or "Theo X"), taken out of the paragraphs. */
   closingByline: string | null;
 }
 
@@ -359,30 +360,6 @@ interface TextBlock {
   byline?: boolean;
 }
 
-/** A closing byline is a name or two ("Phương Nhi", "NGỌC PHÚ - HOÀNG HIỆP"), never a sentence. */
-const MAX_CLOSING_BYLINE_LENGTH = 60;
-/** Every word of a printed name starts with a capital; separators and role labels ("Tin, ảnh:") may sit between names. */
-const NAME_LINE = /^(?:[\p{Lu}][\p{L}.'’-]*|[-–—,;&/:()]|và|ảnh|tin|bài|theo)(?:\s+(?:[\p{Lu}][\p{L}.'’-]*|[-–—,;&/:()]|và|ảnh|tin|bài))*$/u;
-const BOLD_TAGS = new Set(['b', 'strong']);
-
-function rightAligned(element: Element): boolean {
-  return element.attribs['align'] === 'right' || /text-align\s*:\s*right/i.test(element.attribs['style'] ?? '');
-}
-
-/** All the element's text sits inside <b>/<strong>. */
-function allBold(element: Element): boolean {
-  return element.children.every((child) => {
-    if (child.type === 'text') return child.data.trim() === '';
-    if (child.type !== 'tag') return true;
-    const tag = child as Element;
-    return BOLD_TAGS.has(tag.name) || tag.name === 'br' || (tag.children.length > 0 && allBold(tag));
-  });
-}
-
-/** A paragraph printed the way Vietnamese sites print the byline under the body: short, names only, right-aligned or bold. */
-function looksLikeClosingByline(element: Element, text: string): boolean {
-  return text.length <= MAX_CLOSING_BYLINE_LENGTH && (rightAligned(element) || allBold(element)) && NAME_LINE.test(text);
-}
 
 function linkShareOf(nodes: AnyNode[], textLength: number): number {
   let linked = 0;
@@ -461,7 +438,7 @@ function collectBlocks(container: Element): TextBlock[] {
     if (text === '') return;
     if (isLinkLine(element, text)) return;
     if (heading && text.length > MAX_HEADING_LENGTH) return;
-    blocks.push({ text, heading, byline: name === 'p' && looksLikeClosingByline(element, text) });
+    blocks.push({ text, heading, byline: name === 'p' && looksLikeClosingCredit(element, text) });
   };
   visit(container);
   return blocks;

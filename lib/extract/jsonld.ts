@@ -51,7 +51,7 @@ function isObject(value: unknown): value is JsonObject {
 
 /**
  * Repairs what CMSs commonly break in hand-assembled JSON-LD: raw control characters inside strings,
- * trailing commas, HTML comment / CDATA wrappers. Only used after a strict parse has failed.
+ * trailing commas, a comma missing at the end of a line, HTML comment / CDATA wrappers. Only used after a strict parse has failed.
  */
 export function repairJson(text: string): string {
   const unwrapped = text
@@ -81,7 +81,9 @@ export function repairJson(text: string): string {
     if (char === '"') inString = true;
     out += char;
   }
-  return out.replace(/,(\s*[}\]])/g, '$1');
+  // Raw newlines are now only between tokens: a value followed on the next line by a key with no comma
+  // between ("@id": "…"⏎ "name": "…") lost its comma.
+  return out.replace(/,(\s*[}\]])/g, '$1').replace(/(["\d}\]]|true|false|null)(\s*\n\s*)(?="[^"\n]*"\s*:)/g, '$1,$2');
 }
 
 function parseBlock(text: string): unknown {

@@ -27,6 +27,7 @@ export const SITES: readonly SourceSite[] = [
   { id: 'soha', name: 'Soha', domain: 'soha.vn' },
   { id: 'cafef', name: 'CafeF', domain: 'cafef.vn' },
   { id: 'genk', name: 'GenK', domain: 'genk.vn' },
+  { id: 'kenh14', name: 'Kênh 14', domain: 'kenh14.vn' },
   { id: 'vietnambiz', name: 'VietnamBiz', domain: 'vietnambiz.vn' },
 ];
 

@@ -12,7 +12,7 @@ import type { SourceAdapter } from './types.ts';
 export const tuoitreFamily: SourceAdapter = {
   id: 'tuoitre',
   name: 'data-role CMS family (Tuổi Trẻ, VCCorp)',
-  domains: ['tuoitre.vn', 'thanhnien.vn', 'nld.com.vn', 'soha.vn', 'cafef.vn', 'vietnambiz.vn', 'genk.vn'],
+  domains: ['tuoitre.vn', 'thanhnien.vn', 'nld.com.vn', 'soha.vn', 'cafef.vn', 'vietnambiz.vn', 'genk.vn', 'kenh14.vn'],
   language: 'vi',
   layouts: [
     {

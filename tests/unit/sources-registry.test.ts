@@ -57,7 +57,7 @@ describe('sourceForUrl', () => {
     const ids = SITES.map((site) => site.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.sort()).toEqual([
-      'baodanang', 'baohaiphong', 'baoquangnam', 'cafef', 'dantri', 'genk', 'hanoimoi', 'nguoiquansat', 'nld', 'soha', 'thanhnien', 'tienphong',
+      'baodanang', 'baohaiphong', 'baoquangnam', 'cafef', 'dantri', 'genk', 'hanoimoi', 'kenh14', 'nguoiquansat', 'nld', 'soha', 'thanhnien', 'tienphong',
       'tuoitre', 'vietnambiz', 'vietnamnet', 'vietnamplus', 'vnexpress',
     ]);
     // every domain an adapter serves is a site with its own source id (families share an adapter, never an id)
