@@ -6,7 +6,7 @@ import type { ExtractedFields } from './types.ts';
 import { cleanText } from '../normalize/text.ts';
 import { absoluteHttpUrl } from '../normalize/url.ts';
 import { formatPublished, parseNewsDate } from '../normalize/dates.ts';
-import { dedupeAuthors, naturalCase, notAPerson, parseByline } from '../normalize/byline.ts';
+import { dedupeAuthors, naturalCase, notAPerson, parseByline, withoutStaffTitle } from '../normalize/byline.ts';
 import type { ExtractionTrace } from './explain.ts';
 import { splitCaption } from '../normalize/caption.ts';
 import { splitDateline } from '../normalize/dateline.ts';
@@ -277,7 +277,7 @@ function looksLikePersonalName(text: string): boolean {
  * "and" in some language are two authors. Text without a letter ("105092") names nobody.
  */
 function structuredAuthors(entry: string): Author[] {
-  let raw = cleanText(entry).replace(/^by\s+/i, '').replace(/\s*\([^()]*\)\s*$/, '');
+  let raw = withoutStaffTitle(cleanText(entry).replace(/^by\s+/i, '').replace(/\s*\([^()]*\)\s*$/, ''));
   const [first, ...rest] = raw.split(/\s*,\s*/);
   if (first && rest.some((part) => /(?:^|\s)\p{Ll}/u.test(part))) raw = first;
   if (!/\p{L}/u.test(raw)) return [];

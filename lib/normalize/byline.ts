@@ -22,6 +22,11 @@ const ANONYMOUS = /^(?:nhóm\s+(?:phóng\s+viên|pv|ctv|thực\s+hiện)|phóng\
 /** A leading "PV" or "Phóng viên" before a name ("PV Ngọc Phú"). */
 const LEADING_TITLE = new RegExp(`^(?:nhóm\\s+(?:phóng\\s+viên|pv)|phóng\\s+viên|pv|nhà\\s+báo)${NOT_A_LETTER}\\.?\\s*`, 'iu');
 
+/** A name without a staff title before it: "PV Ngọc Phú" → "Ngọc Phú" (docs/dataset.md). */
+export function withoutStaffTitle(name: string): string {
+  return name.replace(LEADING_TITLE, '');
+}
+
 /** How the text was put together, said after the name without parentheses ("Hà Thu tổng hợp"). */
 const TRAILING_QUALIFIER = /\s+(?:tổng\s+hợp|lược\s+dịch|biên\s+dịch|thực\s+hiện)$/iu;
 
