@@ -10,7 +10,7 @@ import { dedupeAuthors, parseByline } from '../normalize/byline.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
 import { readPageMeta } from './meta.ts';
-import { looksLikeClosingCredit } from './closing-credit.ts';
+import { closingCreditOf, MAX_CLOSING_CREDITS } from './closing-credit.ts';
 import type { ExtractionTrace, TracedField } from './explain.ts';
 import { BLOCK_TAGS, elementsByTag, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
 import { matchesSelector, selectOnPage } from './select.ts';
@@ -251,13 +251,14 @@ function readBody($: CheerioAPI, layout: SourceLayout, base: string, authors: Au
   const blocks = walk.blocks.filter((block) => !RELATED_LINK.test(block.text) && comparable(block.text) !== leadKey);
 
   let byline: Author[] = [];
-  const last = blocks.at(-1);
-  if (last && last.text.length <= MAX_BYLINE_LENGTH) {
+  for (let count = 0; count < MAX_CLOSING_CREDITS; count += 1) {
+    const last = blocks.at(-1);
+    if (!last || last.text.length > MAX_BYLINE_LENGTH) break;
     const marked = selectors.bylineParagraph !== undefined && matchesSelector(last.element, selectors.bylineParagraph);
-    if (marked || sameName(last.text, authors) || looksLikeClosingCredit(last.element, last.text)) {
-      blocks.pop();
-      byline = parseByline(last.text);
-    }
+    const credit = marked || sameName(last.text, authors) ? 'byline' : closingCreditOf(last.element, last.text);
+    if (!credit) break;
+    blocks.pop();
+    if (credit === 'byline' && byline.length === 0) byline = parseByline(last.text);
   }
   const images = walk.figures.map((figure) => readImage($, figure, layout, base)).filter((image): image is ArticleImage => image !== null);
   return { paragraphs: blocks.map((block) => block.text), images, byline };

@@ -30,11 +30,27 @@ const SOURCE_LINE = /^(?:theo|nguồn\s*:)\s+\p{Lu}/iu;
 /** A source line is a name, not a sentence. */
 const MAX_SOURCE_LINE_LENGTH = 80;
 
+/** Classes that mark a credit line, as part of a class name: "p.pAuthor", "p.pSource", "p.byline". */
+const CREDIT_CLASS = /author|byline|source|credit/i;
+/** "- 19:30 05/09/2026": when the text was published at its source, alone on a line. */
+const DATE_LINE = /^[-–—\s]*(?:\d{1,2}:\d{2}\s+)?\d{1,2}[/.-]\d{1,2}[/.-]\d{4}(?:\s+\d{1,2}:\d{2})?\s*$/u;
+
+export type ClosingCredit = 'byline' | 'source' | 'date';
+
 /**
- * A paragraph printed the way Vietnamese sites print the credits under the body, right-aligned or bold:
- * a byline (short, names only) or the source the text was taken from ("Theo X"). Neither is body text.
+ * What a paragraph closing the body is when Vietnamese sites print credits there, or null for body
+ * text: a byline (names only, right-aligned or bold, or in an element whose class says author), the
+ * source the text was taken from ("Theo X", or a class that says source), or a date alone on a line.
  */
-export function looksLikeClosingCredit(element: Element, text: string): boolean {
-  if (!rightAligned(element) && !allBold(element)) return false;
-  return (text.length <= MAX_CLOSING_BYLINE_LENGTH && NAME_LINE.test(text)) || (text.length <= MAX_SOURCE_LINE_LENGTH && SOURCE_LINE.test(text));
+export function closingCreditOf(element: Element, text: string): ClosingCredit | null {
+  if (DATE_LINE.test(text)) return 'date';
+  const marked = CREDIT_CLASS.test(element.attribs['class'] ?? '');
+  const printedAsCredit = marked || rightAligned(element) || allBold(element);
+  if (!printedAsCredit) return null;
+  if (text.length <= MAX_SOURCE_LINE_LENGTH && (SOURCE_LINE.test(text) || /source/i.test(element.attribs['class'] ?? ''))) return 'source';
+  if (text.length <= MAX_CLOSING_BYLINE_LENGTH && NAME_LINE.test(text)) return 'byline';
+  return null;
 }
+
+/** How many credit lines may close a body (byline, source, source's date). */
+export const MAX_CLOSING_CREDITS = 3;

@@ -9,12 +9,12 @@ import { cleanText } from '../normalize/text.ts';
 import { boilerplateVerdict, wordsOf } from './chrome.ts';
 import { BLOCK_TAGS, elementsByTag, elementsNamed, findElements, hasDescendantNamed, removeNode, renderedRuns, renderedText, walkElements } from './dom.ts';
 import { collectImages } from './pictures.ts';
-import { looksLikeClosingCredit } from './closing-credit.ts';
+import { closingCreditOf, MAX_CLOSING_CREDITS, type ClosingCredit } from './closing-credit.ts';
 
 export interface BodyContent {
   paragraphs: string[];
   images: ArticleImage[];
-  /** The credit closing the body (a short right-aligned or bold paragraph of names, or "Theo X"), taken out of the paragraphs. */
+  /** The byline among the credits closing the body (closing-credit.ts); all of them are taken out of the paragraphs. */
   closingByline: string | null;
 }
 
@@ -356,8 +356,8 @@ function findContentBlocks(root: Element): Element[] {
 interface TextBlock {
   text: string;
   heading: boolean;
-  /** printed as a byline: a short paragraph of names, right-aligned or all bold */
-  byline?: boolean;
+  /** printed as a credit closing the body (closing-credit.ts), or null */
+  credit?: ClosingCredit | null;
 }
 
 
@@ -438,7 +438,7 @@ function collectBlocks(container: Element): TextBlock[] {
     if (text === '') return;
     if (isLinkLine(element, text)) return;
     if (heading && text.length > MAX_HEADING_LENGTH) return;
-    blocks.push({ text, heading, byline: name === 'p' && looksLikeClosingCredit(element, text) });
+    blocks.push({ text, heading, credit: name === 'p' ? closingCreditOf(element, text) : null });
   };
   visit(container);
   return blocks;
@@ -449,6 +449,19 @@ const SIGN_IN_PATH = /\/(?:login|log-in|signin|sign-in|regist|register|registrat
 const PROMPT_TAGS = new Set(['div', 'section', 'aside', 'form', 'dl']);
 /** A picture's own markup inside a body block: its caption is not body text. */
 const FIGURE_TAGS = new Set(['figure', 'figcaption', 'picture']);
+/** What a table laid out as a figure holds: the picture or embedded chart its caption cells describe. */
+const EMBEDDED_MEDIA = new Set(['img', 'iframe', 'video', 'picture', 'object', 'embed']);
+/** A table holding a picture and this little text is a figure (picture and caption cells), not a data table. */
+const MAX_FIGURE_TABLE_TEXT = 300;
+
+/** A <figure> in all but name: a table whose cells hold a picture or chart and a short caption. */
+function isFigureTable(element: Element, original: Element | undefined): boolean {
+  return element.name === 'table' && original !== undefined && hasDescendantIn(original, EMBEDDED_MEDIA) && elementText(element).length <= MAX_FIGURE_TABLE_TEXT;
+}
+
+function hasDescendantIn(root: Element, names: ReadonlySet<string>): boolean {
+  return findElements(root, (element) => names.has(element.name)).length > 0;
+}
 
 function isOwnSignInLink(anchor: Element, base: string): boolean {
   const href = anchor.attribs['href']?.trim();
@@ -515,13 +528,18 @@ export function extractBodyParagraphs($: CheerioAPI, base: string): BodyContent 
   const textBlocks: TextBlock[] = [];
   for (const block of blocks) {
     walkElements(block, (element) => {
-      if (!FIGURE_TAGS.has(element.name)) return true;
+      // the copy has lost its iframes and scripts: the original says whether a table holds a chart
+      if (!FIGURE_TAGS.has(element.name) && !isFigureTable(element, originals.get(element))) return true;
       removeFromCopy(element);
       return false;
     });
     textBlocks.push(...collectBlocks(block));
   }
-  const closing = textBlocks.at(-1)?.byline ? textBlocks.pop()!.text : null;
+  let closing: string | null = null;
+  for (let count = 0; count < MAX_CLOSING_CREDITS && textBlocks.at(-1)?.credit; count += 1) {
+    const credit = textBlocks.pop()!;
+    if (credit.credit === 'byline') closing = credit.text;
+  }
   const paragraphs = withoutDanglingHeadings(textBlocks);
   return { paragraphs, images, closingByline: closing };
 }

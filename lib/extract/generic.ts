@@ -217,9 +217,12 @@ function textIsCjk(text: string): boolean {
   return /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]{8}/u.test(text);
 }
 
-/** Byline text printed on the page, for pages whose head and JSON-LD name nobody. */
+/**
+ * Byline text printed on the page, for pages whose head and JSON-LD name nobody: the usual byline markup,
+ * and links to an author page (Vietnamese sites file them under /tac-gia/, "author").
+ */
 function visibleByline($: CheerioAPI): string[] {
-  const found = selectOnPage($, '[rel="author"], [itemprop="author"] [itemprop="name"], .byline__name, .author-name, .article-author, .byline')
+  const found = selectOnPage($, '[rel="author"], [itemprop="author"] [itemprop="name"], .byline__name, .author-name, .article-author, .byline, a[href*="/tac-gia/"]')
     .map((element) => renderedText(element))
     .filter((text) => text.length > 1 && text.length < 120);
   return [...new Set(found)];
