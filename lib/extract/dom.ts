@@ -66,7 +66,22 @@ export function renderedRuns(node: AnyNode, leftOut?: ReadonlySet<AnyNode>): str
 
 /** The visible text of a node as a browser renders it (block edges and `<br>` as spaces, inline edges joined), cleaned. */
 export function renderedText(node: AnyNode, leftOut?: ReadonlySet<AnyNode>): string {
-  return cleanText(renderedRuns(node, leftOut).join(''));
+  return cleanText(rawRenderedText(node, leftOut));
+}
+
+/** renderedRuns joined, built as one string: the body scoring asks for the text of many elements. */
+function rawRenderedText(node: AnyNode, leftOut: ReadonlySet<AnyNode> | undefined): string {
+  if (node.type === 'text') return node.data;
+  if (node.type !== 'tag' && node.type !== 'root') return '';
+  if (leftOut?.has(node)) return '';
+  const element = node as ParentNode & { name?: string };
+  if (element.name === 'br') return ' ';
+  let text = '';
+  for (const child of element.children) {
+    if (child.type === 'text') text += child.data;
+    else if (child.type === 'tag') text += rawRenderedText(child, leftOut);
+  }
+  return element.name !== undefined && BREAKS_TEXT.has(element.name) ? ` ${text} ` : text;
 }
 
 const WHITESPACE = /\s/u;

@@ -180,8 +180,8 @@ function pickLead(jsonLd: JsonLdArticle | null, meta: PageMeta): string | null {
   return null;
 }
 
-/** Elements that hold a printed lead (sapo, summary, standfirst) by the class names sites give them. */
-const PRINTED_LEAD = '[class*="sapo" i], [class*="desc" i], [class*="lead" i], [class*="summary" i], [class*="excerpt" i], [class*="intro" i], [class*="standfirst" i], h2';
+/** Class names of elements that hold a printed lead (sapo, summary, standfirst). */
+const PRINTED_LEAD_CLASS = /sapo|desc|lead|summary|excerpt|intro|standfirst/i;
 /** Enough of a lead's opening to know two texts are the same lead. */
 const LEAD_OPENING_LENGTH = 40;
 
@@ -194,7 +194,9 @@ function printedLead($: CheerioAPI, description: string | null): string | null {
   if (!description) return null;
   const opening = comparable(description).slice(0, LEAD_OPENING_LENGTH);
   if (opening.length < LEAD_OPENING_LENGTH / 2) return null;
-  for (const element of selectOnPage($, PRINTED_LEAD)) {
+  const body = elementsByTag($, 'body')[0];
+  if (!body) return null;
+  for (const element of findElements(body, (candidate) => candidate.name === 'h2' || PRINTED_LEAD_CLASS.test(candidate.attribs['class'] ?? ''))) {
     const text = renderedText(element);
     if (text.length > description.length * 3 + 40) continue;
     const lead = splitDateline(text).lead;

@@ -94,16 +94,18 @@ function continues(names: readonly string[], trail: readonly string[]): boolean 
 
 /** The most specific section the page states, or null; every source tried and turned down goes into the trace. */
 export function pickSection($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta, page: PageIdentity, trace?: ExtractionTrace): string | null {
-  const trails: [string, BreadcrumbStep[]][] = [
-    ['jsonld BreadcrumbList.itemListElement[last].name', readJsonLdBreadcrumb($)],
-    [`visible breadcrumb (${VISIBLE_TRAIL})`, visibleTrail($)],
+  // The visible trail is looked for only when the JSON-LD one names no section (a page-wide selector scan).
+  const trails: [string, () => BreadcrumbStep[]][] = [
+    ['jsonld BreadcrumbList.itemListElement[last].name', () => readJsonLdBreadcrumb($)],
+    [`visible breadcrumb (${VISIBLE_TRAIL})`, () => visibleTrail($)],
   ];
   const fields: [string, string | null | undefined][] = [
     ['jsonld articleSection', jsonLd?.section],
     ['meta article:section', meta.section],
   ];
   const lists = fields.map(([from, value]) => [from, value ? splitSectionList(value) : []] as const);
-  for (const [from, steps] of trails) {
+  for (const [from, read] of trails) {
+    const steps = read();
     const trail = sectionSteps(steps, page).map((step) => cleanText(step.name));
     const deeper = lists.find(([, names]) => continues(names, trail));
     if (deeper) {
