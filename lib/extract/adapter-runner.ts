@@ -241,14 +241,15 @@ function comparable(text: string): string {
   return text.toLocaleLowerCase('vi').replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
-function readBody($: CheerioAPI, layout: SourceLayout, base: string, authors: Author[], lead: string | null): Body | null {
+function readBody($: CheerioAPI, layout: SourceLayout, base: string, authors: Author[], title: string | null, lead: string | null): Body | null {
   const { selectors } = layout;
   const root = selectOnPage($, selectors.body)[0];
   if (!root) return null;
   const walk = walkBody($, root, (selectors.bodyDrop ?? []).join(', '), selectors.figure ?? 'figure');
-  // A body paragraph that repeats the lead word for word (a video page's caption of the sapo) is the lead.
-  const leadKey = lead ? comparable(lead) : null;
-  const blocks = walk.blocks.filter((block) => !RELATED_LINK.test(block.text) && comparable(block.text) !== leadKey);
+  // The headline and the lead inside the body container (VnExpress prints both inside article.fck_detail),
+  // or a paragraph repeating them word for word (a video page's copy of the sapo), are not body text.
+  const notBody = new Set([title, lead].filter((text): text is string => !!text).map(comparable));
+  const blocks = walk.blocks.filter((block) => !RELATED_LINK.test(block.text) && !notBody.has(comparable(block.text)));
 
   let byline: Author[] = [];
   for (let count = 0; count < MAX_CLOSING_CREDITS; count += 1) {
@@ -309,7 +310,7 @@ export function runLayout($: CheerioAPI, adapter: SourceAdapter, layout: SourceL
   if (updatedAt) found.updatedAt = updatedAt;
 
   const authors = readAuthors($, selectors.authors, note('authors'));
-  const body = readBody($, layout, pageUrl, authors, lead);
+  const body = readBody($, layout, pageUrl, authors, title, lead);
   const allAuthors = authors.length > 0 ? authors : (body?.byline ?? []);
   if (allAuthors.length > 0) found.authors = allAuthors;
   if (authors.length === 0 && allAuthors.length > 0) trace?.chose('authors', `${prefix} byline closing the body (${selectors.bylineParagraph ?? 'a name already known'})`, allAuthors.map((author) => author.name));
