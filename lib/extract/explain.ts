@@ -61,10 +61,6 @@ export class ExtractionTrace {
   reject(field: TracedField, from: string, value: unknown, why: string): void {
     this.entry(field).rejected.push({ from, value, why });
   }
-
-  toJSON(): Record<string, FieldTrace> {
-    return Object.fromEntries(this.fields);
-  }
 }
 
 const MAX_SHOWN_VALUE = 120;
