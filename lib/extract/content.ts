@@ -524,12 +524,13 @@ export function extractBodyParagraphs($: CheerioAPI, base: string): BodyContent 
   const blocks = findContentBlocks(scopeRoot);
   const region = articleRegion(blocks.map((block) => originals.get(block)!));
   const originalHolders = new Set([...holders].map((holder) => originals.get(holder)!));
-  const images = region ? collectImages(region, originalHolders, base) : [];
+  const { images, captions } = region ? collectImages(region, originalHolders, base) : { images: [], captions: new Set<Element>() };
   const textBlocks: TextBlock[] = [];
   for (const block of blocks) {
     walkElements(block, (element) => {
       // the copy has lost its iframes and scripts: the original says whether a table holds a chart
-      if (!FIGURE_TAGS.has(element.name) && !isFigureTable(element, originals.get(element))) return true;
+      const original = originals.get(element);
+      if (!FIGURE_TAGS.has(element.name) && !isFigureTable(element, original) && !(original && captions.has(original))) return true;
       removeFromCopy(element);
       return false;
     });

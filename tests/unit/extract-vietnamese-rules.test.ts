@@ -97,6 +97,25 @@ describe('the publish time printed near the headline', () => {
   });
 });
 
+describe('captions printed without figure markup', () => {
+  const withPicture = (inner: string) => extractArticle(page('', `<h1>Giá vàng tăng</h1><article>${BODY}${inner}${BODY}</article>`), { url: URL });
+
+  it.each([
+    ['a table: the picture in one cell, the caption in another', '<table class="image"><tr><td><img src="https://tin.example.vn/a.jpg"></td></tr><tr><td>Người dân mua vàng. (Ảnh: Minh Anh)</td></tr></table>', 'Minh Anh'],
+    ['a centred italic paragraph after the picture', '<p style="text-align:center"><img src="https://tin.example.vn/b.jpg"></p><p style="text-align:center"><em>Người dân mua vàng. Ảnh: MINH ANH</em></p>', 'MINH ANH'],
+  ])('%s: caption and credit split, the text out of the body', (_, inner, credit) => {
+    const article = withPicture(inner);
+    expect(article.images.map(({ caption, credit: printed }) => ({ caption, credit: printed }))).toEqual([{ caption: 'Người dân mua vàng.', credit }]);
+    expect(article.body.text).not.toContain('Người dân mua vàng');
+  });
+
+  it('a plain "Ảnh: X" paragraph after the picture is its credit', () => {
+    const article = withPicture('<div class="img"><img src="https://tin.example.vn/c.jpg"></div><p>Ảnh: Minh Anh</p>');
+    expect(article.images.map(({ caption, credit }) => ({ caption, credit }))).toEqual([{ caption: null, credit: 'Minh Anh' }]);
+    expect(article.body.text).not.toContain('Ảnh:');
+  });
+});
+
 describe('a layout hook', () => {
   it('replaces what the selectors found, and --explain says so', () => {
     const want = loadVietnameseCorpus().find((expectation) => expectation.file === 'vi/genk-165260716163514059.html')!;
