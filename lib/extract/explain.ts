@@ -48,14 +48,12 @@ export class ExtractionTrace {
   }
 
   /** Takes one field's record from another trace (the generic path's, for a field the adapter left unfound). */
-  adopt(field: TracedField, other: ExtractionTrace, note?: RejectedCandidate): void {
+  adopt(field: TracedField, other: ExtractionTrace): void {
     const theirs = other.fields.get(field);
+    if (!theirs) return;
     const mine = this.entry(field);
-    if (theirs) {
-      mine.chosen ??= theirs.chosen;
-      mine.rejected.push(...theirs.rejected);
-    }
-    if (note) mine.rejected.push(note);
+    mine.chosen ??= theirs.chosen;
+    mine.rejected.push(...theirs.rejected);
   }
 
   reject(field: TracedField, from: string, value: unknown, why: string): void {
@@ -67,7 +65,7 @@ const MAX_SHOWN_VALUE = 120;
 
 function shown(value: unknown): string {
   if (value === null || value === undefined) return '—';
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = JSON.stringify(value) ?? String(value);
   return text.length > MAX_SHOWN_VALUE ? `${text.slice(0, MAX_SHOWN_VALUE - 1)}…` : text;
 }
 

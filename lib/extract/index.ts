@@ -16,7 +16,7 @@ import { ExtractionTrace } from './explain.ts';
 export { NotAnArticleError } from './types.ts';
 
 /** Bumped whenever extraction rules change what an article comes out as (re-extraction compares it). */
-export const EXTRACTOR_VERSION = '1';
+export const EXTRACTOR_VERSION = '2';
 
 /** The page has no URL to identify it by: none given, and no absolute canonical link or og:url. */
 export class MissingUrlError extends Error {
