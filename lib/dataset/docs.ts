@@ -126,6 +126,23 @@ ${renderFieldTable(schema)}
 
 Dates: \`publishedAt\` and \`updatedAt\` keep the publisher's own offset (\`2024-10-18T19:14:00+07:00\`);
 \`publishedAtUtc\` and \`fetchedAt\` are UTC with milliseconds (\`2024-10-18T12:14:00.000Z\`).
+When the page's metadata gives no publish time, the time printed near the headline is read; a time
+without an offset on a \`.vn\` site is Vietnam time (Asia/Ho_Chi_Minh, +07:00).
+
+Authors are persons only, one rule each:
+- an organization is not an author: a name in the form of one ("Báo Lào Cai điện tử", "Tạp chí …") or a host
+  name ("baochinhphu.vn") is left out; on Vietnamese pages also a JSON-LD author of type Organization (or
+  NewsMediaOrganization, …) and a name equal to the publisher's or the site's;
+- "Theo X" / "Nguồn: X" names the source the text was taken from, not an author: no author from it;
+- "PV" / "Phóng viên" / "Nhóm phóng viên" (and "Nhóm PV", "CTV", "BTV") alone are staff credits, which name
+  nobody: no author. Before a name ("PV Ngọc Phú") the title is dropped and the name kept.
+- when the metadata names no person, the byline printed on the page counts: a byline block near the
+  headline, or a short bold or right-aligned name closing the body (which then leaves the body).
+
+\`category\` is one section, the most specific the page states: the last section of its breadcrumb trail
+(JSON-LD BreadcrumbList, else the visible one; the home page, the site and the article itself are not
+sections), else the JSON-LD articleSection / \`article:section\` (the first when several are listed). Tags
+stay in \`tags\`.
 
 ## Key layout
 

@@ -9,7 +9,10 @@ import { formatPublished, parseNewsDate, VIETNAM_ZONE } from '../normalize/dates
 import { dedupeAuthors, parseByline } from '../normalize/byline.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
-import { BLOCK_TAGS, elementsByTag } from './dom.ts';
+import { readPageMeta } from './meta.ts';
+import { closingCreditOf, MAX_CLOSING_CREDITS } from './closing-credit.ts';
+import type { ExtractionTrace, TracedField } from './explain.ts';
+import { BLOCK_TAGS, elementsByTag, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
 import { matchesSelector, selectOnPage } from './select.ts';
 
 /** What an adapter layout found: only the fields it found are present (absent = ask the generic path). */
@@ -30,28 +33,6 @@ function isElement(node: AnyNode): node is Element {
   return node.type === 'tag' || node.type === 'script' || node.type === 'style';
 }
 
-/** Visible text of a node with `<br>` and block boundaries read as spaces (cheerio's .text() glues them). */
-function textOf(node: AnyNode): string {
-  const parts: string[] = [];
-  const walk = (current: AnyNode): void => {
-    if (current.type === 'text') {
-      parts.push(current.data);
-      return;
-    }
-    if (!isElement(current) || current.type !== 'tag') return;
-    if (current.name === 'br') {
-      parts.push(' ');
-      return;
-    }
-    const block = BLOCK_TAGS.has(current.name);
-    if (block) parts.push(' ');
-    for (const child of current.children) walk(child);
-    if (block) parts.push(' ');
-  };
-  walk(node);
-  return cleanText(parts.join(''));
-}
-
 function hasBlockDescendant(element: Element): boolean {
   return element.children.some((child) => child.type === 'tag' && (BLOCK_TAGS.has(child.name) || hasBlockDescendant(child)));
 }
@@ -61,41 +42,95 @@ function readValues($: CheerioAPI, source: TextSource): string[] {
   let matches = selectOnPage($, spec.selector);
   if (spec.pick === 'first') matches = matches.slice(0, 1);
   if (spec.pick === 'last') matches = matches.slice(-1);
-  const values = matches.map((element) => (spec.attr ? cleanText(element.attribs[spec.attr] ?? '') : textOf(element)));
+  const values = matches.map((element) => (spec.attr ? cleanText(element.attribs[spec.attr] ?? '') : renderedText(element)));
   const split = spec.split;
   return (split ? values.flatMap((value) => value.split(split)) : values).map((value) => value.trim()).filter((value) => value !== '');
 }
 
+/** Records for --explain which source of a field gave its value, and which gave nothing usable. */
+interface FieldNote {
+  found(source: DateSource, value: unknown): void;
+  missed(source: DateSource, value: unknown, why: string): void;
+}
+
+const SILENT: FieldNote = { found: () => undefined, missed: () => undefined };
+
+/** A source as the layout file writes it: "h1.detail-title", "time.kbwcm-time@datetime", "jsonld". */
+function describeSource(source: DateSource): string {
+  if (typeof source === 'string') return source;
+  return `${source.selector}${source.attr ? `@${source.attr}` : ''}${source.pick ? ` (${source.pick})` : ''}${source.split ? ` split "${source.split}"` : ''}`;
+}
+
 /** The first source that yields text; several matches of one source give the first (or `pick`ed) one. */
-function readFirst($: CheerioAPI, sources: TextSource[] | undefined): string | null {
+function readFirst($: CheerioAPI, sources: TextSource[] | undefined, note = SILENT): string | null {
   for (const source of sources ?? []) {
     const [value] = readValues($, source);
-    if (value) return value;
+    if (value) {
+      note.found(source, value);
+      return value;
+    }
+    note.missed(source, null, 'matched no text');
   }
   return null;
 }
 
-function readList($: CheerioAPI, sources: TextSource[] | undefined): string[] {
+/**
+ * The headline as the page renders it, spaced like the page's metadata title where the two differ only
+ * by a space at an inline element's edge (see renderedTextSpacedLike).
+ */
+function readTitle($: CheerioAPI, sources: TextSource[], metadataTitle: string | null, note = SILENT): string | null {
+  for (const source of sources) {
+    let title: string | undefined;
+    if (typeof source !== 'string' && source.attr) {
+      title = readValues($, source)[0];
+    } else {
+      const element = selectOnPage($, typeof source === 'string' ? source : source.selector)[0];
+      title = element ? renderedTextSpacedLike(renderedRuns(element), metadataTitle) : '';
+    }
+    if (title) {
+      note.found(source, title);
+      return title;
+    }
+    note.missed(source, null, 'matched no text');
+  }
+  return null;
+}
+
+function readList($: CheerioAPI, sources: TextSource[] | undefined, note = SILENT): string[] {
   for (const source of sources ?? []) {
-    const values = readValues($, source);
-    if (values.length > 0) return [...new Set(values)];
+    const values = [...new Set(readValues($, source))];
+    if (values.length > 0) {
+      note.found(source, values);
+      return values;
+    }
+    note.missed(source, null, 'matched no text');
   }
   return [];
 }
 
-function readDate($: CheerioAPI, sources: DateSource[] | undefined, jsonLd: () => JsonLdArticle | null, key: 'datePublished' | 'dateModified'): string | null {
+function readDate($: CheerioAPI, sources: DateSource[] | undefined, jsonLd: () => JsonLdArticle | null, key: 'datePublished' | 'dateModified', note = SILENT): string | null {
   for (const source of sources ?? []) {
     const raw = source === 'jsonld' ? jsonLd()?.[key] ?? null : readFirst($, [source]);
     const parsed = raw ? parseNewsDate(raw, { zone: VIETNAM_ZONE }) : null;
-    if (parsed) return formatPublished(parsed).publishedAt;
+    if (parsed) {
+      const value = formatPublished(parsed).publishedAt;
+      note.found(source === 'jsonld' ? `jsonld ${key}` : source, value);
+      return value;
+    }
+    note.missed(source === 'jsonld' ? `jsonld ${key}` : source, raw, raw ? 'not a date with a time' : 'matched nothing');
   }
   return null;
 }
 
-function readAuthors($: CheerioAPI, sources: TextSource[] | undefined): Author[] {
+function readAuthors($: CheerioAPI, sources: TextSource[] | undefined, note = SILENT): Author[] {
   for (const source of sources ?? []) {
-    const authors = dedupeAuthors(readValues($, source).flatMap((raw) => parseByline(raw)));
-    if (authors.length > 0) return authors;
+    const printed = readValues($, source);
+    const authors = dedupeAuthors(printed.flatMap((raw) => parseByline(raw)));
+    if (authors.length > 0) {
+      note.found(source, authors.map((author) => author.name));
+      return authors;
+    }
+    note.missed(source, printed.length > 0 ? printed : null, printed.length > 0 ? 'names no person' : 'matched no text');
   }
   return [];
 }
@@ -127,7 +162,7 @@ function walkBody($: CheerioAPI, root: Element, drop: string, figure: string): B
     // Inline content directly inside a container (text, <a>, <strong>) forms a paragraph of its own.
     let inlineRun: AnyNode[] = [];
     const flush = (): void => {
-      if (inlineRun.length > 0) emit(cleanText(inlineRun.map(textOf).join(' ')), container);
+      if (inlineRun.length > 0) emit(cleanText(inlineRun.flatMap((node) => renderedRuns(node)).join('')), container);
       inlineRun = [];
     };
     for (const child of container.children) {
@@ -148,7 +183,7 @@ function walkBody($: CheerioAPI, root: Element, drop: string, figure: string): B
       }
       flush();
       if (hasBlockDescendant(child)) visit(child);
-      else emit(textOf(child), child);
+      else emit(renderedText(child), child);
     }
     flush();
   };
@@ -183,7 +218,7 @@ function readImage($: CheerioAPI, figure: Element, layout: SourceLayout, base: s
   const url = imageUrl(img, base);
   if (!url) return null;
   const captionElement = $figure.find(layout.selectors.caption ?? 'figcaption').toArray().find(isElement);
-  const printed = captionElement ? textOf(captionElement) : '';
+  const printed = captionElement ? renderedText(captionElement) : '';
   const { caption, credit } = printed ? splitCaption(printed) : { caption: null, credit: null };
   const alt = cleanText(img.attribs['alt'] ?? '');
   const junk = alt === '' || (layout.junkAlt?.test(alt) ?? false);
@@ -201,21 +236,30 @@ interface Body {
   byline: Author[];
 }
 
-function readBody($: CheerioAPI, layout: SourceLayout, base: string | undefined, authors: Author[]): Body | null {
+/** Letters and digits only, lower-cased: two texts that differ in spacing or punctuation compare equal. */
+function comparable(text: string): string {
+  return text.toLocaleLowerCase('vi').replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+function readBody($: CheerioAPI, layout: SourceLayout, base: string | undefined, authors: Author[], title: string | null, lead: string | null): Body | null {
   const { selectors } = layout;
   const root = selectOnPage($, selectors.body)[0];
   if (!root) return null;
   const walk = walkBody($, root, (selectors.bodyDrop ?? []).join(', '), selectors.figure ?? 'figure');
-  const blocks = walk.blocks.filter((block) => !RELATED_LINK.test(block.text));
+  // The headline and the lead inside the body container (VnExpress prints both inside article.fck_detail),
+  // or a paragraph repeating them word for word (a video page's copy of the sapo), are not body text.
+  const notBody = new Set([title, lead].filter((text): text is string => !!text).map(comparable));
+  const blocks = walk.blocks.filter((block) => !RELATED_LINK.test(block.text) && !notBody.has(comparable(block.text)));
 
   let byline: Author[] = [];
-  const last = blocks.at(-1);
-  if (last && last.text.length <= MAX_BYLINE_LENGTH) {
+  for (let count = 0; count < MAX_CLOSING_CREDITS; count += 1) {
+    const last = blocks.at(-1);
+    if (!last || last.text.length > MAX_BYLINE_LENGTH) break;
     const marked = selectors.bylineParagraph !== undefined && matchesSelector(last.element, selectors.bylineParagraph);
-    if (marked || sameName(last.text, authors)) {
-      blocks.pop();
-      byline = parseByline(last.text);
-    }
+    const credit = marked || sameName(last.text, authors) ? 'byline' : closingCreditOf(last.element, last.text);
+    if (!credit) break;
+    blocks.pop();
+    if (credit === 'byline' && byline.length === 0) byline = parseByline(last.text);
   }
   const images = walk.figures.map((figure) => readImage($, figure, layout, base)).filter((image): image is ArticleImage => image !== null);
   return { paragraphs: blocks.map((block) => block.text), images, byline };
@@ -234,38 +278,57 @@ function splitLead(lead: string | null, layout: SourceLayout): { lead: string | 
  * caller can ask the generic path for the rest (except the fields the layout forbids it). Without the page's
  * URL, relative picture addresses are not resolved (those pictures are left out).
  */
-export function runLayout($: CheerioAPI, adapter: SourceAdapter, layout: SourceLayout, pageUrl: string | undefined): AdapterFields {
+export function runLayout($: CheerioAPI, adapter: SourceAdapter, layout: SourceLayout, pageUrl: string | undefined, trace?: ExtractionTrace): AdapterFields {
   const { selectors } = layout;
   let jsonLdCache: JsonLdArticle | null | undefined;
   const jsonLd = (): JsonLdArticle | null => {
     if (jsonLdCache === undefined) jsonLdCache = readJsonLdArticle($);
     return jsonLdCache;
   };
+  const prefix = `adapter ${adapter.id}/${layout.id}`;
+  const note = (field: TracedField): FieldNote =>
+    trace
+      ? {
+          found: (source, value) => trace.chose(field, `${prefix} ${describeSource(source)}`, value),
+          missed: (source, value, why) => trace.reject(field, `${prefix} ${describeSource(source)}`, value, why),
+        }
+      : SILENT;
   const found: AdapterFields = {};
-  const title = readFirst($, selectors.title);
+  const title = readTitle($, selectors.title, jsonLd()?.headline ?? readPageMeta($).ogTitle, note('title'));
   if (title) found.title = title;
-  const category = readFirst($, selectors.category);
+  const category = readFirst($, selectors.category, note('category'));
   if (category) found.category = category;
-  const tags = readList($, selectors.tags);
+  const tags = readList($, selectors.tags, note('tags'));
   if (tags.length > 0) found.tags = tags;
 
-  const { lead, dateline } = splitLead(readFirst($, selectors.lead), layout);
+  const { lead, dateline } = splitLead(readFirst($, selectors.lead, note('lead')), layout);
   if (lead) found.lead = lead;
   if (dateline) found.dateline = dateline;
 
-  const publishedAt = readDate($, selectors.date, jsonLd, 'datePublished');
+  const publishedAt = readDate($, selectors.date, jsonLd, 'datePublished', note('publishedAt'));
   if (publishedAt) found.publishedAt = publishedAt;
-  const updatedAt = readDate($, selectors.updated, jsonLd, 'dateModified');
+  const updatedAt = readDate($, selectors.updated, jsonLd, 'dateModified', note('updatedAt'));
   if (updatedAt) found.updatedAt = updatedAt;
 
-  const authors = readAuthors($, selectors.authors);
-  const body = readBody($, layout, pageUrl, authors);
+  const authors = readAuthors($, selectors.authors, note('authors'));
+  const body = readBody($, layout, pageUrl, authors, title, lead);
   const allAuthors = authors.length > 0 ? authors : (body?.byline ?? []);
   if (allAuthors.length > 0) found.authors = allAuthors;
-  if (body && body.paragraphs.length > 0) found.paragraphs = body.paragraphs;
-  if (body && body.images.length > 0) found.images = body.images;
+  if (authors.length === 0 && allAuthors.length > 0) trace?.chose('authors', `${prefix} byline closing the body (${selectors.bylineParagraph ?? 'a name already known'})`, allAuthors.map((author) => author.name));
+  if (body && body.paragraphs.length > 0) {
+    found.paragraphs = body.paragraphs;
+    trace?.chose('paragraphs', `${prefix} ${selectors.body} text blocks, without ${(selectors.bodyDrop ?? []).join(', ') || 'nothing'}`, `${body.paragraphs.length} paragraphs`);
+  }
+  if (body && body.images.length > 0) {
+    found.images = body.images;
+    trace?.chose('images', `${prefix} ${selectors.body} ${selectors.figure ?? 'figure'} / ${selectors.caption ?? 'figcaption'}`, `${body.images.length} images`);
+  }
 
   const htmlLang = elementsByTag($, 'html')[0]?.attribs['lang']?.trim().toLowerCase().split(/[-_]/)[0];
   found.language = htmlLang || adapter.language;
-  return found;
+  trace?.chose('language', htmlLang ? 'html@lang' : `${prefix} default language`, found.language);
+  if (!layout.hook) return found;
+  const corrected = layout.hook({ $, url: pageUrl, found });
+  for (const [field, value] of Object.entries(corrected)) trace?.replace(field as TracedField, `${prefix} hook`, value, 'corrected by the layout hook');
+  return { ...found, ...corrected };
 }

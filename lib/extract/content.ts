@@ -7,12 +7,15 @@ import { cloneNode, Document, Element, isTag, Text, type AnyNode, type ChildNode
 import type { ArticleImage } from '../schema/article.ts';
 import { cleanText } from '../normalize/text.ts';
 import { boilerplateVerdict, wordsOf, type Verdict } from './chrome.ts';
-import { BLOCK_TAGS, elementsByTag, elementsNamed, findElements, hasDescendantNamed, nodeText, removeNode, walkElements } from './dom.ts';
+import { BLOCK_TAGS, elementsByTag, elementsNamed, findElements, hasDescendantNamed, removeNode, renderedRuns, renderedText, walkElements } from './dom.ts';
 import { collectImages } from './pictures.ts';
+import { closingCreditOf, MAX_CLOSING_CREDITS, type ClosingCredit } from './closing-credit.ts';
 
 export interface BodyContent {
   paragraphs: string[];
   images: ArticleImage[];
+  /** The byline among the credits closing the body (closing-credit.ts); all of them are taken out of the paragraphs. */
+  closingByline: string | null;
 }
 
 /** Never article text, whatever their classes say (h1 is the title, reported on its own). */
@@ -116,7 +119,7 @@ function proseHolders(scope: Element): Set<Element> {
 
 /** The clean text of one element. */
 function elementText(element: Element): string {
-  return cleanText(nodeText(element));
+  return renderedText(element);
 }
 
 /**
@@ -452,7 +455,10 @@ function findContentBlocks(root: Element): Element[] {
 interface TextBlock {
   text: string;
   heading: boolean;
+  /** printed as a credit closing the body (closing-credit.ts), or null */
+  credit?: ClosingCredit | null;
 }
+
 
 function linkShareOf(nodes: AnyNode[], textLength: number): number {
   let linked = 0;
@@ -511,8 +517,9 @@ function* childParts(container: Element): Generator<AnyNode[] | Element> {
   yield inline;
 }
 
+/** Inline runs as a browser renders them (block vs inline boundaries), as one cleaned text. */
 function runText(nodes: AnyNode[]): string {
-  return cleanText(nodes.map(nodeText).join(''));
+  return cleanText(nodes.flatMap((node) => renderedRuns(node)).join(''));
 }
 
 /**
@@ -546,7 +553,7 @@ function collectBlocks(container: Element): TextBlock[] {
     if (text === '') return;
     if (isLinkLine(element, text)) return;
     if (heading && text.length > MAX_HEADING_LENGTH) return;
-    blocks.push({ text, heading });
+    blocks.push({ text, heading, credit: name === 'p' ? closingCreditOf(element, text) : null });
   };
   visit(container);
   return blocks;
@@ -557,6 +564,19 @@ const SIGN_IN_PATH = /\/(?:login|log-in|signin|sign-in|regist|register|registrat
 const PROMPT_TAGS = new Set(['div', 'section', 'aside', 'form', 'dl']);
 /** A picture's own markup inside a body block: its caption is not body text. */
 const FIGURE_TAGS = new Set(['figure', 'figcaption', 'picture']);
+/** What a table laid out as a figure holds: the picture or embedded chart its caption cells describe. */
+const EMBEDDED_MEDIA = new Set(['img', 'iframe', 'video', 'picture', 'object', 'embed']);
+/** A table holding a picture and this little text is a figure (picture and caption cells), not a data table. */
+const MAX_FIGURE_TABLE_TEXT = 300;
+
+/** A <figure> in all but name: a table whose cells hold a picture or chart and a short caption. */
+function isFigureTable(element: Element, original: Element | undefined): boolean {
+  return element.name === 'table' && original !== undefined && hasDescendantIn(original, EMBEDDED_MEDIA) && elementText(element).length <= MAX_FIGURE_TABLE_TEXT;
+}
+
+function hasDescendantIn(root: Element, names: ReadonlySet<string>): boolean {
+  return findElements(root, (element) => names.has(element.name)).length > 0;
+}
 
 /** Stands in for an unknown page URL: a relative link is the site's own whatever the site is; an absolute one never matches it. */
 const UNKNOWN_PAGE = 'http://unknown.invalid/';
@@ -606,8 +626,8 @@ function withoutDanglingHeadings(blocks: TextBlock[]): string[] {
  */
 export function extractBodyParagraphs($: CheerioAPI, base: string | undefined): BodyContent {
   const pageRoot = elementsByTag($, 'body')[0];
-  if (!pageRoot) return { paragraphs: [], images: [] };
-  let body: BodyContent = { paragraphs: [], images: [] };
+  if (!pageRoot) return { paragraphs: [], images: [], closingByline: null };
+  let body: BodyContent = { paragraphs: [], images: [], closingByline: null };
   for (const pass of PASSES) {
     body = readBody(pageRoot, base, pass);
     if (body.paragraphs.length > 0) break;
@@ -631,16 +651,23 @@ function readBody(pageRoot: Element, base: string | undefined, pass: Pass): Body
   const blocks = findContentBlocks(scopeRoot);
   const region = articleRegion(blocks.map((block) => originals.get(block)!));
   const originalHolders = new Set([...holders].map((holder) => originals.get(holder)!));
-  const images = region ? collectImages(region, originalHolders, base) : [];
+  const { images, captions } = region ? collectImages(region, originalHolders, base) : { images: [], captions: new Set<Element>() };
   const textBlocks: TextBlock[] = [];
   for (const block of blocks) {
     walkElements(block, (element) => {
-      if (!FIGURE_TAGS.has(element.name)) return true;
+      // the copy has lost its iframes and scripts: the original says whether a table holds a chart
+      const original = originals.get(element);
+      if (!FIGURE_TAGS.has(element.name) && !isFigureTable(element, original) && !(original && captions.has(original))) return true;
       removeFromCopy(element);
       return false;
     });
     textBlocks.push(...collectBlocks(block));
   }
+  let closing: string | null = null;
+  for (let count = 0; count < MAX_CLOSING_CREDITS && textBlocks.at(-1)?.credit; count += 1) {
+    const credit = textBlocks.pop()!;
+    if (credit.credit === 'byline') closing = credit.text;
+  }
   const paragraphs = withoutDanglingHeadings(textBlocks);
-  return { paragraphs, images };
+  return { paragraphs, images, closingByline: closing };
 }

@@ -4,6 +4,7 @@
  */
 import type { CheerioAPI } from 'cheerio';
 import { isTag, type AnyNode, type Document, type Element, type ParentNode } from 'domhandler';
+import { cleanText } from '../normalize/text.ts';
 
 /**
  * Tags that make an element a container of paragraphs rather than a run of inline text: a div holding none
@@ -26,16 +27,98 @@ export function nodeText(node: AnyNode): string {
   return text;
 }
 
-/** The text of a node as `nodeText` gives it, leaving out the elements in `leftOut` and everything inside them. */
-export function nodeTextWithout(node: AnyNode, leftOut: ReadonlySet<AnyNode>): string {
+/**
+ * Elements whose edges a browser renders as a break in the text (the HTML spec's default block and
+ * table layout): the paragraph containers above, and the blocks and cells that hold no paragraphs.
+ * Inline elements (`span`, `a`, `b`) join their text to their neighbours' with no space.
+ */
+const BREAKS_TEXT: ReadonlySet<string> = new Set([
+  ...BLOCK_TAGS, 'address', 'aside', 'center', 'dd', 'details', 'dialog', 'dt', 'fieldset', 'figcaption', 'footer', 'form', 'hgroup',
+  'nav', 'summary', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'caption',
+]);
+
+/**
+ * The text runs of a node as a browser lays them out: each text node's data, a ' ' run where a block
+ * element or a `<br>` starts or ends. Two adjacent runs with no ' ' between them meet at an inline
+ * element's edge (`<span>Trưng:</span><span>Mong</span>`), which renders with no space. Elements in
+ * `leftOut` and everything inside them are skipped.
+ */
+export function renderedRuns(node: AnyNode, leftOut?: ReadonlySet<AnyNode>): string[] {
+  const runs: string[] = [];
+  const walk = (current: AnyNode): void => {
+    if (current.type === 'text') {
+      runs.push(current.data);
+      return;
+    }
+    if (current.type !== 'tag' || leftOut?.has(current)) return;
+    if (current.name === 'br') {
+      runs.push(' ');
+      return;
+    }
+    const block = BREAKS_TEXT.has(current.name);
+    if (block) runs.push(' ');
+    for (const child of current.children) walk(child);
+    if (block) runs.push(' ');
+  };
+  walk(node);
+  return runs;
+}
+
+/** The visible text of a node as a browser renders it (block edges and `<br>` as spaces, inline edges joined), cleaned. */
+export function renderedText(node: AnyNode, leftOut?: ReadonlySet<AnyNode>): string {
+  return cleanText(rawRenderedText(node, leftOut));
+}
+
+/** renderedRuns joined, built as one string: the body scoring asks for the text of many elements. */
+function rawRenderedText(node: AnyNode, leftOut: ReadonlySet<AnyNode> | undefined): string {
   if (node.type === 'text') return node.data;
-  if (!('children' in node)) return '';
+  if (node.type !== 'tag' && node.type !== 'root') return '';
+  if (leftOut?.has(node)) return '';
+  const element = node as ParentNode & { name?: string };
+  if (element.name === 'br') return ' ';
   let text = '';
-  for (const child of node.children) {
+  for (const child of element.children) {
     if (child.type === 'text') text += child.data;
-    else if ('children' in child && !leftOut.has(child)) text += nodeTextWithout(child, leftOut);
+    else if (child.type === 'tag') text += rawRenderedText(child, leftOut);
   }
-  return text;
+  return element.name !== undefined && BREAKS_TEXT.has(element.name) ? ` ${text} ` : text;
+}
+
+const WHITESPACE = /\s/u;
+
+/**
+ * The rendered runs of an element joined, with a space added at an inline edge where `reference` (the
+ * same text as the page's metadata states it: og:title, the JSON-LD headline) has one. The page's CSS
+ * can lay an inline element out as a block (a heading's two spans on two lines), which renders as a
+ * break; the markup alone cannot tell, the metadata written from the same field can. Only spacing at an
+ * edge changes: when the texts differ in anything else, the rendered text is returned as it is.
+ */
+export function renderedTextSpacedLike(runs: readonly string[], reference: string | null | undefined): string {
+  const rendered = cleanText(runs.join(''));
+  if (!reference) return rendered;
+  const target = cleanText(reference);
+  const squeeze = (text: string): string => text.replace(/\s+/gu, '');
+  if (squeeze(target) !== squeeze(rendered)) return rendered;
+  // Position in `target` of each non-space character, to know whether a space follows the one before an edge.
+  let out = '';
+  let consumed = 0;
+  let targetAt = 0;
+  const advanceTo = (count: number): void => {
+    while (consumed < count && targetAt < target.length) {
+      if (!WHITESPACE.test(target[targetAt]!)) consumed += 1;
+      targetAt += 1;
+    }
+  };
+  runs.map((run) => run.normalize('NFC')).forEach((run, index) => {
+    if (index > 0) {
+      const before = out.at(-1);
+      const after = run[0];
+      advanceTo(squeeze(out).length);
+      if (before !== undefined && after !== undefined && !WHITESPACE.test(before) && !WHITESPACE.test(after) && WHITESPACE.test(target[targetAt] ?? '')) out += ' ';
+    }
+    out += run;
+  });
+  return cleanText(out);
 }
 
 /**

@@ -6,13 +6,17 @@ import type { ExtractedFields } from './types.ts';
 import { cleanText } from '../normalize/text.ts';
 import { absoluteHttpUrl } from '../normalize/url.ts';
 import { formatPublished, parseNewsDate } from '../normalize/dates.ts';
-import { dedupeAuthors, naturalCase, parseByline } from '../normalize/byline.ts';
+import { dedupeAuthors, naturalCase, notAPerson, parseByline, withoutStaffTitle } from '../normalize/byline.ts';
+import type { ExtractionTrace } from './explain.ts';
 import { splitCaption } from '../normalize/caption.ts';
+import { splitDateline } from '../normalize/dateline.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
 import { readPageMeta, type PageMeta } from './meta.ts';
 import { extractBodyParagraphs } from './content.ts';
-import { elementsByTag, nodeText } from './dom.ts';
+import { BLOCK_TAGS, elementsByTag, findElements, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
 import { selectOnPage } from './select.ts';
+import { pickSection } from './section.ts';
+import { hostOf } from '../sources/registry.ts';
 
 /** Where a time printed without a zone can still be placed: sites whose zone is known from their domain. */
 const ZONE_BY_DOMAIN_SUFFIX: [RegExp, string][] = [[/(^|\.)[^.]+\.vn$/i, 'Asia/Ho_Chi_Minh']];
@@ -39,10 +43,47 @@ function resolveDate(raw: string | null | undefined, zone: string | undefined): 
   return parseNewsDate(text, { zone, allowUsStyle: false });
 }
 
-function firstDate(candidates: (string | null | undefined)[], zone: string | undefined): string | null {
-  for (const candidate of candidates) {
-    const resolved = resolveDate(candidate, zone);
-    if (resolved) return formatPublished(resolved).publishedAt;
+/** The first candidate that resolves to an instant; each one tried before it is recorded as rejected. */
+function firstDate(candidates: [from: string, raw: string | null | undefined][], zone: string | undefined, field: 'publishedAt' | 'updatedAt', trace?: ExtractionTrace): string | null {
+  for (const [from, raw] of candidates) {
+    if (!raw) continue;
+    const resolved = resolveDate(raw, zone);
+    if (resolved) {
+      const value = formatPublished(resolved).publishedAt;
+      trace?.chose(field, from, value);
+      return value;
+    }
+    trace?.reject(field, from, raw, zone || EXPLICIT_ZONE.test(raw) ? 'not a date with a time' : 'no offset, and the site\'s zone is unknown');
+  }
+  return null;
+}
+
+/** Words that introduce a printed date: "Đăng lúc", "Cập nhật:", "Ngày đăng:", "Thời gian:", "Published". */
+const DATE_LABEL = /^(?:ngày\s+|thời\s+gian\s+)?(?:đăng|cập\s+nhật|xuất\s+bản|phát\s+hành|published|posted|updated)(?:\s+(?:lúc|ngày|vào))?\s*:?\s*|^thời\s+gian\s*:\s*/iu;
+/** How far from the headline a printed date is looked for, in elements (document order). */
+const ELEMENTS_AFTER_HEADLINE = 40;
+const ELEMENTS_BEFORE_HEADLINE = 15;
+/** A date line is short: "Thứ bảy, 07/03/2026 - 08:07 (GMT+7)". */
+const MAX_DATE_LINE_LENGTH = 80;
+
+/**
+ * The publish time printed near the headline, for pages whose metadata gives none: the first short line
+ * after the first h1 (then the closest ones before it) that reads as a date with a time, once a label
+ * ("Cập nhật:") is dropped. Read in the site's zone (.vn: Asia/Ho_Chi_Minh) unless it states an offset.
+ */
+function printedDateNearHeadline($: CheerioAPI, zone: string | undefined): { from: string; value: string } | null {
+  const headline = elementsByTag($, 'h1')[0];
+  const body = elementsByTag($, 'body')[0];
+  if (!headline || !body) return null;
+  const elements = findElements(body, () => true);
+  const at = elements.indexOf(headline);
+  const window = [...elements.slice(at + 1, at + 1 + ELEMENTS_AFTER_HEADLINE), ...elements.slice(Math.max(0, at - ELEMENTS_BEFORE_HEADLINE), at).reverse()];
+  for (const element of window) {
+    if (element.name === 'script' || element.name === 'style' || element.children.some((child) => child.type === 'tag' && BLOCK_TAGS.has(child.name))) continue;
+    const text = renderedText(element);
+    if (text.length < 8 || text.length > MAX_DATE_LINE_LENGTH || !/\d/.test(text)) continue;
+    const resolved = resolveDate(text.replace(DATE_LABEL, ''), zone);
+    if (resolved) return { from: `heuristic: date printed near the headline (<${element.name}${element.attribs['class'] ? ` class="${element.attribs['class']}"` : ''}> "${text}")`, value: formatPublished(resolved).publishedAt };
   }
   return null;
 }
@@ -89,21 +130,32 @@ function comparable(text: string): string {
   return text.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
-function pickTitle($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta): string | null {
+function pickTitle($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta, trace?: ExtractionTrace): string | null {
   const siteNames = [meta.ogSiteName, jsonLd?.publisherName ?? null];
   let h1: string | undefined;
   for (const element of elementsByTag($, 'h1')) {
-    const text = cleanText(nodeText(element));
+    const text = renderedTextSpacedLike(renderedRuns(element), jsonLd?.headline ?? meta.ogTitle);
     if (text.length > 0) {
       h1 = text;
       break;
     }
   }
-  const candidates = [jsonLd?.headline, meta.ogTitle, meta.twitterTitle, h1, meta.documentTitle]
-    .filter((candidate): candidate is string => typeof candidate === 'string' && candidate.trim() !== '')
-    .map((candidate) => trimSiteSuffix(cleanText(candidate), siteNames))
-    .filter((candidate) => candidate !== '');
-  return candidates[0] ?? null;
+  const sources: [string, string | null | undefined][] = [
+    ['jsonld headline', jsonLd?.headline], ['meta og:title', meta.ogTitle], ['meta twitter:title', meta.twitterTitle], ['h1', h1], ['<title>', meta.documentTitle],
+  ];
+  const candidates = sources
+    .filter((source): source is [string, string] => typeof source[1] === 'string' && source[1].trim() !== '')
+    .map(([from, candidate]) => [from, trimSiteSuffix(cleanText(candidate), siteNames)] as const)
+    .filter(([, candidate]) => candidate !== '');
+  const [chosen, ...others] = candidates;
+  if (chosen) trace?.chose('title', chosen[0], chosen[1]);
+  for (const [from, candidate] of others) if (candidate !== chosen?.[1]) trace?.reject('title', from, candidate, `${chosen?.[0]} comes first`);
+  return chosen?.[1] ?? null;
+}
+
+/** A page in Vietnamese: its language says so, or it is on a .vn site. */
+function isVietnamese(language: string | null, url: string | undefined): boolean {
+  return language?.toLowerCase().startsWith('vi') === true || zoneFor(url) === 'Asia/Ho_Chi_Minh';
 }
 
 function pickLanguage(jsonLd: JsonLdArticle | null, meta: PageMeta): string | null {
@@ -129,6 +181,31 @@ function pickLead(jsonLd: JsonLdArticle | null, meta: PageMeta): string | null {
   return null;
 }
 
+/** Class names of elements that hold a printed lead (sapo, summary, standfirst). */
+const PRINTED_LEAD_CLASS = /sapo|desc|lead|summary|excerpt|intro|standfirst/i;
+/** Enough of a lead's opening to know two texts are the same lead. */
+const LEAD_OPENING_LENGTH = 40;
+
+/**
+ * The lead as the page prints it, when the metadata description is a copy of it: the printed text keeps
+ * the dateline ("TPO - Hội đồng…") that descriptions leave out, and is not cut short. Null when no
+ * element of a lead's class prints the description's opening.
+ */
+function printedLead($: CheerioAPI, description: string | null): string | null {
+  if (!description) return null;
+  const opening = comparable(description).slice(0, LEAD_OPENING_LENGTH);
+  if (opening.length < LEAD_OPENING_LENGTH / 2) return null;
+  const body = elementsByTag($, 'body')[0];
+  if (!body) return null;
+  for (const element of findElements(body, (candidate) => candidate.name === 'h2' || PRINTED_LEAD_CLASS.test(candidate.attribs['class'] ?? ''))) {
+    const text = renderedText(element);
+    if (text.length > description.length * 3 + 40) continue;
+    const lead = splitDateline(text).lead;
+    if (comparable(lead).startsWith(opening)) return text;
+  }
+  return null;
+}
+
 /**
  * A description cut from the body's first paragraph ("…の想定震源域..."): it repeats the body's opening, so
  * the page has no lead apart from the body.
@@ -143,10 +220,13 @@ function textIsCjk(text: string): boolean {
   return /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]{8}/u.test(text);
 }
 
-/** Byline text printed on the page, for pages whose head and JSON-LD name nobody. */
+/**
+ * Byline text printed on the page, for pages whose head and JSON-LD name nobody: the usual byline markup,
+ * and links to an author page (Vietnamese sites file them under /tac-gia/, "author").
+ */
 function visibleByline($: CheerioAPI): string[] {
-  const found = selectOnPage($, '[rel="author"], [itemprop="author"] [itemprop="name"], .byline__name, .author-name, .article-author, .byline')
-    .map((element) => cleanText(nodeText(element)))
+  const found = selectOnPage($, '[rel="author"], [itemprop="author"] [itemprop="name"], .byline__name, .author-name, .article-author, .byline, a[href*="/tac-gia/"]')
+    .map((element) => renderedText(element))
     .filter((text) => text.length > 1 && text.length < 120);
   return [...new Set(found)];
 }
@@ -172,7 +252,7 @@ function labelledByline($: CheerioAPI): string | null {
         continue;
       }
       if (child.type !== 'text' || !BYLINE_LABEL.test(`${child.data.trim()} `)) continue;
-      const text = cleanText(nodeText(element));
+      const text = renderedText(element);
       const label = BYLINE_LABEL.exec(text);
       if (text.length > 150 || !label) continue;
       const segments = text.slice(label[0].length).split(/\s*,\s*/);
@@ -203,7 +283,7 @@ function looksLikePersonalName(text: string): boolean {
  * "and" in some language are two authors. Text without a letter ("105092") names nobody.
  */
 function structuredAuthors(entry: string): Author[] {
-  let raw = cleanText(entry).replace(/^by\s+/i, '').replace(/\s*\([^()]*\)\s*$/, '');
+  let raw = withoutStaffTitle(cleanText(entry).replace(/^by\s+/i, '').replace(/\s*\([^()]*\)\s*$/, ''));
   const [first, ...rest] = raw.split(/\s*,\s*/);
   if (first && rest.some((part) => /(?:^|\s)\p{Ll}/u.test(part))) raw = first;
   if (!/\p{L}/u.test(raw)) return [];
@@ -219,14 +299,45 @@ function bylineAuthors(text: string): Author[] {
   return cleanText(text).length <= 60 ? structuredAuthors(text) : [];
 }
 
-function pickAuthors($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta): Author[] {
-  if (jsonLd?.authors.length) {
-    return dedupeAuthors(jsonLd.authors.flatMap(structuredAuthors));
+/**
+ * Persons only: a staff credit ("PV"), a source ("Theo X"), a Vietnamese organization name or a host
+ * name is not an author. On Vietnamese pages (the dataset's rule, docs/dataset.md) neither is an
+ * organization-typed JSON-LD author nor a name equal to the publisher's (og:site_name, the JSON-LD
+ * publisher, the host); other sites keep them, as the generic corpus's reference (Fundus) reads a
+ * site's own byline as its author.
+ * Sources in order: JSON-LD authors, author metas, a byline element, a labelled byline ("By …"); the
+ * first that names a person wins, the others' names are recorded as rejected.
+ */
+function pickAuthors($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta, url: string | undefined, vietnamese: boolean, trace?: ExtractionTrace): Author[] {
+  const host = url ? hostOf(url) : '';
+  // "Vietnam+ (VietnamPlus)" is named by both parts too.
+  const publisherNames = (vietnamese ? [meta.ogSiteName, jsonLd?.publisherName, host, host.replace(/\.[a-z]+$/i, '')] : [])
+    .filter((name): name is string => !!name)
+    .flatMap((name) => [name, ...name.split(/\s*[()]\s*/)]);
+  const publisher = new Set(publisherNames.map(comparable).filter((name) => name !== ''));
+  const structured = vietnamese ? (jsonLd?.authors ?? []) : [...(jsonLd?.authors ?? []), ...(jsonLd?.organizationAuthors ?? [])];
+  if (vietnamese) for (const name of jsonLd?.organizationAuthors ?? []) trace?.reject('authors', 'jsonld author (Organization)', name, 'an organization is not a byline');
+  const sources: [string, () => Author[]][] = [
+    ['jsonld author', () => structured.flatMap(structuredAuthors)],
+    ['meta author', () => meta.authors.flatMap(bylineAuthors)],
+    ['visible byline element', () => visibleByline($).flatMap(bylineAuthors)],
+    ['labelled byline ("By …")', () => {
+      const byline = labelledByline($);
+      return byline ? bylineAuthors(byline) : [];
+    }],
+  ];
+  for (const [from, read] of sources) {
+    const persons = dedupeAuthors(read()).filter((author) => {
+      const why = publisher.has(comparable(author.name)) ? 'the publisher or site name' : notAPerson(author.raw);
+      if (why) trace?.reject('authors', from, author.raw, why);
+      return why === null;
+    });
+    if (persons.length > 0) {
+      trace?.chose('authors', from, persons.map((author) => author.name));
+      return persons;
+    }
   }
-  const printed = meta.authors.length ? meta.authors : visibleByline($);
-  if (printed.length > 0) return dedupeAuthors(printed.flatMap(bylineAuthors));
-  const byline = labelledByline($);
-  return byline ? dedupeAuthors(bylineAuthors(byline)) : [];
+  return [];
 }
 
 function leadImages(jsonLd: JsonLdArticle | null, meta: PageMeta, base: string | undefined): ArticleImage[] {
@@ -261,6 +372,14 @@ function dedupeImages(images: ArticleImage[]): ArticleImage[] {
 type BodyField = 'paragraphs' | 'images' | 'lead';
 const BODY_FIELDS: ReadonlySet<keyof ExtractedFields> = new Set<keyof ExtractedFields>(['paragraphs', 'images', 'lead']);
 
+/** The body's closing byline names the authors of a page whose metadata names no person (docs/dataset.md). */
+function withClosingByline(metadata: GenericMetadata, closingByline: string | null, trace?: ExtractionTrace): Author[] {
+  if (metadata.fields.authors.length > 0 || !closingByline) return metadata.fields.authors;
+  const authors = parseByline(closingByline).filter((author) => notAPerson(author.raw) === null);
+  if (authors.length > 0) trace?.chose('authors', `heuristic: the right-aligned / bold byline closing the body ("${closingByline}")`, authors.map((author) => author.name));
+  return authors;
+}
+
 interface GenericMetadata {
   fields: Omit<ExtractedFields, BodyField>;
   jsonLd: JsonLdArticle | null;
@@ -269,43 +388,65 @@ interface GenericMetadata {
 }
 
 /** Everything the generic path reads from JSON-LD and head metadata (cheap: no content scoring); `url` undefined when unknown. */
-function genericMetadata($: CheerioAPI, url: string | undefined): GenericMetadata {
+function genericMetadata($: CheerioAPI, url: string | undefined, trace?: ExtractionTrace): GenericMetadata {
   const jsonLd = readJsonLdArticle($);
   const meta = readPageMeta($);
   const zone = zoneFor(url);
-  const section = jsonLd?.section ?? meta.section;
+  const title = pickTitle($, jsonLd, meta, trace);
+  const language = pickLanguage(jsonLd, meta);
+  const published = firstDate(
+    [['jsonld datePublished', jsonLd?.datePublished], ...meta.published.map((entry) => [entry.source, entry.value] as [string, string]), ...meta.timeDatetimes.map((value) => ['time@datetime', value] as [string, string])],
+    zone,
+    'publishedAt',
+    trace,
+  );
+  const printed = published ? null : printedDateNearHeadline($, zone);
+  if (printed) trace?.chose('publishedAt', printed.from, printed.value);
+  const canonicalUrl = absoluteHttpUrl(meta.canonical, url) ?? absoluteHttpUrl(meta.ogUrl, url) ?? absoluteHttpUrl(jsonLd?.url, url);
+  const tags = jsonLd?.keywords.length ? jsonLd.keywords : meta.tags;
+  trace?.chose('canonicalUrl', meta.canonical ? 'link rel=canonical' : meta.ogUrl ? 'meta og:url' : 'jsonld url', canonicalUrl);
+  trace?.chose('tags', jsonLd?.keywords.length ? 'jsonld keywords' : 'meta article:tag / news_keywords / keywords', tags);
+  trace?.chose('language', jsonLd?.inLanguage ? 'jsonld inLanguage' : meta.htmlLang ? 'html@lang' : 'meta og:locale', language);
   return {
     jsonLd,
     meta,
     description: pickLead(jsonLd, meta),
     fields: {
-      canonicalUrl: absoluteHttpUrl(meta.canonical, url) ?? absoluteHttpUrl(meta.ogUrl, url) ?? absoluteHttpUrl(jsonLd?.url, url),
-      title: pickTitle($, jsonLd, meta),
-      category: section ? cleanText(section) || null : null,
-      tags: jsonLd?.keywords.length ? jsonLd.keywords : meta.tags,
+      canonicalUrl,
+      title,
+      category: pickSection($, jsonLd, meta, { url, title, siteNames: [meta.ogSiteName, jsonLd?.publisherName ?? null, url ? hostOf(url) : null] }, trace),
+      tags,
       dateline: null,
-      publishedAt: firstDate([jsonLd?.datePublished, ...meta.published.map((entry) => entry.value), ...meta.timeDatetimes], zone),
-      updatedAt: firstDate([jsonLd?.dateModified, ...meta.modified.map((entry) => entry.value)], zone),
-      authors: pickAuthors($, jsonLd, meta),
-      language: pickLanguage(jsonLd, meta),
+      publishedAt: published ?? printed?.value ?? null,
+      updatedAt: firstDate([['jsonld dateModified', jsonLd?.dateModified], ...meta.modified.map((entry) => [entry.source, entry.value] as [string, string])], zone, 'updatedAt', trace),
+      authors: pickAuthors($, jsonLd, meta, url, isVietnamese(language, url), trace),
+      language,
     },
   };
 }
 
 /** The body, its pictures and the lead: the content heuristics, the costly part of the generic path. */
-function genericBody($: CheerioAPI, url: string | undefined, metadata: GenericMetadata): Pick<ExtractedFields, BodyField> {
+interface GenericBody extends Pick<ExtractedFields, BodyField> {
+  closingByline: string | null;
+}
+
+function genericBody($: CheerioAPI, url: string | undefined, metadata: GenericMetadata, trace?: ExtractionTrace): GenericBody {
   const { jsonLd, meta, description } = metadata;
   const { title, authors, canonicalUrl } = metadata.fields;
   const body = extractBodyParagraphs($, canonicalUrl ?? url);
+  const printed = printedLead($, description);
   // The title, the lead and a byline line repeated inside the body container are not body text.
-  const notBody = new Set([title, description, ...authors.flatMap((author) => [author.raw, author.name])].filter((text): text is string => !!text).map(comparable));
+  const notBody = new Set([title, description, printed, ...authors.flatMap((author) => [author.raw, author.name])].filter((text): text is string => !!text).map(comparable));
   const paragraphs = body.paragraphs.filter((paragraph) => !notBody.has(comparable(paragraph)));
-  return {
-    paragraphs,
-    lead: truncatedCopyOf(description, paragraphs[0]) ? null : description,
-    // The page's own figures carry captions; the JSON-LD / og:image picture only stands in when there are none.
-    images: dedupeImages(body.images.length > 0 ? body.images : leadImages(jsonLd, meta, url)),
-  };
+  trace?.chose('paragraphs', 'heuristic: containers scored by the prose they hold, chrome and related boxes dropped', `${paragraphs.length} paragraphs`);
+  const truncated = truncatedCopyOf(description, paragraphs[0]);
+  if (truncated) trace?.reject('lead', 'jsonld / meta description', description, 'a truncated copy of the first paragraph');
+  else if (printed) trace?.chose('lead', `heuristic: the lead printed on the page (an element of class sapo/desc/lead/summary… opening like the description)`, printed);
+  else if (description) trace?.chose('lead', 'jsonld description / meta og:description / description', description);
+  // The page's own figures carry captions; the JSON-LD / og:image picture only stands in when there are none.
+  const images = dedupeImages(body.images.length > 0 ? body.images : leadImages(jsonLd, meta, url));
+  trace?.chose('images', body.images.length > 0 ? 'heuristic: pictures of the article region, captions split' : 'jsonld image / og:image (no picture in the body)', `${images.length} images`);
+  return { paragraphs, lead: truncated ? null : (printed ?? description), images, closingByline: body.closingByline };
 }
 
 /**
@@ -313,18 +454,23 @@ function genericBody($: CheerioAPI, url: string | undefined, metadata: GenericMe
  * read on the first request, the body heuristics run only when the body, its pictures or the lead are asked for.
  * Without the page's URL, relative links resolve against its canonical URL when it names one, else not at all.
  */
-export function genericFieldReader($: CheerioAPI, url: string | undefined): <K extends keyof ExtractedFields>(key: K) => ExtractedFields[K] {
+export function genericFieldReader($: CheerioAPI, url: string | undefined, trace?: ExtractionTrace): <K extends keyof ExtractedFields>(key: K) => ExtractedFields[K] {
   let metadata: GenericMetadata | undefined;
   let all: ExtractedFields | undefined;
   return <K extends keyof ExtractedFields>(key: K): ExtractedFields[K] => {
-    metadata ??= genericMetadata($, url);
-    if (!BODY_FIELDS.has(key)) return (metadata.fields as ExtractedFields)[key];
-    all ??= { ...metadata.fields, ...genericBody($, url, metadata) };
+    metadata ??= genericMetadata($, url, trace);
+    const needsBody = BODY_FIELDS.has(key) || (key === 'authors' && metadata.fields.authors.length === 0);
+    if (!needsBody) return (metadata.fields as ExtractedFields)[key];
+    all ??= bodyAndMetadata($, url, metadata, trace);
     return all[key];
   };
 }
 
+function bodyAndMetadata($: CheerioAPI, url: string | undefined, metadata: GenericMetadata, trace?: ExtractionTrace): ExtractedFields {
+  const body = genericBody($, url, metadata, trace);
+  return { ...metadata.fields, paragraphs: body.paragraphs, images: body.images, lead: body.lead, authors: withClosingByline(metadata, body.closingByline, trace) };
+}
+
 export function extractGeneric($: CheerioAPI, url: string): ExtractedFields {
-  const metadata = genericMetadata($, url);
-  return { ...metadata.fields, ...genericBody($, url, metadata) };
+  return bodyAndMetadata($, url, genericMetadata($, url));
 }

@@ -12,6 +12,7 @@ import { genericFieldReader } from './generic.ts';
 import { readJsonLdArticle } from './jsonld.ts';
 import extractorVersion from './extractor-version.json' with { type: 'json' };
 import { NotAnArticleError, type ExtractedFields, type ExtractOptions, type ExtractorIdentity } from './types.ts';
+import { ExtractionTrace } from './explain.ts';
 
 export { NotAnArticleError } from './types.ts';
 
@@ -82,6 +83,26 @@ interface PageFields {
   siteName: string | null;
 }
 
+/** Each field's record from the path that gave its value; a forbidden generic fallback is said so. */
+function explainMerge(
+  trace: ExtractionTrace,
+  adapterTrace: ExtractionTrace,
+  genericTrace: ExtractionTrace,
+  adapterFields: AdapterFields,
+  forbidden: ReadonlySet<keyof ExtractedFields>,
+): void {
+  for (const field of FIELD_ORDER) {
+    trace.adopt(field, adapterTrace);
+    if (adapterFields[field] !== undefined) continue;
+    if (forbidden.has(field)) trace.reject(field, 'generic path', null, 'the layout forbids the generic fallback for this field');
+    else trace.adopt(field, genericTrace);
+  }
+}
+
+const FIELD_ORDER: readonly (keyof ExtractedFields)[] = [
+  'title', 'publishedAt', 'updatedAt', 'authors', 'category', 'tags', 'lead', 'dateline', 'paragraphs', 'images', 'language', 'canonicalUrl',
+];
+
 /**
  * The page's fields: the source adapter for its domain reads what its layout knows, the generic path
  * (JSON-LD, meta, content heuristics) fills the rest. Without a URL no adapter is chosen (unless named) and
@@ -90,15 +111,18 @@ interface PageFields {
 function readPage($: CheerioAPI, url: string | null, options: ExtractOptions): PageFields {
   const where = url ?? 'page without a URL';
   const siteName = cleanText(metaWithProperty($, 'og:site_name')?.attribs['content'] ?? '') || null;
-  const adapter = options.adapterId ? adapterById(options.adapterId) : url ? findAdapter(url) : null;
+  const adapter = options.genericOnly ? null : options.adapterId ? adapterById(options.adapterId) : url ? findAdapter(url) : null;
   const layout = adapter ? pickLayout($, adapter) : null;
 
   let extractor: ExtractorIdentity = { name: 'generic', version: EXTRACTOR_VERSION };
   let adapterFields: AdapterFields = {};
   let forbidden = new Set<keyof ExtractedFields>();
+  // Each path records into its own trace; the explanation takes each field's record from the path that gave it.
+  const adapterTrace = options.trace ? new ExtractionTrace() : undefined;
+  const genericTrace = options.trace ? new ExtractionTrace() : undefined;
   if (adapter && layout) {
     extractor = { name: `${adapter.id}/${layout.id}`, version: EXTRACTOR_VERSION };
-    adapterFields = runLayout($, adapter, layout, url ?? undefined);
+    adapterFields = runLayout($, adapter, layout, url ?? undefined, adapterTrace);
     forbidden = new Set(layout.noGenericFallback ?? []);
   } else if (adapter && !readJsonLdArticle($)) {
     throw new NotAnArticleError(
@@ -107,7 +131,8 @@ function readPage($: CheerioAPI, url: string | null, options: ExtractOptions): P
   }
 
   // The generic path reads only what the adapter left unfound: body scoring runs only if the body is missing.
-  const fields = mergeFields(adapterFields, genericFieldReader($, url ?? undefined), forbidden);
+  const fields = mergeFields(adapterFields, genericFieldReader($, url ?? undefined, genericTrace), forbidden);
+  if (options.trace && adapterTrace && genericTrace) explainMerge(options.trace, adapterTrace, genericTrace, adapterFields, forbidden);
 
   if (!fields.title) throw new NotAnArticleError(`${where}: no title found`);
   if (fields.paragraphs.length === 0) throw new NotAnArticleError(`${where}: no article body found`);
@@ -129,7 +154,7 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Arti
 
 function articleAt($: CheerioAPI, url: string, options: ExtractOptions): Article {
   const { fields, extractor, siteName } = readPage($, url, options);
-  return assembleArticle({
+  const article = assembleArticle({
     fields,
     url,
     source: options.source ?? sourceForUrl(url, siteName),
@@ -137,6 +162,8 @@ function articleAt($: CheerioAPI, url: string, options: ExtractOptions): Article
     fetchedAt: options.fetchedAt ?? new Date(),
     extractor,
   });
+  if (article.dateline && !fields.dateline) options.trace?.chose('dateline', 'rule: the dateline prefix of the lead (lib/normalize/dateline.ts)', article.dateline);
+  return article;
 }
 
 /**

@@ -12,7 +12,10 @@ export interface JsonLdArticle {
   /** raw strings as the page gives them; resolved by the caller */
   datePublished: string | null;
   dateModified: string | null;
+  /** names of the author entries that are not organizations */
   authors: string[];
+  /** names of author entries typed as an organization (a byline of the paper, not of a person) */
+  organizationAuthors: string[];
   section: string | null;
   keywords: string[];
   images: { url: string; caption: string | null }[];
@@ -48,7 +51,7 @@ function isObject(value: unknown): value is JsonObject {
 
 /**
  * Repairs what CMSs commonly break in hand-assembled JSON-LD: raw control characters inside strings,
- * trailing commas, HTML comment / CDATA wrappers. Only used after a strict parse has failed.
+ * trailing commas, a comma missing at the end of a line, HTML comment / CDATA wrappers. Only used after a strict parse has failed.
  */
 export function repairJson(text: string): string {
   const unwrapped = text
@@ -78,7 +81,9 @@ export function repairJson(text: string): string {
     if (char === '"') inString = true;
     out += char;
   }
-  return out.replace(/,(\s*[}\]])/g, '$1');
+  // Raw newlines are now only between tokens: a value followed on the next line by a key with no comma
+  // between ("@id": "…"⏎ "name": "…") lost its comma.
+  return out.replace(/,(\s*[}\]])/g, '$1').replace(/(["\d}\]]|true|false|null)(\s*\n\s*)(?="[^"\n]*"\s*:)/g, '$1,$2');
 }
 
 function parseBlock(text: string): unknown {
@@ -93,7 +98,7 @@ function parseBlock(text: string): unknown {
   }
 }
 
-/** Every object node of a JSON-LD value: arrays, @graph, and nested mainEntity / mainEntityOfPage. */
+/** Every object node of a JSON-LD value: arrays, @graph, and nested mainEntity / mainEntityOfPage / breadcrumb (a WebPage's trail). */
 function collectNodes(value: unknown, into: JsonObject[], depth = 0): void {
   if (depth > 6) return;
   if (Array.isArray(value)) {
@@ -102,7 +107,7 @@ function collectNodes(value: unknown, into: JsonObject[], depth = 0): void {
   }
   if (!isObject(value)) return;
   into.push(value);
-  for (const key of ['@graph', 'mainEntity', 'mainEntityOfPage']) {
+  for (const key of ['@graph', 'mainEntity', 'mainEntityOfPage', 'breadcrumb']) {
     if (key in value) collectNodes(value[key], into, depth + 1);
   }
 }
@@ -159,6 +164,18 @@ function namesOf(value: unknown, index: NodeIndex): string[] {
     return joined ? [joined] : [];
   }
   return [];
+}
+
+/** schema.org types of organizations: an author entry of one of these names no person. */
+const ORGANIZATION_TYPES = new Set(['Organization', 'NewsMediaOrganization', 'Corporation', 'GovernmentOrganization', 'EducationalOrganization', 'NGO', 'OnlineBusiness', 'LocalBusiness']);
+
+/** The names of the article's author (or creator) entries that are organizations, or that are not. */
+function authorsOf(article: JsonObject, index: NodeIndex, organizations: boolean): string[] {
+  const raw = article['author'] ?? article['creator'];
+  const entries = (Array.isArray(raw) ? raw : [raw]).map((entry) => dereference(entry, index));
+  return entries
+    .filter((entry) => (isObject(entry) && typesOf(entry).some((type) => ORGANIZATION_TYPES.has(type))) === organizations)
+    .flatMap((entry) => namesOf(entry, index));
 }
 
 function keywordsOf(value: unknown): string[] {
@@ -218,13 +235,51 @@ export function readJsonLdArticle($: CheerioAPI): JsonLdArticle | null {
   return article;
 }
 
-function jsonLdArticleOf($: CheerioAPI): JsonLdArticle | null {
-  const nodes: JsonObject[] = [];
+/** Every JSON-LD node of the page, parsed once per page (the article and the breadcrumb both read them). */
+const NODES_BY_PAGE = new WeakMap<Document, JsonObject[]>();
+
+function jsonLdNodes($: CheerioAPI): JsonObject[] {
+  const page = $.root().get(0)!;
+  let nodes = NODES_BY_PAGE.get(page);
+  if (nodes) return nodes;
+  nodes = [];
   for (const element of elementsByTag($, 'script')) {
     const type = element.attribs['type'];
     if (type === undefined || type.length !== JSON_LD_TYPE.length || type.toLowerCase() !== JSON_LD_TYPE) continue;
     collectNodes(parseBlock(nodeText(element)), nodes);
   }
+  NODES_BY_PAGE.set(page, nodes);
+  return nodes;
+}
+
+/** One step of a breadcrumb trail: its name and, when given, the URL it links to. */
+export interface BreadcrumbStep {
+  name: string;
+  url: string | null;
+}
+
+/**
+ * The page's JSON-LD BreadcrumbList, in position order (the first list when there are several); [] when
+ * it has none. Steps without a name are left out.
+ */
+export function readJsonLdBreadcrumb($: CheerioAPI): BreadcrumbStep[] {
+  const list = jsonLdNodes($).find((node) => typesOf(node).includes('BreadcrumbList'));
+  const items = list?.['itemListElement'];
+  if (!Array.isArray(items)) return [];
+  const steps = items.filter(isObject).map((item, order) => {
+    const target = isObject(item['item']) ? item['item'] : null;
+    const name = stringOf(item['name']) ?? (target ? stringOf(target['name']) : null);
+    const url = (target ? stringOf(target['@id']) ?? stringOf(target['url']) : stringOf(item['item'])) ?? stringOf(item['url']);
+    const position = Number(item['position']);
+    return { name, url, position: Number.isFinite(position) ? position : order };
+  });
+  return steps
+    .sort((a, b) => a.position - b.position)
+    .flatMap((step) => (step.name ? [{ name: step.name, url: step.url }] : []));
+}
+
+function jsonLdArticleOf($: CheerioAPI): JsonLdArticle | null {
+  const nodes = jsonLdNodes($);
   let chosen: JsonObject | null = null;
   let chosenRank = -1;
   for (const node of nodes) {
@@ -246,7 +301,8 @@ function jsonLdArticleOf($: CheerioAPI): JsonLdArticle | null {
     description: stringOf(chosen['description']) ?? stringOf(chosen['abstract']),
     datePublished: stringOf(chosen['datePublished']) ?? stringOf(chosen['dateCreated']),
     dateModified: stringOf(chosen['dateModified']),
-    authors: [...new Set(namesOf(chosen['author'] ?? chosen['creator'], index))],
+    authors: [...new Set(authorsOf(chosen, index, false))],
+    organizationAuthors: [...new Set(authorsOf(chosen, index, true))],
     section: stringOf(section),
     keywords: keywordsOf(chosen['keywords']),
     images: imagesOf(chosen['image'], index),

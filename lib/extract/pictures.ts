@@ -8,7 +8,7 @@ import { cleanText } from '../normalize/text.ts';
 import { absoluteHttpUrl } from '../normalize/url.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
 import { boilerplateVerdict, wordsOf } from './chrome.ts';
-import { ancestorNamed, elementsNamed, findElements, nodeText, nodeTextWithout, walkElements } from './dom.ts';
+import { ancestorNamed, elementsNamed, findElements, renderedText, walkElements } from './dom.ts';
 
 const IMAGE = new Set(['img']);
 /** A caption stands at most this many wrappers above its picture; higher up a box holds more than one picture's markup. */
@@ -91,7 +91,7 @@ function readCaption(printed: PrintedElements): PrintedCaption {
     parts.push(element);
     return true;
   });
-  const textOfPart = (element: Element): string => cleanText(nodeTextWithout(element, leftOut));
+  const textOfPart = (element: Element): string => renderedText(element, leftOut);
   let creditNodes = parts.filter(isCreditNode);
   const last = parts.at(-1);
   if (creditNodes.length === 0 && last) {
@@ -99,7 +99,7 @@ function readCaption(printed: PrintedElements): PrintedCaption {
     const hasChildElements = last.children.some((child) => isTag(child) && !leftOut.has(child));
     if (!hasChildElements && /^\(.+\)$/.test(text) && textOfPart(caption) !== text) creditNodes = [last];
   }
-  const markedCredit = creditNodes[0] ? textOfPart(creditNodes[0]) : printed.credit ? cleanText(nodeText(printed.credit)) : '';
+  const markedCredit = creditNodes[0] ? textOfPart(creditNodes[0]) : printed.credit ? renderedText(printed.credit) : '';
   for (const creditNode of creditNodes) leftOut.add(creditNode);
   const rest = splitCaption(textOfPart(caption));
   const credit = creditText(markedCredit);
@@ -132,6 +132,8 @@ function printedCaptionOf(image: Element): PrintedElements | null {
   const figure = ancestorNamed(image, 'figure');
   const figcaption = figure ? findElements(figure, (element) => element.name === 'figcaption')[0] : undefined;
   if (figcaption) return { caption: figcaption, credit: null };
+  const unmarked = figure ? null : (tableCaptionOf(image) ?? paragraphCaptionOf(image));
+  if (unmarked) return { caption: unmarked, credit: null };
   const outside = (candidate: Element): boolean => !contains(candidate, image);
   let node = (figure ?? image).parent;
   for (let level = 0; level < MAX_CAPTION_WRAPPER_LEVELS && node && node.type === 'tag'; level += 1, node = node.parent) {
@@ -150,6 +152,51 @@ function printedCaptionOf(image: Element): PrintedElements | null {
   return null;
 }
 
+/** A caption printed without markup is a line or two, never a paragraph of the article. */
+const MAX_UNMARKED_CAPTION_LENGTH = 300;
+const CELL_TAGS = new Set(['td', 'th', 'caption']);
+
+/** A table laid out as a figure (the picture in one cell, its caption in another): the first other cell with text. */
+function tableCaptionOf(image: Element): Element | null {
+  const table = ancestorNamed(image, 'table');
+  if (!table || pictureCount(table) !== 1) return null;
+  const cells = findElements(table, (element) => CELL_TAGS.has(element.name) && !contains(element, image) && findElements(element, (inner) => CELL_TAGS.has(inner.name)).length === 0);
+  const caption = cells.find((cell) => renderedText(cell) !== '');
+  return caption && renderedText(caption).length <= MAX_UNMARKED_CAPTION_LENGTH ? caption : null;
+}
+
+/** Whether any text is printed below an element (stops at the first letter or digit). */
+function hasText(element: Element): boolean {
+  return element.children.some((child) => (child.type === 'text' ? /[\p{L}\p{N}]/u.test(child.data) : isTag(child) && !NOT_CAPTION_TEXT.has(child.name) && hasText(child)));
+}
+
+/** The paragraph (or block) that holds nothing but this picture. */
+function pictureBlock(image: Element): Element | null {
+  let block: Element = image;
+  for (let node = image.parent; node && isTag(node); node = node.parent) {
+    if (hasText(node) || pictureCount(node) > 1) break;
+    block = node;
+  }
+  return block === image ? null : block;
+}
+
+/**
+ * A plain paragraph right after the picture's own block printing its caption: a line with a credit
+ * ("Người dân mua vàng. Ảnh: MINH ANH", "Ảnh: Minh Anh"), or a centred or all-italic line, as Vietnamese
+ * CMSs without figure markup print captions.
+ */
+function paragraphCaptionOf(image: Element): Element | null {
+  const block = pictureBlock(image);
+  let next = block?.next ?? null;
+  while (next && !isTag(next)) next = next.next;
+  if (!next || next.name !== 'p') return null;
+  const text = renderedText(next);
+  if (text === '' || text.length > MAX_UNMARKED_CAPTION_LENGTH) return null;
+  const centred = /text-align\s*:\s*center/i.test(next.attribs['style'] ?? '') || next.attribs['align'] === 'center';
+  const italic = next.children.every((child) => (child.type === 'text' ? child.data.trim() === '' : isTag(child) && (child.name === 'em' || child.name === 'i')));
+  return centred || italic || splitCaption(text).credit !== null ? next : null;
+}
+
 /** Links around an article picture open the picture itself or a viewer; a thumbnail links to another page. */
 function linksElsewhere(anchor: Element): boolean {
   return !IMAGE_FILE.test(anchor.attribs['href'] ?? '');
@@ -161,7 +208,7 @@ function linksElsewhere(anchor: Element): boolean {
  * that link to other pages and images inside boxes that are never the article (related, share, ads). A linked
  * picture that prints a caption is the article's (a link to a photo viewer), a teaser thumbnail prints none.
  */
-export function collectImages(region: Element, proseHolders: ReadonlySet<Element>, base: string | undefined): ArticleImage[] {
+export function collectImages(region: Element, proseHolders: ReadonlySet<Element>, base: string | undefined): { images: ArticleImage[]; captions: Set<Element> } {
   // The same judgement as for the text, made on the page itself, where figure captions are still in place.
   // Pictures share ancestors: each is judged once.
   const droppedVerdicts = new Map<Element, boolean>();
@@ -176,6 +223,8 @@ export function collectImages(region: Element, proseHolders: ReadonlySet<Element
     return dropped;
   };
   const images: ArticleImage[] = [];
+  // Caption elements printed outside any figure markup: the body leaves them out.
+  const captions = new Set<Element>();
   const seen = new Set<string>();
   images: for (const element of elementsNamed(region, IMAGE)) {
     let linked = false;
@@ -192,8 +241,9 @@ export function collectImages(region: Element, proseHolders: ReadonlySet<Element
     if (linked && !printed) continue;
     seen.add(url);
     const { caption, credit } = printed ? readCaption(printed) : { caption: null, credit: null };
+    if (printed) captions.add(printed.caption);
     const alt = cleanText(element.attribs['alt'] ?? '');
     images.push({ url, caption, credit, alt: alt || null });
   }
-  return images;
+  return { images, captions };
 }

@@ -1,4 +1,5 @@
 import type { ArticleImage, Author, MissingField, SourceRef } from '../schema/article.ts';
+import type { ExtractionTrace } from './explain.ts';
 
 /**
  * What an extractor (a source adapter or the generic path) finds on one page, already normalized
@@ -36,6 +37,10 @@ export interface ExtractOptions {
   source?: SourceRef;
   /** Adapter id to use instead of the one chosen by the URL's domain (mirrors, the sample site). */
   adapterId?: string;
+  /** Only the generic path, whatever the domain: what a site without an adapter gets (`npm run eval`). */
+  genericOnly?: boolean;
+  /** Filled with where each field's value came from and the candidates turned down (`extract --explain`). */
+  trace?: ExtractionTrace;
 }
 
 export type { MissingField };

@@ -22,11 +22,37 @@ const ANONYMOUS = /^(?:nhóm\s+(?:phóng\s+viên|pv|ctv|thực\s+hiện)|phóng\
 /** A leading "PV" or "Phóng viên" before a name ("PV Ngọc Phú"). */
 const LEADING_TITLE = new RegExp(`^(?:nhóm\\s+(?:phóng\\s+viên|pv)|phóng\\s+viên|pv|nhà\\s+báo)${NOT_A_LETTER}\\.?\\s*`, 'iu');
 
+/** A name without a staff title before it: "PV Ngọc Phú" → "Ngọc Phú" (docs/dataset.md). */
+export function withoutStaffTitle(name: string): string {
+  return name.replace(LEADING_TITLE, '');
+}
+
 /** How the text was put together, said after the name without parentheses ("Hà Thu tổng hợp"). */
 const TRAILING_QUALIFIER = /\s+(?:tổng\s+hợp|lược\s+dịch|biên\s+dịch|thực\s+hiện)$/iu;
 
 /** "Theo TTXVN", "Nguồn: Reuters", "Source: AP": a source credit, not an author. */
 const SOURCE_CREDIT = new RegExp(`^(?:theo|nguồn|source|via|according\\s+to)${NOT_A_LETTER}`, 'iu');
+
+/**
+ * Names of organizations in Vietnamese: a newspaper, magazine, station, agency or portal ("Báo Lào Cai
+ * điện tử", "Tạp chí Tài chính", "Đài Tiếng nói Việt Nam"); no personal name starts with these words.
+ */
+const ORGANIZATION_NAME = /^(?:báo|tạp\s+chí|đài|thông\s+tấn\s+xã|cổng\s+thông\s+tin|trang\s+tin|tòa\s+soạn|toà\s+soạn|ban\s+biên\s+tập|công\s+ty|tập\s+đoàn)(?![\p{L}\p{N}])/iu;
+/** A host name ("baochinhphu.vn", "www.vneconomy.vn"): the site, not a person. */
+const HOST_NAME = /^(?:www\.)?[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:vn|com|net|org|info|news|asia|gov)$/iu;
+
+/**
+ * Why a name from a byline or an author field names no person, or null when it may: a staff credit
+ * ("PV", "Nhóm phóng viên"), a source ("Theo TTXVN"), an organization or a host name.
+ */
+export function notAPerson(name: string): string | null {
+  const cleaned = cleanText(name);
+  if (ANONYMOUS.test(cleaned)) return 'a staff credit, naming nobody';
+  if (SOURCE_CREDIT.test(cleaned)) return 'a source credit ("Theo X"), not an author';
+  if (ORGANIZATION_NAME.test(cleaned)) return 'an organization';
+  if (HOST_NAME.test(cleaned)) return 'a host name';
+  return null;
+}
 
 const SEPARATOR = /\s*(?:[,;|&/·•]|\s[-–—]\s|\s+(?:và|and)\s+)\s*/iu;
 

@@ -45,6 +45,11 @@ const ENCLOSED_CREDIT = new RegExp(
 const ENCLOSED_SLASH_CREDIT = /\s*[([]\s*((?=[^()[\]]{3,80}[)\]])\p{Lu}[^()[\]/]*\/\s*\p{Lu}[^()[\]/]*?)\s*[)\]][\s.]*$/u;
 /** "Ảnh do gia đình cung cấp": the giver is the credit. */
 const GIVEN_BY = /(^|[.!?…]\s+|\s+[-–—]\s+)ảnh\s+do\s+(.+?)\s+cung\s+cấp\.?$/iu;
+/**
+ * "… - Ảnh chụp màn hình", "(Ảnh chụp màn hình video)": a screenshot, credited as such after a dash or in
+ * parentheses (no colon: the words are the credit).
+ */
+const SCREENSHOT = /(\s+[-–—]\s+|\s*\(\s*|^)(ảnh\s+chụp\s+(?:màn\s+hình|từ\s+(?:video|clip))[^()]{0,40}?)\s*\)?\.?$/iu;
 /** Japanese "（代表撮影）", "(共同通信社撮影)": "photographed by X". */
 const PHOTOGRAPHED_BY = /\s*[（(]([^（）()]+?)撮影[）)]\s*$/u;
 /** "… — © BELGA", "© Jane Doe": a copyright sign opens the credit. */
@@ -91,7 +96,7 @@ function looksLikeCredit(segment: string): boolean {
 /**
  * Splits a printed caption into caption and credit: "… phát biểu chỉ đạo. Ảnh: NGỌC PHÚ" →
  * { caption: "… phát biểu chỉ đạo.", credit: "NGỌC PHÚ" }. Handles "- Ảnh: X", "(Nguồn: X)", "(Ảnh: X)",
- * "Tin, ảnh: X", "Ảnh: X cung cấp" (credit "X"), "Video: X", "Photo: X", "Foto: X", "(Reuters)",
+ * "Tin, ảnh: X", "Ảnh: X cung cấp" (credit "X"), "- Ảnh chụp màn hình", "Video: X", "Photo: X", "Foto: X", "(Reuters)",
  * "(Name/Outlet)", "[사진 출처 = X]", "（X撮影）", "— © X", "caption | X", "caption / AFP", "caption. Supplied".
  * A caption with no credit ("Ảnh minh họa") comes back whole. Output is cleaned NFC text.
  */
@@ -110,6 +115,9 @@ export function splitCaption(text: string): SplitCaption {
 
   const photographed = PHOTOGRAPHED_BY.exec(cleaned);
   if (photographed) return splitAt(cleaned, photographed.index, photographed[1] ?? '');
+
+  const screenshot = SCREENSHOT.exec(cleaned);
+  if (screenshot && screenshot.index > 0) return splitAt(cleaned, screenshot.index, screenshot[2] ?? '');
 
   const given = GIVEN_BY.exec(cleaned);
   if (given) return splitAt(cleaned, given.index + (given[1] ?? '').length, given[2] ?? '');

@@ -1,12 +1,13 @@
 import type { SourceRef } from '../schema/article.ts';
 import { baodanangFamily } from './baodanang.ts';
 import { dantri } from './dantri.ts';
+import { hemeraFamily } from './hemera.ts';
 import { tuoitreFamily } from './tuoitre.ts';
 import type { SourceAdapter, SourceSite } from './types.ts';
 import { vietnamnet } from './vietnamnet.ts';
 import { vnexpress } from './vnexpress.ts';
 
-export const ADAPTERS: readonly SourceAdapter[] = [baodanangFamily, vnexpress, tuoitreFamily, dantri, vietnamnet];
+export const ADAPTERS: readonly SourceAdapter[] = [baodanangFamily, vnexpress, tuoitreFamily, dantri, vietnamnet, hemeraFamily];
 
 /** One source per publisher domain; families share an adapter, never a source id. */
 export const SITES: readonly SourceSite[] = [
@@ -21,6 +22,13 @@ export const SITES: readonly SourceSite[] = [
   { id: 'nld', name: 'Người Lao Động', domain: 'nld.com.vn' },
   { id: 'dantri', name: 'Dân Trí', domain: 'dantri.com.vn' },
   { id: 'vietnamnet', name: 'VietNamNet', domain: 'vietnamnet.vn' },
+  { id: 'tienphong', name: 'Tiền Phong', domain: 'tienphong.vn' },
+  { id: 'vietnamplus', name: 'VietnamPlus', domain: 'vietnamplus.vn' },
+  { id: 'soha', name: 'Soha', domain: 'soha.vn' },
+  { id: 'cafef', name: 'CafeF', domain: 'cafef.vn' },
+  { id: 'genk', name: 'GenK', domain: 'genk.vn' },
+  { id: 'kenh14', name: 'Kênh 14', domain: 'kenh14.vn' },
+  { id: 'vietnambiz', name: 'VietnamBiz', domain: 'vietnambiz.vn' },
 ];
 
 /** The page host without "www." (the form domains are listed in), or an error naming the bad URL. */

@@ -1,3 +1,4 @@
+import type { CheerioAPI } from 'cheerio';
 import type { ExtractedFields } from '../extract/types.ts';
 
 /**
@@ -36,6 +37,14 @@ export interface LayoutSelectors {
   tags?: TextSource[];
 }
 
+/** What a layout's hook is given: the loaded page, its URL, and what the selectors found so far. */
+export interface LayoutPage {
+  $: CheerioAPI;
+  /** undefined for a saved page whose URL is unknown (an adapter named by the caller) */
+  url: string | undefined;
+  found: Partial<ExtractedFields>;
+}
+
 /** One template of a publisher; an adapter keeps its older layouts when a site redesigns (Fundus-style). */
 export interface SourceLayout {
   id: string;
@@ -53,6 +62,12 @@ export interface SourceLayout {
    * (the baodanang CMS: US-style article:published_time without a zone).
    */
   noGenericFallback?: (keyof ExtractedFields)[];
+  /**
+   * The escape hatch for what selectors cannot say about this one layout (a byline that runs the source
+   * outlet on after a comma): returns the fields it corrects, which replace what the selectors found.
+   * Keeps one site's quirk out of the shared options.
+   */
+  hook?: (page: LayoutPage) => Partial<ExtractedFields>;
 }
 
 /** One publisher family: a CMS several sites share, with its layouts newest first. */

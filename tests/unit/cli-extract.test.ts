@@ -74,3 +74,52 @@ describe('news-ingest extract', () => {
     expect((lines[0] as { error: string }).error).toContain('"vnexpress_article.html" is not an absolute http(s) URL');
   });
 });
+
+describe('news-ingest extract --explain', () => {
+  const VI = join(ROOT, 'tests', 'fixtures', 'vi');
+
+  async function explain(files: string[]): Promise<{ stdout: string; exitCode: number }> {
+    try {
+      const { stdout } = await run(process.execPath, [BIN, 'extract', '--explain', ...files], { cwd: ROOT });
+      return { stdout, exitCode: 0 };
+    } catch (error) {
+      const failed = error as { stdout: string; code: number };
+      return { stdout: failed.stdout, exitCode: failed.code };
+    }
+  }
+
+  it('names per field the adapter selector, JSON-LD path or meta the value came from, and what was rejected', async () => {
+    const { stdout, exitCode } = await explain([join(VI, 'tienphong-1860261.html')]);
+    expect(exitCode).toBe(0);
+    const lines = stdout.split('\n');
+    expect(lines[0]).toBe(`# ${join(VI, 'tienphong-1860261.html')}: extractor hemera/article, source tienphong`);
+    expect(validateArticle(JSON.parse(lines[1]!)).title).toBe('PNJ sẽ thuê đơn vị quốc tế kiểm định độc lập về kim cương');
+    const block = (field: string): string[] => {
+      const start = lines.findIndex((line) => line.startsWith(`${field}: `));
+      const end = lines.findIndex((line, index) => index > start && /^\S/.test(line));
+      return lines.slice(start, end === -1 ? undefined : end);
+    };
+    expect(block('title')).toEqual(['title: "PNJ sẽ thuê đơn vị quốc tế kiểm định độc lập về kim cương"', '  from     adapter hemera/article h1.article__title']);
+    expect(block('publishedAt')[1]).toBe('  from     adapter hemera/article jsonld datePublished');
+    // no category selector in the layout: the generic section rule, with the trail it turned down
+    expect(block('category')).toEqual([
+      'category: "Doanh nghiệp"',
+      '  from     meta article:section',
+      '  rejected jsonld BreadcrumbList.itemListElement[last].name: "Kinh tế" (meta article:section continues the trail deeper)',
+    ]);
+    expect(block('dateline')[1]).toBe('  from     rule: the dateline prefix of the lead (lib/normalize/dateline.ts)');
+  });
+
+  it('lists the layout selectors that matched nothing when no field value came from them', async () => {
+    const { stdout } = await explain([join(VI, 'vietnamplus-1125344.html')]);
+    // the adapter reads the page; its selectors that matched no author are listed as rejected
+    expect(stdout).toContain('  rejected adapter hemera/article div.article__author .name: — (matched no text)');
+    expect(stdout).toMatch(/^authors: not found$/m);
+  });
+
+  it('still ends a page that is not an article as not-an-article, with the reason', async () => {
+    const { stdout, exitCode } = await explain([join(PAGES, 'vnexpress_list.html')]);
+    expect(exitCode).toBe(1);
+    expect(JSON.parse(stdout.trim().split('\n')[0]!)).toMatchObject({ kind: 'not-an-article', error: expect.stringContaining('no vnexpress article layout matches') });
+  });
+});

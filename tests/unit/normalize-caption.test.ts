@@ -101,3 +101,12 @@ describe('isPlaceholderImage', () => {
     expect(isPlaceholderImage(src)).toBe(false);
   });
 });
+
+describe('a screenshot credited without a label', () => {
+  it('splits "- Ảnh chụp màn hình" and "(Ảnh chụp màn hình video)" off as the credit', () => {
+    expect(splitCaption('Giá bán MacBook Air M5 từ 33,229 triệu đồng - Ảnh chụp màn hình')).toEqual({ caption: 'Giá bán MacBook Air M5 từ 33,229 triệu đồng', credit: 'Ảnh chụp màn hình' });
+    expect(splitCaption('Giao diện ứng dụng (Ảnh chụp màn hình video)')).toEqual({ caption: 'Giao diện ứng dụng', credit: 'Ảnh chụp màn hình video' });
+    // alone it is the caption: nothing is left to credit
+    expect(splitCaption('Ảnh chụp màn hình')).toEqual({ caption: 'Ảnh chụp màn hình', credit: null });
+  });
+});

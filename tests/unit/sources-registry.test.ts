@@ -56,6 +56,12 @@ describe('sourceForUrl', () => {
   it('has one source id per domain', () => {
     const ids = SITES.map((site) => site.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids.sort()).toEqual(['baodanang', 'baohaiphong', 'baoquangnam', 'dantri', 'hanoimoi', 'nguoiquansat', 'nld', 'thanhnien', 'tuoitre', 'vietnamnet', 'vnexpress']);
+    expect(ids.sort()).toEqual([
+      'baodanang', 'baohaiphong', 'baoquangnam', 'cafef', 'dantri', 'genk', 'hanoimoi', 'kenh14', 'nguoiquansat', 'nld', 'soha', 'thanhnien', 'tienphong',
+      'tuoitre', 'vietnambiz', 'vietnamnet', 'vietnamplus', 'vnexpress',
+    ]);
+    // every domain an adapter serves is a site with its own source id (families share an adapter, never an id)
+    const domains = new Set(SITES.map((site) => site.domain));
+    expect(ADAPTERS.flatMap((adapter) => adapter.domains).filter((domain) => !domains.has(domain) && !SITES.some((site) => site.aliases?.includes(domain)))).toEqual([]);
   });
 });

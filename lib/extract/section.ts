@@ -1,0 +1,134 @@
+/**
+ * The article's section (category): one name, the most specific the page states. Sources in order of
+ * trust: the JSON-LD BreadcrumbList, a visible breadcrumb trail, then the JSON-LD articleSection and the
+ * article:section meta. A trail's last step is the most specific section once the steps that are not
+ * sections are left out (the home page, the site's name, the article itself). A section field listing
+ * several names ("Thể thao,World Cup 2026,Tin tức") is never kept joined: when it continues the trail
+ * ("Kinh tế,Doanh nghiệp" on a page whose trail is "Kinh tế") it is a deeper trail and its last name wins;
+ * otherwise the first (CMSs list the primary section first). Tags stay tags: they are not read here.
+ */
+import type { CheerioAPI } from 'cheerio';
+import type { Element } from 'domhandler';
+import { cleanText } from '../normalize/text.ts';
+import { readJsonLdBreadcrumb, type BreadcrumbStep, type JsonLdArticle } from './jsonld.ts';
+import type { PageMeta } from './meta.ts';
+import type { ExtractionTrace } from './explain.ts';
+import { renderedText } from './dom.ts';
+import { selectOnPage } from './select.ts';
+
+/** Trail steps that name the site, not a section. */
+const HOME_STEP = /^(?:trang\s*chủ|home|homepage|start|accueil|inicio|startseite|главная)$/iu;
+
+/** Visible breadcrumb trails, by the markup sites give them (schema.org microdata, ARIA, class names). */
+const VISIBLE_TRAIL =
+  '[itemtype$="BreadcrumbList"], nav[aria-label*="breadcrumb" i], ol.breadcrumb, ul.breadcrumb, .breadcrumb, .breadcrumbs, [class*="breadcrumb" i]';
+
+/** A section name is a few words ("Chỉ đạo, quyết định của Chính phủ - Thủ tướng Chính phủ" has 10): longer text in a trail is a sentence. */
+const MAX_SECTION_WORDS = 14;
+
+function comparable(text: string): string {
+  return text.normalize('NFC').toLocaleLowerCase('vi').replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+function pathOf(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url).pathname.replace(/\/+$/, '');
+  } catch {
+    return null;
+  }
+}
+
+interface PageIdentity {
+  /** undefined for a saved page whose URL is unknown */
+  url: string | undefined;
+  title: string | null;
+  siteNames: (string | null)[];
+}
+
+/** The steps of a trail that are sections: not the home page or site name, not the article, not a sentence. */
+function sectionSteps(steps: BreadcrumbStep[], page: PageIdentity): BreadcrumbStep[] {
+  const notSections = new Set([page.title, ...page.siteNames].filter((text): text is string => !!text).map(comparable));
+  const articlePath = pathOf(page.url);
+  return steps.filter((step) => {
+    const name = cleanText(step.name);
+    if (name === '' || HOME_STEP.test(name) || notSections.has(comparable(name))) return false;
+    if (name.split(/\s+/).length > MAX_SECTION_WORDS) return false;
+    const path = pathOf(step.url);
+    return path === null || (path !== '' && path !== articlePath);
+  });
+}
+
+/** The first visible trail's steps: its links (one per step, not the drop-down lists nested in a step). */
+function visibleTrail($: CheerioAPI): BreadcrumbStep[] {
+  for (const trail of selectOnPage($, VISIBLE_TRAIL)) {
+    const steps = topLevelLinks(trail).map((link) => ({ name: renderedText(link), url: link.attribs['href'] ?? null }));
+    if (steps.length > 0) return steps;
+  }
+  return [];
+}
+
+/** Links of a trail, leaving out links inside a list nested in a step (menus of sibling sections). */
+function topLevelLinks(trail: Element): Element[] {
+  const links: Element[] = [];
+  const visit = (element: Element, listDepth: number): void => {
+    for (const child of element.children) {
+      if (child.type !== 'tag') continue;
+      const depth = child.name === 'ul' || child.name === 'ol' ? listDepth + 1 : listDepth;
+      if (depth > 1) continue;
+      if (child.name === 'a') links.push(child);
+      else visit(child, depth);
+    }
+  };
+  visit(trail, trail.name === 'ul' || trail.name === 'ol' ? 1 : 0);
+  return links;
+}
+
+function splitSectionList(value: string): string[] {
+  return value.split(/\s*[,;|]\s*/).map(cleanText).filter((name) => name !== '');
+}
+
+/** A section list that starts with the whole trail and names more: a deeper trail. */
+function continues(names: readonly string[], trail: readonly string[]): boolean {
+  return trail.length > 0 && names.length > trail.length && trail.every((name, index) => comparable(name) === comparable(names[index]!));
+}
+
+/** The most specific section the page states, or null; every source tried and turned down goes into the trace. */
+export function pickSection($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta, page: PageIdentity, trace?: ExtractionTrace): string | null {
+  // The visible trail is looked for only when the JSON-LD one names no section (a page-wide selector scan).
+  const trails: [string, () => BreadcrumbStep[]][] = [
+    ['jsonld BreadcrumbList.itemListElement[last].name', () => readJsonLdBreadcrumb($)],
+    [`visible breadcrumb (${VISIBLE_TRAIL})`, () => visibleTrail($)],
+  ];
+  const fields: [string, string | null | undefined][] = [
+    ['jsonld articleSection', jsonLd?.section],
+    ['meta article:section', meta.section],
+  ];
+  const lists = fields.map(([from, value]) => [from, value ? splitSectionList(value) : []] as const);
+  for (const [from, read] of trails) {
+    const steps = read();
+    const trail = sectionSteps(steps, page).map((step) => cleanText(step.name));
+    const deeper = lists.find(([, names]) => continues(names, trail));
+    if (deeper) {
+      trace?.reject('category', from, trail.at(-1), `${deeper[0]} continues the trail deeper`);
+      trace?.chose('category', deeper[0], deeper[1].at(-1));
+      return deeper[1].at(-1)!;
+    }
+    const last = trail.at(-1);
+    if (last) {
+      trace?.chose('category', from, last);
+      return last;
+    }
+    if (steps.length > 0) trace?.reject('category', from, steps.map((step) => step.name), 'only the home page, the site or the article itself');
+  }
+  for (const [from, value] of fields) {
+    const names = value ? splitSectionList(value) : [];
+    const named = names[0];
+    if (named) {
+      if (names.length > 1) trace?.reject('category', from, value, `several sections listed: kept "${named}"`);
+      trace?.chose('category', from, named);
+      return named;
+    }
+  }
+  return null;
+}

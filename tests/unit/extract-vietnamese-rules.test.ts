@@ -1,0 +1,146 @@
+import * as cheerio from 'cheerio';
+import { describe, expect, it } from 'vitest';
+import { extractArticle } from '../../lib/extract/index.ts';
+import { ExtractionTrace } from '../../lib/extract/explain.ts';
+import { runLayout } from '../../lib/extract/adapter-runner.ts';
+import type { SourceAdapter } from '../../lib/sources/types.ts';
+import { loadVietnameseCorpus, readPage } from '../../bench/eval-vietnamese.ts';
+
+/**
+ * The Vietnamese generic rules one at a time, each on the smallest page that shows it (the saved pages of
+ * tests/fixtures/vi show them in the wild: extract-vi-corpus.test.ts).
+ */
+const BODY = Array.from({ length: 4 }, (_, index) => `<p>Đoạn văn thứ ${index + 1} của bài viết, đủ dài để là văn xuôi của bài báo về kinh tế và xã hội Việt Nam hôm nay.</p>`).join('');
+
+function page(head: string, body: string): string {
+  return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Tiêu đề</title>${head}</head><body>${body}</body></html>`;
+}
+
+const ld = (value: unknown): string => `<script type="application/ld+json">${JSON.stringify(value)}</script>`;
+const URL = 'https://tin.example.vn/bai-viet-123.html';
+
+describe('section: one, the most specific', () => {
+  it('takes the last step of the JSON-LD BreadcrumbList, not the home page or the article', () => {
+    const trail = ld({
+      '@type': 'BreadcrumbList',
+      itemListElement: [
+        { '@type': 'ListItem', position: 1, item: { '@id': 'https://tin.example.vn/', name: 'Trang chủ' } },
+        { '@type': 'ListItem', position: 2, item: { '@id': 'https://tin.example.vn/the-thao', name: 'Thể thao' } },
+        { '@type': 'ListItem', position: 3, item: { '@id': 'https://tin.example.vn/the-thao/bong-da', name: 'Bóng đá' } },
+        { '@type': 'ListItem', position: 4, item: { '@id': URL, name: 'Tuyển Việt Nam thắng' } },
+      ],
+    });
+    const article = extractArticle(page(trail, `<h1>Tuyển Việt Nam thắng</h1><article>${BODY}</article>`), { url: URL });
+    expect(article.category).toBe('Bóng đá');
+  });
+
+  it('never joins several sections: a listed articleSection gives its first name', () => {
+    const meta = '<meta property="article:section" content="Thể thao,World Cup 2026,Tin tức">';
+    expect(extractArticle(page(meta, `<h1>Tuyển Việt Nam thắng</h1><article>${BODY}</article>`), { url: URL }).category).toBe('Thể thao');
+  });
+
+  it('reads a visible breadcrumb, leaving out the sub-menus nested in a step', () => {
+    const crumbs = '<ul class="breadcrumb"><li><a href="/">Trang chủ</a></li><li><a href="/kinh-te">Kinh tế</a><ul><li><a href="/x">Tài chính</a></li><li><a href="/y">Bất động sản</a></li></ul></li></ul>';
+    expect(extractArticle(page('', `${crumbs}<h1>Giá vàng tăng</h1><article>${BODY}</article>`), { url: URL }).category).toBe('Kinh tế');
+  });
+});
+
+describe('authors: persons only', () => {
+  const withAuthors = (authors: unknown, extraHead = ''): string =>
+    page(
+      `<meta property="og:site_name" content="Báo Ví Dụ">${extraHead}${ld({ '@type': 'NewsArticle', headline: 'Giá vàng tăng', author: authors, publisher: { '@type': 'Organization', name: 'Báo Ví Dụ' } })}`,
+      `<h1>Giá vàng tăng</h1><article>${BODY}</article>`,
+    );
+
+  it('drops an Organization-typed JSON-LD author and one equal to the publisher, then reads the next source', () => {
+    const html = withAuthors([{ '@type': 'Organization', name: 'Công ty Truyền thông ABC' }, { '@type': 'Person', name: 'Báo Ví Dụ' }], '<meta name="author" content="Minh Anh">');
+    const trace = new ExtractionTrace();
+    expect(extractArticle(html, { url: URL, trace }).authors).toEqual([{ name: 'Minh Anh', raw: 'Minh Anh' }]);
+    const rejected = trace.fields.get('authors')!.rejected.map((candidate) => candidate.why);
+    expect(rejected).toEqual(expect.arrayContaining(['an organization is not a byline', 'the publisher or site name']));
+  });
+
+  it('gives no author for a source ("Theo X"), a staff credit ("PV", "Nhóm phóng viên") or a host name', () => {
+    for (const name of ['Theo TTXVN', 'PV', 'Nhóm phóng viên', 'baochinhphu.vn', 'Ban biên tập']) {
+      expect(extractArticle(withAuthors({ '@type': 'Person', name }), { url: URL }).authors, name).toEqual([]);
+    }
+    // a title before a name is dropped, the name kept
+    expect(extractArticle(withAuthors({ '@type': 'Person', name: 'PV Ngọc Phú' }), { url: URL }).authors).toEqual([{ name: 'Ngọc Phú', raw: 'Ngọc Phú' }]);
+  });
+
+  it('takes the right-aligned bold name closing the body as the byline, out of the body', () => {
+    const html = page('', `<h1>Giá vàng tăng</h1><article>${BODY}<p style="text-align: right;"><b>Phương Nhi</b></p></article>`);
+    const article = extractArticle(html, { url: URL });
+    expect(article.authors).toEqual([{ name: 'Phương Nhi', raw: 'Phương Nhi' }]);
+    expect(article.body.text).not.toContain('Phương Nhi');
+  });
+
+  it('keeps a closing "Theo X" credit out of the body without making it an author', () => {
+    const html = page('', `<h1>Giá vàng tăng</h1><article>${BODY}<p style="text-align:right"><i>Theo Bảo hiểm xã hội TP Hà Nội</i></p></article>`);
+    const article = extractArticle(html, { url: URL });
+    expect(article.authors).toEqual([]);
+    expect(article.body.text).not.toContain('Theo Bảo hiểm');
+  });
+});
+
+describe('the publish time printed near the headline', () => {
+  it('is read in Vietnam time on a .vn site when the metadata has none', () => {
+    const html = page('', `<h1>Giá vàng tăng</h1><div class="meta"><span>Cập nhật: Thứ bảy, 07/03/2026 - 08:07</span></div><article>${BODY}</article>`);
+    const trace = new ExtractionTrace();
+    expect(extractArticle(html, { url: URL, trace }).publishedAt).toBe('2026-03-07T08:07:00+07:00');
+    expect(trace.fields.get('publishedAt')!.chosen!.from).toMatch(/^heuristic: date printed near the headline/);
+  });
+
+  it('is not guessed on a site of unknown zone', () => {
+    const html = page('', `<h1>Giá vàng tăng</h1><span>07/03/2026 08:07</span><article>${BODY}</article>`);
+    expect(extractArticle(html, { url: 'https://news.example.com/a.html' }).publishedAt).toBeNull();
+  });
+});
+
+describe('captions printed without figure markup', () => {
+  const withPicture = (inner: string) => extractArticle(page('', `<h1>Giá vàng tăng</h1><article>${BODY}${inner}${BODY}</article>`), { url: URL });
+
+  it.each([
+    ['a table: the picture in one cell, the caption in another', '<table class="image"><tr><td><img src="https://tin.example.vn/a.jpg"></td></tr><tr><td>Người dân mua vàng. (Ảnh: Minh Anh)</td></tr></table>', 'Minh Anh'],
+    ['a centred italic paragraph after the picture', '<p style="text-align:center"><img src="https://tin.example.vn/b.jpg"></p><p style="text-align:center"><em>Người dân mua vàng. Ảnh: MINH ANH</em></p>', 'MINH ANH'],
+  ])('%s: caption and credit split, the text out of the body', (_, inner, credit) => {
+    const article = withPicture(inner);
+    expect(article.images.map(({ caption, credit: printed }) => ({ caption, credit: printed }))).toEqual([{ caption: 'Người dân mua vàng.', credit }]);
+    expect(article.body.text).not.toContain('Người dân mua vàng');
+  });
+
+  it('a plain "Ảnh: X" paragraph after the picture is its credit', () => {
+    const article = withPicture('<div class="img"><img src="https://tin.example.vn/c.jpg"></div><p>Ảnh: Minh Anh</p>');
+    expect(article.images.map(({ caption, credit }) => ({ caption, credit }))).toEqual([{ caption: null, credit: 'Minh Anh' }]);
+    expect(article.body.text).not.toContain('Ảnh:');
+  });
+});
+
+describe('a layout hook', () => {
+  it('replaces what the selectors found, and --explain says so', () => {
+    const want = loadVietnameseCorpus().find((expectation) => expectation.file === 'vi/genk-165260716163514059.html')!;
+    const $ = cheerio.load(readPage(want));
+    const adapter: SourceAdapter = {
+      id: 'example',
+      name: 'example',
+      domains: ['genk.vn'],
+      language: 'vi',
+      layouts: [
+        {
+          id: 'kbwc',
+          detect: 'h1.kbwc-title',
+          selectors: { title: ['h1.kbwc-title'], body: 'div.knc-content#ContentDetail', authors: ['span.kbwcm-author'] },
+          hook: ({ found }) => ({ authors: (found.authors ?? []).slice(0, 1) }),
+        },
+      ],
+    };
+    const trace = new ExtractionTrace();
+    const fields = runLayout($, adapter, adapter.layouts[0]!, want.url, trace);
+    // the selector reads "Thế Duyệt, Đời sống Pháp luật" as two names; the hook keeps the person
+    expect(fields.authors?.map((author) => author.name)).toEqual(['Thế Duyệt']);
+    expect(trace.fields.get('authors')).toMatchObject({
+      chosen: { from: 'adapter example/kbwc hook' },
+      rejected: [{ from: 'adapter example/kbwc span.kbwcm-author', why: 'corrected by the layout hook' }],
+    });
+  });
+});
