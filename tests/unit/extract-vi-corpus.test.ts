@@ -8,7 +8,34 @@ import { loadViCorpus, scoreVietnamesePage, VI_CORPUS_DIR, type VietnameseField 
  * A field the extractor gets wrong fails, unless it is listed here with the reason it is still missed; a
  * listed miss that now comes out right fails too, so the list only ever names real misses.
  */
-const KNOWN_MISSES: Record<string, Partial<Record<VietnameseField, string>>> = {};
+const NEW = 'collected after the Vietnamese rules were written, not yet handled';
+const KNOWN_MISSES: Record<string, Partial<Record<VietnameseField, string>>> = {
+  'vi/afamily-2014030404595969.html': { authors: NEW, lead: NEW, notInBody: NEW, images: NEW },
+  'vi/afamily-20140324043853404.html': { authors: NEW, lead: NEW, lastParagraph: NEW, notInBody: NEW, images: NEW },
+  'vi/baohaiphong-457674.html': { authors: NEW },
+  'vi/bnews-169672.html': { dateline: NEW, firstParagraph: NEW, images: NEW },
+  'vi/bnews-435525.html': { authors: NEW, dateline: NEW, firstParagraph: NEW },
+  'vi/cafebiz-201404031417040772.html': { authors: NEW, firstParagraph: NEW, lastParagraph: NEW, notInBody: NEW, images: NEW },
+  'vi/giadinh-20140320020251890.html': { authors: NEW, category: NEW, lead: NEW, dateline: NEW, images: NEW },
+  'vi/giadinh-20150623135828854.html': { category: NEW, firstParagraph: NEW, notInBody: NEW, images: NEW },
+  'vi/laodong-1432162.html': { lead: NEW, firstParagraph: NEW, images: NEW },
+  'vi/thesaigontimes-274113.html': { title: NEW, authors: NEW, category: NEW, firstParagraph: NEW, lastParagraph: NEW, notInBody: NEW, images: NEW },
+  'vi/vietnamnet-514378.html': { authors: NEW, lastParagraph: NEW, notInBody: NEW },
+  'vi/vnexpress-4936632.html': { lead: NEW, dateline: NEW },
+  'vi/vtv-100260717183037249.html': { lead: NEW, dateline: NEW },
+};
+
+const OLD_TEMPLATE = 'an older template of a publisher with an adapter and no JSON-LD article: the adapter refuses it instead of leaving it to the generic path';
+/** Pages that give no article at all, with the reason; every other field of theirs is then unchecked. */
+const KNOWN_FAILURES: Record<string, string> = {
+  'vi/cafef-2014021509250334717.html': OLD_TEMPLATE,
+  'vi/dantri-2016031215053552.html': OLD_TEMPLATE,
+  'vi/dantri-20160314083511309.html': OLD_TEMPLATE,
+  'vi/dantri-855374.html': OLD_TEMPLATE,
+  'vi/kenh14-20140102113357263.html': OLD_TEMPLATE,
+  'vi/kenh14-20140116030314906.html': OLD_TEMPLATE,
+  'vi/vnexpress-2985539.html': OLD_TEMPLATE,
+};
 
 const corpus = loadViCorpus();
 
@@ -28,18 +55,19 @@ describe('the tests/fixtures/vi corpus', () => {
   });
 
   it('lists known misses only for pages of the corpus', () => {
-    for (const file of Object.keys(KNOWN_MISSES)) expect(corpus.map((want) => want.file)).toContain(file);
+    for (const file of [...Object.keys(KNOWN_MISSES), ...Object.keys(KNOWN_FAILURES)]) expect(corpus.map((want) => want.file)).toContain(file);
   });
 });
 
 describe.each(corpus)('$file', (want) => {
   const outcome = scoreVietnamesePage(want);
 
-  it('extracts without error', () => {
-    expect(outcome.failure).toBeNull();
+  it('extracts without error, but for the listed known failures', () => {
+    if (KNOWN_FAILURES[want.file]) expect(outcome.failure).not.toBeNull();
+    else expect(outcome.failure).toBeNull();
   });
 
-  it('gives every checked field as written, but for the listed known misses', () => {
+  it.skipIf(KNOWN_FAILURES[want.file] !== undefined)('gives every checked field as written, but for the listed known misses', () => {
     const known = KNOWN_MISSES[want.file] ?? {};
     expect(outcome.wrong.filter((field) => !(field in known))).toEqual([]);
     expect(Object.keys(known).filter((field) => !outcome.wrong.includes(field as VietnameseField))).toEqual([]);
