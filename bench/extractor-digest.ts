@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
-import { extractArticle } from '../lib/extract/index.ts';
+import { extractSavedPage } from '../lib/extract/index.ts';
 
 /**
  * What extraction makes of every saved page in tests/fixtures, as one digest: when it changes, extraction
@@ -11,7 +11,7 @@ import { extractArticle } from '../lib/extract/index.ts';
 
 export const EXTRACTOR_VERSION_FILE = resolve(import.meta.dirname, '../lib/extract/extractor-version.json');
 const FIXTURES = resolve(import.meta.dirname, '../tests/fixtures');
-const FIXTURE_DIRECTORIES = ['pages', 'generic', 'onecms', 'seed'];
+const FIXTURE_DIRECTORIES = ['pages', 'generic', 'onecms', 'seed', 'vi'];
 /** A fixed fetch time: outputs must depend on the pages only. */
 const FETCHED_AT = new Date('2026-01-01T00:00:00.000Z');
 
@@ -34,7 +34,7 @@ export function fixtureOutputsDigest(): { digest: string; pages: number } {
       const html = readFileSync(join(FIXTURES, directory, name), 'utf8');
       let output: string;
       try {
-        const article = extractArticle(html, { fetchedAt: FETCHED_AT });
+        const article = extractSavedPage(html, { fetchedAt: FETCHED_AT });
         output = JSON.stringify({ ...article, extractor: { ...article.extractor, version: null } });
       } catch (error) {
         output = `error: ${(error as Error).name}`;
