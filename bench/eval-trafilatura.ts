@@ -39,7 +39,7 @@ export interface TrafilaturaResult {
 const ours: TextExtractor = async (html, url) => scoredText(extractSavedPage(html, { url }));
 
 async function scoreAll(
-  pages: { url: string | undefined; html: string }[],
+  pages: { url: string | undefined; html: () => string }[],
   extract: TextExtractor,
   segments: ReturnType<typeof readSegmentPages>,
   onFailure: (error: unknown) => void = () => {},
@@ -49,7 +49,7 @@ async function scoreAll(
   for (const [index, page] of pages.entries()) {
     let text: string | null;
     try {
-      text = (await extract(page.html, page.url)) || null;
+      text = (await extract(page.html(), page.url)) || null;
     } catch (error) {
       onFailure(error);
       text = null;
@@ -63,7 +63,8 @@ async function scoreAll(
 export async function evaluateTrafilaturaSet(directory = TRAFILATURA_EVAL_DIR): Promise<TrafilaturaResult | null> {
   if (!existsSync(directory)) return null;
   const segments = readSegmentPages(directory);
-  const pages = segments.map((page) => ({ url: absoluteHttpUrl(page.url) ?? undefined, html: readSegmentPageHtml(directory, page) }));
+  // Each page is read when it is extracted: the 990 pages held at once, with jsdom beside them, exhaust the heap.
+  const pages = segments.map((page) => ({ url: absoluteHttpUrl(page.url) ?? undefined, html: () => readSegmentPageHtml(directory, page) }));
   const noOutputReasons: Record<string, number> = {};
   const reason = (error: unknown): void => {
     const kind = error instanceof Error ? `${error.name}: ${error.message.replace(/^\S+: /, '')}` : String(error);
@@ -73,15 +74,16 @@ export async function evaluateTrafilaturaSet(directory = TRAFILATURA_EVAL_DIR): 
   const readability = await scoreAll(pages, readabilityText, segments);
   const withoutUrl = { pagesWithArticle: 0, alsoWithoutUrl: 0, sameText: 0, failures: [] as string[] };
   for (const [index, page] of pages.entries()) {
+    const html = page.html();
     let withUrl: string;
     try {
-      withUrl = scoredText(extractSavedPage(page.html, { url: page.url }));
+      withUrl = scoredText(extractSavedPage(html, { url: page.url }));
     } catch {
       continue;
     }
     withoutUrl.pagesWithArticle += 1;
     try {
-      const text = scoredText(extractSavedPage(page.html));
+      const text = scoredText(extractSavedPage(html));
       withoutUrl.alsoWithoutUrl += 1;
       if (text === withUrl) withoutUrl.sameText += 1;
     } catch (error) {
