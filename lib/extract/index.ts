@@ -98,7 +98,8 @@ function mergeFields(
     category: pick('category', null),
     tags: pick('tags', []),
     lead: pick('lead', null),
-    dateline: adapterFields.dateline ?? null,
+    // A dateline belongs to its lead: the generic one only comes with the generic lead.
+    dateline: adapterFields.dateline ?? (adapterFields.lead === undefined && !forbidden.has('lead') ? generic('dateline') : null),
     publishedAt: pick('publishedAt', null),
     updatedAt: pick('updatedAt', null),
     authors: pick('authors', []),
