@@ -304,13 +304,17 @@ function looksLikePersonalName(text: string): boolean {
  * The people named in one structured author entry (JSON-LD, meta). It is usually one name, kept whole
  * ("Le Figaro et AFP", "mbl.is"), with capitals turned to natural case. Dropped: a "By" prefix, a trailing
  * parenthesis (desk code or role: "Elena Oberholzer (obe)"), and a job description after a comma
- * ("Povilas Aleksandravičius, Mykolo Romerio universiteto … profesorius"). Two personal names joined by
- * "and" in some language are two authors. Text without a letter ("105092") names nobody.
+ * ("Povilas Aleksandravičius, Mykolo Romerio universiteto … profesorius"), the agencies after the person
+ * in a credit "Name/Agency". Two personal names joined by "and" in some language are two authors. Text
+ * without a letter ("105092") names nobody.
  */
 function structuredAuthors(entry: string): Author[] {
   let raw = withoutStaffTitle(cleanText(entry).replace(/^by\s+/i, '').replace(/\s*\([^()]*\)\s*$/, ''));
   const [first, ...rest] = raw.split(/\s*,\s*/);
   if (first && rest.some((part) => /(?:^|\s)\p{Ll}/u.test(part))) raw = first;
+  // A credit in the agencies' form "Name/Agency[/Agency]" ("Văn Giáp/Bnews/vnanet.vn") names the person first.
+  const [person, ...agencies] = raw.split(/\s*\/\s*/);
+  if (person && agencies.length > 0 && looksLikePersonalName(person)) raw = person;
   if (!/\p{L}/u.test(raw)) return [];
   const parts = raw.split(NAME_CONJUNCTION);
   const names = parts.length > 1 && parts.every(looksLikePersonalName) ? parts : [raw];
