@@ -174,9 +174,9 @@ function readPage($: CheerioAPI, url: string | null, options: ExtractOptions): P
 
 /**
  * Extracts one Article from a fetched page (its URL known: given, or the page's canonical link or og:url).
- * The page is parsed once. Throws NotAnArticleError for pages without a title or body (section pages, hubs),
- * and for pages of a known publisher that match none of its layouts and have no JSON-LD article either;
- * MissingUrlError when the page has no URL.
+ * The page is parsed once; a page of a known publisher in none of its adapter's layouts (an older template,
+ * a redesign) is read by the generic path. Throws NotAnArticleError for pages without a title or body and
+ * for section pages whose h1 links back to themselves; MissingUrlError when the page has no URL.
  */
 export function extractArticle(html: string, options: ExtractOptions = {}): Article {
   const $ = loadPage(html);

@@ -8,9 +8,9 @@ export interface SplitCaption {
 }
 
 /**
- * Labels that introduce a credit: "Ảnh:", "Ảnh minh họa:", "Tin, ảnh:", "Bài và ảnh:", "Nguồn:", "Video:", "Đồ họa:", "Photo:",
- * "Photo by", "Picture by", "Credit:", and the word for "photo" in the languages news sites print it in
- * ("Foto:", "Bild:", "Фото:", "Imagen:", "Kuva:").
+ * Labels that introduce a credit: "Ảnh:", "Ảnh minh họa:", "Tin, ảnh:", "Bài và ảnh:", "Nguồn:", "Video:",
+ * "Đồ họa:", "Photo:", "Photo by", "Picture by", "Credit:", and the word for "photo" in the languages news
+ * sites print it in ("Foto:", "Bild:", "Фото:", "Imagen:", "Kuva:").
  */
 const ROLE = '(?:tin|bài|ảnh|video|clip|photos?|fotos?)';
 const CREDIT_LABEL =
