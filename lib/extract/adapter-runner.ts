@@ -265,9 +265,15 @@ function readBody($: CheerioAPI, layout: SourceLayout, base: string | undefined,
   return { paragraphs: blocks.map((block) => block.text), images, byline };
 }
 
-/** The layout's own dateline form; the generic dateline rule is applied to every lead when the article is assembled. */
-function splitLead(lead: string | null, layout: SourceLayout): { lead: string | null; dateline: string | null } {
+/**
+ * The layout's own dateline: an element printed at the start of the lead, or the layout's prefix form; the
+ * generic dateline rule is applied to every lead when the article is assembled.
+ */
+function splitLead(lead: string | null, printedDateline: string | null, layout: SourceLayout): { lead: string | null; dateline: string | null } {
   if (!lead) return { lead: null, dateline: null };
+  if (printedDateline && lead.startsWith(printedDateline)) {
+    return { lead: lead.slice(printedDateline.length).replace(/^[\s–—-]+/u, '') || null, dateline: printedDateline };
+  }
   const own = layout.datelinePrefix?.exec(lead);
   if (own?.[1]) return { lead: lead.slice(own[0].length).trim() || null, dateline: own[1] };
   return { lead, dateline: null };
@@ -301,7 +307,7 @@ export function runLayout($: CheerioAPI, adapter: SourceAdapter, layout: SourceL
   const tags = readList($, selectors.tags, note('tags'));
   if (tags.length > 0) found.tags = tags;
 
-  const { lead, dateline } = splitLead(readFirst($, selectors.lead, note('lead')), layout);
+  const { lead, dateline } = splitLead(readFirst($, selectors.lead, note('lead')), readFirst($, selectors.dateline, note('dateline')), layout);
   if (lead) found.lead = lead;
   if (dateline) found.dateline = dateline;
 

@@ -186,22 +186,47 @@ const PRINTED_LEAD_CLASS = /sapo|desc|lead|summary|excerpt|intro|standfirst/i;
 /** Enough of a lead's opening to know two texts are the same lead. */
 const LEAD_OPENING_LENGTH = 40;
 
+/** A label printed before a lead with no dash ("BNEWS", "Dân trí"): one or two short words opening with a capital. */
+const LEAD_LABELS = [/^([\p{Lu}\p{N}][\p{L}\p{N}.&]*)\s+(.+)$/su, /^([\p{Lu}\p{N}][\p{L}\p{N}.&]* [\p{L}\p{N}.&]+)\s+(.+)$/su];
+const MAX_LABEL_LENGTH = 20;
+
+/** The label and the rest of `text` when the rest opens with `opening` (comparable form). */
+function labelBefore(text: string, opening: string): { label: string; rest: string } | null {
+  for (const pattern of LEAD_LABELS) {
+    const [, label = '', rest = ''] = pattern.exec(text) ?? [];
+    if (label.length > 0 && label.length <= MAX_LABEL_LENGTH && comparable(rest).startsWith(opening)) return { label, rest };
+  }
+  return null;
+}
+
+interface PrintedLead {
+  /** the element's whole text, as a body paragraph would repeat it */
+  text: string;
+  lead: string;
+  dateline: string | null;
+}
+
 /**
  * The lead as the page prints it, when the metadata description is a copy of it: the printed text keeps
- * the dateline ("TPO - Hội đồng…") that descriptions leave out, and is not cut short. Null when no
- * element of a lead's class prints the description's opening.
+ * the dateline ("TPO - Hội đồng…") that descriptions leave out, and is not cut short. A short label the
+ * page prints before the description's text with no dash ("BNEWS Thị trường…", "Dân trí Sau khi…" where
+ * the description reads "(Dân trí) - Sau khi…") is its dateline. Null when no element of a lead's class
+ * prints the description's opening.
  */
-function printedLead($: CheerioAPI, description: string | null): string | null {
+function printedLead($: CheerioAPI, description: string | null): PrintedLead | null {
   if (!description) return null;
-  const opening = comparable(description).slice(0, LEAD_OPENING_LENGTH);
+  const described = splitDateline(description);
+  const opening = comparable(described.lead).slice(0, LEAD_OPENING_LENGTH);
   if (opening.length < LEAD_OPENING_LENGTH / 2) return null;
   const body = elementsByTag($, 'body')[0];
   if (!body) return null;
   for (const element of findElements(body, (candidate) => candidate.name === 'h2' || PRINTED_LEAD_CLASS.test(candidate.attribs['class'] ?? ''))) {
     const text = renderedText(element);
     if (text.length > description.length * 3 + 40) continue;
-    const lead = splitDateline(text).lead;
-    if (comparable(lead).startsWith(opening)) return text;
+    const split = splitDateline(text);
+    if (comparable(split.lead).startsWith(opening)) return { text, lead: split.lead, dateline: split.dateline ?? described.dateline };
+    const labelled = labelBefore(split.lead, opening);
+    if (labelled) return { text, lead: labelled.rest, dateline: labelled.label };
   }
   return null;
 }
@@ -279,13 +304,17 @@ function looksLikePersonalName(text: string): boolean {
  * The people named in one structured author entry (JSON-LD, meta). It is usually one name, kept whole
  * ("Le Figaro et AFP", "mbl.is"), with capitals turned to natural case. Dropped: a "By" prefix, a trailing
  * parenthesis (desk code or role: "Elena Oberholzer (obe)"), and a job description after a comma
- * ("Povilas Aleksandravičius, Mykolo Romerio universiteto … profesorius"). Two personal names joined by
- * "and" in some language are two authors. Text without a letter ("105092") names nobody.
+ * ("Povilas Aleksandravičius, Mykolo Romerio universiteto … profesorius"), the agencies after the person
+ * in a credit "Name/Agency". Two personal names joined by "and" in some language are two authors. Text
+ * without a letter ("105092") names nobody.
  */
 function structuredAuthors(entry: string): Author[] {
   let raw = withoutStaffTitle(cleanText(entry).replace(/^by\s+/i, '').replace(/\s*\([^()]*\)\s*$/, ''));
   const [first, ...rest] = raw.split(/\s*,\s*/);
   if (first && rest.some((part) => /(?:^|\s)\p{Ll}/u.test(part))) raw = first;
+  // A credit in the agencies' form "Name/Agency[/Agency]" ("Văn Giáp/Bnews/vnanet.vn") names the person first.
+  const [person, ...agencies] = raw.split(/\s*\/\s*/);
+  if (person && agencies.length > 0 && looksLikePersonalName(person)) raw = person;
   if (!/\p{L}/u.test(raw)) return [];
   const parts = raw.split(NAME_CONJUNCTION);
   const names = parts.length > 1 && parts.every(looksLikePersonalName) ? parts : [raw];
@@ -369,8 +398,8 @@ function dedupeImages(images: ArticleImage[]): ArticleImage[] {
  * Every field the generic path can find on a page of any site: JSON-LD first, then OpenGraph and other
  * head metadata, then the markup itself (h1, <time>, the body found by content scoring).
  */
-type BodyField = 'paragraphs' | 'images' | 'lead';
-const BODY_FIELDS: ReadonlySet<keyof ExtractedFields> = new Set<keyof ExtractedFields>(['paragraphs', 'images', 'lead']);
+type BodyField = 'paragraphs' | 'images' | 'lead' | 'dateline';
+const BODY_FIELDS: ReadonlySet<keyof ExtractedFields> = new Set<keyof ExtractedFields>(['paragraphs', 'images', 'lead', 'dateline']);
 
 /** The body's closing byline names the authors of a page whose metadata names no person (docs/dataset.md). */
 function withClosingByline(metadata: GenericMetadata, closingByline: string | null, trace?: ExtractionTrace): Author[] {
@@ -416,7 +445,6 @@ function genericMetadata($: CheerioAPI, url: string | undefined, trace?: Extract
       title,
       category: pickSection($, jsonLd, meta, { url, title, siteNames: [meta.ogSiteName, jsonLd?.publisherName ?? null, url ? hostOf(url) : null] }, trace),
       tags,
-      dateline: null,
       publishedAt: published ?? printed?.value ?? null,
       updatedAt: firstDate([['jsonld dateModified', jsonLd?.dateModified], ...meta.modified.map((entry) => [entry.source, entry.value] as [string, string])], zone, 'updatedAt', trace),
       authors: pickAuthors($, jsonLd, meta, url, isVietnamese(language, url), trace),
@@ -436,17 +464,21 @@ function genericBody($: CheerioAPI, url: string | undefined, metadata: GenericMe
   const body = extractBodyParagraphs($, canonicalUrl ?? url);
   const printed = printedLead($, description);
   // The title, the lead and a byline line repeated inside the body container are not body text.
-  const notBody = new Set([title, description, printed, ...authors.flatMap((author) => [author.raw, author.name])].filter((text): text is string => !!text).map(comparable));
+  const notBody = new Set([title, description, printed?.text, ...authors.flatMap((author) => [author.raw, author.name])].filter((text): text is string => !!text).map(comparable));
   const paragraphs = body.paragraphs.filter((paragraph) => !notBody.has(comparable(paragraph)));
   trace?.chose('paragraphs', 'heuristic: containers scored by the prose they hold, chrome and related boxes dropped', `${paragraphs.length} paragraphs`);
   const truncated = truncatedCopyOf(description, paragraphs[0]);
   if (truncated) trace?.reject('lead', 'jsonld / meta description', description, 'a truncated copy of the first paragraph');
-  else if (printed) trace?.chose('lead', `heuristic: the lead printed on the page (an element of class sapo/desc/lead/summary… opening like the description)`, printed);
+  else if (printed) {
+    trace?.chose('lead', `heuristic: the lead printed on the page (an element of class sapo/desc/lead/summary… opening like the description)`, printed.lead);
+    if (printed.dateline) trace?.chose('dateline', 'heuristic: the label or dateline prefix of the printed lead', printed.dateline);
+  }
   else if (description) trace?.chose('lead', 'jsonld description / meta og:description / description', description);
   // The page's own figures carry captions; the JSON-LD / og:image picture only stands in when there are none.
   const images = dedupeImages(body.images.length > 0 ? body.images : leadImages(jsonLd, meta, url));
   trace?.chose('images', body.images.length > 0 ? 'heuristic: pictures of the article region, captions split' : 'jsonld image / og:image (no picture in the body)', `${images.length} images`);
-  return { paragraphs, lead: truncated ? null : (printed ?? description), images, closingByline: body.closingByline };
+  const lead = truncated ? null : (printed?.lead ?? description);
+  return { paragraphs, lead, dateline: truncated ? null : (printed?.dateline ?? null), images, closingByline: body.closingByline };
 }
 
 /**
@@ -468,7 +500,7 @@ export function genericFieldReader($: CheerioAPI, url: string | undefined, trace
 
 function bodyAndMetadata($: CheerioAPI, url: string | undefined, metadata: GenericMetadata, trace?: ExtractionTrace): ExtractedFields {
   const body = genericBody($, url, metadata, trace);
-  return { ...metadata.fields, paragraphs: body.paragraphs, images: body.images, lead: body.lead, authors: withClosingByline(metadata, body.closingByline, trace) };
+  return { ...metadata.fields, paragraphs: body.paragraphs, images: body.images, lead: body.lead, dateline: body.dateline, authors: withClosingByline(metadata, body.closingByline, trace) };
 }
 
 export function extractGeneric($: CheerioAPI, url: string): ExtractedFields {

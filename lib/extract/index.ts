@@ -1,15 +1,14 @@
 import { load } from 'cheerio/slim';
 import type { CheerioAPI } from 'cheerio';
-import type { Element } from 'domhandler';
+import { isTag, type Element } from 'domhandler';
 import type { Article, UrlLessArticle } from '../schema/article.ts';
 import { adapterById, findAdapter, sourceForUrl } from '../sources/registry.ts';
 import { cleanText } from '../normalize/text.ts';
 import { absoluteHttpUrl } from '../normalize/url.ts';
-import { elementsByTag, firstWithAttribute } from './dom.ts';
+import { elementsByTag, firstWithAttribute, nodeText } from './dom.ts';
 import { pickLayout, runLayout, type AdapterFields } from './adapter-runner.ts';
 import { assembleArticle, assembleUrlLessArticle } from './assemble.ts';
 import { genericFieldReader } from './generic.ts';
-import { readJsonLdArticle } from './jsonld.ts';
 import extractorVersion from './extractor-version.json' with { type: 'json' };
 import { NotAnArticleError, type ExtractedFields, type ExtractOptions, type ExtractorIdentity } from './types.ts';
 import { ExtractionTrace } from './explain.ts';
@@ -50,6 +49,38 @@ function pageUrl($: CheerioAPI, options: ExtractOptions): string | null {
   );
 }
 
+/** `href` resolved against `base`, as host and path without query, fragment or trailing slash; null when it is not an http(s) URL. */
+function pagePath(href: string | undefined, base: string): string | null {
+  const absolute = absoluteHttpUrl(href, base);
+  if (!absolute) return null;
+  const { host, pathname } = new URL(absolute);
+  return `${host}${pathname.replace(/\/+$/, '')}`;
+}
+
+/**
+ * A section page names itself in its headings: every h1 is a link back to the page (its URL or the
+ * canonical address it declares) holding a name other than the page's title ("<h1><a href="/kinh-doanh">
+ * Kinh doanh</a></h1>" on /kinh-doanh, titled "Tin kinh doanh: Thị trường, tài chính…"). A blog post's h1
+ * may link to itself too, but it holds the post's title.
+ */
+function isSelfNamedSection($: CheerioAPI, url: string, title: string): boolean {
+  const headings = elementsByTag($, 'h1');
+  const self = new Set([url, pageUrl($, {})].map((address) => address && pagePath(address, url)));
+  return (
+    headings.length > 0 &&
+    headings.every((heading) => {
+      const links = heading.children.filter((child): child is Element => isTag(child) && child.name === 'a');
+      const text = cleanText(nodeText(heading));
+      return (
+        links.length === 1 &&
+        cleanText(nodeText(links[0]!)) === text &&
+        text.toLocaleLowerCase('vi') !== title.toLocaleLowerCase('vi') &&
+        self.has(pagePath(links[0]!.attribs['href'], url))
+      );
+    })
+  );
+}
+
 /** Adapter values where the layout found them; the generic path for the rest, unless the layout forbids it. */
 function mergeFields(
   adapterFields: AdapterFields,
@@ -67,7 +98,8 @@ function mergeFields(
     category: pick('category', null),
     tags: pick('tags', []),
     lead: pick('lead', null),
-    dateline: adapterFields.dateline ?? null,
+    // A dateline belongs to its lead: the generic one only comes with the generic lead.
+    dateline: adapterFields.dateline ?? (adapterFields.lead === undefined && !forbidden.has('lead') ? generic('dateline') : null),
     publishedAt: pick('publishedAt', null),
     updatedAt: pick('updatedAt', null),
     authors: pick('authors', []),
@@ -124,16 +156,17 @@ function readPage($: CheerioAPI, url: string | null, options: ExtractOptions): P
     extractor = { name: `${adapter.id}/${layout.id}`, version: EXTRACTOR_VERSION };
     adapterFields = runLayout($, adapter, layout, url ?? undefined, adapterTrace);
     forbidden = new Set(layout.noGenericFallback ?? []);
-  } else if (adapter && !readJsonLdArticle($)) {
-    throw new NotAnArticleError(
-      `${where}: no ${adapter.id} article layout matches (${adapter.layouts.map((known) => known.detect).join(' | ')}) and the page has no JSON-LD article`,
-    );
+  } else if (adapter) {
+    // A redesign the adapter does not know yet (or an older template) is left to the generic path, which
+    // makes its own not-an-article decision for list and section pages.
+    options.trace?.reject('paragraphs', `adapter ${adapter.id}`, null, `no layout matches (${adapter.layouts.map((known) => known.detect).join(' | ')}); the generic path reads the page`);
   }
 
   // The generic path reads only what the adapter left unfound: body scoring runs only if the body is missing.
   const fields = mergeFields(adapterFields, genericFieldReader($, url ?? undefined, genericTrace), forbidden);
   if (options.trace && adapterTrace && genericTrace) explainMerge(options.trace, adapterTrace, genericTrace, adapterFields, forbidden);
 
+  if (!layout && url && fields.title && isSelfNamedSection($, url, fields.title)) throw new NotAnArticleError(`${where}: a section page (its h1 is a link to the page itself)`);
   if (!fields.title) throw new NotAnArticleError(`${where}: no title found`);
   if (fields.paragraphs.length === 0) throw new NotAnArticleError(`${where}: no article body found`);
   return { fields, extractor, siteName };
@@ -141,9 +174,9 @@ function readPage($: CheerioAPI, url: string | null, options: ExtractOptions): P
 
 /**
  * Extracts one Article from a fetched page (its URL known: given, or the page's canonical link or og:url).
- * The page is parsed once. Throws NotAnArticleError for pages without a title or body (section pages, hubs),
- * and for pages of a known publisher that match none of its layouts and have no JSON-LD article either;
- * MissingUrlError when the page has no URL.
+ * The page is parsed once; a page of a known publisher in none of its adapter's layouts (an older template,
+ * a redesign) is read by the generic path. Throws NotAnArticleError for pages without a title or body and
+ * for section pages whose h1 links back to themselves; MissingUrlError when the page has no URL.
  */
 export function extractArticle(html: string, options: ExtractOptions = {}): Article {
   const $ = loadPage(html);

@@ -16,6 +16,9 @@ const SHORT_NAME = /^[\p{Lu}\p{N}][\p{L}\p{N}.&]*(?: [\p{L}\p{N}.&]+){0,2}$/u;
 /** An online-edition acronym: 2–6 capitals ending in "O" (TTO, TPO, ĐNO, NLĐO, SGGPO, PLO). */
 const ONLINE_ACRONYM = /^\p{Lu}{1,5}O$/u;
 
+/** A site's own address used as its dateline ("VTV.vn", "Baonghean.vn"). */
+const SITE_ADDRESS = /^\p{L}[\p{L}\p{N}-]*\.(?:com\.)?vn$/iu;
+
 function isKnown(token: string): boolean {
   return KNOWN_DATELINES.includes(token.toLowerCase());
 }
@@ -33,6 +36,7 @@ function isOnlineAcronym(token: string): boolean {
  * "Hà Nội - nơi …") is left alone: the prefix before the dash must be
  * - a publisher in KNOWN_DATELINES, or
  * - an online-edition acronym (2–6 capitals ending in "O", no vowel before the "O"), or
+ * - a Vietnamese site address ("VTV.vn - …"), or
  * - a short name in parentheses (1–3 words starting with a capital or digit).
  * Nothing must follow an empty lead: a prefix with no text after it is not a dateline. Output is cleaned NFC.
  */
@@ -49,7 +53,7 @@ export function splitDateline(lead: string): { dateline: string | null; lead: st
   const bare = BARE.exec(cleaned);
   if (bare) {
     const [, token = '', rest = ''] = bare;
-    if ((isKnown(token) || isOnlineAcronym(token)) && /[\p{L}\p{N}]/u.test(rest)) {
+    if ((isKnown(token) || isOnlineAcronym(token) || SITE_ADDRESS.test(token)) && /[\p{L}\p{N}]/u.test(rest)) {
       return { dateline: token, lead: rest };
     }
   }

@@ -16,6 +16,8 @@ export interface LayoutSelectors {
   title: TextSource[];
   category?: TextSource[];
   lead?: TextSource[];
+  /** The dateline printed as an element of its own at the start of the lead (VnExpress's `span.location-stamp`). */
+  dateline?: TextSource[];
   /** In order of trust; the first that parses to a date wins. */
   date?: DateSource[];
   updated?: DateSource[];

@@ -18,6 +18,7 @@ export const vnexpress: SourceAdapter = {
         title: ['h1.title-detail'],
         category: [{ selector: 'meta[itemprop="articleSection"]', attr: 'content' }, { selector: 'ul.breadcrumb li a', pick: 'last' }],
         lead: ['p.description'],
+        dateline: ['p.description span.location-stamp'],
         date: [{ selector: 'meta[name="pubdate"]', attr: 'content' }, 'jsonld', 'span.date'],
         updated: ['jsonld'],
         body: 'article.fck_detail',

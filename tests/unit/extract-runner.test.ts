@@ -93,10 +93,17 @@ describe('extractArticle: which sources are trusted', () => {
 });
 
 describe('extractArticle: pages that are not articles, or not of a known layout', () => {
-  it('a page of a known publisher in no known layout and without JSON-LD is not an article', () => {
-    const page = '<html><head><title>Kinh doanh</title></head><body><h1>Kinh doanh</h1><p>Tin mới nhất hôm nay.</p></body></html>';
+  it('a section page of a known publisher in no known layout is not an article: its h1 links to itself', () => {
+    const page = '<html><head><title>Tin kinh doanh mới nhất</title><meta property="og:title" content="Tin kinh doanh mới nhất"></head><body><h1><a href="/kinh-doanh/">Kinh doanh</a></h1><p>Tin mới nhất hôm nay.</p></body></html>';
     expect(() => extractArticle(page, { url: 'https://vnexpress.net/kinh-doanh' })).toThrow(NotAnArticleError);
-    expect(() => extractArticle(page, { url: 'https://vnexpress.net/kinh-doanh' })).toThrow(/no vnexpress article layout matches/);
+    expect(() => extractArticle(page, { url: 'https://vnexpress.net/kinh-doanh' })).toThrow(/a section page/);
+  });
+
+  it('an older template of a known publisher, without JSON-LD, goes to the generic path', () => {
+    const article = extractArticle(read('vi/vnexpress-2985539.html'));
+    expect(article.extractor.name).toBe('generic');
+    expect(article.source.id).toBe('vnexpress');
+    expect(article.title).toBe('Khánh Ly đến viếng mộ Trịnh Công Sơn');
   });
 
   it('a page of a known publisher in a new layout but with a JSON-LD article goes to the generic path', () => {

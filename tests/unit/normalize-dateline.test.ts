@@ -17,11 +17,13 @@ const DATELINES: [lead: string, dateline: string, rest: string][] = [
   ['VTC News - Sáng 7-3, Thủ tướng chủ trì hội nghị.', 'VTC News', 'Sáng 7-3, Thủ tướng chủ trì hội nghị.'],
   ['(VTC News) - Sáng 7-3, mưa lớn.', 'VTC News', 'Sáng 7-3, mưa lớn.'],
   ['(Baonghean.vn) - Sáng 7-3, mưa lớn.', 'Baonghean.vn', 'Sáng 7-3, mưa lớn.'],
+  ['VTV.vn - Chiều 17/7, Công an tỉnh cho biết.', 'VTV.vn', 'Chiều 17/7, Công an tỉnh cho biết.'],
 ];
 
 const NOT_DATELINES = [
   'Nguyễn Văn A - người đã cứu ba em nhỏ khỏi đuối nước.',
   'Hà Nội - nơi hội tụ tinh hoa.',
+  'Shopee.sg - sàn thương mại của Singapore.',
   'HÀ NỘI - Sáng nay trời mưa.',
   'VIDEO - Cảnh sát truy đuổi xe vi phạm.',
   'THẢO - cô gái vàng của làng bơi.',
