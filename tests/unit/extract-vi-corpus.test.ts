@@ -29,9 +29,6 @@ const KNOWN_MISSES: Record<string, Partial<Record<VietnameseField, string>>> = {
   'vi/vnexpress-2985539.html': { authors: OLD, category: OLD, firstParagraph: OLD, lastParagraph: OLD, images: OLD },
 };
 
-/** Pages that give no article at all, with the reason; every other field of theirs is then unchecked. */
-const KNOWN_FAILURES: Record<string, string> = {};
-
 const corpus = loadViCorpus();
 
 describe('the tests/fixtures/vi corpus', () => {
@@ -50,19 +47,18 @@ describe('the tests/fixtures/vi corpus', () => {
   });
 
   it('lists known misses only for pages of the corpus', () => {
-    for (const file of [...Object.keys(KNOWN_MISSES), ...Object.keys(KNOWN_FAILURES)]) expect(corpus.map((want) => want.file)).toContain(file);
+    for (const file of Object.keys(KNOWN_MISSES)) expect(corpus.map((want) => want.file)).toContain(file);
   });
 });
 
 describe.each(corpus)('$file', (want) => {
   const outcome = scoreVietnamesePage(want);
 
-  it('extracts without error, but for the listed known failures', () => {
-    if (KNOWN_FAILURES[want.file]) expect(outcome.failure).not.toBeNull();
-    else expect(outcome.failure).toBeNull();
+  it('extracts without error', () => {
+    expect(outcome.failure).toBeNull();
   });
 
-  it.skipIf(KNOWN_FAILURES[want.file] !== undefined)('gives every checked field as written, but for the listed known misses', () => {
+  it('gives every checked field as written, but for the listed known misses', () => {
     const known = KNOWN_MISSES[want.file] ?? {};
     expect(outcome.wrong.filter((field) => !(field in known))).toEqual([]);
     expect(Object.keys(known).filter((field) => !outcome.wrong.includes(field as VietnameseField))).toEqual([]);

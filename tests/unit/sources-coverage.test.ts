@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { extractArticle, NotAnArticleError } from '../../lib/extract/index.ts';
+import { extractArticle } from '../../lib/extract/index.ts';
 import { ADAPTERS, hostOf } from '../../lib/sources/registry.ts';
 import { loadVietnameseCorpus, readPage } from '../../bench/eval-vietnamese.ts';
 
@@ -10,15 +10,8 @@ import { loadVietnameseCorpus, readPage } from '../../bench/eval-vietnamese.ts';
  * saved page or is listed as unverified in the README (so a user knows which adapters were built blind).
  */
 const pages = loadVietnameseCorpus().map((want) => {
-  let extractor: string | null;
-  try {
-    extractor = extractArticle(readPage(want), { url: want.url }).extractor.name;
-  } catch (error) {
-    // An older template no layout matches proves no layout (extract-vi-corpus lists these pages).
-    if (!(error instanceof NotAnArticleError)) throw error;
-    extractor = null;
-  }
-  return { file: want.file, host: hostOf(want.url), extractor };
+  const article = extractArticle(readPage(want), { url: want.url });
+  return { file: want.file, host: hostOf(want.url), extractor: article.extractor.name };
 });
 
 const README = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
