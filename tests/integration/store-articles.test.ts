@@ -1,18 +1,16 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Article } from '../../lib/schema/article.ts';
 import { articleIdFor } from '../../lib/schema/ids.ts';
 import { partitionDateFor, readArticle, writeArticle } from '../../lib/store/articles.ts';
 import { indexKey } from '../../lib/store/keys.ts';
-import { LocalDirectoryStore } from '../../lib/store/local.ts';
-import { S3ObjectStore } from '../../lib/store/s3.ts';
 import { PreconditionFailedError, type ObjectStore } from '../../lib/store/types.ts';
 import { forwardingStore } from '../helpers/forwarding-store.ts';
-import { createTestBucket, startMoto, testS3Client, type MotoServer } from '../helpers/moto.ts';
+import { testS3Client } from '../helpers/moto.ts';
+import { useTestStores } from '../helpers/test-stores.ts';
 import { makeArticle } from '../helpers/sample-article.ts';
 
 async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
@@ -28,34 +26,12 @@ const CHANGED_BODY = {
   wordCount: 12,
 };
 
-let moto: MotoServer;
-let bucketCounter = 0;
-const tempDirs: string[] = [];
-
-beforeAll(async () => {
-  moto = await startMoto();
-});
-
-afterAll(async () => {
-  await moto?.stop();
-  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-async function localStore(): Promise<{ store: ObjectStore; dir: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'store-articles-'));
-  tempDirs.push(dir);
-  return { store: new LocalDirectoryStore(dir), dir };
-}
-
-async function s3Store(versioning: boolean): Promise<{ store: ObjectStore; bucket: string }> {
-  bucketCounter += 1;
-  const bucket = `articles-${bucketCounter}`;
-  await createTestBucket(moto.endpoint, bucket, { versioning });
-  return { store: new S3ObjectStore({ bucket, client: testS3Client(moto.endpoint) }), bucket };
-}
+const testStores = useTestStores('articles');
+const localStore = () => testStores.local();
+const s3Store = (versioning: boolean) => testStores.s3({ versioning });
 
 async function versionCount(bucket: string, prefix: string): Promise<number> {
-  const response = await testS3Client(moto.endpoint).send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix }));
+  const response = await testS3Client(testStores.moto().endpoint).send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix }));
   return response.Versions?.length ?? 0;
 }
 
