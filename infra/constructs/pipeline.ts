@@ -58,11 +58,15 @@ function dispatchEventAge(expression: string): Duration {
   return Duration.seconds(Math.min(Math.max(60, tickSeconds - 60), 6 * 3600));
 }
 
-/** Prefixes process-article reads and writes: the dataset and closed-day compaction markers (lib/store/articles.ts writeArticle), source health, its run-ledger outcomes. */
+/**
+ * Prefixes process-article reads and writes: the dataset and closed-day compaction markers (lib/store/articles.ts
+ * writeArticle), source health, its run-ledger outcomes. Raw pages are written in batches and never read; the
+ * one-object page of an article stored before batching is deleted when the article is updated.
+ */
 const PROCESS_ARTICLE_PREFIXES: ReadonlyArray<{ prefix: string; actions: string[] }> = [
   { prefix: 'state/index/', actions: ['s3:GetObject', 's3:PutObject'] },
   { prefix: ARTICLES_ROOT, actions: ['s3:GetObject', 's3:PutObject'] },
-  { prefix: RAW_ROOT, actions: ['s3:GetObject', 's3:PutObject'] },
+  { prefix: RAW_ROOT, actions: ['s3:PutObject', 's3:DeleteObject'] },
   { prefix: 'revisions/', actions: ['s3:PutObject'] },
   { prefix: 'state/health/', actions: ['s3:GetObject', 's3:PutObject'] },
   { prefix: COMPACTION_DUE_PREFIX, actions: ['s3:GetObject', 's3:PutObject'] },
