@@ -43,8 +43,10 @@ export interface MeasuredInputs {
   articleJsonBytes: number;
   rawGzBytes: number;
   /**
-   * S3 requests per stored article, counted by the end-to-end run's store wrapper (index, raw page, article;
-   * the run's few feed-state and summary writes are spread over its articles).
+   * S3 requests per stored article, counted by the end-to-end run's store wrapper: the article's own
+   * objects (index entry, article; the run's few feed-state and summary writes are spread over its
+   * articles). Not the raw page batches, which the local run writes at its own grain: in the cloud they
+   * are one per invocation (PROCESS_ARTICLE_INVOCATION_S3).
    */
   s3PutsPerStoredArticle: number;
   s3GetsPerStoredArticle: number;
@@ -107,9 +109,26 @@ export const DEFAULT_ASSUMPTIONS: Readonly<CostAssumptions> = Object.freeze({
 
 /**
  * S3 requests of a re-check that finds the article unchanged (lib/store/articles.ts writeArticle): it reads
- * the index entry and the article and writes nothing. (A first store is measured: MeasuredInputs.)
+ * the index entry and the article and writes nothing, not even its page. (A first store is measured: MeasuredInputs.)
  */
 export const RECHECK_S3_REQUESTS = { put: 0, get: 2 } as const;
+
+/**
+ * S3 requests of one process-article invocation besides its articles' own (functions/process-article.ts):
+ * the raw page batch (lib/store/raw-pages.ts) and the run-ledger outcomes (one PUT each), and the source
+ * health object (a GET and a PUT: the batch's records share a host, so one source). A re-check stores no
+ * page and no health; its ledger PUT is counted with it.
+ */
+export const PROCESS_ARTICLE_INVOCATION_S3 = { put: 3, get: 1 } as const;
+const RECHECK_INVOCATION_PUTS = 1;
+
+/** S3 requests per article of a first processing: its own (measured) and its share of the invocation's. */
+export function s3RequestsPerFirstProcessing(measured: MeasuredInputs, articlesPerInvocation: number): { put: number; get: number } {
+  return {
+    put: measured.s3PutsPerStoredArticle + PROCESS_ARTICLE_INVOCATION_S3.put / articlesPerInvocation,
+    get: measured.s3GetsPerStoredArticle + PROCESS_ARTICLE_INVOCATION_S3.get / articlesPerInvocation,
+  };
+}
 
 /** SQS requests per article: 1/10 SendMessageBatch, and per invocation one receive and one DeleteMessageBatch. */
 export function sqsRequestsPerArticle(articlesPerInvocation: number): number {
@@ -133,7 +152,7 @@ export interface MonthlyLine {
 export interface CostModel {
   /** Billed Lambda milliseconds for one article processed. */
   lambdaMsPerProcessing: number;
-  /** Measured S3 requests (PUT + GET) of one first store, each adding s3LatencyMs to the Lambda time. */
+  /** S3 requests (PUT + GET) of one first store, its invocation's share included, each adding s3LatencyMs to the Lambda time. */
   s3RequestsPerStoredArticle: number;
   processingsPerArticle: number;
   /** Every article processed processingsPerArticle times. */
@@ -165,8 +184,9 @@ function perArticleLines(
   const gb = assumptions.lambdaMemoryMb / 1024;
   const repeats = processings - 1;
   const sqs = sqsRequestsPerArticle(assumptions.articlesPerInvocation) * processings;
-  const puts = measured.s3PutsPerStoredArticle + repeats * RECHECK_S3_REQUESTS.put;
-  const gets = measured.s3GetsPerStoredArticle + repeats * RECHECK_S3_REQUESTS.get;
+  const first = s3RequestsPerFirstProcessing(measured, assumptions.articlesPerInvocation);
+  const puts = first.put + repeats * (RECHECK_S3_REQUESTS.put + RECHECK_INVOCATION_PUTS / assumptions.articlesPerInvocation);
+  const gets = first.get + repeats * RECHECK_S3_REQUESTS.get;
   const logGb = (assumptions.logBytesPerProcessing * processings) / 1e9;
   return [
     {
@@ -182,12 +202,12 @@ function perArticleLines(
     {
       item: 'S3 PUT',
       usdPerMillion: MILLION * puts * (prices.s3.putPer1000 / 1000),
-      basis: `${puts.toFixed(1)} PUT (index, raw page, article; none for a re-check that finds no change) × $${prices.s3.putPer1000}/1000`,
+      basis: `${puts.toFixed(2)} PUT (index and article measured: ${measured.s3PutsPerStoredArticle.toFixed(2)}; raw page batch, run ledger, source health: ${PROCESS_ARTICLE_INVOCATION_S3.put} per invocation of ${assumptions.articlesPerInvocation}; a re-check only its ledger share) × $${prices.s3.putPer1000}/1000`,
     },
     {
       item: 'S3 GET',
       usdPerMillion: MILLION * gets * (prices.s3.getPer1000 / 1000),
-      basis: `${gets.toFixed(1)} GET (index, article; per processing) × $${prices.s3.getPer1000}/1000`,
+      basis: `${gets.toFixed(2)} GET (index, article per processing; source health per invocation) × $${prices.s3.getPer1000}/1000`,
     },
     {
       item: 'SQS (FIFO)',
@@ -249,7 +269,8 @@ export function fixedMonthlyLines(prices: AwsPrices, assumptions: CostAssumption
 
 export function costModel(prices: AwsPrices, measured: MeasuredInputs, assumptions: CostAssumptions = DEFAULT_ASSUMPTIONS): CostModel {
   const cpuMsOnLambda = measured.cpuMsPerArticle * (assumptions.fullVcpuMemoryMb / assumptions.lambdaMemoryMb);
-  const s3Ops = measured.s3PutsPerStoredArticle + measured.s3GetsPerStoredArticle;
+  const first = s3RequestsPerFirstProcessing(measured, assumptions.articlesPerInvocation);
+  const s3Ops = first.put + first.get;
   const lambdaMs = assumptions.networkWaitMsPerPage + cpuMsOnLambda + s3Ops * assumptions.s3LatencyMs;
   const processings = assumptions.processingsPerArticle;
   const lines = perArticleLines(prices, measured, assumptions, processings, lambdaMs);

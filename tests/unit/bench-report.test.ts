@@ -44,7 +44,7 @@ function results(): BenchResults {
       articlesPerSec: 5,
       cpuMsPerArticle: 10,
       eventLoopUtilization: 0.5,
-      latencies: { feedFetch: tally(1, 10), pageFetch: tally(10, 100), storeGet: tally(20, 40), storePut: tally(30, 90) },
+      latencies: { feedFetch: tally(1, 10), pageFetch: tally(10, 100), storeGet: tally(20, 40), storePut: tally(30, 90), rawBatchPuts: 1 },
       cpuByStageMs: { extract: 50, store: 25, fetch: 10, feeds: 5, pipeline: 0, 'node-io': 5, gc: 5, idle: 0 },
       articleJsonBytes: 10_240,
       rawGzBytes: 51_200,
