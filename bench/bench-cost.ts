@@ -1,6 +1,8 @@
 /**
  * What 1M articles cost in AWS (us-east-1, list prices from config/aws-prices.json): Lambda GB-s on ARM at
- * the CPU time measured here plus an assumed network wait, S3 requests, SQS, Scheduler and CloudWatch.
+ * the CPU time measured here, the configured per-host interval and an assumed network wait (a page from
+ * Vietnam to us-east-1 cannot be timed from a machine without internet), S3 requests (an article's own
+ * counted by the end-to-end run, its invocation's from the handler's code), SQS, Scheduler and CloudWatch.
  * Pure functions of their inputs, so tests/unit/bench-cost.test.ts can check the arithmetic.
  */
 import { readFileSync } from 'node:fs';
@@ -50,6 +52,11 @@ export interface MeasuredInputs {
    */
   s3PutsPerStoredArticle: number;
   s3GetsPerStoredArticle: number;
+  /**
+   * From config/feeds.json: the sources' mean minimum interval between two requests to one host. An
+   * invocation's records share a host (FIFO group), so its k pages start at least this far apart.
+   */
+  hostIntervalMs: number;
   /** From config/feeds.json. */
   sources: number;
   feeds: number;
@@ -61,11 +68,17 @@ export interface CostAssumptions {
   lambdaMemoryMb: number;
   /** Lambda gives one full vCPU at 1,769 MB, so CPU-bound work at M MB takes 1769/M times as long (Graviton ≈ this CPU assumed). */
   fullVcpuMemoryMb: number;
-  /** Waiting for one article page from a Vietnamese origin to us-east-1 (TLS, ~300 KB): billed Lambda time. */
+  /**
+   * Waiting for one article page from a Vietnamese origin to us-east-1 (TLS, ~300 KB): billed Lambda time.
+   * Assumed, not measured (no internet here); the REPORT lines of a deployed process-article give it.
+   */
   networkWaitMsPerPage: number;
   /** Per S3 request from Lambda. */
   s3LatencyMs: number;
-  /** FIFO batches hold up to 4 messages of one host; with few new articles per host most hold 1-2. */
+  /**
+   * FIFO batches hold up to 4 messages of one host; with few new articles per host most hold 1-2. Assumed:
+   * a poll queues a host's new articles together, so busy sites fill batches, small ones do not.
+   */
   articlesPerInvocation: number;
   /** Powertools log line, EMF lines and Lambda START/END/REPORT lines, per article processed. */
   logBytesPerProcessing: number;
@@ -152,6 +165,8 @@ export interface MonthlyLine {
 export interface CostModel {
   /** Billed Lambda milliseconds for one article processed. */
   lambdaMsPerProcessing: number;
+  /** Of lambdaMsPerProcessing: its share of its invocation's waiting (network and host interval). */
+  waitMsPerProcessing: number;
   /** S3 requests (PUT + GET) of one first store, its invocation's share included, each adding s3LatencyMs to the Lambda time. */
   s3RequestsPerStoredArticle: number;
   processingsPerArticle: number;
@@ -271,7 +286,11 @@ export function costModel(prices: AwsPrices, measured: MeasuredInputs, assumptio
   const cpuMsOnLambda = measured.cpuMsPerArticle * (assumptions.fullVcpuMemoryMb / assumptions.lambdaMemoryMb);
   const first = s3RequestsPerFirstProcessing(measured, assumptions.articlesPerInvocation);
   const s3Ops = first.put + first.get;
-  const lambdaMs = assumptions.networkWaitMsPerPage + cpuMsOnLambda + s3Ops * assumptions.s3LatencyMs;
+  // The k records of an invocation are fetched at once as far as their host allows: the invocation lasts
+  // (k − 1) host intervals plus one network wait, shared by its k articles; CPU and S3 requests add up.
+  const k = assumptions.articlesPerInvocation;
+  const waitMs = ((k - 1) * measured.hostIntervalMs + assumptions.networkWaitMsPerPage) / k;
+  const lambdaMs = waitMs + cpuMsOnLambda + s3Ops * assumptions.s3LatencyMs;
   const processings = assumptions.processingsPerArticle;
   const lines = perArticleLines(prices, measured, assumptions, processings, lambdaMs);
 
@@ -283,6 +302,7 @@ export function costModel(prices: AwsPrices, measured: MeasuredInputs, assumptio
   const dominant = [...lines].sort((a, b) => b.usdPerMillion - a.usdPerMillion)[0]!.item;
   return {
     lambdaMsPerProcessing: lambdaMs,
+    waitMsPerProcessing: waitMs,
     s3RequestsPerStoredArticle: s3Ops,
     processingsPerArticle: processings,
     lines,

@@ -59,7 +59,7 @@ function results(): BenchResults {
       initMsMax: 160,
       nagViolations: [],
     },
-    cost: costModel(prices, { cpuMsPerArticle: 10, articleJsonBytes: 10_240, rawGzBytes: 51_200, s3PutsPerStoredArticle: 3, s3GetsPerStoredArticle: 2, sources: 2, feeds: 4 }),
+    cost: costModel(prices, { cpuMsPerArticle: 10, articleJsonBytes: 10_240, rawGzBytes: 51_200, s3PutsPerStoredArticle: 3, s3GetsPerStoredArticle: 2, hostIntervalMs: 1000, sources: 2, feeds: 4 }),
     costAssumptions: DEFAULT_ASSUMPTIONS,
     pricesAsOf: 'test prices',
   };
