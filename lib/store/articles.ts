@@ -30,7 +30,10 @@ export interface WriteArticleOptions {
   refreshExtractorVersion?: boolean;
   /** Decides whether the article's day is closed (a change to a closed day marks it for compaction). */
   now?: Date;
-  /** The batch the raw page joins (a pipeline run or invocation); without one, the page is a batch of its own. */
+  /**
+   * The caller's slot in a batch of raw pages (a pipeline run or invocation; the caller closes it); without
+   * one, the page is a batch of its own.
+   */
   rawPages?: RawPageSlot;
 }
 
@@ -132,14 +135,10 @@ export async function writeArticle(
     return true;
   };
   const write: PendingWrite = { store, entry, article, line, storePage, options };
-  try {
-    for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt += 1) {
-      const result = await attemptWrite(write);
-      if (result !== null) return result;
-      await sleep(Math.random() * WRITE_BACKOFF_MS * 2 ** attempt);
-    }
-  } finally {
-    options.rawPages?.close();
+  for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt += 1) {
+    const result = await attemptWrite(write);
+    if (result !== null) return result;
+    await sleep(Math.random() * WRITE_BACKOFF_MS * 2 ** attempt);
   }
   throw new Error(`${entry.articleKey}: other writers kept changing it; gave up after ${WRITE_ATTEMPTS} attempts`);
 }
@@ -200,9 +199,9 @@ async function attemptWrite(write: PendingWrite): Promise<WriteResult | null> {
 /**
  * An article stored before pages were batched has its page in its own object, which re-extraction would
  * read as the article's page: when a new page comes with an update, the old one is removed before the
- * update is written, so it can never stand for the new
- * content (a write that fails after this leaves the old content with no page, never a wrong one). The
- * local store keeps a revisions/ copy of it; a versioned bucket keeps it as a noncurrent version.
+ * update is written, so it can never stand for the new content (a write that fails after this leaves the
+ * old content with no page, never a wrong one). The local store keeps a revisions/ copy of it; a
+ * versioned bucket keeps it as a noncurrent version.
  */
 async function replaceLegacyPage({ store, entry, options }: PendingWrite, existing: Article): Promise<void> {
   if (entry.rawKey === undefined) return;
