@@ -64,8 +64,10 @@ export interface MeasuredInputs {
 
 /** Everything the model assumes, each with its reason (printed in BENCHMARKS.md). */
 export interface CostAssumptions {
-  /** process-article's memorySize (infra/constructs/pipeline.ts). */
+  /** process-article's memorySize (infra/constructs/pipeline.ts; tests/infra/stack.test.ts keeps them equal). */
   lambdaMemoryMb: number;
+  /** fetch-feed's memorySize (likewise). */
+  fetchFeedMemoryMb: number;
   /** Lambda gives one full vCPU at 1,769 MB, so CPU-bound work at M MB takes 1769/M times as long (Graviton ≈ this CPU assumed). */
   fullVcpuMemoryMb: number;
   /**
@@ -104,7 +106,8 @@ export interface CostAssumptions {
 }
 
 export const DEFAULT_ASSUMPTIONS: Readonly<CostAssumptions> = Object.freeze({
-  lambdaMemoryMb: 512,
+  lambdaMemoryMb: 256,
+  fetchFeedMemoryMb: 512,
   fullVcpuMemoryMb: 1769,
   networkWaitMsPerPage: 800,
   s3LatencyMs: 25,
@@ -263,7 +266,7 @@ export function fixedMonthlyLines(prices: AwsPrices, assumptions: CostAssumption
     {
       item: 'fetch-feed (Lambda, S3 state, SQS)',
       usdPerMonth:
-        feedLambdaSeconds * (assumptions.lambdaMemoryMb / 1024) * prices.lambda.armGbSecond +
+        feedLambdaSeconds * (assumptions.fetchFeedMemoryMb / 1024) * prices.lambda.armGbSecond +
         (feedFetchesPerMonth / MILLION) * (prices.lambda.requestPerMillion + 3 * prices.sqs.fifoRequestPerMillion) +
         feedFetchesPerMonth * ((prices.s3.getPer1000 + prices.s3.putPer1000) / 1000) +
         (feedFetchesPerMonth / assumptions.feedsPerInvocation) * (prices.s3.putPer1000 / 1000),

@@ -74,21 +74,24 @@ async function readIndexEntry(store: ObjectStore, id: string): Promise<ArticleIn
   return bytes === null ? null : parseIndexEntry(bytes, key);
 }
 
-/** The index entry for this article: the existing one, or a new one if this call creates it first. */
-async function claimIndexEntry(store: ObjectStore, article: Article): Promise<ArticleIndexEntry> {
+/**
+ * The index entry for this article: the existing one, or a new one if this call creates it first
+ * (`created`: then no article can be stored under it yet, unless a writer stopped between the two).
+ */
+async function claimIndexEntry(store: ObjectStore, article: Article): Promise<{ entry: ArticleIndexEntry; created: boolean }> {
   const existing = await readIndexEntry(store, article.id);
-  if (existing !== null) return existing;
+  if (existing !== null) return { entry: existing, created: false };
   const date = partitionDateFor(article);
   const entry: ArticleIndexEntry = { id: article.id, articleKey: articleKey(article.source.id, date, article.id) };
   try {
     await store.put(indexKey(article.id), JSON.stringify(entry), { contentType: ARTICLE_CONTENT_TYPE, ifNoneMatch: true });
-    return entry;
+    return { entry, created: true };
   } catch (error) {
     if (!(error instanceof PreconditionFailedError)) throw error;
     // Another writer created it between our read and our put: its key wins.
     const winner = await readIndexEntry(store, article.id);
     if (winner === null) throw new Error(`index entry ${indexKey(article.id)} vanished after a conflicting create`);
-    return winner;
+    return { entry: winner, created: false };
   }
 }
 
@@ -124,7 +127,7 @@ export async function writeArticle(
   options: WriteArticleOptions = { keepRevisions: 'local-copy' },
 ): Promise<WriteResult> {
   const line = serializeArticle(article);
-  const entry = await claimIndexEntry(store, article);
+  const { entry, created } = await claimIndexEntry(store, article);
   let page: Promise<RawPageLocation> | null = null;
   const storePage = async (): Promise<boolean> => {
     if (rawHtml === null) return false;
@@ -136,7 +139,9 @@ export async function writeArticle(
   };
   const write: PendingWrite = { store, entry, article, line, storePage, options };
   for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt += 1) {
-    const result = await attemptWrite(write);
+    // An index entry this call created has no article yet: the create is tried without reading first (a
+    // GET less per new article); if one is there after all, the create is refused and the next round reads.
+    const result = attempt === 1 && created ? await createArticle(write) : await attemptWrite(write);
     if (result !== null) return result;
     await sleep(Math.random() * WRITE_BACKOFF_MS * 2 ** attempt);
   }
@@ -168,12 +173,7 @@ async function putIf(store: ObjectStore, key: string, body: Buffer | string, opt
 async function attemptWrite(write: PendingWrite): Promise<WriteResult | null> {
   const { store, entry, article } = write;
   const current = await store.getWithEtag(entry.articleKey);
-  if (current === null) {
-    await markClosedDayForCompaction(write);
-    await write.storePage();
-    const created = await putIf(store, entry.articleKey, write.line, { contentType: ARTICLE_CONTENT_TYPE, ifNoneMatch: true });
-    return created ? { outcome: 'stored', key: entry.articleKey } : null;
-  }
+  if (current === null) return createArticle(write);
 
   const existing = parseStoredArticle(current.body, entry.articleKey);
   // Same content, or content fetched before what is stored: nothing to write (fetchedAt is UTC ISO, so
@@ -194,6 +194,14 @@ async function attemptWrite(write: PendingWrite): Promise<WriteResult | null> {
   if (await write.storePage()) await replaceLegacyPage(write, existing);
   const updated = await putIf(store, entry.articleKey, write.line, { contentType: ARTICLE_CONTENT_TYPE, ifMatch: current.etag });
   return updated ? { outcome: 'updated', key: entry.articleKey } : null;
+}
+
+/** The page first, so a stored article always has its page; the article's create decides who stored it. */
+async function createArticle(write: PendingWrite): Promise<WriteResult | null> {
+  await markClosedDayForCompaction(write);
+  await write.storePage();
+  const created = await putIf(write.store, write.entry.articleKey, write.line, { contentType: ARTICLE_CONTENT_TYPE, ifNoneMatch: true });
+  return created ? { outcome: 'stored', key: write.entry.articleKey } : null;
 }
 
 /**

@@ -359,6 +359,13 @@ describe('monitoring', () => {
     expect(rawActions).toEqual(['s3:DeleteObject', 's3:PutObject']);
   });
 
+  it('sizes process-article and fetch-feed as the cost model (bench/bench-cost.ts) prices them', () => {
+    const memoryOf = (functionPath: string): unknown =>
+      template.findResources('AWS::Lambda::Function')[logicalIdOf('AWS::Lambda::Function', functionPath)]!.Properties.MemorySize;
+    expect(memoryOf('PipelineProcessArticle')).toBe(DEFAULT_ASSUMPTIONS.lambdaMemoryMb);
+    expect(memoryOf('PipelineFetchFeed')).toBe(DEFAULT_ASSUMPTIONS.fetchFeedMemoryMb);
+  });
+
   it('every function reads its bucket from the same variable, NEWS_INGEST_BUCKET', () => {
     for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
       const variables = fn.Properties.Environment.Variables as Record<string, unknown>;

@@ -95,6 +95,24 @@ describe.each(stores)('writeArticle on %s', (_name, makeStore, { racingCreatesAr
     expect(await readArticle(store, articleIdFor('https://baodanang.vn/never-stored-1.html'))).toBeNull();
   });
 
+  it('a new article costs one GET and two PUTs of its own (index entry, article) and its page in a batch; a re-check two GETs', async () => {
+    const inner = await makeStore();
+    const requests: string[] = [];
+    const counted = forwardingStore(inner, {
+      get: (key) => (requests.push(`GET ${key.split('/')[0]}`), inner.get(key)),
+      getWithEtag: (key) => (requests.push(`GET ${key.split('/')[0]}`), inner.getWithEtag(key)),
+      put: (key, body, options) => (requests.push(`PUT ${key.split('/')[0]}`), inner.put(key, body, options)),
+    });
+    const article = makeArticle();
+    // Written on its publication day, so its day is not closed and no compaction marker is needed.
+    const now = new Date('2024-10-18T14:00:00.000Z');
+    expect((await writeArticle(counted, article, RAW_HTML, { keepRevisions: 'local-copy', now })).outcome).toBe('stored');
+    expect(requests).toEqual(['GET state', 'PUT state', 'PUT raw', 'PUT articles']);
+    requests.length = 0;
+    expect((await writeArticle(counted, article, RAW_HTML, { keepRevisions: 'local-copy', now })).outcome).toBe('unchanged');
+    expect(requests).toEqual(['GET state', 'GET articles']);
+  });
+
   it('writes nothing at all for the same contentHash', async () => {
     const store = await makeStore();
     const article = makeArticle();
