@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as compactHandler } from '../../functions/compact.ts';
@@ -15,7 +15,7 @@ import type { Article } from '../../lib/schema/article.ts';
 import { serializeArticle } from '../../lib/schema/article.ts';
 import { sha256Hex } from '../../lib/schema/ids.ts';
 import { readArticle, writeArticle } from '../../lib/store/articles.ts';
-import { COMPACTION_DUE_PREFIX } from '../../lib/store/keys.ts';
+import { COMPACTION_DUE_PREFIX, indexKey } from '../../lib/store/keys.ts';
 import { storeRawPage } from '../../lib/store/raw-pages.ts';
 import { S3ObjectStore } from '../../lib/store/s3.ts';
 import type { ObjectStore } from '../../lib/store/types.ts';
@@ -185,6 +185,35 @@ describe('export, compaction and re-extraction on S3 (moto_server)', () => {
       );
     } finally {
       process.env = saved;
+    }
+  }, 60_000);
+
+  it('a bucket written before pages were batched: the Lambda re-extracts its page objects, and an update deletes one', async () => {
+    const bucket = 'reextract-pre-batching';
+    await createTestBucket(moto.endpoint, bucket, { versioning: true });
+    const client = testS3Client(moto.endpoint);
+    const legacyStore = new S3ObjectStore({ bucket, client });
+    const { html, current, older } = olderExtractionOfAPage();
+    const date = current.publishedAt!.slice(0, 10);
+    const key = `articles/v1/source=vnexpress/date=${date}/${current.id}.json`;
+    const legacyPage = `raw/source=vnexpress/date=${date}/${current.id}.html.gz`;
+    await legacyStore.put(indexKey(current.id), JSON.stringify({ id: current.id, articleKey: key, rawKey: legacyPage }));
+    await legacyStore.put(legacyPage, gzipSync(html));
+    await legacyStore.put(key, serializeArticle(older));
+    try {
+      expect(await reextractRawObject(legacyStore, legacyPage, { keepRevisions: 'bucket-versioning' })).toEqual([
+        { rawKey: legacyPage, articleId: current.id, outcome: 'updated', articleKey: key },
+      ]);
+      expect((await readArticle(legacyStore, current.id))!.title).toBe(current.title);
+      expect(await legacyStore.get(legacyPage)).not.toBeNull();
+      // A fresh fetch with other content: its page goes into a batch, the page object goes (a noncurrent version).
+      const refetched = { ...current, title: 'Tiêu đề mới', contentHash: sha256Hex('edited on the site'), fetchedAt: '2026-03-08T02:00:00.000Z' };
+      expect(await writeArticle(legacyStore, refetched, '<html><body>edited</body></html>', { keepRevisions: 'bucket-versioning' })).toEqual({ outcome: 'updated', key });
+      expect(await legacyStore.get(legacyPage)).toBeNull();
+      expect(await keysUnder(legacyStore, 'raw/batches/')).toHaveLength(1);
+      expect(await keysUnder(legacyStore, 'revisions/')).toEqual([]);
+    } finally {
+      client.destroy();
     }
   }, 60_000);
 
