@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { DateTime } from 'luxon';
+import { todayInDatasetZone } from '../dataset/partitions.ts';
 import { RAW_BATCH_PREFIX, rawBatchKey } from './keys.ts';
 import type { ObjectStore } from './types.ts';
 
@@ -64,7 +64,6 @@ export interface RawPageSlot {
 
 const DEFAULT_MAX_PAGES = 100;
 const DEFAULT_MAX_WAIT_MS = 2_000;
-const BATCH_ZONE = 'Asia/Ho_Chi_Minh';
 
 interface PendingPage {
   page: RawPage;
@@ -137,7 +136,7 @@ export class RawPageBatcher {
     const pages = this.pending.splice(0);
     if (pages.length === 0) return;
     const now = this.clock();
-    const key = rawBatchKey(DateTime.fromJSDate(now, { zone: BATCH_ZONE }).toISODate()!, newBatchId(now));
+    const key = rawBatchKey(todayInDatasetZone(now), newBatchId(now));
     const { body, entries } = encodeRawBatch(pages.map(({ page, gzipped }) => ({ page, gzipped })));
     this.store.put(key, body, { contentType: 'application/octet-stream', ifNoneMatch: true }).then(
       () => pages.forEach((pending, index) => pending.resolve({ key, entry: entries[index]! })),
