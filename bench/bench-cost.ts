@@ -1,6 +1,8 @@
 /**
  * What 1M articles cost in AWS (us-east-1, list prices from config/aws-prices.json): Lambda GB-s on ARM at
- * the CPU time measured here plus an assumed network wait, S3 requests, SQS, Scheduler and CloudWatch.
+ * the CPU time measured here, the configured per-host interval and an assumed network wait (a page from
+ * Vietnam to us-east-1 cannot be timed from a machine without internet), S3 requests (an article's own
+ * counted by the end-to-end run, its invocation's from the handler's code), SQS, Scheduler and CloudWatch.
  * Pure functions of their inputs, so tests/unit/bench-cost.test.ts can check the arithmetic.
  */
 import { readFileSync } from 'node:fs';
@@ -43,11 +45,18 @@ export interface MeasuredInputs {
   articleJsonBytes: number;
   rawGzBytes: number;
   /**
-   * S3 requests per stored article, counted by the end-to-end run's store wrapper (index, raw page, article;
-   * the run's few feed-state and summary writes are spread over its articles).
+   * S3 requests per stored article, counted by the end-to-end run's store wrapper: the article's own
+   * objects (index entry, article; the run's few feed-state and summary writes are spread over its
+   * articles). Not the raw page batches, which the local run writes at its own grain: in the cloud they
+   * are one per invocation (PROCESS_ARTICLE_INVOCATION_S3).
    */
   s3PutsPerStoredArticle: number;
   s3GetsPerStoredArticle: number;
+  /**
+   * From config/feeds.json: the sources' mean minimum interval between two requests to one host. An
+   * invocation's records share a host (FIFO group), so its k pages start at least this far apart.
+   */
+  hostIntervalMs: number;
   /** From config/feeds.json. */
   sources: number;
   feeds: number;
@@ -55,15 +64,23 @@ export interface MeasuredInputs {
 
 /** Everything the model assumes, each with its reason (printed in BENCHMARKS.md). */
 export interface CostAssumptions {
-  /** process-article's memorySize (infra/constructs/pipeline.ts). */
+  /** process-article's memorySize (infra/constructs/pipeline.ts; tests/infra/stack.test.ts keeps them equal). */
   lambdaMemoryMb: number;
+  /** fetch-feed's memorySize (likewise). */
+  fetchFeedMemoryMb: number;
   /** Lambda gives one full vCPU at 1,769 MB, so CPU-bound work at M MB takes 1769/M times as long (Graviton ≈ this CPU assumed). */
   fullVcpuMemoryMb: number;
-  /** Waiting for one article page from a Vietnamese origin to us-east-1 (TLS, ~300 KB): billed Lambda time. */
+  /**
+   * Waiting for one article page from a Vietnamese origin to us-east-1 (TLS, ~300 KB): billed Lambda time.
+   * Assumed, not measured (no internet here); the REPORT lines of a deployed process-article give it.
+   */
   networkWaitMsPerPage: number;
   /** Per S3 request from Lambda. */
   s3LatencyMs: number;
-  /** FIFO batches hold up to 4 messages of one host; with few new articles per host most hold 1-2. */
+  /**
+   * FIFO batches hold up to 4 messages of one host; with few new articles per host most hold 1-2. Assumed:
+   * a poll queues a host's new articles together, so busy sites fill batches, small ones do not.
+   */
   articlesPerInvocation: number;
   /** Powertools log line, EMF lines and Lambda START/END/REPORT lines, per article processed. */
   logBytesPerProcessing: number;
@@ -89,7 +106,8 @@ export interface CostAssumptions {
 }
 
 export const DEFAULT_ASSUMPTIONS: Readonly<CostAssumptions> = Object.freeze({
-  lambdaMemoryMb: 512,
+  lambdaMemoryMb: 256,
+  fetchFeedMemoryMb: 512,
   fullVcpuMemoryMb: 1769,
   networkWaitMsPerPage: 800,
   s3LatencyMs: 25,
@@ -107,9 +125,26 @@ export const DEFAULT_ASSUMPTIONS: Readonly<CostAssumptions> = Object.freeze({
 
 /**
  * S3 requests of a re-check that finds the article unchanged (lib/store/articles.ts writeArticle): it reads
- * the index entry and the article and writes nothing. (A first store is measured: MeasuredInputs.)
+ * the index entry and the article and writes nothing, not even its page. (A first store is measured: MeasuredInputs.)
  */
 export const RECHECK_S3_REQUESTS = { put: 0, get: 2 } as const;
+
+/**
+ * S3 requests of one process-article invocation besides its articles' own (functions/process-article.ts):
+ * the raw page batch (lib/store/raw-pages.ts) and the run-ledger outcomes (one PUT each), and the source
+ * health object (a GET and a PUT: the batch's records share a host, so one source). A re-check stores no
+ * page and no health; its ledger PUT is counted with it.
+ */
+export const PROCESS_ARTICLE_INVOCATION_S3 = { put: 3, get: 1 } as const;
+const RECHECK_INVOCATION_PUTS = 1;
+
+/** S3 requests per article of a first processing: its own (measured) and its share of the invocation's. */
+export function s3RequestsPerFirstProcessing(measured: MeasuredInputs, articlesPerInvocation: number): { put: number; get: number } {
+  return {
+    put: measured.s3PutsPerStoredArticle + PROCESS_ARTICLE_INVOCATION_S3.put / articlesPerInvocation,
+    get: measured.s3GetsPerStoredArticle + PROCESS_ARTICLE_INVOCATION_S3.get / articlesPerInvocation,
+  };
+}
 
 /** SQS requests per article: 1/10 SendMessageBatch, and per invocation one receive and one DeleteMessageBatch. */
 export function sqsRequestsPerArticle(articlesPerInvocation: number): number {
@@ -133,7 +168,9 @@ export interface MonthlyLine {
 export interface CostModel {
   /** Billed Lambda milliseconds for one article processed. */
   lambdaMsPerProcessing: number;
-  /** Measured S3 requests (PUT + GET) of one first store, each adding s3LatencyMs to the Lambda time. */
+  /** Of lambdaMsPerProcessing: its share of its invocation's waiting (network and host interval). */
+  waitMsPerProcessing: number;
+  /** S3 requests (PUT + GET) of one first store, its invocation's share included, each adding s3LatencyMs to the Lambda time. */
   s3RequestsPerStoredArticle: number;
   processingsPerArticle: number;
   /** Every article processed processingsPerArticle times. */
@@ -165,8 +202,9 @@ function perArticleLines(
   const gb = assumptions.lambdaMemoryMb / 1024;
   const repeats = processings - 1;
   const sqs = sqsRequestsPerArticle(assumptions.articlesPerInvocation) * processings;
-  const puts = measured.s3PutsPerStoredArticle + repeats * RECHECK_S3_REQUESTS.put;
-  const gets = measured.s3GetsPerStoredArticle + repeats * RECHECK_S3_REQUESTS.get;
+  const first = s3RequestsPerFirstProcessing(measured, assumptions.articlesPerInvocation);
+  const puts = first.put + repeats * (RECHECK_S3_REQUESTS.put + RECHECK_INVOCATION_PUTS / assumptions.articlesPerInvocation);
+  const gets = first.get + repeats * RECHECK_S3_REQUESTS.get;
   const logGb = (assumptions.logBytesPerProcessing * processings) / 1e9;
   return [
     {
@@ -182,12 +220,12 @@ function perArticleLines(
     {
       item: 'S3 PUT',
       usdPerMillion: MILLION * puts * (prices.s3.putPer1000 / 1000),
-      basis: `${puts.toFixed(1)} PUT (index, raw page, article; none for a re-check that finds no change) × $${prices.s3.putPer1000}/1000`,
+      basis: `${puts.toFixed(2)} PUT (index and article measured: ${measured.s3PutsPerStoredArticle.toFixed(2)}; raw page batch, run ledger, source health: ${PROCESS_ARTICLE_INVOCATION_S3.put} per invocation of ${assumptions.articlesPerInvocation}; a re-check only its ledger share) × $${prices.s3.putPer1000}/1000`,
     },
     {
       item: 'S3 GET',
       usdPerMillion: MILLION * gets * (prices.s3.getPer1000 / 1000),
-      basis: `${gets.toFixed(1)} GET (index, article; per processing) × $${prices.s3.getPer1000}/1000`,
+      basis: `${gets.toFixed(2)} GET (index, article per processing; source health per invocation) × $${prices.s3.getPer1000}/1000`,
     },
     {
       item: 'SQS (FIFO)',
@@ -228,7 +266,7 @@ export function fixedMonthlyLines(prices: AwsPrices, assumptions: CostAssumption
     {
       item: 'fetch-feed (Lambda, S3 state, SQS)',
       usdPerMonth:
-        feedLambdaSeconds * (assumptions.lambdaMemoryMb / 1024) * prices.lambda.armGbSecond +
+        feedLambdaSeconds * (assumptions.fetchFeedMemoryMb / 1024) * prices.lambda.armGbSecond +
         (feedFetchesPerMonth / MILLION) * (prices.lambda.requestPerMillion + 3 * prices.sqs.fifoRequestPerMillion) +
         feedFetchesPerMonth * ((prices.s3.getPer1000 + prices.s3.putPer1000) / 1000) +
         (feedFetchesPerMonth / assumptions.feedsPerInvocation) * (prices.s3.putPer1000 / 1000),
@@ -249,8 +287,13 @@ export function fixedMonthlyLines(prices: AwsPrices, assumptions: CostAssumption
 
 export function costModel(prices: AwsPrices, measured: MeasuredInputs, assumptions: CostAssumptions = DEFAULT_ASSUMPTIONS): CostModel {
   const cpuMsOnLambda = measured.cpuMsPerArticle * (assumptions.fullVcpuMemoryMb / assumptions.lambdaMemoryMb);
-  const s3Ops = measured.s3PutsPerStoredArticle + measured.s3GetsPerStoredArticle;
-  const lambdaMs = assumptions.networkWaitMsPerPage + cpuMsOnLambda + s3Ops * assumptions.s3LatencyMs;
+  const first = s3RequestsPerFirstProcessing(measured, assumptions.articlesPerInvocation);
+  const s3Ops = first.put + first.get;
+  // The k records of an invocation are fetched at once as far as their host allows: the invocation lasts
+  // (k − 1) host intervals plus one network wait, shared by its k articles; CPU and S3 requests add up.
+  const k = assumptions.articlesPerInvocation;
+  const waitMs = ((k - 1) * measured.hostIntervalMs + assumptions.networkWaitMsPerPage) / k;
+  const lambdaMs = waitMs + cpuMsOnLambda + s3Ops * assumptions.s3LatencyMs;
   const processings = assumptions.processingsPerArticle;
   const lines = perArticleLines(prices, measured, assumptions, processings, lambdaMs);
 
@@ -262,6 +305,7 @@ export function costModel(prices: AwsPrices, measured: MeasuredInputs, assumptio
   const dominant = [...lines].sort((a, b) => b.usdPerMillion - a.usdPerMillion)[0]!.item;
   return {
     lambdaMsPerProcessing: lambdaMs,
+    waitMsPerProcessing: waitMs,
     s3RequestsPerStoredArticle: s3Ops,
     processingsPerArticle: processings,
     lines,

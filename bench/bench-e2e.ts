@@ -18,6 +18,7 @@ import type { FetchRequest, FetchResponse, PageFetcher } from '../lib/http/types
 import { runIngest } from '../lib/pipeline/local-runner.ts';
 import { createSampleSite } from '../lib/sample-site/site.ts';
 import { LocalDirectoryStore } from '../lib/store/local.ts';
+import { RAW_BATCH_PREFIX } from '../lib/store/keys.ts';
 import type { ObjectStore, PutOptions } from '../lib/store/types.ts';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -88,6 +89,8 @@ export interface StageLatencies {
   pageFetch: LatencyTally;
   storeGet: LatencyTally;
   storePut: LatencyTally;
+  /** Of storePut: the raw page batches (lib/store/raw-pages.ts), whose number follows the run's grouping, not the articles. */
+  rawBatchPuts: number;
 }
 
 function timedFetcher(inner: PageFetcher, latencies: StageLatencies): PageFetcher {
@@ -102,7 +105,10 @@ function timedStore(inner: ObjectStore, latencies: StageLatencies): ObjectStore 
     description: inner.description,
     get: (key: string) => timed(latencies.storeGet, () => inner.get(key)),
     getWithEtag: (key: string) => timed(latencies.storeGet, () => inner.getWithEtag(key)),
-    put: (key: string, body: Buffer | string, options?: PutOptions) => timed(latencies.storePut, () => inner.put(key, body, options)),
+    put: (key: string, body: Buffer | string, options?: PutOptions) => {
+      if (key.startsWith(RAW_BATCH_PREFIX)) latencies.rawBatchPuts += 1;
+      return timed(latencies.storePut, () => inner.put(key, body, options));
+    },
     list: (prefix: string) => inner.list(prefix),
     delete: (key: string) => inner.delete(key),
   };
@@ -181,9 +187,15 @@ async function meanFileBytes(directory: string, suffix: string): Promise<number>
   return sizes.reduce((sum, size) => sum + size, 0) / files.length;
 }
 
+async function totalFileBytes(directory: string, suffix: string): Promise<number> {
+  const files = (await readdir(directory, { recursive: true })).filter((name) => name.endsWith(suffix));
+  const sizes = await Promise.all(files.map(async (name) => (await stat(join(directory, name))).size));
+  return sizes.reduce((sum, size) => sum + size, 0);
+}
+
 export async function runEndToEnd(site: SampleSiteProcess, concurrency: number): Promise<EndToEndResult> {
   const directory = await mkdtemp(join(tmpdir(), 'news-ingest-bench-'));
-  const latencies: StageLatencies = { feedFetch: tally(), pageFetch: tally(), storeGet: tally(), storePut: tally() };
+  const latencies: StageLatencies = { feedFetch: tally(), pageFetch: tally(), storeGet: tally(), storePut: tally(), rawBatchPuts: 0 };
   const session = new Session();
   session.connect();
   try {
@@ -216,7 +228,7 @@ export async function runEndToEnd(site: SampleSiteProcess, concurrency: number):
       latencies,
       cpuByStageMs: stageTimes(profile),
       articleJsonBytes: await meanFileBytes(join(directory, 'articles'), '.json'),
-      rawGzBytes: await meanFileBytes(join(directory, 'raw'), '.html.gz'),
+      rawGzBytes: (await totalFileBytes(join(directory, 'raw'), '.pages')) / stored,
     };
   } finally {
     session.disconnect();

@@ -157,6 +157,9 @@ export function reportSections(results: BenchResults): Section[] {
         `Outcomes: ${Object.entries(e2e.counts).map(([state, count]) => `${state} ${count}`).join(', ')}.`,
         'Latency sums overlap (many requests in flight) and include waiting for the busy event loop; the CPU columns come from a sampling profile of this process (the site runs in its own).',
         `Stored per article: ${fixed(e2e.articleJsonBytes / 1024)} KB JSON + ${fixed(e2e.rawGzBytes / 1024)} KB gzipped raw page.`,
+        `Store requests per stored article: ${fixed((e2e.latencies.storePut.count - e2e.latencies.rawBatchPuts) / e2e.stored, 2)} PUT of its own ` +
+          `(index entry, article; feed states, run summary and compaction markers spread over the run) + ${fixed(e2e.latencies.rawBatchPuts / e2e.stored, 3)} ` +
+          `raw page batch PUT (${e2e.latencies.rawBatchPuts} batches for ${e2e.stored} pages); ${fixed(e2e.latencies.storeGet.count / e2e.stored, 2)} GET.`,
       ],
     },
     {
@@ -216,8 +219,8 @@ function costSection(results: BenchResults, summary: BenchSummary): Section {
     notes: [
       `Goal ≤ $${GOALS.usdPerMillion} per 1M: ${usd(summary.usdPerMillion)} (${verdict(summary.usdPerMillion <= GOALS.usdPerMillion)}). Dominant: ${cost.dominant}.`,
       `Lambda time per article processed: ${fixed(cost.lambdaMsPerProcessing, 0)} ms billed at ${assumptions.lambdaMemoryMb} MB = ` +
-        `${assumptions.networkWaitMsPerPage} ms assumed network wait + measured CPU × ${fixed(assumptions.fullVcpuMemoryMb / assumptions.lambdaMemoryMb, 2)} ` +
-        `(1 vCPU at ${assumptions.fullVcpuMemoryMb} MB) + ${fixed(cost.s3RequestsPerStoredArticle, 1)} S3 requests (measured) × ${assumptions.s3LatencyMs} ms.`,
+        `${fixed(cost.waitMsPerProcessing, 0)} ms waiting (an invocation of ${assumptions.articlesPerInvocation} articles waits ${assumptions.networkWaitMsPerPage} ms assumed network wait + ${assumptions.articlesPerInvocation - 1} configured host interval(s)) + measured CPU × ${fixed(assumptions.fullVcpuMemoryMb / assumptions.lambdaMemoryMb, 2)} ` +
+        `(1 vCPU at ${assumptions.fullVcpuMemoryMb} MB) + ${fixed(cost.s3RequestsPerStoredArticle, 1)} S3 requests (the article's measured, its invocation's shared) × ${assumptions.s3LatencyMs} ms.`,
       `Each article is processed ${fixed(cost.processingsPerArticle, 1)} times (assumed): once when first listed, again only when its feed entry ` +
         `changes; items a feed lists as before are not fetched again.`,
       `Fixed per month (not per article), as configured: ${cost.fixedMonthly.map((line) => `${line.item} ${usd(line.usdPerMonth)} (${line.basis})`).join('; ')}; ` +

@@ -60,8 +60,9 @@ const cost = costModel(prices, {
   cpuMsPerArticle: e2e.cpuMsPerArticle,
   articleJsonBytes: e2e.articleJsonBytes,
   rawGzBytes: e2e.rawGzBytes,
-  s3PutsPerStoredArticle: e2e.latencies.storePut.count / e2e.stored,
+  s3PutsPerStoredArticle: (e2e.latencies.storePut.count - e2e.latencies.rawBatchPuts) / e2e.stored,
   s3GetsPerStoredArticle: e2e.latencies.storeGet.count / e2e.stored,
+  hostIntervalMs: feedsConfig.sources.reduce((sum, source) => sum + source.politeness.minIntervalMs, 0) / feedsConfig.sources.length,
   sources: feedsConfig.sources.length,
   feeds: feedsConfig.sources.reduce((sum, source) => sum + source.feeds.length, 0),
 });

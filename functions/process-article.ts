@@ -3,6 +3,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { processArticle } from '../lib/pipeline/process-article.ts';
 import { outcomeEntries, recordOutcomes } from '../lib/pipeline/run-ledger.ts';
 import { recordNewArticles } from '../lib/pipeline/source-health.ts';
+import { RawPageBatcher } from '../lib/store/raw-pages.ts';
 import type { ArticleOutcome } from '../lib/pipeline/types.ts';
 import { DRIFT_FIELDS, MetricNames } from './metric-names.ts';
 import {
@@ -32,12 +33,14 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   const deps = await pipelineDeps();
   const invocationMetrics = new InvocationMetrics();
   const fetcher = fetcherWithDeadline(deps.fetcher, fetchDeadline(context));
+  // The batch's records run at once: their raw pages go into one object.
+  const rawPages = new RawPageBatcher(deps.store, { clock: deps.clock });
   const outcomes: ArticleOutcome[] = [];
 
   const handleRecord = async (record: SQSRecord): Promise<void> => {
     const job = parseArticleJob(record.body, record.messageId);
     const observed = articleWriteObserver(deps.store);
-    const outcome = await processArticle(job, { ...deps, fetcher, store: observed.store });
+    const outcome = await processArticle(job, { ...deps, fetcher, store: observed.store, rawPages });
     outcomes.push(outcome);
 
     const publishedAt = outcome.state === 'stored' && outcome.key !== null ? observed.publishedAtUtc(outcome.key) : null;

@@ -41,9 +41,9 @@ export interface ReextractBackfillProps {
 
 /**
  * Re-extraction of every stored page, for when an adapter improves: a Step Functions Distributed Map whose
- * S3 item reader lists raw/ and hands each object to the reextract Lambda (functions/reextract.ts), which
- * re-runs extraction and writes through writeArticle (changed articles come out `updated`). Millions of
- * pages fan out across up to `maxConcurrency` Lambdas in Express child workflows; per-page results
+ * S3 item reader lists raw/ and hands each object (a batch of pages, or one page stored before batching) to
+ * the reextract Lambda (functions/reextract.ts), which re-runs extraction on its pages and writes through
+ * writeArticle (changed articles come out `updated`). Millions of pages fan out across up to `maxConcurrency` Lambdas in Express child workflows; per-page results
  * (including each failure and its reason) are written under reextract-results/ in the bucket.
  * Start an execution with any input (`{}`) to run a backfill.
  */
@@ -59,9 +59,10 @@ export class ReextractBackfill extends Construct {
     this.function = datasetFunction(this, 'Reextract', {
       projectRoot: props.projectRoot,
       entryFile: 'reextract.ts',
-      // Parsing a full page with cheerio is CPU-bound: more memory buys more CPU.
+      // Parsing a full page with cheerio is CPU-bound: more memory buys more CPU. A batch holds a Lambda
+      // invocation's pages (a few), or up to 100 from a local run against the bucket: minutes, not seconds.
       memorySize: 1024,
-      timeout: Duration.minutes(1),
+      timeout: Duration.minutes(4),
       environment: { [BUCKET_ENV]: props.bucket.bucketName },
       ...(props.reservedConcurrency > 0 ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
     });

@@ -50,8 +50,9 @@ export class Storage extends Construct {
         {
           id: 'raw-pages',
           prefix: 'raw/',
-          // S3 skips objects under 128 KB by default (the bucket's transition minimum): most gzipped pages
-          // are smaller and would cost more in IA, whose minimum billable size is 128 KB.
+          // S3 skips objects under 128 KB by default (the bucket's transition minimum, IA's minimum billable
+          // size): a batch of raw pages (lib/store/raw-pages.ts) of three or more pages is above it and moves;
+          // a single page (pre-batching, or a batch of one) stays in Standard, where it costs less.
           transitions: [{ storageClass: StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) }],
           expiration: Duration.days(props.rawRetentionDays),
           // On a versioned bucket expiry only adds a delete marker: the page itself (and the page an update

@@ -31,7 +31,9 @@ export async function runReextract(
       onResult: (result) => {
         if (result.outcome === 'updated') stdout.write(`updated ${result.articleKey}\n`);
         if (result.outcome === 'failed' || result.outcome === 'skipped') {
-          stderr.write(`news-ingest reextract: ${result.outcome} ${result.rawKey}: ${result.reason}\n`);
+          // A batch holds several articles' pages: the article id says which one.
+          const page = result.articleId === undefined ? result.rawKey : `${result.rawKey} (article ${result.articleId})`;
+          stderr.write(`news-ingest reextract: ${result.outcome} ${page}: ${result.reason}\n`);
         }
       },
     });

@@ -154,9 +154,12 @@ articles/v1/source=<id>/date=<YYYY-MM-DD>/<articleId>.json          one article;
                                                                      (the fetch date in Vietnam when there is none)
 articles-daily/v1/source=<id>/date=<YYYY-MM-DD>/part-00000.ndjson.gz  the same articles, one gzipped NDJSON file per
                                                                      source and closed day (news-ingest compact)
-raw/source=<id>/date=<YYYY-MM-DD>/<articleId>.html.gz               the page as fetched, for re-extraction
-revisions/<articleId>/<fetchedAt>-<hash>.json (+ .html.gz)           earlier versions of updated articles (local
-                                                                     store; the bucket keeps them as object versions)
+raw/batches/date=<YYYY-MM-DD>/<batchId>.pages                       the pages as fetched, for re-extraction: one object
+                                                                     per Lambda invocation (or group of pages a local run
+                                                                     fetched together), date = the day it was written
+raw/source=<id>/date=<YYYY-MM-DD>/<articleId>.html.gz               one page, as stored before pages were batched
+revisions/<articleId>/<fetchedAt>-<hash>.json                        earlier versions of updated articles (local store;
+                                                                     the bucket keeps them as object versions)
 state/index/<xx>/<articleId>.json                                    where an article was first stored (its key never moves)
 state/compaction-due/source=<id>/date=<YYYY-MM-DD>.json              a closed day written to since: compact it again
 \`\`\`
@@ -167,6 +170,28 @@ article was written to after the day closed (an update, a late or restored artic
 such write leaves a marker under \`state/compaction-due/\`); a day whose content did not change is not
 rewritten. \`articles/v1/\` is always complete and current; \`articles-daily/v1/\` is the
 cheaper way to read closed days.
+
+### Raw pages
+
+A PUT costs as much as keeping a gzipped page for about 2½ years, so pages are not stored one object each:
+the pages of the articles one Lambda invocation stores (locally: the articles in flight together, up to 100)
+go into one batch object. Its first line is a JSON manifest, \`{"format": "news-ingest raw pages 1", "pages":
+[{id, source, date, fetchedAt, offset, length}]}\`, then each page as its own gzip member at \`offset\`
+(counted from the byte after that line) and \`length\`, so one page can be read with a byte range.
+\`date\` is the day of the article's key, which \`reextract --since\` selects on. A page is written
+before the article extracted from it (the article waits for its batch), so a stored article always has
+its page; an unchanged article stores no page. Batches are written once and never changed: an update's
+page goes into a new batch, the earlier page stays in its own until the raw-page lifecycle expires the
+batch (N days after it was written). Which page is an article's current one is decided by the fetch:
+the page whose \`fetchedAt\` is the stored article's. Re-extraction reads each batch once and skips its
+other pages (\`superseded\`: an earlier fetch of an updated article, or a fetch that lost a create race).
+
+**Migrating a bucket written before batching needs no step.** Its \`raw/source=…\` page objects stay where
+they are and are still re-extracted (the key names the article). When such an article is
+updated, its new page goes into a batch and the old page object is deleted just before the article is
+written (local store: copied to \`revisions/\` first; bucket: kept as a noncurrent version, which the
+raw-page lifecycle expires a day later), so a page can never be re-extracted into content newer than it.
+Otherwise the old objects expire under the same \`raw/\` lifecycle rule as batches.
 
 ## Command line
 
@@ -189,7 +214,7 @@ content_hash, fetched_at, extractor, missing, body_text\`), RFC 4180 quoting and
 (tags, author names, missing) are joined with \`; \`. NDJSON is the lossless form.
 
 In the cloud, re-extraction of the whole archive is a Step Functions state machine (a Distributed Map over
-the \`raw/\` objects, one Lambda per page); start an execution with input \`{}\`. Per-page results,
+the \`raw/\` objects, one Lambda per batch or pre-batching page); start an execution with input \`{}\`. Per-page results,
 including each failure and its reason, are written under \`reextract-results/\` (kept 30 days).
 
 Every article records the extractor version that produced it (\`extractor.version\`). Re-extraction does not

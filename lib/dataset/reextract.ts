@@ -4,7 +4,9 @@ import { readArticle, writeArticle, type WriteArticleOptions } from '../store/ar
 import type { ObjectStore, WriteOutcome } from '../store/types.ts';
 import { describeError } from '../errors.ts';
 import { mapOrdered } from './ordered.ts';
-import { RAW_ROOT, checkFilter, listPartitionedKeys, parseRawKey, type PartitionFilter } from './partitions.ts';
+import { RAW_ROOT, checkFilter, listPartitionedKeys, matchesFilter, parseRawKey, type PartitionFilter } from './partitions.ts';
+import { RAW_BATCH_PREFIX } from '../store/keys.ts';
+import { decodeRawBatch, parseRawBatchKey } from '../store/raw-pages.ts';
 
 /**
  * What re-extracting one stored page did. `current`: its article was extracted by this EXTRACTOR_VERSION,
@@ -15,7 +17,10 @@ import { RAW_ROOT, checkFilter, listPartitionedKeys, parseRawKey, type Partition
 export type ReextractOutcome = WriteOutcome | 'current' | 'skipped' | 'failed';
 
 export interface ReextractResult {
+  /** The raw object read: a batch of pages or (stored before batching) one page. */
   rawKey: string;
+  /** The article the page belongs to (known from the key or the batch's manifest). */
+  articleId?: string;
   outcome: ReextractOutcome;
   /** The article's key when it was written (or found unchanged). */
   articleKey?: string;
@@ -24,28 +29,74 @@ export interface ReextractResult {
 
 export type ReextractSummary = Record<ReextractOutcome, number>;
 
+/** A page to re-extract: its HTML is read only if the stored article needs it. */
+interface StoredPage {
+  rawKey: string;
+  id: string;
+  /** The fetch the page came from (batched pages): it is used only while the stored article says the same. */
+  fetchedAt?: string;
+  html: () => Promise<string | null>;
+}
+
 /**
- * Re-runs extraction on one stored raw page (raw/source=…/date=…/<id>.html.gz) and writes the result
- * through writeArticle, keeping the stored article's url, fetchedAt, feed and source: only what the
- * extractor reads from the page may change. Never throws for a bad page; the result says what happened.
+ * Re-runs extraction on the pages of one raw object, a batch (raw/batches/…, see lib/store/raw-pages.ts)
+ * or a page stored before batching (raw/source=…/date=…/<id>.html.gz), one result per page. Never throws
+ * for a bad page or object; the results say what happened.
  */
 export async function reextractRawObject(
   store: ObjectStore,
   rawKey: string,
   options: WriteArticleOptions = { keepRevisions: 'local-copy' },
-): Promise<ReextractResult> {
-  const parsed = parseRawKey(rawKey);
-  if (parsed === null) return { rawKey, outcome: 'failed', reason: `not a raw page key (raw/source=<id>/date=<day>/<id>.html.gz)` };
+  filter: PartitionFilter = {},
+): Promise<ReextractResult[]> {
+  const legacy = parseRawKey(rawKey);
+  if (legacy !== null) {
+    // The page object's name is the article's: one page, current as long as it exists (an update removes it).
+    const html = async () => {
+      const gzipped = await store.get(rawKey);
+      return gzipped === null ? null : gunzipSync(gzipped).toString('utf8');
+    };
+    return [await reextractPage(store, { rawKey, id: legacy.id, html }, options)];
+  }
+  if (parseRawBatchKey(rawKey) === null) {
+    return [{ rawKey, outcome: 'failed', reason: `not a raw object key (raw/batches/date=<day>/<batch>.pages, or raw/source=<id>/date=<day>/<id>.html.gz)` }];
+  }
+  let batch;
   try {
-    const stored = await readArticle(store, parsed.id);
-    if (stored === null) return { rawKey, outcome: 'failed', reason: `no stored article with id ${parsed.id} for this page` };
-    if (stored.extractor.version === EXTRACTOR_VERSION) {
-      return { rawKey, outcome: 'current', reason: `already extracted by extractor version ${EXTRACTOR_VERSION}` };
+    const body = await store.get(rawKey);
+    if (body === null) return [{ rawKey, outcome: 'failed', reason: 'the raw page batch is gone' }];
+    batch = decodeRawBatch(body, rawKey);
+  } catch (error) {
+    return [{ rawKey, outcome: 'failed', reason: describeError(error) }];
+  }
+  const results: ReextractResult[] = [];
+  for (const entry of batch.pages) {
+    if (!matchesFilter({ source: entry.source, date: entry.date }, filter)) continue;
+    const page: StoredPage = { rawKey, id: entry.id, fetchedAt: entry.fetchedAt, html: async () => batch.html(entry) };
+    results.push(await reextractPage(store, page, options));
+  }
+  return results;
+}
+
+/**
+ * Re-extracts one page and writes the result through writeArticle, keeping the stored article's url,
+ * fetchedAt, feed and source: only what the extractor reads from the page may change.
+ */
+async function reextractPage(store: ObjectStore, page: StoredPage, options: WriteArticleOptions): Promise<ReextractResult> {
+  const { rawKey, id } = page;
+  try {
+    const stored = await readArticle(store, id);
+    if (stored === null) return { rawKey, articleId: id, outcome: 'failed', reason: `no stored article with id ${id} for this page` };
+    if (page.fetchedAt !== undefined && page.fetchedAt !== stored.fetchedAt) {
+      // An earlier fetch (the article was updated since), or a fetch whose article write lost or failed.
+      return { rawKey, articleId: id, outcome: 'skipped', reason: `superseded: the stored article was extracted from the fetch of ${stored.fetchedAt}, this page is from ${page.fetchedAt}` };
     }
-    const gzipped = await store.get(rawKey);
-    if (gzipped === null) return { rawKey, outcome: 'failed', reason: 'the raw page is gone' };
+    if (stored.extractor.version === EXTRACTOR_VERSION) {
+      return { rawKey, articleId: id, outcome: 'current', reason: `already extracted by extractor version ${EXTRACTOR_VERSION}` };
+    }
     // The pipeline stores the page as it decoded it (UTF-8 text), so no charset sniffing here.
-    const html = gunzipSync(gzipped).toString('utf8');
+    const html = await page.html();
+    if (html === null) return { rawKey, articleId: id, outcome: 'failed', reason: 'the raw page is gone' };
     let article;
     try {
       article = extractArticle(html, {
@@ -55,22 +106,23 @@ export async function reextractRawObject(
         source: stored.source,
       });
     } catch (error) {
-      if (error instanceof NotAnArticleError) return { rawKey, outcome: 'skipped', reason: `not-an-article: ${error.message}` };
+      if (error instanceof NotAnArticleError) return { rawKey, articleId: id, outcome: 'skipped', reason: `not-an-article: ${error.message}` };
       throw error;
     }
     if (article.id !== stored.id) {
       // A different canonical URL would file the page as a second article: nothing may be doubled.
       return {
         rawKey,
+        articleId: id,
         outcome: 'failed',
         reason: `re-extraction gives canonical URL ${article.canonicalUrl} (id ${article.id}), the stored article has ${stored.canonicalUrl} (id ${stored.id}); not written`,
       };
     }
     // The page is the one stored: it is not written again (on a versioned bucket, another copy of it).
     const written = await writeArticle(store, article, null, { ...options, refreshExtractorVersion: true });
-    return { rawKey, outcome: written.outcome, articleKey: written.key };
+    return { rawKey, articleId: id, outcome: written.outcome, articleKey: written.key };
   } catch (error) {
-    return { rawKey, outcome: 'failed', reason: describeError(error) };
+    return { rawKey, articleId: id, outcome: 'failed', reason: describeError(error) };
   }
 }
 
@@ -81,16 +133,37 @@ export interface ReextractOptions extends Pick<PartitionFilter, 'since' | 'sourc
   onResult?: (result: ReextractResult) => void;
 }
 
-/** Re-extracts every stored raw page the filter selects (partition date >= since, one source). */
+/**
+ * Re-extracts every stored raw page the filter selects (the article's partition date >= since, one
+ * source): the pages stored before batching, selected by their keys, then every batch, selected by page.
+ */
 export async function reextractStoredPages(options: ReextractOptions): Promise<ReextractSummary> {
   const filter = checkFilter({ since: options.since, source: options.source });
   const summary: ReextractSummary = { current: 0, stored: 0, unchanged: 0, updated: 0, skipped: 0, failed: 0 };
-  const keys = listPartitionedKeys(options.store, RAW_ROOT, filter);
-  for await (const { outcome } of mapOrdered(keys, options.concurrency ?? 4, (raw) => reextractRawObject(options.store, raw.key))) {
+  const keys = concat(
+    map(listPartitionedKeys(options.store, RAW_ROOT, filter), (raw) => raw.key),
+    filterAsync(options.store.list(RAW_BATCH_PREFIX), (key) => parseRawBatchKey(key) !== null),
+  );
+  const concurrency = options.concurrency ?? 4;
+  for await (const { outcome } of mapOrdered(keys, concurrency, (key) => reextractRawObject(options.store, key, undefined, filter))) {
     // reextractRawObject reports failures as results; a rejection here would be a bug, so let it surface.
     if (!outcome.ok) throw outcome.error;
-    summary[outcome.value.outcome] += 1;
-    options.onResult?.(outcome.value);
+    for (const result of outcome.value) {
+      summary[result.outcome] += 1;
+      options.onResult?.(result);
+    }
   }
   return summary;
+}
+
+async function* map<T, U>(items: AsyncIterable<T>, mapper: (item: T) => U): AsyncGenerator<U> {
+  for await (const item of items) yield mapper(item);
+}
+
+async function* filterAsync<T>(items: AsyncIterable<T>, keep: (item: T) => boolean): AsyncGenerator<T> {
+  for await (const item of items) if (keep(item)) yield item;
+}
+
+async function* concat<T>(...sources: AsyncIterable<T>[]): AsyncGenerator<T> {
+  for (const source of sources) yield* source;
 }

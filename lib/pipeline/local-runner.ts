@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import type { IngestConfig } from '../config.ts';
 import { describeError } from '../errors.ts';
 import type { PageFetcher } from '../http/types.ts';
+import { RawPageBatcher } from '../store/raw-pages.ts';
 import type { ObjectStore } from '../store/types.ts';
 import { commitFeedState, fetchFeed, type FetchFeedResult } from './fetch-feed.ts';
 import { discoverDueFeeds, newRunId, writeRunSummary } from './discover.ts';
@@ -58,6 +59,7 @@ export async function runIngest(options: RunIngestOptions): Promise<RunIngestRes
     store: options.store,
     config: options.config,
     clock,
+    rawPages: new RawPageBatcher(options.store, { clock }),
     ...(options.logger ? { logger: options.logger } : {}),
   };
   const started = clock();

@@ -2,6 +2,7 @@ import { extractArticle } from '../extract/index.ts';
 import { NotAnArticleError } from '../extract/types.ts';
 import { FetchError, type FetchResponse } from '../http/types.ts';
 import { writeArticle } from '../store/articles.ts';
+import type { RawPageSlot } from '../store/raw-pages.ts';
 import { describeError } from '../errors.ts';
 import { assertOk } from './responses.ts';
 import type { ArticleJob, ArticleOutcome, PipelineDeps } from './types.ts';
@@ -12,6 +13,16 @@ import type { ArticleJob, ArticleOutcome, PipelineDeps } from './types.ts';
  * `updated`, an identical one as `unchanged` (same contentHash, nothing written).
  */
 export async function processArticle(job: ArticleJob, deps: PipelineDeps): Promise<ArticleOutcome> {
+  // Joined before the fetch, so the batch of raw pages waits for this article while it is in flight.
+  const rawPages = deps.rawPages?.join();
+  try {
+    return await fetchExtractAndStore(job, deps, rawPages);
+  } finally {
+    rawPages?.close();
+  }
+}
+
+async function fetchExtractAndStore(job: ArticleJob, deps: PipelineDeps, rawPages: RawPageSlot | undefined): Promise<ArticleOutcome> {
   const outcome: ArticleOutcome = { job, state: 'failed:unknown', retryable: false, articleId: null, key: null, missing: [], error: null };
   const source = deps.config.sources.find((candidate) => candidate.id === job.sourceId);
   if (!source) return fail(outcome, 'unknown-source', `source "${job.sourceId}" is not configured`, false);
@@ -58,6 +69,7 @@ export async function processArticle(job: ArticleJob, deps: PipelineDeps): Promi
     const written = await writeArticle(deps.store, article, response.text, {
       keepRevisions: deps.keepRevisions ?? 'local-copy',
       now: deps.clock(),
+      ...(rawPages === undefined ? {} : { rawPages }),
     });
     outcome.state = written.outcome;
     outcome.key = written.key;

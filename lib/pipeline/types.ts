@@ -1,6 +1,7 @@
 import type { IngestConfig } from '../config.ts';
 import type { PageFetcher } from '../http/types.ts';
 import type { WriteArticleOptions } from '../store/articles.ts';
+import type { RawPageBatcher } from '../store/raw-pages.ts';
 import type { ObjectStore } from '../store/types.ts';
 
 /**
@@ -23,6 +24,8 @@ export interface PipelineDeps {
   logger?: PipelineLogger;
   /** How an updated article's earlier version is kept; default 'local-copy' (the cloud: 'bucket-versioning'). */
   keepRevisions?: WriteArticleOptions['keepRevisions'];
+  /** Batches the raw pages of the articles in flight together (a run, an invocation); without it, one object per page. */
+  rawPages?: RawPageBatcher;
 }
 
 export interface FeedJob {

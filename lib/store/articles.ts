@@ -1,16 +1,20 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { gzipSync } from 'node:zlib';
 import { DateTime } from 'luxon';
 import { serializeArticle, validateArticle, type Article } from '../schema/article.ts';
 import { parseArticleKey, todayInDatasetZone } from '../dataset/partitions.ts';
-import { articleKey, compactionDueKey, indexKey, rawKey, rawRevisionKey, revisionKey } from './keys.ts';
-import { PreconditionFailedError, type ObjectStore, type PutOptions, type TaggedObject, type WriteOutcome } from './types.ts';
+import { articleKey, compactionDueKey, indexKey, rawRevisionKey, revisionKey } from './keys.ts';
+import { storeRawPage, type RawPageLocation, type RawPageSlot } from './raw-pages.ts';
+import { PreconditionFailedError, type ObjectStore, type PutOptions, type WriteOutcome } from './types.ts';
 
 /** Where an article lives; written once, when the article is first stored, and never moved. */
 export interface ArticleIndexEntry {
   id: string;
   articleKey: string;
-  rawKey: string;
+  /**
+   * The page's own object (raw/source=…/date=…/<id>.html.gz), in entries written before raw pages were
+   * batched (lib/store/raw-pages.ts). The first update after that removes it (see replaceLegacyPage).
+   */
+  rawKey?: string;
 }
 
 export interface WriteArticleOptions {
@@ -26,10 +30,14 @@ export interface WriteArticleOptions {
   refreshExtractorVersion?: boolean;
   /** Decides whether the article's day is closed (a change to a closed day marks it for compaction). */
   now?: Date;
+  /**
+   * The caller's slot in a batch of raw pages (a pipeline run or invocation; the caller closes it); without
+   * one, the page is a batch of its own.
+   */
+  rawPages?: RawPageSlot;
 }
 
 const ARTICLE_CONTENT_TYPE = 'application/json; charset=utf-8';
-const RAW_CONTENT_TYPE = 'application/gzip';
 const FALLBACK_ZONE = 'Asia/Ho_Chi_Minh';
 
 /** publishedAt's own local date; without one, the fetch date in Vietnam. */
@@ -52,12 +60,12 @@ function parseIndexEntry(bytes: Buffer, key: string): ArticleIndexEntry {
     parsed === null ||
     typeof (parsed as ArticleIndexEntry).id !== 'string' ||
     typeof (parsed as ArticleIndexEntry).articleKey !== 'string' ||
-    typeof (parsed as ArticleIndexEntry).rawKey !== 'string'
+    !['string', 'undefined'].includes(typeof (parsed as ArticleIndexEntry).rawKey)
   ) {
-    throw new Error(`index entry ${key} is not {id, articleKey, rawKey}`);
+    throw new Error(`index entry ${key} is not {id, articleKey[, rawKey]}`);
   }
   const entry = parsed as ArticleIndexEntry;
-  return { id: entry.id, articleKey: entry.articleKey, rawKey: entry.rawKey };
+  return { id: entry.id, articleKey: entry.articleKey, ...(entry.rawKey === undefined ? {} : { rawKey: entry.rawKey }) };
 }
 
 async function readIndexEntry(store: ObjectStore, id: string): Promise<ArticleIndexEntry | null> {
@@ -66,25 +74,24 @@ async function readIndexEntry(store: ObjectStore, id: string): Promise<ArticleIn
   return bytes === null ? null : parseIndexEntry(bytes, key);
 }
 
-/** The index entry for this article: the existing one, or a new one if this call creates it first. */
-async function claimIndexEntry(store: ObjectStore, article: Article): Promise<ArticleIndexEntry> {
+/**
+ * The index entry for this article: the existing one, or a new one if this call creates it first
+ * (`created`: then no article can be stored under it yet, unless a writer stopped between the two).
+ */
+async function claimIndexEntry(store: ObjectStore, article: Article): Promise<{ entry: ArticleIndexEntry; created: boolean }> {
   const existing = await readIndexEntry(store, article.id);
-  if (existing !== null) return existing;
+  if (existing !== null) return { entry: existing, created: false };
   const date = partitionDateFor(article);
-  const entry: ArticleIndexEntry = {
-    id: article.id,
-    articleKey: articleKey(article.source.id, date, article.id),
-    rawKey: rawKey(article.source.id, date, article.id),
-  };
+  const entry: ArticleIndexEntry = { id: article.id, articleKey: articleKey(article.source.id, date, article.id) };
   try {
     await store.put(indexKey(article.id), JSON.stringify(entry), { contentType: ARTICLE_CONTENT_TYPE, ifNoneMatch: true });
-    return entry;
+    return { entry, created: true };
   } catch (error) {
     if (!(error instanceof PreconditionFailedError)) throw error;
     // Another writer created it between our read and our put: its key wins.
     const winner = await readIndexEntry(store, article.id);
     if (winner === null) throw new Error(`index entry ${indexKey(article.id)} vanished after a conflicting create`);
-    return winner;
+    return { entry: winner, created: false };
   }
 }
 
@@ -96,14 +103,9 @@ function parseStoredArticle(bytes: Buffer, key: string): Article {
   }
 }
 
-/** Attempts of one write while other writers keep changing the article or its page under it. */
+/** Attempts of one write while other writers keep changing the article under it. */
 const WRITE_ATTEMPTS = 6;
 const WRITE_BACKOFF_MS = 25;
-/**
- * Attempts that wait for a page without its article to get its article (another writer between its two
- * writes) before taking the page for the leftover of a writer that stopped there.
- */
-const WAIT_FOR_CREATOR_ATTEMPTS = 3;
 
 type WriteResult = { outcome: WriteOutcome; key: string };
 
@@ -112,8 +114,10 @@ type WriteResult = { outcome: WriteOutcome; key: string };
  * the same contentHash write nothing ('unchanged'); changed content overwrites the same key ('updated')
  * after keeping the earlier version. Racing first writes end with exactly one 'stored'.
  *
- * Every overwrite is conditional on the version read (If-Match), so nothing written in between is lost:
- * a writer that finds the article or its page changed reads again and decides again. Content fetched
+ * The raw page is stored before the article that was extracted from it (in a batch, see raw-pages.ts),
+ * so a stored article always has its page; an unchanged article stores no page. Every article write is
+ * conditional on the version read (If-Match, or If-None-Match for a create), so nothing written in
+ * between is lost: a writer that finds the article changed reads again and decides again. Content fetched
  * before what the store holds (a late retry, a re-extraction of an older page) never replaces it.
  */
 export async function writeArticle(
@@ -123,11 +127,21 @@ export async function writeArticle(
   options: WriteArticleOptions = { keepRevisions: 'local-copy' },
 ): Promise<WriteResult> {
   const line = serializeArticle(article);
-  const entry = await claimIndexEntry(store, article);
-  const raw = rawHtml === null ? null : gzipSync(rawHtml);
-  const write: PendingWrite = { store, entry, article, line, raw, options };
+  const { entry, created } = await claimIndexEntry(store, article);
+  let page: Promise<RawPageLocation> | null = null;
+  const storePage = async (): Promise<boolean> => {
+    if (rawHtml === null) return false;
+    const date = parseArticleKey(entry.articleKey)?.date ?? partitionDateFor(article);
+    const raw = { id: article.id, source: article.source.id, date, fetchedAt: article.fetchedAt, html: rawHtml };
+    page ??= options.rawPages?.add(raw) ?? storeRawPage(store, raw, options.now === undefined ? undefined : () => options.now!);
+    await page;
+    return true;
+  };
+  const write: PendingWrite = { store, entry, article, line, storePage, options };
   for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt += 1) {
-    const result = await attemptWrite(write, attempt);
+    // An index entry this call created has no article yet: the create is tried without reading first (a
+    // GET less per new article); if one is there after all, the create is refused and the next round reads.
+    const result = attempt === 1 && created ? await createArticle(write) : await attemptWrite(write);
     if (result !== null) return result;
     await sleep(Math.random() * WRITE_BACKOFF_MS * 2 ** attempt);
   }
@@ -139,25 +153,27 @@ interface PendingWrite {
   entry: ArticleIndexEntry;
   article: Article;
   line: string;
-  raw: Buffer | null;
+  /** Stores the raw page once (later calls wait for the same write); false when the write has no page (re-extraction). */
+  storePage: () => Promise<boolean>;
   options: WriteArticleOptions;
 }
 
-/** A conditional put that reports a lost race as false instead of throwing; returns the new ETag otherwise. */
-async function putIf(store: ObjectStore, key: string, body: Buffer | string, options: PutOptions): Promise<string | false> {
+/** A conditional put that reports a lost race as false instead of throwing. */
+async function putIf(store: ObjectStore, key: string, body: Buffer | string, options: PutOptions): Promise<boolean> {
   try {
-    return await store.put(key, body, options);
+    await store.put(key, body, options);
+    return true;
   } catch (error) {
     if (error instanceof PreconditionFailedError) return false;
     throw error;
   }
 }
 
-/** One read-decide-write round; null when another writer changed something in between (read again). */
-async function attemptWrite(write: PendingWrite, attempt: number): Promise<WriteResult | null> {
+/** One read-decide-write round; null when another writer changed the article in between (read again). */
+async function attemptWrite(write: PendingWrite): Promise<WriteResult | null> {
   const { store, entry, article } = write;
   const current = await store.getWithEtag(entry.articleKey);
-  if (current === null) return createArticle(write, attempt);
+  if (current === null) return createArticle(write);
 
   const existing = parseStoredArticle(current.body, entry.articleKey);
   // Same content, or content fetched before what is stored: nothing to write (fetchedAt is UTC ISO, so
@@ -166,60 +182,43 @@ async function attemptWrite(write: PendingWrite, attempt: number): Promise<Write
     const staleVersion = existing.contentHash === article.contentHash && existing.extractor.version !== article.extractor.version;
     if (write.options.refreshExtractorVersion === true && staleVersion) {
       await markClosedDayForCompaction(write);
-      const written = await putIf(store, entry.articleKey, write.line, { contentType: ARTICLE_CONTENT_TYPE, ifMatch: current.etag });
-      if (written === false) return null;
+      const refreshed = await putIf(store, entry.articleKey, write.line, { contentType: ARTICLE_CONTENT_TYPE, ifMatch: current.etag });
+      if (!refreshed) return null;
     }
     return { outcome: 'unchanged', key: entry.articleKey };
   }
   await markClosedDayForCompaction(write);
-  const currentRaw = await store.getWithEtag(entry.rawKey);
   if (write.options.keepRevisions === 'local-copy') {
     await store.put(revisionKey(article.id, existing.contentHash, existing.fetchedAt), current.body, { contentType: ARTICLE_CONTENT_TYPE });
-    if (currentRaw !== null) {
-      await store.put(rawRevisionKey(article.id, existing.contentHash, existing.fetchedAt), currentRaw.body, {
-        contentType: RAW_CONTENT_TYPE,
-      });
-    }
   }
-  let rawEtag: string | false = false;
-  if (write.raw !== null) {
-    rawEtag = await putIf(store, entry.rawKey, write.raw, {
-      contentType: RAW_CONTENT_TYPE,
-      ...(currentRaw === null ? { ifNoneMatch: true } : { ifMatch: currentRaw.etag }),
-    });
-    if (rawEtag === false) return null;
-  }
-  if ((await putIf(store, entry.articleKey, write.line, { contentType: ARTICLE_CONTENT_TYPE, ifMatch: current.etag })) === false) {
-    // Another writer replaced the article after we replaced its page: give the page back to that article.
-    if (rawEtag !== false && currentRaw !== null) await restorePage(store, entry.rawKey, currentRaw.body, rawEtag);
-    return null;
-  }
-  return { outcome: 'updated', key: entry.articleKey };
+  if (await write.storePage()) await replaceLegacyPage(write, existing);
+  const updated = await putIf(store, entry.articleKey, write.line, { contentType: ARTICLE_CONTENT_TYPE, ifMatch: current.etag });
+  return updated ? { outcome: 'updated', key: entry.articleKey } : null;
 }
 
 /** The page first, so a stored article always has its page; the article's create decides who stored it. */
-async function createArticle(write: PendingWrite, attempt: number): Promise<WriteResult | null> {
-  const { store, entry } = write;
+async function createArticle(write: PendingWrite): Promise<WriteResult | null> {
   await markClosedDayForCompaction(write);
-  let replacedPage: TaggedObject | null = null;
-  let rawEtag: string | false = false;
-  if (write.raw !== null) {
-    rawEtag = await putIf(store, entry.rawKey, write.raw, { contentType: RAW_CONTENT_TYPE, ifNoneMatch: true });
-    if (rawEtag === false) {
-      // A page without its article: another writer between its two writes (wait for it, never overwrite
-      // its page), or, after a few waits, the leftover of a writer that stopped there.
-      if (attempt <= WAIT_FOR_CREATOR_ATTEMPTS) return null;
-      replacedPage = await store.getWithEtag(entry.rawKey);
-      if (replacedPage === null) return null;
-      rawEtag = await putIf(store, entry.rawKey, write.raw, { contentType: RAW_CONTENT_TYPE, ifMatch: replacedPage.etag });
-      if (rawEtag === false) return null;
-    }
+  await write.storePage();
+  const created = await putIf(write.store, write.entry.articleKey, write.line, { contentType: ARTICLE_CONTENT_TYPE, ifNoneMatch: true });
+  return created ? { outcome: 'stored', key: write.entry.articleKey } : null;
+}
+
+/**
+ * An article stored before pages were batched has its page in its own object, which re-extraction would
+ * read as the article's page: when a new page comes with an update, the old one is removed before the
+ * update is written, so it can never stand for the new content (a write that fails after this leaves the
+ * old content with no page, never a wrong one). The local store keeps a revisions/ copy of it; a
+ * versioned bucket keeps it as a noncurrent version.
+ */
+async function replaceLegacyPage({ store, entry, options }: PendingWrite, existing: Article): Promise<void> {
+  if (entry.rawKey === undefined) return;
+  if (options.keepRevisions === 'local-copy') {
+    const legacy = await store.get(entry.rawKey);
+    if (legacy === null) return;
+    await store.put(rawRevisionKey(existing.id, existing.contentHash, existing.fetchedAt), legacy, { contentType: 'application/gzip' });
   }
-  if ((await putIf(store, entry.articleKey, write.line, { contentType: ARTICLE_CONTENT_TYPE, ifNoneMatch: true })) === false) {
-    if (rawEtag !== false && replacedPage !== null) await restorePage(store, entry.rawKey, replacedPage.body, rawEtag);
-    return null;
-  }
-  return { outcome: 'stored', key: entry.articleKey };
+  await store.delete(entry.rawKey);
 }
 
 /**
@@ -234,11 +233,6 @@ async function markClosedDayForCompaction({ store, entry, options }: PendingWrit
   if (partition === null || partition.date >= todayInDatasetZone(options.now ?? new Date())) return;
   const marker = compactionDueKey(partition.source, partition.date);
   if ((await store.get(marker)) === null) await store.put(marker, '{}', { contentType: ARTICLE_CONTENT_TYPE });
-}
-
-/** Puts the page we replaced back, unless yet another writer has replaced ours since. */
-async function restorePage(store: ObjectStore, rawKey: string, page: Buffer, ourEtag: string): Promise<void> {
-  await putIf(store, rawKey, page, { contentType: RAW_CONTENT_TYPE, ifMatch: ourEtag });
 }
 
 /** The current version of an article by id, or null when it was never stored. */

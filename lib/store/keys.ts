@@ -31,8 +31,12 @@ export function articleKey(sourceId: string, localDate: string, id: string): str
   return `articles/v1/source=${check(sourceId, SOURCE_ID, 'source id')}/date=${check(localDate, LOCAL_DATE, 'date')}/${check(id, ARTICLE_ID, 'article id')}.json`;
 }
 
-export function rawKey(sourceId: string, localDate: string, id: string): string {
-  return `raw/source=${check(sourceId, SOURCE_ID, 'source id')}/date=${check(localDate, LOCAL_DATE, 'date')}/${check(id, ARTICLE_ID, 'article id')}.html.gz`;
+export const RAW_BATCH_PREFIX = 'raw/batches/';
+const BATCH_ID = /^[0-9A-Za-z][0-9A-Za-z-]*$/;
+
+/** A batch of raw pages (lib/store/raw-pages.ts), under the day it was written. */
+export function rawBatchKey(localDate: string, batchId: string): string {
+  return `${RAW_BATCH_PREFIX}date=${check(localDate, LOCAL_DATE, 'date')}/${check(batchId, BATCH_ID, 'batch id')}.pages`;
 }
 
 export const FEED_STATE_PREFIX = 'state/feeds/';

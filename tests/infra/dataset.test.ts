@@ -187,7 +187,7 @@ describe('dataset constructs (Glue, Athena, compaction, re-extraction)', () => {
     expect(queries[2].QueryString).toContain("LIKE '%đà nẵng%'");
   });
 
-  it('runs re-extraction as a Distributed Map over raw/ objects, one Lambda per page', () => {
+  it('runs re-extraction as a Distributed Map over raw/ objects, one Lambda per object (a batch of pages)', () => {
     const machines = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
     expect(machines).toHaveLength(1);
     const definition = JSON.stringify(machines[0]!.Properties.DefinitionString);

@@ -349,6 +349,23 @@ describe('monitoring', () => {
     expect(objectResources('ReextractReextractRole')).toEqual(['/articles/v1/*', '/raw/*', '/revisions/*', '/state/compaction-due/*', '/state/index/*']);
   });
 
+  it('process-article writes raw page batches and deletes a pre-batching page object, and never reads raw/', () => {
+    const rawActions = Object.entries(template.findResources('AWS::IAM::Policy'))
+      .filter(([id]) => id.startsWith('PipelineProcessArticleRole'))
+      .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as any[])
+      .filter((statement) => JSON.stringify(statement.Resource).includes('/raw/*'))
+      .flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]))
+      .sort();
+    expect(rawActions).toEqual(['s3:DeleteObject', 's3:PutObject']);
+  });
+
+  it('sizes process-article and fetch-feed as the cost model (bench/bench-cost.ts) prices them', () => {
+    const memoryOf = (functionPath: string): unknown =>
+      template.findResources('AWS::Lambda::Function')[logicalIdOf('AWS::Lambda::Function', functionPath)]!.Properties.MemorySize;
+    expect(memoryOf('PipelineProcessArticle')).toBe(DEFAULT_ASSUMPTIONS.lambdaMemoryMb);
+    expect(memoryOf('PipelineFetchFeed')).toBe(DEFAULT_ASSUMPTIONS.fetchFeedMemoryMb);
+  });
+
   it('every function reads its bucket from the same variable, NEWS_INGEST_BUCKET', () => {
     for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
       const variables = fn.Properties.Environment.Variables as Record<string, unknown>;

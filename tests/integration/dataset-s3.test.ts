@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as compactHandler } from '../../functions/compact.ts';
@@ -15,8 +15,10 @@ import type { Article } from '../../lib/schema/article.ts';
 import { serializeArticle } from '../../lib/schema/article.ts';
 import { sha256Hex } from '../../lib/schema/ids.ts';
 import { readArticle, writeArticle } from '../../lib/store/articles.ts';
-import { COMPACTION_DUE_PREFIX } from '../../lib/store/keys.ts';
+import { COMPACTION_DUE_PREFIX, indexKey } from '../../lib/store/keys.ts';
+import { storeRawPage } from '../../lib/store/raw-pages.ts';
 import { S3ObjectStore } from '../../lib/store/s3.ts';
+import type { ObjectStore } from '../../lib/store/types.ts';
 import { syntheticArticle } from '../../bench/synthetic-dataset.ts';
 import { createTestBucket, startMoto, testS3Client, type MotoServer } from '../helpers/moto.ts';
 
@@ -37,6 +39,12 @@ function olderExtractionOfAPage(): { html: string; current: Article; older: Arti
     extractor: { ...current.extractor, version: 'previous' },
   };
   return { html, current, older };
+}
+
+async function keysUnder(store: ObjectStore, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const key of store.list(prefix)) keys.push(key);
+  return keys;
 }
 
 /** Runs the real CLI against the moto bucket and collects its output. */
@@ -164,16 +172,48 @@ describe('export, compaction and re-extraction on S3 (moto_server)', () => {
     const saved = { ...process.env };
     Object.assign(process.env, MOTO_CREDENTIALS, { NEWS_INGEST_BUCKET: BUCKET, AWS_ENDPOINT_URL_S3: moto.endpoint });
     try {
-      // One Distributed Map item, as the S3 item reader hands it over.
-      const rawKey = `raw/source=vnexpress/date=${current.publishedAt!.slice(0, 10)}/${current.id}.html.gz`;
+      // One Distributed Map item, as the S3 item reader hands it over: the batch holding the page.
+      const rawKeys = await keysUnder(store, 'raw/');
+      expect(rawKeys).toHaveLength(1);
+      const rawKey = rawKeys[0]!;
       const result = await reextractHandler({ Key: rawKey, Size: 1234, Etag: '"x"', LastModified: 1, StorageClass: 'STANDARD' });
-      // Re-extracted above by this extractor version: the page is not read again.
-      expect(result).toEqual({ rawKey, outcome: 'current', reason: `already extracted by extractor version ${EXTRACTOR_VERSION}` });
-      await expect(reextractHandler({ Key: 'raw/source=vnexpress/date=2026-03-07/00000000000000000000.html.gz' })).rejects.toThrow(
-        'no stored article with id 00000000000000000000',
+      // Re-extracted above by this extractor version: the page is not extracted again.
+      expect(result).toEqual([{ rawKey, articleId: current.id, outcome: 'current', reason: `already extracted by extractor version ${EXTRACTOR_VERSION}` }]);
+      const orphan = await storeRawPage(store, { id: '00000000000000000000', source: 'vnexpress', date: '2026-03-07', fetchedAt: current.fetchedAt, html });
+      await expect(reextractHandler({ Key: orphan.key })).rejects.toThrow(
+        `${orphan.key}: 1 of 1 pages failed: 00000000000000000000: no stored article with id 00000000000000000000`,
       );
     } finally {
       process.env = saved;
+    }
+  }, 60_000);
+
+  it('a bucket written before pages were batched: the Lambda re-extracts its page objects, and an update deletes one', async () => {
+    const bucket = 'reextract-pre-batching';
+    await createTestBucket(moto.endpoint, bucket, { versioning: true });
+    const client = testS3Client(moto.endpoint);
+    const legacyStore = new S3ObjectStore({ bucket, client });
+    const { html, current, older } = olderExtractionOfAPage();
+    const date = current.publishedAt!.slice(0, 10);
+    const key = `articles/v1/source=vnexpress/date=${date}/${current.id}.json`;
+    const legacyPage = `raw/source=vnexpress/date=${date}/${current.id}.html.gz`;
+    await legacyStore.put(indexKey(current.id), JSON.stringify({ id: current.id, articleKey: key, rawKey: legacyPage }));
+    await legacyStore.put(legacyPage, gzipSync(html));
+    await legacyStore.put(key, serializeArticle(older));
+    try {
+      expect(await reextractRawObject(legacyStore, legacyPage, { keepRevisions: 'bucket-versioning' })).toEqual([
+        { rawKey: legacyPage, articleId: current.id, outcome: 'updated', articleKey: key },
+      ]);
+      expect((await readArticle(legacyStore, current.id))!.title).toBe(current.title);
+      expect(await legacyStore.get(legacyPage)).not.toBeNull();
+      // A fresh fetch with other content: its page goes into a batch, the page object goes (a noncurrent version).
+      const refetched = { ...current, title: 'Tiêu đề mới', contentHash: sha256Hex('edited on the site'), fetchedAt: '2026-03-08T02:00:00.000Z' };
+      expect(await writeArticle(legacyStore, refetched, '<html><body>edited</body></html>', { keepRevisions: 'bucket-versioning' })).toEqual({ outcome: 'updated', key });
+      expect(await legacyStore.get(legacyPage)).toBeNull();
+      expect(await keysUnder(legacyStore, 'raw/batches/')).toHaveLength(1);
+      expect(await keysUnder(legacyStore, 'revisions/')).toEqual([]);
+    } finally {
+      client.destroy();
     }
   }, 60_000);
 
@@ -184,12 +224,16 @@ describe('export, compaction and re-extraction on S3 (moto_server)', () => {
     const versioned = new S3ObjectStore({ bucket, client });
     const { html, current, older } = olderExtractionOfAPage();
     const { key } = await writeArticle(versioned, older, html, { keepRevisions: 'bucket-versioning' });
-    const rawKey = `raw/source=vnexpress/date=${current.publishedAt!.slice(0, 10)}/${current.id}.html.gz`;
+    const rawKeys = await keysUnder(versioned, 'raw/');
+    expect(rawKeys).toHaveLength(1);
+    const rawKey = rawKeys[0]!;
     const versionsOf = async (prefix: string): Promise<number> =>
       (await client.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix }))).Versions?.length ?? 0;
 
     try {
-      expect(await reextractRawObject(versioned, rawKey, { keepRevisions: 'bucket-versioning' })).toEqual({ rawKey, outcome: 'updated', articleKey: key });
+      expect(await reextractRawObject(versioned, rawKey, { keepRevisions: 'bucket-versioning' })).toEqual([
+        { rawKey, articleId: current.id, outcome: 'updated', articleKey: key },
+      ]);
       expect((await readArticle(versioned, current.id))!.title).toBe(current.title);
       // The earlier article is its noncurrent version; nothing under revisions/; the page has its one version.
       expect(await versionsOf(key)).toBe(2);

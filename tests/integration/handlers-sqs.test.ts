@@ -7,6 +7,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandFeedUrl } from '../../lib/pipeline/discover.ts';
 import { articleIdFor } from '../../lib/schema/ids.ts';
+import { S3ObjectStore } from '../../lib/store/s3.ts';
 import type { ArticleJob, FeedJob } from '../../lib/pipeline/types.ts';
 import { createSampleSite, type SampleSite } from '../../lib/sample-site/site.ts';
 import { startTestServer } from '../helpers/http-server.ts';
@@ -23,6 +24,7 @@ import {
   type EmfLine,
 } from '../helpers/lambda-sqs.ts';
 import { createTestBucket, startMoto, testS3Client, type MotoServer } from '../helpers/moto.ts';
+import { storedRawPages } from '../helpers/raw-pages.ts';
 
 /**
  * The Lambda handlers invoked as Lambda invokes them (a Scheduler input, SQS batches in the event shape
@@ -195,6 +197,10 @@ describe('Lambda handlers on moto S3/SQS', () => {
 
     const stored = (await keysUnder('articles/v1/')).filter((key) => key.endsWith('.json'));
     expect(stored).toHaveLength(site.pages.length);
+    // One raw page batch per invocation, holding the pages of the articles it stored.
+    const rawPages = await storedRawPages(new S3ObjectStore({ bucket: BUCKET, client: testS3Client(moto.endpoint) }));
+    expect(new Set(rawPages.map((page) => page.batchKey)).size).toBe(batches.length);
+    expect(rawPages.map((page) => page.id).sort()).toEqual(site.pages.map((page) => articleIdFor(page.url)).sort());
     expect(metricSum(emf, 'ArticlesStored')).toBe(site.pages.length);
     // Section page, robots-disallowed, 404: acknowledged skips; the 503 is retried: no permanent failure.
     expect(metricSum(emf, 'ArticlesFailed')).toBe(0);

@@ -1,52 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { handler as reconcileHandler } from '../../functions/reconcile.ts';
 import { loadFeedState, recordArticleIds, saveFeedState } from '../../lib/feeds/state.ts';
 import type { FeedState } from '../../lib/feeds/types.ts';
 import { reconcileFeedStates } from '../../lib/pipeline/reconcile.ts';
 import { articleKey } from '../../lib/store/keys.ts';
-import { LocalDirectoryStore } from '../../lib/store/local.ts';
 import { S3ObjectStore } from '../../lib/store/s3.ts';
 import type { ObjectStore } from '../../lib/store/types.ts';
 import { forwardingStore } from '../helpers/forwarding-store.ts';
-import { createTestBucket, startMoto, testS3Client, type MotoServer } from '../helpers/moto.ts';
+import { createTestBucket, testS3Client } from '../helpers/moto.ts';
+import { useTestStores } from '../helpers/test-stores.ts';
 
 /** reconcileFeedStates on both stores: seen means "the store holds its article", checked from one listing. */
 
-let moto: MotoServer;
-let bucketCounter = 0;
-const tempDirs: string[] = [];
+const stores = useTestStores('reconcile');
 
-beforeAll(async () => {
-  moto = await startMoto();
-});
-
-afterAll(async () => {
-  await moto?.stop();
-  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-const implementations: Array<[string, () => Promise<ObjectStore>]> = [
-  [
-    'LocalDirectoryStore',
-    async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'reconcile-'));
-      tempDirs.push(dir);
-      return new LocalDirectoryStore(dir);
-    },
-  ],
-  [
-    'S3ObjectStore on moto_server',
-    async () => {
-      bucketCounter += 1;
-      const bucket = `reconcile-${bucketCounter}`;
-      await createTestBucket(moto.endpoint, bucket);
-      return new S3ObjectStore({ bucket, client: testS3Client(moto.endpoint) });
-    },
-  ],
-];
 
 const FEED = 'https://vnexpress.net/rss/thoi-su.rss';
 const OTHER_FEED = 'https://vnexpress.net/rss/the-gioi.rss';
@@ -58,7 +25,7 @@ function feedState(feedUrl: string, ids: Array<[string, string | null]>): FeedSt
   return recordArticleIds(fresh, new Map(ids));
 }
 
-describe.each(implementations)('reconcileFeedStates: %s', (_name, makeStore) => {
+describe.each(stores.implementations)('reconcileFeedStates: %s', (_name, makeStore) => {
   let store: ObjectStore;
   beforeEach(async () => {
     store = await makeStore();
@@ -110,8 +77,8 @@ describe.each(implementations)('reconcileFeedStates: %s', (_name, makeStore) => 
 describe('the reconciliation Lambda', () => {
   it('heals the feed states of the bucket named in its environment', async () => {
     const bucket = 'reconcile-lambda';
-    await createTestBucket(moto.endpoint, bucket);
-    const store = new S3ObjectStore({ bucket, client: testS3Client(moto.endpoint) });
+    await createTestBucket(stores.moto().endpoint, bucket);
+    const store = new S3ObjectStore({ bucket, client: testS3Client(stores.moto().endpoint) });
     await saveFeedState(store, feedState(FEED, [['gone', GONE]]));
     const saved = { ...process.env };
     Object.assign(process.env, {
@@ -119,7 +86,7 @@ describe('the reconciliation Lambda', () => {
       AWS_SECRET_ACCESS_KEY: 'testing',
       AWS_REGION: 'us-east-1',
       NEWS_INGEST_BUCKET: bucket,
-      AWS_ENDPOINT_URL_S3: moto.endpoint,
+      AWS_ENDPOINT_URL_S3: stores.moto().endpoint,
     });
     try {
       expect(await reconcileHandler()).toEqual({ articlesInStore: 0, feedStates: 1, feedStatesHealed: 1, itemsForgotten: 1, feedStatesChangedMeanwhile: 0 });

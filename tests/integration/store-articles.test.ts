@@ -1,18 +1,17 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Article } from '../../lib/schema/article.ts';
+import { describe, expect, it } from 'vitest';
+import { gzipSync } from 'node:zlib';
+import { serializeArticle } from '../../lib/schema/article.ts';
 import { articleIdFor } from '../../lib/schema/ids.ts';
 import { partitionDateFor, readArticle, writeArticle } from '../../lib/store/articles.ts';
 import { indexKey } from '../../lib/store/keys.ts';
-import { LocalDirectoryStore } from '../../lib/store/local.ts';
-import { S3ObjectStore } from '../../lib/store/s3.ts';
-import { PreconditionFailedError, type ObjectStore } from '../../lib/store/types.ts';
+import type { ObjectStore } from '../../lib/store/types.ts';
 import { forwardingStore } from '../helpers/forwarding-store.ts';
-import { createTestBucket, startMoto, testS3Client, type MotoServer } from '../helpers/moto.ts';
+import { testS3Client } from '../helpers/moto.ts';
+import { useTestStores } from '../helpers/test-stores.ts';
+import { rawPageOf, storedRawPages } from '../helpers/raw-pages.ts';
 import { makeArticle } from '../helpers/sample-article.ts';
 
 async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
@@ -28,41 +27,16 @@ const CHANGED_BODY = {
   wordCount: 12,
 };
 
-let moto: MotoServer;
-let bucketCounter = 0;
-const tempDirs: string[] = [];
-
-beforeAll(async () => {
-  moto = await startMoto();
-});
-
-afterAll(async () => {
-  await moto?.stop();
-  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-async function localStore(): Promise<{ store: ObjectStore; dir: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'store-articles-'));
-  tempDirs.push(dir);
-  return { store: new LocalDirectoryStore(dir), dir };
-}
-
-async function s3Store(versioning: boolean): Promise<{ store: ObjectStore; bucket: string }> {
-  bucketCounter += 1;
-  const bucket = `articles-${bucketCounter}`;
-  await createTestBucket(moto.endpoint, bucket, { versioning });
-  return { store: new S3ObjectStore({ bucket, client: testS3Client(moto.endpoint) }), bucket };
-}
+const testStores = useTestStores('articles');
+const localStore = () => testStores.local();
+const s3Store = (versioning: boolean) => testStores.s3({ versioning });
 
 async function versionCount(bucket: string, prefix: string): Promise<number> {
-  const response = await testS3Client(moto.endpoint).send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix }));
+  const response = await testS3Client(testStores.moto().endpoint).send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix }));
   return response.Versions?.length ?? 0;
 }
 
-/** `racingCreatesAreAtomic`: see store-contract.test.ts (moto checks If-None-Match and writes in two steps). */
-function rawKeyOf(article: Article): string {
-  return `raw/source=baodanang/date=${partitionDateFor(article)}/${article.id}.html.gz`;
-}
+const BATCH_KEY = /^raw\/batches\/date=\d{4}-\d{2}-\d{2}\/[0-9A-Za-z-]+\.pages$/;
 
 /**
  * The store, except that the first put of a key `holds` matches waits until open(): a writer stopped at a
@@ -96,30 +70,14 @@ class WriteGate {
   }
 }
 
-/** The store, and a promise that resolves once a put of `key` through it was refused (a lost conditional write). */
-function watchRefusedPut(inner: ObjectStore, key: string): { store: ObjectStore; refused: Promise<void> } {
-  let refusedNow = (): void => undefined;
-  const refused = new Promise<void>((resolve) => (refusedNow = resolve));
-  const store = forwardingStore(inner, {
-    put: async (putKey, body, options) => {
-      try {
-        return await inner.put(putKey, body, options);
-      } catch (error) {
-        if (putKey === key && error instanceof PreconditionFailedError) refusedNow();
-        throw error;
-      }
-    },
-  });
-  return { store, refused };
-}
-
+/** `racingCreatesAreAtomic`: see store-contract.test.ts (moto checks If-None-Match and writes in two steps). */
 const stores: Array<[string, () => Promise<ObjectStore>, { racingCreatesAreAtomic: boolean }]> = [
   ['LocalDirectoryStore', async () => (await localStore()).store, { racingCreatesAreAtomic: true }],
   ['S3ObjectStore on moto_server', async () => (await s3Store(false)).store, { racingCreatesAreAtomic: false }],
 ];
 
 describe.each(stores)('writeArticle on %s', (_name, makeStore, { racingCreatesAreAtomic }) => {
-  it('stores a new article as one JSON line at its publishedAt partition, with the raw page gzipped', async () => {
+  it('stores a new article as one JSON line at its publishedAt partition, with the raw page gzipped in a batch', async () => {
     const store = await makeStore();
     const article = makeArticle();
     const result = await writeArticle(store, article, RAW_HTML);
@@ -128,10 +86,31 @@ describe.each(stores)('writeArticle on %s', (_name, makeStore, { racingCreatesAr
     const text = (await store.get(key))!.toString('utf8');
     expect(text.split('\n')).toHaveLength(1);
     expect(JSON.parse(text)).toEqual(article);
-    const raw = await store.get(`raw/source=baodanang/date=2024-10-18/${article.id}.html.gz`);
-    expect(gunzipSync(raw!).toString('utf8')).toBe(RAW_HTML);
+    const batches = await collect(store.list('raw/'));
+    expect(batches).toEqual([expect.stringMatching(BATCH_KEY)]);
+    expect(await storedRawPages(store)).toEqual([
+      { batchKey: batches[0], id: article.id, date: '2024-10-18', fetchedAt: article.fetchedAt, html: RAW_HTML },
+    ]);
     expect(await readArticle(store, article.id)).toEqual(article);
     expect(await readArticle(store, articleIdFor('https://baodanang.vn/never-stored-1.html'))).toBeNull();
+  });
+
+  it('a new article costs one GET and two PUTs of its own (index entry, article) and its page in a batch; a re-check two GETs', async () => {
+    const inner = await makeStore();
+    const requests: string[] = [];
+    const counted = forwardingStore(inner, {
+      get: (key) => (requests.push(`GET ${key.split('/')[0]}`), inner.get(key)),
+      getWithEtag: (key) => (requests.push(`GET ${key.split('/')[0]}`), inner.getWithEtag(key)),
+      put: (key, body, options) => (requests.push(`PUT ${key.split('/')[0]}`), inner.put(key, body, options)),
+    });
+    const article = makeArticle();
+    // Written on its publication day, so its day is not closed and no compaction marker is needed.
+    const now = new Date('2024-10-18T14:00:00.000Z');
+    expect((await writeArticle(counted, article, RAW_HTML, { keepRevisions: 'local-copy', now })).outcome).toBe('stored');
+    expect(requests).toEqual(['GET state', 'PUT state', 'PUT raw', 'PUT articles']);
+    requests.length = 0;
+    expect((await writeArticle(counted, article, RAW_HTML, { keepRevisions: 'local-copy', now })).outcome).toBe('unchanged');
+    expect(requests).toEqual(['GET state', 'GET articles']);
   });
 
   it('writes nothing at all for the same contentHash', async () => {
@@ -166,11 +145,12 @@ describe.each(stores)('writeArticle on %s', (_name, makeStore, { racingCreatesAr
 
     const revisions = await collect(store.list(`revisions/${first.id}/`));
     const stem = `revisions/${first.id}/20241018T130000.000Z-${first.contentHash.slice(0, 8)}`;
-    expect(revisions).toEqual([`${stem}.html.gz`, `${stem}.json`]);
+    expect(revisions).toEqual([`${stem}.json`]);
     expect(JSON.parse((await store.get(`${stem}.json`))!.toString('utf8'))).toEqual(first);
-    expect(gunzipSync((await store.get(`${stem}.html.gz`))!).toString('utf8')).toBe(RAW_HTML);
-    const currentRaw = await store.get(`raw/source=baodanang/date=2024-10-18/${first.id}.html.gz`);
-    expect(gunzipSync(currentRaw!).toString('utf8')).toBe('<html>v2</html>');
+    // Each page stays in its own batch, filed under the article's first key's day.
+    expect(await rawPageOf(store, changed)).toBe('<html>v2</html>');
+    expect(await rawPageOf(store, first)).toBe(RAW_HTML);
+    expect((await storedRawPages(store)).map((page) => page.date)).toEqual(['2024-10-18', '2024-10-18']);
   });
 
   it('partitions an article without publishedAt by its fetch date in Vietnam', async () => {
@@ -222,7 +202,8 @@ describe.each(stores)('writeArticle on %s', (_name, makeStore, { racingCreatesAr
     const older = makeArticle({ fetchedAt: '2024-10-18T13:00:00.000Z' });
     expect(await writeArticle(store, older, '<html>older</html>')).toEqual({ outcome: 'unchanged', key });
     expect(await readArticle(store, newer.id)).toEqual(newer);
-    expect(gunzipSync((await store.get(rawKeyOf(newer)))!).toString('utf8')).toBe('<html>newer</html>');
+    // Nothing to store for the older fetch: its page is not kept either.
+    expect((await storedRawPages(store)).map((page) => page.html)).toEqual(['<html>newer</html>']);
     expect(await collect(store.list('revisions/'))).toEqual([]);
   });
 
@@ -242,24 +223,48 @@ describe.each(stores)('writeArticle on %s', (_name, makeStore, { racingCreatesAr
     expect(await slow).toEqual({ outcome: 'unchanged', key });
 
     expect(await readArticle(inner, v1.id)).toEqual(v3);
-    // v2 had replaced the page before losing the article write: the page that goes with v3 is back.
-    expect(gunzipSync((await inner.get(rawKeyOf(v1)))!).toString('utf8')).toBe('<html>v3</html>');
+    // v2 stored its page before losing the article write; the stored article still goes with v3's page.
+    expect(await rawPageOf(inner, v3)).toBe('<html>v3</html>');
   });
 
-  it('the loser of a create race leaves the winner its page', async () => {
+  it("the loser of a create race never has its page taken for the winner's article", async () => {
     const inner = await makeStore();
-    const article = makeArticle();
-    const articleKey = `articles/v1/source=baodanang/date=2024-10-18/${article.id}.json`;
-    // The winner has written its page and stops before its article; the loser arrives with another copy of the page.
+    const early = makeArticle({ fetchedAt: '2024-10-18T13:00:00.000Z' });
+    const late = makeArticle({ fetchedAt: '2024-10-18T13:05:00.000Z' });
+    const articleKey = `articles/v1/source=baodanang/date=2024-10-18/${early.id}.json`;
+    // The early writer has stored its page and stops before its article; the late one creates the article meanwhile.
     const gate = new WriteGate(inner, (putKey) => putKey === articleKey);
-    const winner = writeArticle(gate.store, article, '<html>winner</html>');
+    const held = writeArticle(gate.store, early, '<html>early fetch</html>');
     await gate.reached;
-    const watched = watchRefusedPut(inner, rawKeyOf(article));
-    const loser = writeArticle(watched.store, article, '<html>loser: same article, other bytes</html>');
-    await watched.refused;
+    expect(await writeArticle(inner, late, '<html>late fetch</html>')).toMatchObject({ outcome: 'stored' });
     gate.open();
-    expect((await Promise.all([winner, loser])).map((result) => result.outcome)).toEqual(['stored', 'unchanged']);
-    expect(gunzipSync((await inner.get(rawKeyOf(article)))!).toString('utf8')).toBe('<html>winner</html>');
+    expect(await held).toMatchObject({ outcome: 'unchanged' });
+    expect(await readArticle(inner, early.id)).toEqual(late);
+    // Both pages are kept, never overwritten; the article's page is the one of its own fetch.
+    expect(await rawPageOf(inner, late)).toBe('<html>late fetch</html>');
+    expect(await rawPageOf(inner, early)).toBe('<html>early fetch</html>');
+  });
+
+  it('an article stored before pages were batched keeps its own page object until an update brings a new page', async () => {
+    const store = await makeStore();
+    const first = makeArticle();
+    const key = `articles/v1/source=baodanang/date=2024-10-18/${first.id}.json`;
+    const legacyPage = `raw/source=baodanang/date=2024-10-18/${first.id}.html.gz`;
+    // The layout written before batching: an index entry naming the page's own object, the page, the article.
+    await store.put(indexKey(first.id), JSON.stringify({ id: first.id, articleKey: key, rawKey: legacyPage }));
+    await store.put(legacyPage, gzipSync(RAW_HTML));
+    await store.put(key, serializeArticle(first));
+
+    expect(await writeArticle(store, first, RAW_HTML)).toEqual({ outcome: 'unchanged', key });
+    expect(await store.get(legacyPage)).not.toBeNull();
+    const changed = makeArticle({ body: CHANGED_BODY, fetchedAt: '2024-10-21T02:00:00.000Z' });
+    expect(await writeArticle(store, changed, '<html>v2</html>')).toEqual({ outcome: 'updated', key });
+    // Gone, so it can never be re-extracted as the page of the new content; its revisions/ copy is kept.
+    expect(await store.get(legacyPage)).toBeNull();
+    const stem = `revisions/${first.id}/20241018T130000.000Z-${first.contentHash.slice(0, 8)}`;
+    expect(await collect(store.list(`revisions/${first.id}/`))).toEqual([`${stem}.html.gz`, `${stem}.json`]);
+    expect(await rawPageOf(store, changed)).toBe('<html>v2</html>');
+    expect(await collect(store.list('articles/'))).toEqual([key]);
   });
 
   it('rejects an article that does not match the schema before writing anything', async () => {

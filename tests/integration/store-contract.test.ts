@@ -1,12 +1,11 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LocalDirectoryStore } from '../../lib/store/local.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { S3ObjectStore } from '../../lib/store/s3.ts';
 import { PreconditionFailedError, type ObjectStore } from '../../lib/store/types.ts';
-import { createTestBucket, startMoto, startMotoProxy, testS3Client, testS3ClientConfig, type MotoServer } from '../helpers/moto.ts';
+import { createTestBucket, startMoto, startMotoProxy, testS3Client, testS3ClientConfig } from '../helpers/moto.ts';
+import { useTestStores } from '../helpers/test-stores.ts';
 
 async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
   const keys: string[] = [];
@@ -14,18 +13,7 @@ async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
   return keys;
 }
 
-let moto: MotoServer;
-let bucketCounter = 0;
-const tempDirs: string[] = [];
-
-beforeAll(async () => {
-  moto = await startMoto();
-});
-
-afterAll(async () => {
-  await moto?.stop();
-  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
+const stores = useTestStores('contract');
 
 /**
  * `racingCreatesAreAtomic`: moto_server checks If-None-Match and then writes, in two steps, so under load two
@@ -33,25 +21,8 @@ afterAll(async () => {
  * checked on both; the race itself only where the store guarantees it.
  */
 const implementations: Array<[string, () => Promise<ObjectStore>, { racingCreatesAreAtomic: boolean }]> = [
-  [
-    'LocalDirectoryStore',
-    async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'store-contract-'));
-      tempDirs.push(dir);
-      return new LocalDirectoryStore(dir);
-    },
-    { racingCreatesAreAtomic: true },
-  ],
-  [
-    'S3ObjectStore on moto_server',
-    async () => {
-      bucketCounter += 1;
-      const bucket = `contract-${bucketCounter}`;
-      await createTestBucket(moto.endpoint, bucket);
-      return new S3ObjectStore({ bucket, client: testS3Client(moto.endpoint) });
-    },
-    { racingCreatesAreAtomic: false },
-  ],
+  ['LocalDirectoryStore', async () => (await stores.local()).store, { racingCreatesAreAtomic: true }],
+  ['S3ObjectStore on moto_server', async () => (await stores.s3()).store, { racingCreatesAreAtomic: false }],
 ];
 
 describe.each(implementations)('ObjectStore contract: %s', (_name, makeStore, { racingCreatesAreAtomic }) => {
@@ -168,9 +139,7 @@ describe.each(implementations)('ObjectStore contract: %s', (_name, makeStore, { 
 
 describe('LocalDirectoryStore files', () => {
   it('leaves no temp files behind after plain and refused conditional writes', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'store-local-'));
-    tempDirs.push(dir);
-    const store = new LocalDirectoryStore(dir);
+    const { store, dir } = await stores.local();
     await store.put('x/1.json', 'a');
     await store.put('x/1.json', 'b');
     await expect(store.put('x/1.json', 'c', { ifNoneMatch: true })).rejects.toBeInstanceOf(PreconditionFailedError);
@@ -180,7 +149,7 @@ describe('LocalDirectoryStore files', () => {
 
 describe('S3ObjectStore errors', () => {
   it('says the bucket does not exist instead of reading every key as absent', async () => {
-    const store = new S3ObjectStore({ bucket: 'no-such-bucket-here', client: testS3Client(moto.endpoint) });
+    const store = new S3ObjectStore({ bucket: 'no-such-bucket-here', client: testS3Client(stores.moto().endpoint) });
     await expect(store.get('articles/v1/x.json')).rejects.toThrow('S3 bucket "no-such-bucket-here" does not exist');
   });
 
@@ -189,7 +158,7 @@ describe('S3ObjectStore errors', () => {
     /** Conflicts still to answer: the next PUTs get a 409 until this is 0. */
     let conflictNext = 0;
     const proxy = await startMotoProxy(
-      () => moto,
+      stores.moto,
       (req) => {
         if (req.method !== 'PUT' || conflictNext === 0) return null;
         conflictNext -= 1;
@@ -200,7 +169,7 @@ describe('S3ObjectStore errors', () => {
     // One attempt per request at the SDK level: every retry seen here is the store's own.
     const client = new S3Client({ ...testS3ClientConfig(proxy.url), maxAttempts: 1 });
     try {
-      await createTestBucket(moto.endpoint, 'conflicts');
+      await createTestBucket(stores.moto().endpoint, 'conflicts');
       const store = new S3ObjectStore({ bucket: 'conflicts', client });
       conflictNext = 2;
       const etag = await store.put('c/k.json', 'first', { ifNoneMatch: true });

@@ -31,7 +31,7 @@ const PRICES: AwsPrices = {
   },
 };
 
-const MEASURED: MeasuredInputs = { cpuMsPerArticle: 10, articleJsonBytes: 10_000, rawGzBytes: 40_000, s3PutsPerStoredArticle: 3, s3GetsPerStoredArticle: 2, sources: 2, feeds: 4 };
+const MEASURED: MeasuredInputs = { cpuMsPerArticle: 10, articleJsonBytes: 10_000, rawGzBytes: 40_000, s3PutsPerStoredArticle: 3, s3GetsPerStoredArticle: 2, hostIntervalMs: 1000, sources: 2, feeds: 4 };
 
 const ASSUMPTIONS: CostAssumptions = {
   ...DEFAULT_ASSUMPTIONS,
@@ -64,33 +64,37 @@ describe('cost model', () => {
 
   it('prices one article processed once from the measured CPU time and the stated waits', () => {
     const model = costModel(PRICES, MEASURED, ASSUMPTIONS);
-    // 800 ms wait + 10 ms × (1024 / 512) + 5 S3 requests × 20 ms
-    expect(model.lambdaMsPerProcessing).toBeCloseTo(920, 10);
+    // An invocation of 2 articles waits one host interval and one network wait: (1000 + 800) / 2 = 900 ms
+    // each; + 10 ms × (1024 / 512) + 7 S3 requests × 20 ms: 3 PUT + 2 GET measured, and half of the
+    // invocation's 3 PUT + 1 GET (raw page batch, run ledger, source health).
+    expect(model.s3RequestsPerStoredArticle).toBe(7);
+    expect(model.waitMsPerProcessing).toBeCloseTo(900, 10);
+    expect(model.lambdaMsPerProcessing).toBeCloseTo(1060, 10);
     const once = model.lines;
-    expect(line(once, 'Lambda duration (process-article)')).toBeCloseTo(1e6 * 0.92 * 0.5 * 0.00001, 8); // $4.60
+    expect(line(once, 'Lambda duration (process-article)')).toBeCloseTo(1e6 * 1.06 * 0.5 * 0.00001, 8); // $5.30
     expect(line(once, 'Lambda requests')).toBeCloseTo(0.1, 10);
-    expect(line(once, 'S3 PUT')).toBeCloseTo(15, 10);
-    expect(line(once, 'S3 GET')).toBeCloseTo(0.8, 10);
+    expect(line(once, 'S3 PUT')).toBeCloseTo(4.5 * 5, 10);
+    expect(line(once, 'S3 GET')).toBeCloseTo(2.5 * 0.4, 10);
     expect(line(once, 'SQS (FIFO)')).toBeCloseTo(1.1 * 0.5, 10);
     expect(line(once, 'CloudWatch Logs ingestion')).toBeCloseTo(0.5, 10);
-    expect(model.usdPerMillion).toBeCloseTo(4.6 + 0.1 + 15 + 0.8 + 0.55 + 0.5, 8);
+    expect(model.usdPerMillion).toBeCloseTo(5.3 + 0.1 + 22.5 + 1.0 + 0.55 + 0.5, 8);
   });
 
-  it('charges a re-check of an article whose feed entry changed as no PUTs, two GETs and a whole Lambda run', () => {
+  it('charges a re-check of an article whose feed entry changed as its ledger share of PUTs, two GETs and a whole Lambda run', () => {
     const model = costModel(PRICES, MEASURED, { ...ASSUMPTIONS, processingsPerArticle: 1.5 });
     expect(model.processingsPerArticle).toBe(1.5);
-    expect(line(model.lines, 'S3 PUT')).toBeCloseTo(15, 10);
-    expect(line(model.lines, 'S3 GET')).toBeCloseTo(1.5 * 0.8, 10);
-    expect(line(model.lines, 'Lambda duration (process-article)')).toBeCloseTo(1.5 * 4.6, 8);
+    expect(line(model.lines, 'S3 PUT')).toBeCloseTo((4.5 + 0.5 * 0.5) * 5, 10);
+    expect(line(model.lines, 'S3 GET')).toBeCloseTo((2.5 + 0.5 * 2) * 0.4, 10);
+    expect(line(model.lines, 'Lambda duration (process-article)')).toBeCloseTo(1.5 * 5.3, 8);
     expect(model.dominant).toBe('S3 PUT');
     expect(model.usdPerMillion).toBeCloseTo(model.lines.reduce((sum, entry) => sum + entry.usdPerMillion, 0), 10);
   });
 
   it('prices the S3 requests the end-to-end run counted, not a fixed number', () => {
     const model = costModel(PRICES, { ...MEASURED, s3PutsPerStoredArticle: 4, s3GetsPerStoredArticle: 1 }, ASSUMPTIONS);
-    expect(model.s3RequestsPerStoredArticle).toBe(5);
-    expect(line(model.lines, 'S3 PUT')).toBeCloseTo(20, 10);
-    expect(line(model.lines, 'S3 GET')).toBeCloseTo(0.4, 10);
+    expect(model.s3RequestsPerStoredArticle).toBe(7);
+    expect(line(model.lines, 'S3 PUT')).toBeCloseTo(5.5 * 5, 10);
+    expect(line(model.lines, 'S3 GET')).toBeCloseTo(1.5 * 0.4, 10);
   });
 
   it('keeps time-driven costs apart and spreads them over the monthly volume for the all-in figure', () => {

@@ -44,7 +44,7 @@ function results(): BenchResults {
       articlesPerSec: 5,
       cpuMsPerArticle: 10,
       eventLoopUtilization: 0.5,
-      latencies: { feedFetch: tally(1, 10), pageFetch: tally(10, 100), storeGet: tally(20, 40), storePut: tally(30, 90) },
+      latencies: { feedFetch: tally(1, 10), pageFetch: tally(10, 100), storeGet: tally(20, 40), storePut: tally(30, 90), rawBatchPuts: 1 },
       cpuByStageMs: { extract: 50, store: 25, fetch: 10, feeds: 5, pipeline: 0, 'node-io': 5, gc: 5, idle: 0 },
       articleJsonBytes: 10_240,
       rawGzBytes: 51_200,
@@ -59,7 +59,7 @@ function results(): BenchResults {
       initMsMax: 160,
       nagViolations: [],
     },
-    cost: costModel(prices, { cpuMsPerArticle: 10, articleJsonBytes: 10_240, rawGzBytes: 51_200, s3PutsPerStoredArticle: 3, s3GetsPerStoredArticle: 2, sources: 2, feeds: 4 }),
+    cost: costModel(prices, { cpuMsPerArticle: 10, articleJsonBytes: 10_240, rawGzBytes: 51_200, s3PutsPerStoredArticle: 3, s3GetsPerStoredArticle: 2, hostIntervalMs: 1000, sources: 2, feeds: 4 }),
     costAssumptions: DEFAULT_ASSUMPTIONS,
     pricesAsOf: 'test prices',
   };

@@ -7,7 +7,10 @@ import { reextractStoredPages, type ReextractResult } from '../../lib/dataset/re
 import { EXTRACTOR_VERSION, extractArticle } from '../../lib/extract/index.ts';
 import { sha256Hex } from '../../lib/schema/ids.ts';
 import type { Article } from '../../lib/schema/article.ts';
+import { serializeArticle } from '../../lib/schema/article.ts';
 import { readArticle, writeArticle } from '../../lib/store/articles.ts';
+import { indexKey } from '../../lib/store/keys.ts';
+import { storeRawPage } from '../../lib/store/raw-pages.ts';
 import { LocalDirectoryStore } from '../../lib/store/local.ts';
 import { forwardingStore } from '../helpers/forwarding-store.ts';
 
@@ -61,10 +64,15 @@ describe('re-extraction from stored raw pages', () => {
     await storeAll();
     await reextractStoredPages({ store });
     const reads: string[] = [];
+    const puts: string[] = [];
     const watched = forwardingStore(store, {
       get: (key) => {
         reads.push(key);
         return store.get(key);
+      },
+      put: (key, body, options) => {
+        puts.push(key);
+        return store.put(key, body, options);
       },
     });
     const results: ReextractResult[] = [];
@@ -76,7 +84,12 @@ describe('re-extraction from stored raw pages', () => {
       skipped: 0,
       failed: 0,
     });
-    expect(reads.filter((key) => key.startsWith('raw/'))).toEqual([]);
+    // Each batch is read once for its manifest (one page each here); nothing is extracted or written.
+    const batches: string[] = [];
+    for await (const key of store.list('raw/')) batches.push(key);
+    expect(batches).toHaveLength(3);
+    expect(reads.filter((key) => key.startsWith('raw/'))).toEqual(batches);
+    expect(puts).toEqual([]);
     expect(results[0]!.reason).toBe(`already extracted by extractor version ${EXTRACTOR_VERSION}`);
   });
 
@@ -99,7 +112,7 @@ describe('re-extraction from stored raw pages', () => {
     const summary = await reextractStoredPages({ store, onResult: (result) => results.push(result) });
     // The other two were written by this version: not read again.
     expect(summary).toEqual({ current: 2, stored: 0, unchanged: 0, updated: 1, skipped: 0, failed: 0 });
-    expect(results.find((result) => result.outcome === 'updated')?.rawKey).toContain('source=vnexpress/');
+    expect(results.find((result) => result.outcome === 'updated')?.articleId).toBe(current.id);
     const upgraded = (await readArticle(store, current.id))!;
     expect(upgraded.title).toBe(current.title);
     expect(upgraded.contentHash).toBe(current.contentHash);
@@ -119,23 +132,61 @@ describe('re-extraction from stored raw pages', () => {
   });
 
   it('keeps the stored article when its page no longer reads as an article, and reports pages without one', async () => {
-    await storeAll();
     const article = fresh.tuoitre!;
-    const rawKey = `raw/source=tuoitre/date=${article.publishedAt!.slice(0, 10)}/${article.id}.html.gz`;
-    const before = await store.get(rawKey);
-    expect(before).not.toBeNull();
-    await store.put(rawKey, gzipSync(readFileSync(join(FIXTURES, 'pages/tuoitre_list.html'))));
-    const orphanKey = 'raw/source=tuoitre/date=2026-03-07/00000000000000000000.html.gz';
-    await store.put(orphanKey, gzipSync(PAGES.tuoitre));
+    // The page stored with the article is a section page now (a template change the extractor refuses).
+    await writeArticle(store, byPreviousVersion(article), readFileSync(join(FIXTURES, 'pages/tuoitre_list.html')));
+    const orphan = '00000000000000000000';
+    await storeRawPage(store, { id: orphan, source: 'tuoitre', date: '2026-03-07', fetchedAt: FETCHED_AT.toISOString(), html: PAGES.tuoitre });
 
     const results: ReextractResult[] = [];
     const summary = await reextractStoredPages({ store, onResult: (result) => results.push(result) });
-    expect(summary).toEqual({ current: 0, stored: 0, unchanged: 2, updated: 0, skipped: 1, failed: 1 });
-    expect(results.find((result) => result.outcome === 'skipped')).toMatchObject({ rawKey, reason: expect.stringContaining('not-an-article') });
+    expect(summary).toEqual({ current: 0, stored: 0, unchanged: 0, updated: 0, skipped: 1, failed: 1 });
+    expect(results.find((result) => result.outcome === 'skipped')).toMatchObject({ articleId: article.id, reason: expect.stringContaining('not-an-article') });
     expect(results.find((result) => result.outcome === 'failed')).toMatchObject({
-      rawKey: orphanKey,
-      reason: 'no stored article with id 00000000000000000000 for this page',
+      rawKey: expect.stringMatching(/^raw\/batches\//),
+      articleId: orphan,
+      reason: `no stored article with id ${orphan} for this page`,
     });
     expect(await readArticle(store, article.id)).toEqual(byPreviousVersion(article));
+  });
+
+  it('uses a batched page only while the stored article was extracted from its fetch', async () => {
+    const current = fresh.vnexpress!;
+    const older: Article = { ...current, title: 'Tiêu đề cũ', contentHash: sha256Hex('older extraction'), extractor: { name: 'vnexpress/fck-detail', version: 'previous' } };
+    const earlier = { ...older, contentHash: sha256Hex('first fetch'), fetchedAt: '2026-03-06T23:00:00.000Z' };
+    // Fetched twice; the second fetch was stored as an update. The first page is still in its batch.
+    expect((await writeArticle(store, earlier, '<html><body>the first fetch</body></html>')).outcome).toBe('stored');
+    expect((await writeArticle(store, older, PAGES.vnexpress)).outcome).toBe('updated');
+
+    const results: ReextractResult[] = [];
+    expect(await reextractStoredPages({ store, onResult: (result) => results.push(result) })).toMatchObject({ updated: 1, skipped: 1, failed: 0 });
+    expect(results.find((result) => result.outcome === 'skipped')!.reason).toBe(
+      `superseded: the stored article was extracted from the fetch of ${older.fetchedAt}, this page is from ${earlier.fetchedAt}`,
+    );
+    expect((await readArticle(store, current.id))!.title).toBe(current.title);
+  });
+
+  it('re-extracts pages stored before batching (one object per page, named by the index entry)', async () => {
+    const article = byPreviousVersion(fresh.tuoitre!);
+    const key = `articles/v1/source=tuoitre/date=${article.publishedAt!.slice(0, 10)}/${article.id}.json`;
+    const legacyPage = `raw/source=tuoitre/date=${article.publishedAt!.slice(0, 10)}/${article.id}.html.gz`;
+    await store.put(indexKey(article.id), JSON.stringify({ id: article.id, articleKey: key, rawKey: legacyPage }));
+    await store.put(legacyPage, gzipSync(PAGES.tuoitre));
+    await store.put(key, serializeArticle(article));
+    await store.put('raw/source=tuoitre/date=2026-03-07/00000000000000000000.html.gz', gzipSync(PAGES.tuoitre));
+
+    const results: ReextractResult[] = [];
+    expect(await reextractStoredPages({ store, onResult: (result) => results.push(result) })).toEqual({
+      current: 0,
+      stored: 0,
+      unchanged: 1,
+      updated: 0,
+      skipped: 0,
+      failed: 1,
+    });
+    expect(results).toContainEqual({ rawKey: legacyPage, articleId: article.id, outcome: 'unchanged', articleKey: key });
+    expect((await readArticle(store, article.id))!.extractor.version).toBe(EXTRACTOR_VERSION);
+    // Re-extraction writes no page: the page object stays the article's.
+    expect(await store.get(legacyPage)).not.toBeNull();
   });
 });
