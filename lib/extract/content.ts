@@ -5,7 +5,7 @@
 import type { CheerioAPI } from 'cheerio';
 import { cloneNode, Document, Element, isTag, Text, type AnyNode, type ChildNode, type ParentNode } from 'domhandler';
 import type { ArticleImage } from '../schema/article.ts';
-import { cleanText } from '../normalize/text.ts';
+import { cleanText, isWhitespace } from '../normalize/text.ts';
 import { boilerplateVerdict, wordsOf, type Verdict } from './chrome.ts';
 import { BLOCK_TAGS, elementsByTag, elementsNamed, findElements, hasDescendantNamed, removeNode, renderedRuns, renderedText, walkElements } from './dom.ts';
 import { collectImages } from './pictures.ts';
@@ -217,14 +217,6 @@ function articleRegion(blocks: Element[]): Element | null {
 interface TextStats {
   length: Map<Element, number>;
   linked: Map<Element, number>;
-}
-
-/** Whether a UTF-16 code unit is whitespace as the regular expression `\s` sees it. */
-function isWhitespace(code: number): boolean {
-  return (
-    code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
-  );
 }
 
 /** `text.replace(/\s+/g, ' ').length`, without building the string. */

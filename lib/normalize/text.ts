@@ -47,6 +47,40 @@ export function toNfc(s: string): string {
   return s.normalize('NFC');
 }
 
+/** Whether a UTF-16 code unit is whitespace as the regular expression `\s` (and `trim()`) sees it. */
+export function isWhitespace(code: number): boolean {
+  return (
+    code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  );
+}
+
+/**
+ * `text.replace(/\s+/g, ' ').trim()` in one scan: text cleaned once is cleaned again by most readers, and the
+ * replace rebuilds the string at every single space (several microseconds a paragraph), this only where a
+ * run of whitespace is not already one plain space.
+ */
+function collapseWhitespace(text: string): string {
+  const end = text.length;
+  let start = 0;
+  while (start < end && isWhitespace(text.charCodeAt(start))) start += 1;
+  let out = '';
+  let kept = start;
+  for (let index = start; index < end; index += 1) {
+    const code = text.charCodeAt(index);
+    if (!isWhitespace(code)) continue;
+    let after = index + 1;
+    while (after < end && isWhitespace(text.charCodeAt(after))) after += 1;
+    if (after === end) return out + text.slice(kept, index);
+    if (code !== 0x20 || after !== index + 1) {
+      out += `${text.slice(kept, index)} `;
+      kept = after;
+    }
+    index = after - 1;
+  }
+  return out + text.slice(kept);
+}
+
 /**
  * One clean line of text: entities decoded, NFC, invisible characters removed, every run of whitespace
  * (NBSP, ideographic and other Unicode spaces, newlines) collapsed to one space, trimmed.
@@ -54,7 +88,7 @@ export function toNfc(s: string): string {
  */
 export function cleanText(s: string): string {
   // Invisible characters go before each decoding round: "&\u200Blt;" must not turn into "<" on a second pass.
-  return toNfc(decodeRounds(s, removeInvisible)).replace(/\s+/g, ' ').trim();
+  return collapseWhitespace(toNfc(decodeRounds(s, removeInvisible)));
 }
 
 /** The text without Vietnamese (or other Latin) diacritics, case kept: "Đà Nẵng" → "Da Nang". */
