@@ -60,7 +60,7 @@ export function isWhitespace(code: number): boolean {
  * replace rebuilds the string at every single space (several microseconds a paragraph), this only where a
  * run of whitespace is not already one plain space.
  */
-function collapseWhitespace(text: string): string {
+export function collapseWhitespace(text: string): string {
   const end = text.length;
   let start = 0;
   while (start < end && isWhitespace(text.charCodeAt(start))) start += 1;
