@@ -130,9 +130,11 @@ function elementText(element: Element): string {
 
 /**
  * Clean text of elements of the reading copy, kept while nothing inside them is removed: the prose scan,
- * the container scoring and the block collection read the same paragraphs in turn.
+ * the container scoring and the block collection read the same paragraphs in turn. A new map for each reading
+ * copy (readBody). A Map, not a WeakMap: thousands of weak entries a page cost the garbage collector more
+ * than the texts save.
  */
-const COPY_TEXT = new WeakMap<Element, string>();
+let COPY_TEXT = new Map<Element, string>();
 
 function copyText(element: Element): string {
   let text = COPY_TEXT.get(element);
@@ -634,6 +636,7 @@ export function extractBodyParagraphs($: CheerioAPI, base: string | undefined): 
 }
 
 function readBody(pageRoot: Element, base: string | undefined, pass: Pass): BodyContent {
+  COPY_TEXT = new Map();
   const originals = new Map<Element, Element>();
   const scopeRoot = readingCopy(pageRoot, originals, pass.dropped);
   // Under a document of its own, as cheerio's clone() puts it: the copy has no ancestors on the page.
