@@ -3,7 +3,7 @@ import type { AnyNode, Element } from 'domhandler';
 import type { ArticleImage, Author } from '../schema/article.ts';
 import type { DateSource, SourceAdapter, SourceLayout, TextSource } from '../sources/types.ts';
 import type { ExtractedFields } from './types.ts';
-import { cleanText } from '../normalize/text.ts';
+import { cleanText, lettersAndDigits } from '../normalize/text.ts';
 import { absoluteHttpUrl } from '../normalize/url.ts';
 import { formatPublished, parseNewsDate, VIETNAM_ZONE } from '../normalize/dates.ts';
 import { dedupeAuthors, parseByline } from '../normalize/byline.ts';
@@ -238,7 +238,8 @@ interface Body {
 
 /** Letters and digits only, lower-cased: two texts that differ in spacing or punctuation compare equal. */
 function comparable(text: string): string {
-  return text.toLocaleLowerCase('vi').replace(/[^\p{L}\p{N}]+/gu, '');
+  // Vietnamese has no casing rules of its own: toLowerCase gives what toLocaleLowerCase('vi') does, several times faster.
+  return lettersAndDigits(text.toLowerCase());
 }
 
 function readBody($: CheerioAPI, layout: SourceLayout, base: string | undefined, authors: Author[], title: string | null, lead: string | null): Body | null {

@@ -3,7 +3,7 @@ import type { Element } from 'domhandler';
 import type { DateTime } from 'luxon';
 import type { ArticleImage, Author } from '../schema/article.ts';
 import type { ExtractedFields } from './types.ts';
-import { cleanText } from '../normalize/text.ts';
+import { cleanText, lettersAndDigits } from '../normalize/text.ts';
 import { absoluteHttpUrl } from '../normalize/url.ts';
 import { formatPublished, parseNewsDate } from '../normalize/dates.ts';
 import { dedupeAuthors, naturalCase, notAPerson, parseByline, withoutStaffTitle } from '../normalize/byline.ts';
@@ -127,7 +127,7 @@ export function trimSiteSuffix(title: string, siteNames: (string | null)[]): str
 }
 
 function comparable(text: string): string {
-  return text.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  return lettersAndDigits(text.normalize('NFC').toLowerCase());
 }
 
 function pickTitle($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta, trace?: ExtractionTrace): string | null {

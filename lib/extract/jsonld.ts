@@ -1,6 +1,6 @@
 import type { CheerioAPI } from 'cheerio';
 import type { Document } from 'domhandler';
-import { decodeEntities } from '../normalize/text.ts';
+import { collapseWhitespace, decodeEntities } from '../normalize/text.ts';
 import { elementsByTag, nodeText } from './dom.ts';
 
 /** The article fields a page's JSON-LD gives, as raw (but entity-decoded, NFC) strings. */
@@ -119,7 +119,7 @@ function typesOf(node: JsonObject): string[] {
 }
 
 function clean(text: string): string {
-  return decodeEntities(text).normalize('NFC').replace(/\s+/g, ' ').trim();
+  return collapseWhitespace(decodeEntities(text).normalize('NFC'));
 }
 
 function stringOf(value: unknown): string | null {

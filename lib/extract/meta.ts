@@ -1,5 +1,5 @@
 import type { CheerioAPI } from 'cheerio';
-import { decodeEntities } from '../normalize/text.ts';
+import { collapseWhitespace, decodeEntities } from '../normalize/text.ts';
 import { ancestorNamed, elementsByTag, firstWithAttribute, nodeText } from './dom.ts';
 
 /** A date string found in the page head or markup, with where it came from (for preference and debugging). */
@@ -58,7 +58,7 @@ const AUTHOR_KEYS = ['author', 'article:author', 'parsely-author', 'sailthru.aut
 const TAG_KEYS = ['article:tag', 'news_keywords', 'parsely-tags', 'keywords'];
 
 function clean(text: string): string {
-  return decodeEntities(text).normalize('NFC').replace(/\s+/g, ' ').trim();
+  return collapseWhitespace(decodeEntities(text).normalize('NFC'));
 }
 
 /** Every meta tag, keyed by its lower-cased name / property / itemprop / http-equiv. */

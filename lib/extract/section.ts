@@ -9,7 +9,7 @@
  */
 import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
-import { cleanText } from '../normalize/text.ts';
+import { cleanText, lettersAndDigits } from '../normalize/text.ts';
 import { readJsonLdBreadcrumb, type BreadcrumbStep, type JsonLdArticle } from './jsonld.ts';
 import type { PageMeta } from './meta.ts';
 import type { ExtractionTrace } from './explain.ts';
@@ -27,7 +27,7 @@ const VISIBLE_TRAIL =
 const MAX_SECTION_WORDS = 14;
 
 function comparable(text: string): string {
-  return text.normalize('NFC').toLocaleLowerCase('vi').replace(/[^\p{L}\p{N}]+/gu, '');
+  return lettersAndDigits(text.normalize('NFC').toLocaleLowerCase('vi'));
 }
 
 function pathOf(url: string | null | undefined): string | null {
