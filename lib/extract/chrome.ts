@@ -12,7 +12,7 @@ import type { Element } from 'domhandler';
 const ALWAYS_BOILERPLATE = new Set([
   'comment', 'comments', 'disqus', 'replies', 'share', 'sharing', 'sharebar', 'social', 'socials', 'sns',
   'related', 'recommended', 'recommendation', 'recommendations', 'readmore', 'trending', 'mostread', 'popular',
-  'newsletter', 'signup', 'outbrain', 'taboola', 'cookie', 'cookies', 'consent', 'gdpr', 'tweet', 'instagram', 'tiktok',
+  'newsletter', 'signup', 'outbrain', 'taboola', 'cookie', 'cookies', 'consent', 'gdpr', 'dsgvo', 'rgpd', 'dialog', 'tweet', 'instagram', 'tiktok',
   'breadcrumb', 'breadcrumbs', 'byline', 'caption', 'figcaption', 'credit', 'credits', 'toolbar', 'pagination', 'pager',
 ]);
 
@@ -38,6 +38,21 @@ const BODY_WORDS = new Set(['article', 'body', 'content', 'story', 'text', 'entr
 const WORDS_BY_LABEL = new Map<string, readonly string[]>();
 const MAX_CACHED_LABELS = 20_000;
 
+/**
+ * Words after which "hidden" hides only a part of the block: its label ("field--label-hidden", Drupal's
+ * field without a printed label).
+ */
+const HIDDEN_PART_WORDS = new Set(['label', 'title']);
+/**
+ * Screen sizes after "hidden": the block is hidden on some screens only ("hidden-xs", "l-hidden-s"), as
+ * responsive layouts print the same text once per screen size; a reader on another screen sees it.
+ */
+const SCREEN_SIZE_WORDS = new Set(['xs', 'sm', 'md', 'lg', 'xl', 's', 'm', 'l', 'mobile', 'phone', 'tablet', 'desktop', 'small', 'medium', 'large']);
+
+function hidesOnlyPart(before: string | undefined, after: string | undefined): boolean {
+  return (before !== undefined && HIDDEN_PART_WORDS.has(before)) || (after !== undefined && SCREEN_SIZE_WORDS.has(after));
+}
+
 /** The words of an element's class, id and component name: "ArticleBody-imageEmbedCredit" → article, body, image, embed, credit. */
 export function wordsOf(element: Element): readonly string[] {
   const label = `${element.attribs['class'] ?? ''} ${element.attribs['id'] ?? ''} ${element.attribs['data-component'] ?? ''}`;
@@ -47,7 +62,8 @@ export function wordsOf(element: Element): readonly string[] {
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .toLowerCase()
     .split(/[\s_-]+/)
-    .filter(Boolean);
+    .filter(Boolean)
+    .filter((word, index, all) => word !== 'hidden' || !hidesOnlyPart(all[index - 1], all[index + 1]));
   if (WORDS_BY_LABEL.size >= MAX_CACHED_LABELS) WORDS_BY_LABEL.clear();
   WORDS_BY_LABEL.set(label, words);
   return words;

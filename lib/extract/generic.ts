@@ -181,8 +181,11 @@ function pickLead(jsonLd: JsonLdArticle | null, meta: PageMeta): string | null {
   return null;
 }
 
-/** Class names of elements that hold a printed lead (sapo, summary, standfirst). */
-const PRINTED_LEAD_CLASS = /sapo|desc|lead|summary|excerpt|intro|standfirst/i;
+/**
+ * Class names of elements that hold a printed lead (sapo, summary, standfirst; a teaser, abstract or perex
+ * above the text in German, Czech and French templates: "article-teaser", "teaser-text", "chapo").
+ */
+const PRINTED_LEAD_CLASS = /sapo|desc|lead|summary|excerpt|intro|standfirst|teaser|abstract|perex|vorspann|chapo/i;
 /** Enough of a lead's opening to know two texts are the same lead. */
 const LEAD_OPENING_LENGTH = 40;
 
