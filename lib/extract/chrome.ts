@@ -10,11 +10,18 @@ import type { Element } from 'domhandler';
  * words of a class or id (see wordsOf), so "header" does not match "ad".
  */
 const ALWAYS_BOILERPLATE = new Set([
-  'comment', 'comments', 'disqus', 'replies', 'share', 'sharing', 'sharebar', 'social', 'socials', 'sns',
-  'related', 'recommended', 'recommendation', 'recommendations', 'readmore', 'trending', 'mostread', 'popular',
-  'newsletter', 'signup', 'outbrain', 'taboola', 'cookie', 'cookies', 'consent', 'gdpr', 'dsgvo', 'rgpd', 'dialog', 'tweet', 'instagram', 'tiktok',
+  'comment', 'comments', 'disqus', 'replies', 'sharebar', 'social', 'socials', 'sns',
+  'related', 'recommended', 'recommendation', 'recommendations', 'trending', 'mostread', 'popular',
+  'newsletter', 'signup', 'outbrain', 'taboola', 'dialog', 'tweet', 'instagram', 'tiktok',
   'breadcrumb', 'breadcrumbs', 'byline', 'caption', 'figcaption', 'credit', 'credits', 'toolbar', 'pagination', 'pager',
 ]);
+
+/**
+ * Class/id words of cookie and privacy consent managers (GDPR is DSGVO in German, RGPD in French and Spanish):
+ * a consent box, with its pages of policy prose, is chrome even when a body word sits beside these
+ * ("av-consent-extra-info main_color"); an article about cookies is not classed so.
+ */
+const CONSENT_WORDS = new Set(['cookie', 'cookies', 'consent', 'gdpr', 'dsgvo', 'rgpd']);
 
 /**
  * Words that usually mark page chrome (ads, sidebars, menus, widgets) but also turn up on wrappers of the
@@ -26,6 +33,9 @@ const USUALLY_BOILERPLATE = new Set([
   'more', 'teaser', 'teasers', 'subscribe', 'subscription', 'piano', 'sidebar', 'widget', 'navigation', 'nav', 'menu', 'footer',
   'author', 'authors', 'tags', 'tag', 'keywords', 'topics', 'modal', 'popup', 'overlay', 'banner', 'hidden', 'print', 'skip', 'meta',
   'timestamp', 'dateline', 'aside', 'form',
+  // A share bar or a "read more" toggle holds buttons and links; a block so named that holds the prose wraps
+  // the article with its share buttons ("share-zone") or is its text folded until the toggle ("js_readmore").
+  'share', 'sharing', 'readmore',
 ]);
 
 /** Tags that are chrome unless they hold the prose (some CMSs wrap the whole page in a form). */
@@ -93,6 +103,7 @@ export function boilerplateVerdict(element: Element, forPicture = false): Verdic
   if (role === 'navigation' || role === 'complementary' || role === 'contentinfo' || role === 'banner') return 'drop-unless-prose';
   if (USUALLY_CHROME_TAGS.has(name)) return 'drop-unless-prose';
   const words = forPicture ? wordsOf(element).filter((word) => !PICTURE_NEUTRAL_WORDS.has(word)) : wordsOf(element);
+  if (words.some((word) => CONSENT_WORDS.has(word))) return 'drop';
   if (words.some((word) => ALWAYS_BOILERPLATE.has(word))) return words.some((word) => BODY_WORDS.has(word)) ? 'drop-unless-prose' : 'drop';
   if (words.some((word) => USUALLY_BOILERPLATE.has(word))) return 'drop-unless-prose';
   return 'keep';

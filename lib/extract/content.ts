@@ -7,7 +7,7 @@ import { cloneNode, Document, Element, isTag, Text, type AnyNode, type ChildNode
 import type { ArticleImage } from '../schema/article.ts';
 import { cleanText } from '../normalize/text.ts';
 import { boilerplateVerdict, wordsOf, type Verdict } from './chrome.ts';
-import { BLOCK_TAGS, elementsByTag, elementsNamed, findElements, hasDescendantNamed, removeNode, renderedRuns, renderedText, walkElements } from './dom.ts';
+import { BLOCK_TAGS, elementsByTag, findElements, hasDescendantNamed, removeNode, renderedRuns, renderedText, walkElements } from './dom.ts';
 import { collectImages } from './pictures.ts';
 import { closingCreditOf, MAX_CLOSING_CREDITS, type ClosingCredit } from './closing-credit.ts';
 
@@ -143,11 +143,17 @@ function removeFromCopy(element: Element): void {
   removeNode(element);
 }
 
-const ANCHOR = new Set(['a']);
+/**
+ * A link: an <a> with an href. An <a name="…"> only marks a place to jump to; old pages leave it unclosed
+ * around whole sections (`<h2><a name="purpose">Purpose</h2>…`), and the parser then puts them inside it.
+ */
+function isLink(element: Element): boolean {
+  return element.name === 'a' && element.attribs['href'] !== undefined;
+}
 
 function linkTextLength(element: Element): number {
   let length = 0;
-  for (const anchor of elementsNamed(element, ANCHOR)) length += elementText(anchor).length;
+  for (const anchor of findElements(element, isLink)) length += elementText(anchor).length;
   return length;
 }
 
@@ -157,7 +163,7 @@ function linkTextLength(element: Element): number {
  * site links automatically to topic pages, printed in a sentence or list of the article; teaser links are headlines.
  */
 function isLinkLine(element: Element, text: string): boolean {
-  const links = elementsNamed(element, ANCHOR)
+  const links = findElements(element, isLink)
     .map(elementText)
     .filter((linkText) => linkText !== '');
   const linked = links.reduce((sum, linkText) => sum + linkText.length, 0);
@@ -244,14 +250,14 @@ function measureText(root: Element): TextStats {
   const walk = (element: Element, inLink: boolean): void => {
     let length = 0;
     let linked = 0;
-    const isLink = inLink || element.name === 'a';
+    const withinLink = inLink || isLink(element);
     for (const child of element.children) {
       if (child.type === 'text') {
         const size = collapsedLength(child.data);
         length += size;
-        if (isLink) linked += size;
+        if (withinLink) linked += size;
       } else if (child.type === 'tag') {
-        walk(child as Element, isLink);
+        walk(child as Element, withinLink);
         length += stats.length.get(child as Element)!;
         linked += stats.linked.get(child as Element)!;
       }
@@ -465,7 +471,7 @@ function linkShareOf(nodes: AnyNode[], textLength: number): number {
   for (const node of nodes) {
     if (node.type !== 'tag') continue;
     const element = node as Element;
-    linked += element.name === 'a' ? elementText(element).length : linkTextLength(element);
+    linked += isLink(element) ? elementText(element).length : linkTextLength(element);
   }
   return linked / Math.max(textLength, 1);
 }
