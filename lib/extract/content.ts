@@ -404,11 +404,61 @@ function regionParagraphs(root: Element, best: Element, chosen: Set<Element>, bl
 }
 
 /**
+ * Class words of a lead printed above the article's text (standfirst, teaser, intro, abstract, excerpt; perex in
+ * Czech, Vorspann in German, chapô in French): the article's first words, whatever a related box calls its teasers.
+ */
+const LEAD_WORDS = new Set(['lead', 'intro', 'introduction', 'teaser', 'abstract', 'excerpt', 'summary', 'standfirst', 'perex', 'vorspann', 'chapo', 'subtitle', 'leader', 'sapo']);
+/** Wrappers climbed from the best container to find the lead printed above it, in the article's header. */
+const MAX_LEAD_LEVELS = 4;
+
+function hasLeadWord(element: Element): boolean {
+  return wordsOf(element).some((word) => LEAD_WORDS.has(word));
+}
+
+/** A lead's text: a paragraph (or a block of them) classed as a lead, with few links (a teaser card's is its headline link). */
+function isPrintedLead(element: Element): boolean {
+  if (!hasLeadWord(element)) return false;
+  const paragraphLike = element.name === 'p' || (PARAGRAPH_LIKE_TAGS.has(element.name) && element.children.every((child) => child.type !== 'tag' || !BLOCK_TAGS.has(child.name) || child.name === 'p'));
+  if (!paragraphLike) return false;
+  const text = copyText(element);
+  return textWeight(text) >= MIN_PROSE_HOLDER_PARAGRAPH_WEIGHT && linkTextLength(element) / text.length < MAX_PROSE_LINK_SHARE;
+}
+
+/**
+ * Paragraphs of the lead printed above the body, when the best container holds the text only: paragraphs of a
+ * lead element (isPrintedLead) among the wrappers of the best container, before the body starts.
+ */
+function leadParagraphs(best: Element, chosen: Set<Element>, blocks: ScoredParagraph[]): Element[] {
+  let scope = best;
+  for (let level = 0; level < MAX_LEAD_LEVELS && scope.parent?.type === 'tag'; level += 1) scope = scope.parent as Element;
+  const order = new Map<Element, number>();
+  walkElements(scope, (element) => {
+    order.set(element, order.size);
+  });
+  const bodyStart = Math.min(...[...chosen].map((element) => order.get(element) ?? Number.POSITIVE_INFINITY));
+  const found: Element[] = [];
+  for (const block of blocks) {
+    const element = block.element;
+    const position = element ? order.get(element) : undefined;
+    if (!element || position === undefined || position >= bodyStart) continue;
+    if (isPrintedLead(element) || (element.parent?.type === 'tag' && isPrintedLead(element.parent as Element))) found.push(element);
+  }
+  return found;
+}
+
+interface ContentBlocks {
+  /** the body's outermost elements, in document order */
+  blocks: Element[];
+  /** those of them that are the lead printed above the body (leadParagraphs) */
+  leads: Set<Element>;
+}
+
+/**
  * The elements holding the article's prose, in document order: the best-scored container, plus the other
  * containers of the same kind (same tag and classes) that also hold prose, because many sites cut the
  * body into several blocks around ads, and its siblings that score nearly as well.
  */
-function findContentBlocks(root: Element): Element[] {
+function findContentBlocks(root: Element): ContentBlocks {
   const stats = measureText(root);
   const blocks = paragraphBlocks(root, stats);
   const scores = scoreContainers(blocks, stats);
@@ -420,7 +470,7 @@ function findContentBlocks(root: Element): Element[] {
       bestScore = score;
     }
   }
-  if (!best) return [];
+  if (!best) return { blocks: [], leads: new Set() };
   const chosen = new Set<Element>([best]);
   // The repeated block may be a wrapper of the best container ("…__text-width" > "text-container" > div).
   let anchor = best;
@@ -447,6 +497,8 @@ function findContentBlocks(root: Element): Element[] {
     if (nearlyAsGood || siblingProse >= Math.max(MIN_PROSE_HOLDER_WEIGHT, bestProse * SIBLING_PROSE_SHARE)) chosen.add(element);
   }
   for (const element of regionParagraphs(root, best, chosen, blocks, prose)) chosen.add(element);
+  const leads = new Set(leadParagraphs(best, chosen, blocks));
+  for (const element of leads) chosen.add(element);
   const outermost = new Set([...chosen].filter((element) => !isInside(element, chosen)));
   // In document order; nothing inside an outermost block is another one.
   const ordered: Element[] = [];
@@ -455,7 +507,7 @@ function findContentBlocks(root: Element): Element[] {
     ordered.push(element);
     return false;
   });
-  return ordered;
+  return { blocks: ordered, leads };
 }
 
 interface TextBlock {
@@ -649,13 +701,16 @@ function readBody(pageRoot: Element, base: string | undefined, pass: Pass): Body
   const holders = proseHolders(scopeRoot);
   walkElements(scopeRoot, (element) => {
     // A wrapper of the article's prose is kept, whatever its class says ("sidebar-grid__content").
-    if (!pass.cuts(boilerplateVerdict(element), holders.has(element))) return true;
+    // So is a printed lead ("teaser-text"): its class reads as a teaser box's.
+    const verdict = boilerplateVerdict(element);
+    if (!pass.cuts(verdict, holders.has(element) || (verdict === 'drop-unless-prose' && isPrintedLead(element)))) return true;
     removeFromCopy(element);
     return false;
   });
   removeSignInPrompts(scopeRoot, holders, base);
-  const blocks = findContentBlocks(scopeRoot);
-  const region = articleRegion(blocks.map((block) => originals.get(block)!));
+  const { blocks, leads } = findContentBlocks(scopeRoot);
+  // The lead sits in the article's header, above the text: the pictures of the text's region are the article's.
+  const region = articleRegion(blocks.filter((block) => !leads.has(block)).map((block) => originals.get(block)!));
   const originalHolders = new Set([...holders].map((holder) => originals.get(holder)!));
   const { images, captions } = region ? collectImages(region, originalHolders, base) : { images: [], captions: new Set<Element>() };
   const textBlocks: TextBlock[] = [];
