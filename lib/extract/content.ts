@@ -446,6 +446,23 @@ function leadParagraphs(best: Element, chosen: Set<Element>, blocks: ScoredParag
   return found;
 }
 
+/**
+ * Subheads printed just before a block of the body, outside it: a CMS that cuts the text into sections prints
+ * each section's heading beside its text box ("<h2>…</h2><div class=col-12><p>…"), so the heading heads that block.
+ */
+function subheadsBefore(chosen: Set<Element>): Element[] {
+  const found: Element[] = [];
+  for (const element of chosen) {
+    // The reading copy keeps no sibling links: the previous sibling is found in the parent's children.
+    const siblings = element.parent?.children ?? [];
+    let index = siblings.indexOf(element) - 1;
+    while (index >= 0 && siblings[index]!.type === 'text' && (siblings[index] as Text).data.trim() === '') index -= 1;
+    const previous = siblings[index];
+    if (previous?.type === 'tag' && HEADING_TAGS.has((previous as Element).name) && !chosen.has(previous as Element)) found.push(previous as Element);
+  }
+  return found;
+}
+
 interface ContentBlocks {
   /** the body's outermost elements, in document order */
   blocks: Element[];
@@ -497,6 +514,7 @@ function findContentBlocks(root: Element): ContentBlocks {
     if (nearlyAsGood || siblingProse >= Math.max(MIN_PROSE_HOLDER_WEIGHT, bestProse * SIBLING_PROSE_SHARE)) chosen.add(element);
   }
   for (const element of regionParagraphs(root, best, chosen, blocks, prose)) chosen.add(element);
+  for (const element of subheadsBefore(chosen)) chosen.add(element);
   const leads = new Set(leadParagraphs(best, chosen, blocks));
   for (const element of leads) chosen.add(element);
   const outermost = new Set([...chosen].filter((element) => !isInside(element, chosen)));
@@ -610,7 +628,11 @@ function collectBlocks(container: Element): TextBlock[] {
     const text = copyText(element);
     if (text === '') return;
     if (isLinkLine(element, text)) return;
-    if (heading && text.length > MAX_HEADING_LENGTH) return;
+    if (heading && text.length > MAX_HEADING_LENGTH) {
+      // A paragraph styled as a heading (blog editors make an opening paragraph an <h3>) is a paragraph; a box is not.
+      if (isTextBlock(element)) blocks.push({ text, heading: false });
+      return;
+    }
     blocks.push({ text, heading, credit: name === 'p' ? closingCreditOf(element, text) : null });
   };
   visit(container);
