@@ -693,9 +693,20 @@ function removeSignInPrompts(scope: Element, holders: Set<Element>, base: string
   for (const prompt of prompts) removeFromCopy(prompt);
 }
 
-/** Subheads that head nothing (the last block, or followed by another subhead) title boxes that were dropped. */
+/** Subheads and introducing lines that head nothing (at the end, or followed by a subhead) title boxes that were dropped. */
 function withoutDanglingHeadings(blocks: TextBlock[]): string[] {
-  return blocks.filter((block, index) => !block.heading || (blocks[index + 1] !== undefined && !blocks[index + 1]!.heading)).map((block) => block.text);
+  let end = blocks.length;
+  while (end > 0 && introduces(blocks[end - 1]!)) end -= 1;
+  const kept = blocks.slice(0, end);
+  return kept.filter((block, index) => !introduces(block) || !kept[index + 1]!.heading).map((block) => block.text);
+}
+
+/** A line this short ending in a colon introduces what follows it ("Mehr zum Thema:", "Lesen Sie auch:"), as a subhead does. */
+const MAX_INTRODUCING_LINE_LENGTH = 120;
+const ENDS_WITH_COLON = /[:：]$/u;
+
+function introduces(block: TextBlock): boolean {
+  return block.heading || (block.text.length <= MAX_INTRODUCING_LINE_LENGTH && ENDS_WITH_COLON.test(block.text));
 }
 
 /**
