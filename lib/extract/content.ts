@@ -528,6 +528,19 @@ function findContentBlocks(root: Element): ContentBlocks {
   return { blocks: ordered, leads };
 }
 
+/**
+ * A caption or credit printed as a paragraph of the text, under a picture the page does not mark as a figure:
+ * it opens with a picture label and a colon ("Foto: …", "Abbildung 4: …", "Crédits photos : …", "Bild: …") or a
+ * copyright sign. Vietnamese credits ("Ảnh: …") are read by closing-credit.ts and pictures.ts.
+ */
+const PICTURE_LINE = /^(?:©|(?:abbildung|abb\.|bild|titelbild|beitragsbild|foto|fotos|photo|photos|image|images|cr[ée]dits?(?: photos?)?|credit|bildquelle|fotoquelle|copyright)(?:\s+(?:\d+|illustrative))?\s*[:：])/iu;
+/** Longer than this, a line so opened is running text about the picture, not its caption. */
+const MAX_PICTURE_LINE_LENGTH = 300;
+
+function isPictureLine(text: string): boolean {
+  return text.length <= MAX_PICTURE_LINE_LENGTH && PICTURE_LINE.test(text);
+}
+
 interface TextBlock {
   text: string;
   heading: boolean;
@@ -608,7 +621,7 @@ function collectBlocks(container: Element): TextBlock[] {
     if (nodes.length === 0) return;
     const text = runText(nodes);
     // Stray labels ("Advertisement", "|") between blocks are not paragraphs; real running text is longer.
-    if (textWeight(text) < MIN_PARAGRAPH_WEIGHT || linkShareOf(nodes, text.length) > MAX_LINK_SHARE) return;
+    if (textWeight(text) < MIN_PARAGRAPH_WEIGHT || linkShareOf(nodes, text.length) > MAX_LINK_SHARE || isPictureLine(text)) return;
     blocks.push({ text, heading: false });
   };
   const visitChildren = (element: Element): void => {
@@ -627,7 +640,7 @@ function collectBlocks(container: Element): TextBlock[] {
     }
     const text = copyText(element);
     if (text === '') return;
-    if (isLinkLine(element, text)) return;
+    if (isLinkLine(element, text) || isPictureLine(text)) return;
     if (heading && text.length > MAX_HEADING_LENGTH) {
       // A paragraph styled as a heading (blog editors make an opening paragraph an <h3>) is a paragraph; a box is not.
       if (isTextBlock(element)) blocks.push({ text, heading: false });
