@@ -709,9 +709,24 @@ function removeSignInPrompts(scope: Element, holders: Set<Element>, base: string
 /** Subheads and introducing lines that head nothing (at the end, or followed by a subhead) title boxes that were dropped. */
 function withoutDanglingHeadings(blocks: TextBlock[]): string[] {
   let end = blocks.length;
-  while (end > 0 && introduces(blocks[end - 1]!)) end -= 1;
+  while (end > 0 && (introduces(blocks[end - 1]!) || isFollowUsLine(blocks[end - 1]!.text))) end -= 1;
   const kept = blocks.slice(0, end);
   return kept.filter((block, index) => !introduces(block) || !kept[index + 1]!.heading).map((block) => block.text);
+}
+
+/**
+ * Platforms a site asks its readers to follow it on, or to install its app from. A short line naming two or more of
+ * them at the end of the text is the site's own call to follow ("Follow The Gleaner on Twitter and Instagram",
+ * "Síguenos en Telegram, Instagram, Facebook y Twitter"), not the article's.
+ */
+const FOLLOW_PLATFORMS = /\b(?:twitter|instagram|facebook|telegram|youtube|whatsapp|tiktok|linkedin|threads|zalo|google news)\b/giu;
+const MAX_FOLLOW_US_LINE_LENGTH = 300;
+const MIN_FOLLOW_PLATFORMS = 2;
+
+function isFollowUsLine(text: string): boolean {
+  if (text.length > MAX_FOLLOW_US_LINE_LENGTH) return false;
+  const platforms = new Set((text.match(FOLLOW_PLATFORMS) ?? []).map((name) => name.toLowerCase()));
+  return platforms.size >= MIN_FOLLOW_PLATFORMS;
 }
 
 /** A line this short ending in a colon introduces what follows it ("Mehr zum Thema:", "Lesen Sie auch:"), as a subhead does. */
