@@ -5,9 +5,9 @@
 import type { Element } from 'domhandler';
 
 /**
- * Class/id words of blocks that are never the article, even when they hold prose: comments, share bars,
- * related-article boxes, newsletter sign-ups, cookie banners, bylines and captions. Matched as whole
- * words of a class or id (see wordsOf), so "header" does not match "ad".
+ * Class/id words of blocks that are never the article, even when they hold prose: comments, social embeds,
+ * related-article boxes, newsletter sign-ups, boxes shown as dialogs over the page (a privacy policy),
+ * bylines and captions. Matched as whole words of a class or id (see wordsOf), so "header" does not match "ad".
  */
 const ALWAYS_BOILERPLATE = new Set([
   'comment', 'comments', 'disqus', 'replies', 'sharebar', 'social', 'socials', 'sns',

@@ -715,9 +715,10 @@ function withoutDanglingHeadings(blocks: TextBlock[]): string[] {
 }
 
 /**
- * Platforms a site asks its readers to follow it on, or to install its app from. A short line naming two or more of
- * them at the end of the text is the site's own call to follow ("Follow The Gleaner on Twitter and Instagram",
- * "Síguenos en Telegram, Instagram, Facebook y Twitter"), not the article's.
+ * Platforms a site asks its readers to follow it on. A short line naming two or more of them at the end of the
+ * text is the site's own call to follow ("Follow The Gleaner on Twitter and Instagram", "Síguenos en Telegram,
+ * Instagram, Facebook y Twitter"), not the article's. App stores are not counted: "iOS and Android" is as often
+ * the article's own closing fact.
  */
 const FOLLOW_PLATFORMS = /\b(?:twitter|instagram|facebook|telegram|youtube|whatsapp|tiktok|linkedin|threads|zalo|google news)\b/giu;
 const MAX_FOLLOW_US_LINE_LENGTH = 300;
