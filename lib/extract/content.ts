@@ -157,6 +157,9 @@ function linkTextLength(element: Element): number {
   return length;
 }
 
+/** A link whose text is the address itself ("http://www.openpetition.de", "info@example.org"): the article prints where to go, a menu would name it. */
+const PRINTED_ADDRESS = /^(?:https?:\/\/\S+|www\.\S+|[^\s@]+@[^\s@]+\.[a-z]{2,})$/iu;
+
 /**
  * Lists of links and link-only lines are navigation or "read more", not prose: most of their text is links.
  * Except a line of several short links with text between them ("宮崎県：高鍋町、新富町、宮崎市"): terms the
@@ -165,7 +168,7 @@ function linkTextLength(element: Element): number {
 function isLinkLine(element: Element, text: string): boolean {
   const links = findElements(element, isLink)
     .map(elementText)
-    .filter((linkText) => linkText !== '');
+    .filter((linkText) => linkText !== '' && !PRINTED_ADDRESS.test(linkText));
   const linked = links.reduce((sum, linkText) => sum + linkText.length, 0);
   if (linked / text.length <= MAX_LINK_SHARE) return false;
   const autoLinkedTerms = links.length >= 2 && linked < text.length && links.every((linkText) => textWeight(linkText) < MAX_AUTO_LINKED_TERM_WEIGHT);

@@ -69,6 +69,17 @@ describe('generic body: text that page chrome rules used to cut', () => {
   });
 });
 
+describe('generic body: link lines', () => {
+  it('keeps a line that prints an address as its link, and still leaves out a line that only links elsewhere (die-partei.net)', () => {
+    const { paragraphs } = bodyOf(
+      `${NAVIGATION}<div class="newsentry"><div class="newstext">${zooParagraphs}` +
+        '<p><a href="http://www.openpetition.de">http://www.openpetition.de</a></p>' +
+        '<p><a href="/news/x">Zur Übersicht aller Meldungen aus dem Stadtrat</a></p></div></div>',
+    );
+    expect(paragraphs).toEqual([...ZOO_TEXT, 'http://www.openpetition.de']);
+  });
+});
+
 describe('generic body: chrome inside the article region', () => {
   it('leaves out a cookie-consent box even when a body word sits in its class (battery-news.de)', () => {
     const policy = [
