@@ -5,16 +5,23 @@
 import type { Element } from 'domhandler';
 
 /**
- * Class/id words of blocks that are never the article, even when they hold prose: comments, share bars,
- * related-article boxes, newsletter sign-ups, cookie banners, bylines and captions. Matched as whole
- * words of a class or id (see wordsOf), so "header" does not match "ad".
+ * Class/id words of blocks that are never the article, even when they hold prose: comments, social embeds,
+ * related-article boxes, newsletter sign-ups, boxes shown as dialogs over the page (a privacy policy),
+ * bylines and captions. Matched as whole words of a class or id (see wordsOf), so "header" does not match "ad".
  */
 const ALWAYS_BOILERPLATE = new Set([
-  'comment', 'comments', 'disqus', 'replies', 'share', 'sharing', 'sharebar', 'social', 'socials', 'sns',
-  'related', 'recommended', 'recommendation', 'recommendations', 'readmore', 'trending', 'mostread', 'popular',
-  'newsletter', 'signup', 'outbrain', 'taboola', 'cookie', 'cookies', 'consent', 'gdpr', 'tweet', 'instagram', 'tiktok',
+  'comment', 'comments', 'disqus', 'replies', 'sharebar', 'social', 'socials', 'sns',
+  'related', 'recommended', 'recommendation', 'recommendations', 'trending', 'mostread', 'popular',
+  'newsletter', 'signup', 'outbrain', 'taboola', 'dialog', 'tweet', 'instagram', 'tiktok',
   'breadcrumb', 'breadcrumbs', 'byline', 'caption', 'figcaption', 'credit', 'credits', 'toolbar', 'pagination', 'pager',
 ]);
+
+/**
+ * Class/id words of cookie and privacy consent managers (GDPR is DSGVO in German, RGPD in French and Spanish):
+ * a consent box, with its pages of policy prose, is chrome even when a body word sits beside these
+ * ("av-consent-extra-info main_color"); an article about cookies is not classed so.
+ */
+const CONSENT_WORDS = new Set(['cookie', 'cookies', 'consent', 'gdpr', 'dsgvo', 'rgpd']);
 
 /**
  * Words that usually mark page chrome (ads, sidebars, menus, widgets) but also turn up on wrappers of the
@@ -26,6 +33,9 @@ const USUALLY_BOILERPLATE = new Set([
   'more', 'teaser', 'teasers', 'subscribe', 'subscription', 'piano', 'sidebar', 'widget', 'navigation', 'nav', 'menu', 'footer',
   'author', 'authors', 'tags', 'tag', 'keywords', 'topics', 'modal', 'popup', 'overlay', 'banner', 'hidden', 'print', 'skip', 'meta',
   'timestamp', 'dateline', 'aside', 'form',
+  // A share bar or a "read more" toggle holds buttons and links; a block so named that holds the prose wraps
+  // the article with its share buttons ("share-zone") or is its text folded until the toggle ("js_readmore").
+  'share', 'sharing', 'readmore',
 ]);
 
 /** Tags that are chrome unless they hold the prose (some CMSs wrap the whole page in a form). */
@@ -38,6 +48,21 @@ const BODY_WORDS = new Set(['article', 'body', 'content', 'story', 'text', 'entr
 const WORDS_BY_LABEL = new Map<string, readonly string[]>();
 const MAX_CACHED_LABELS = 20_000;
 
+/**
+ * Words after which "hidden" hides only a part of the block: its label ("field--label-hidden", Drupal's
+ * field without a printed label).
+ */
+const HIDDEN_PART_WORDS = new Set(['label', 'title']);
+/**
+ * Screen sizes after "hidden": the block is hidden on some screens only ("hidden-xs", "l-hidden-s"), as
+ * responsive layouts print the same text once per screen size; a reader on another screen sees it.
+ */
+const SCREEN_SIZE_WORDS = new Set(['xs', 'sm', 'md', 'lg', 'xl', 's', 'm', 'l', 'mobile', 'phone', 'tablet', 'desktop', 'small', 'medium', 'large']);
+
+function hidesOnlyPart(before: string | undefined, after: string | undefined): boolean {
+  return (before !== undefined && HIDDEN_PART_WORDS.has(before)) || (after !== undefined && SCREEN_SIZE_WORDS.has(after));
+}
+
 /** The words of an element's class, id and component name: "ArticleBody-imageEmbedCredit" → article, body, image, embed, credit. */
 export function wordsOf(element: Element): readonly string[] {
   const label = `${element.attribs['class'] ?? ''} ${element.attribs['id'] ?? ''} ${element.attribs['data-component'] ?? ''}`;
@@ -47,7 +72,8 @@ export function wordsOf(element: Element): readonly string[] {
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .toLowerCase()
     .split(/[\s_-]+/)
-    .filter(Boolean);
+    .filter(Boolean)
+    .filter((word, index, all) => word !== 'hidden' || !hidesOnlyPart(all[index - 1], all[index + 1]));
   if (WORDS_BY_LABEL.size >= MAX_CACHED_LABELS) WORDS_BY_LABEL.clear();
   WORDS_BY_LABEL.set(label, words);
   return words;
@@ -77,6 +103,7 @@ export function boilerplateVerdict(element: Element, forPicture = false): Verdic
   if (role === 'navigation' || role === 'complementary' || role === 'contentinfo' || role === 'banner') return 'drop-unless-prose';
   if (USUALLY_CHROME_TAGS.has(name)) return 'drop-unless-prose';
   const words = forPicture ? wordsOf(element).filter((word) => !PICTURE_NEUTRAL_WORDS.has(word)) : wordsOf(element);
+  if (words.some((word) => CONSENT_WORDS.has(word))) return 'drop';
   if (words.some((word) => ALWAYS_BOILERPLATE.has(word))) return words.some((word) => BODY_WORDS.has(word)) ? 'drop-unless-prose' : 'drop';
   if (words.some((word) => USUALLY_BOILERPLATE.has(word))) return 'drop-unless-prose';
   return 'keep';

@@ -7,7 +7,7 @@ import { cloneNode, Document, Element, isTag, Text, type AnyNode, type ChildNode
 import type { ArticleImage } from '../schema/article.ts';
 import { cleanText, isWhitespace } from '../normalize/text.ts';
 import { boilerplateVerdict, wordsOf, type Verdict } from './chrome.ts';
-import { BLOCK_TAGS, elementsByTag, elementsNamed, findElements, hasDescendantNamed, removeNode, renderedRuns, renderedText, walkElements } from './dom.ts';
+import { BLOCK_TAGS, elementsByTag, findElements, hasDescendantNamed, removeNode, renderedRuns, renderedText, walkElements } from './dom.ts';
 import { collectImages } from './pictures.ts';
 import { closingCreditOf, MAX_CLOSING_CREDITS, type ClosingCredit } from './closing-credit.ts';
 
@@ -151,13 +151,22 @@ function removeFromCopy(element: Element): void {
   removeNode(element);
 }
 
-const ANCHOR = new Set(['a']);
+/**
+ * A link: an <a> with an href. An <a name="…"> only marks a place to jump to; old pages leave it unclosed
+ * around whole sections (`<h2><a name="purpose">Purpose</h2>…`), and the parser then puts them inside it.
+ */
+function isLink(element: Element): boolean {
+  return element.name === 'a' && element.attribs['href'] !== undefined;
+}
 
 function linkTextLength(element: Element): number {
   let length = 0;
-  for (const anchor of elementsNamed(element, ANCHOR)) length += elementText(anchor).length;
+  for (const anchor of findElements(element, isLink)) length += elementText(anchor).length;
   return length;
 }
+
+/** A link whose text is the address itself ("http://www.openpetition.de", "info@example.org"): the article prints where to go, a menu would name it. */
+const PRINTED_ADDRESS = /^(?:https?:\/\/\S+|www\.\S+|[^\s@]+@[^\s@]+\.[a-z]{2,})$/iu;
 
 /**
  * Lists of links and link-only lines are navigation or "read more", not prose: most of their text is links.
@@ -165,9 +174,9 @@ function linkTextLength(element: Element): number {
  * site links automatically to topic pages, printed in a sentence or list of the article; teaser links are headlines.
  */
 function isLinkLine(element: Element, text: string): boolean {
-  const links = elementsNamed(element, ANCHOR)
+  const links = findElements(element, isLink)
     .map(elementText)
-    .filter((linkText) => linkText !== '');
+    .filter((linkText) => linkText !== '' && !PRINTED_ADDRESS.test(linkText));
   const linked = links.reduce((sum, linkText) => sum + linkText.length, 0);
   if (linked / text.length <= MAX_LINK_SHARE) return false;
   const autoLinkedTerms = links.length >= 2 && linked < text.length && links.every((linkText) => textWeight(linkText) < MAX_AUTO_LINKED_TERM_WEIGHT);
@@ -244,14 +253,14 @@ function measureText(root: Element): TextStats {
   const walk = (element: Element, inLink: boolean): void => {
     let length = 0;
     let linked = 0;
-    const isLink = inLink || element.name === 'a';
+    const withinLink = inLink || isLink(element);
     for (const child of element.children) {
       if (child.type === 'text') {
         const size = collapsedLength(child.data);
         length += size;
-        if (isLink) linked += size;
+        if (withinLink) linked += size;
       } else if (child.type === 'tag') {
-        walk(child as Element, isLink);
+        walk(child as Element, withinLink);
         length += stats.length.get(child as Element)!;
         linked += stats.linked.get(child as Element)!;
       }
@@ -398,11 +407,78 @@ function regionParagraphs(root: Element, best: Element, chosen: Set<Element>, bl
 }
 
 /**
+ * Class words of a lead printed above the article's text (standfirst, teaser, intro, abstract, excerpt; perex in
+ * Czech, Vorspann in German, chapô in French): the article's first words, whatever a related box calls its teasers.
+ */
+const LEAD_WORDS = new Set(['lead', 'intro', 'introduction', 'teaser', 'abstract', 'excerpt', 'summary', 'standfirst', 'perex', 'vorspann', 'chapo', 'subtitle', 'leader', 'sapo']);
+/** Wrappers climbed from the best container to find the lead printed above it, in the article's header. */
+const MAX_LEAD_LEVELS = 4;
+
+function hasLeadWord(element: Element): boolean {
+  return wordsOf(element).some((word) => LEAD_WORDS.has(word));
+}
+
+/** A lead's text: a paragraph (or a block of them) classed as a lead, with few links (a teaser card's is its headline link). */
+function isPrintedLead(element: Element): boolean {
+  if (!hasLeadWord(element)) return false;
+  const paragraphLike = element.name === 'p' || (PARAGRAPH_LIKE_TAGS.has(element.name) && element.children.every((child) => child.type !== 'tag' || !BLOCK_TAGS.has(child.name) || child.name === 'p'));
+  if (!paragraphLike) return false;
+  const text = copyText(element);
+  return textWeight(text) >= MIN_PROSE_HOLDER_PARAGRAPH_WEIGHT && linkTextLength(element) / text.length < MAX_PROSE_LINK_SHARE;
+}
+
+/**
+ * Paragraphs of the lead printed above the body, when the best container holds the text only: paragraphs of a
+ * lead element (isPrintedLead) among the wrappers of the best container, before the body starts.
+ */
+function leadParagraphs(best: Element, chosen: Set<Element>, blocks: ScoredParagraph[]): Element[] {
+  let scope = best;
+  for (let level = 0; level < MAX_LEAD_LEVELS && scope.parent?.type === 'tag'; level += 1) scope = scope.parent as Element;
+  const order = new Map<Element, number>();
+  walkElements(scope, (element) => {
+    order.set(element, order.size);
+  });
+  const bodyStart = Math.min(...[...chosen].map((element) => order.get(element) ?? Number.POSITIVE_INFINITY));
+  const found: Element[] = [];
+  for (const block of blocks) {
+    const element = block.element;
+    const position = element ? order.get(element) : undefined;
+    if (!element || position === undefined || position >= bodyStart) continue;
+    if (isPrintedLead(element) || (element.parent?.type === 'tag' && isPrintedLead(element.parent as Element))) found.push(element);
+  }
+  return found;
+}
+
+/**
+ * Subheads printed just before a block of the body, outside it: a CMS that cuts the text into sections prints
+ * each section's heading beside its text box ("<h2>…</h2><div class=col-12><p>…"), so the heading heads that block.
+ */
+function subheadsBefore(chosen: Set<Element>): Element[] {
+  const found: Element[] = [];
+  for (const element of chosen) {
+    // The reading copy keeps no sibling links: the previous sibling is found in the parent's children.
+    const siblings = element.parent?.children ?? [];
+    let index = siblings.indexOf(element) - 1;
+    while (index >= 0 && siblings[index]!.type === 'text' && (siblings[index] as Text).data.trim() === '') index -= 1;
+    const previous = siblings[index];
+    if (previous?.type === 'tag' && HEADING_TAGS.has((previous as Element).name) && !chosen.has(previous as Element)) found.push(previous as Element);
+  }
+  return found;
+}
+
+interface ContentBlocks {
+  /** the body's outermost elements, in document order */
+  blocks: Element[];
+  /** those of them that are the lead printed above the body (leadParagraphs) */
+  leads: Set<Element>;
+}
+
+/**
  * The elements holding the article's prose, in document order: the best-scored container, plus the other
  * containers of the same kind (same tag and classes) that also hold prose, because many sites cut the
  * body into several blocks around ads, and its siblings that score nearly as well.
  */
-function findContentBlocks(root: Element): Element[] {
+function findContentBlocks(root: Element): ContentBlocks {
   const stats = measureText(root);
   const blocks = paragraphBlocks(root, stats);
   const scores = scoreContainers(blocks, stats);
@@ -414,7 +490,7 @@ function findContentBlocks(root: Element): Element[] {
       bestScore = score;
     }
   }
-  if (!best) return [];
+  if (!best) return { blocks: [], leads: new Set() };
   const chosen = new Set<Element>([best]);
   // The repeated block may be a wrapper of the best container ("…__text-width" > "text-container" > div).
   let anchor = best;
@@ -441,6 +517,9 @@ function findContentBlocks(root: Element): Element[] {
     if (nearlyAsGood || siblingProse >= Math.max(MIN_PROSE_HOLDER_WEIGHT, bestProse * SIBLING_PROSE_SHARE)) chosen.add(element);
   }
   for (const element of regionParagraphs(root, best, chosen, blocks, prose)) chosen.add(element);
+  for (const element of subheadsBefore(chosen)) chosen.add(element);
+  const leads = new Set(leadParagraphs(best, chosen, blocks));
+  for (const element of leads) chosen.add(element);
   const outermost = new Set([...chosen].filter((element) => !isInside(element, chosen)));
   // In document order; nothing inside an outermost block is another one.
   const ordered: Element[] = [];
@@ -449,7 +528,20 @@ function findContentBlocks(root: Element): Element[] {
     ordered.push(element);
     return false;
   });
-  return ordered;
+  return { blocks: ordered, leads };
+}
+
+/**
+ * A caption or credit printed as a paragraph of the text, under a picture the page does not mark as a figure:
+ * it opens with a picture label and a colon ("Foto: …", "Abbildung 4: …", "Crédits photos : …", "Bild: …") or a
+ * copyright sign. Vietnamese credits ("Ảnh: …") are read by closing-credit.ts and pictures.ts.
+ */
+const PICTURE_LINE = /^(?:©|(?:abbildung|abb\.|bild|titelbild|beitragsbild|foto|fotos|photo|photos|image|images|cr[ée]dits?(?: photos?)?|credit|bildquelle|fotoquelle|copyright)(?:\s+(?:\d+|illustrative))?\s*[:：])/iu;
+/** Longer than this, a line so opened is running text about the picture, not its caption. */
+const MAX_PICTURE_LINE_LENGTH = 300;
+
+function isPictureLine(text: string): boolean {
+  return text.length <= MAX_PICTURE_LINE_LENGTH && PICTURE_LINE.test(text);
 }
 
 interface TextBlock {
@@ -465,7 +557,7 @@ function linkShareOf(nodes: AnyNode[], textLength: number): number {
   for (const node of nodes) {
     if (node.type !== 'tag') continue;
     const element = node as Element;
-    linked += element.name === 'a' ? elementText(element).length : linkTextLength(element);
+    linked += isLink(element) ? elementText(element).length : linkTextLength(element);
   }
   return linked / Math.max(textLength, 1);
 }
@@ -532,7 +624,7 @@ function collectBlocks(container: Element): TextBlock[] {
     if (nodes.length === 0) return;
     const text = runText(nodes);
     // Stray labels ("Advertisement", "|") between blocks are not paragraphs; real running text is longer.
-    if (textWeight(text) < MIN_PARAGRAPH_WEIGHT || linkShareOf(nodes, text.length) > MAX_LINK_SHARE) return;
+    if (textWeight(text) < MIN_PARAGRAPH_WEIGHT || linkShareOf(nodes, text.length) > MAX_LINK_SHARE || isPictureLine(text)) return;
     blocks.push({ text, heading: false });
   };
   const visitChildren = (element: Element): void => {
@@ -551,8 +643,12 @@ function collectBlocks(container: Element): TextBlock[] {
     }
     const text = copyText(element);
     if (text === '') return;
-    if (isLinkLine(element, text)) return;
-    if (heading && text.length > MAX_HEADING_LENGTH) return;
+    if (isLinkLine(element, text) || isPictureLine(text)) return;
+    if (heading && text.length > MAX_HEADING_LENGTH) {
+      // A paragraph styled as a heading (blog editors make an opening paragraph an <h3>) is a paragraph; a box is not.
+      if (isTextBlock(element)) blocks.push({ text, heading: false });
+      return;
+    }
     blocks.push({ text, heading, credit: name === 'p' ? closingCreditOf(element, text) : null });
   };
   visit(container);
@@ -613,9 +709,36 @@ function removeSignInPrompts(scope: Element, holders: Set<Element>, base: string
   for (const prompt of prompts) removeFromCopy(prompt);
 }
 
-/** Subheads that head nothing (the last block, or followed by another subhead) title boxes that were dropped. */
+/** Subheads and introducing lines that head nothing (at the end, or followed by a subhead) title boxes that were dropped. */
 function withoutDanglingHeadings(blocks: TextBlock[]): string[] {
-  return blocks.filter((block, index) => !block.heading || (blocks[index + 1] !== undefined && !blocks[index + 1]!.heading)).map((block) => block.text);
+  let end = blocks.length;
+  while (end > 0 && (introduces(blocks[end - 1]!) || isFollowUsLine(blocks[end - 1]!.text))) end -= 1;
+  const kept = blocks.slice(0, end);
+  return kept.filter((block, index) => !introduces(block) || !kept[index + 1]!.heading).map((block) => block.text);
+}
+
+/**
+ * Platforms a site asks its readers to follow it on. A short line naming two or more of them at the end of the
+ * text is the site's own call to follow ("Follow The Gleaner on Twitter and Instagram", "Síguenos en Telegram,
+ * Instagram, Facebook y Twitter"), not the article's. App stores are not counted: "iOS and Android" is as often
+ * the article's own closing fact.
+ */
+const FOLLOW_PLATFORMS = /\b(?:twitter|instagram|facebook|telegram|youtube|whatsapp|tiktok|linkedin|threads|zalo|google news)\b/giu;
+const MAX_FOLLOW_US_LINE_LENGTH = 300;
+const MIN_FOLLOW_PLATFORMS = 2;
+
+function isFollowUsLine(text: string): boolean {
+  if (text.length > MAX_FOLLOW_US_LINE_LENGTH) return false;
+  const platforms = new Set((text.match(FOLLOW_PLATFORMS) ?? []).map((name) => name.toLowerCase()));
+  return platforms.size >= MIN_FOLLOW_PLATFORMS;
+}
+
+/** A line this short ending in a colon introduces what follows it ("Mehr zum Thema:", "Lesen Sie auch:"), as a subhead does. */
+const MAX_INTRODUCING_LINE_LENGTH = 120;
+const ENDS_WITH_COLON = /[:：]$/u;
+
+function introduces(block: TextBlock): boolean {
+  return block.heading || (block.text.length <= MAX_INTRODUCING_LINE_LENGTH && ENDS_WITH_COLON.test(block.text));
 }
 
 /**
@@ -644,13 +767,16 @@ function readBody(pageRoot: Element, base: string | undefined, pass: Pass): Body
   const holders = proseHolders(scopeRoot);
   walkElements(scopeRoot, (element) => {
     // A wrapper of the article's prose is kept, whatever its class says ("sidebar-grid__content").
-    if (!pass.cuts(boilerplateVerdict(element), holders.has(element))) return true;
+    // So is a printed lead ("teaser-text"): its class reads as a teaser box's.
+    const verdict = boilerplateVerdict(element);
+    if (!pass.cuts(verdict, holders.has(element) || (verdict === 'drop-unless-prose' && isPrintedLead(element)))) return true;
     removeFromCopy(element);
     return false;
   });
   removeSignInPrompts(scopeRoot, holders, base);
-  const blocks = findContentBlocks(scopeRoot);
-  const region = articleRegion(blocks.map((block) => originals.get(block)!));
+  const { blocks, leads } = findContentBlocks(scopeRoot);
+  // The lead sits in the article's header, above the text: the pictures of the text's region are the article's.
+  const region = articleRegion(blocks.filter((block) => !leads.has(block)).map((block) => originals.get(block)!));
   const originalHolders = new Set([...holders].map((holder) => originals.get(holder)!));
   const { images, captions } = region ? collectImages(region, originalHolders, base) : { images: [], captions: new Set<Element>() };
   const textBlocks: TextBlock[] = [];

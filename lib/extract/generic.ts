@@ -181,8 +181,11 @@ function pickLead(jsonLd: JsonLdArticle | null, meta: PageMeta): string | null {
   return null;
 }
 
-/** Class names of elements that hold a printed lead (sapo, summary, standfirst). */
-const PRINTED_LEAD_CLASS = /sapo|desc|lead|summary|excerpt|intro|standfirst/i;
+/**
+ * Class names of elements that hold a printed lead (sapo, summary, standfirst; a teaser, abstract or perex
+ * above the text in German, Czech and French templates: "article-teaser", "teaser-text", "chapo").
+ */
+const PRINTED_LEAD_CLASS = /sapo|desc|lead|summary|excerpt|intro|standfirst|teaser|abstract|perex|vorspann|chapo/i;
 /** Enough of a lead's opening to know two texts are the same lead. */
 const LEAD_OPENING_LENGTH = 40;
 
@@ -467,7 +470,8 @@ function genericBody($: CheerioAPI, url: string | undefined, metadata: GenericMe
   const notBody = new Set([title, description, printed?.text, ...authors.flatMap((author) => [author.raw, author.name])].filter((text): text is string => !!text).map(comparable));
   const paragraphs = body.paragraphs.filter((paragraph) => !notBody.has(comparable(paragraph)));
   trace?.chose('paragraphs', 'heuristic: containers scored by the prose they hold, chrome and related boxes dropped', `${paragraphs.length} paragraphs`);
-  const truncated = truncatedCopyOf(description, paragraphs[0]);
+  // The body may open with the printed standfirst, the paragraph the description was cut from after it.
+  const truncated = paragraphs.slice(0, 2).some((paragraph) => truncatedCopyOf(description, paragraph));
   if (truncated) trace?.reject('lead', 'jsonld / meta description', description, 'a truncated copy of the first paragraph');
   else if (printed) {
     trace?.chose('lead', `heuristic: the lead printed on the page (an element of class sapo/desc/lead/summary… opening like the description)`, printed.lead);

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { decodeBody } from '../../lib/http/charset.ts';
 import type { Article, UrlLessArticle } from '../../lib/schema/article.ts';
 
 /** One page of the set: `evaldata.json` maps its URL to the saved file and its segments. */
@@ -38,9 +39,16 @@ export function scoredText(article: Article | UrlLessArticle): string {
   return [article.title, article.lead, ...article.body.paragraphs].filter((part) => part).join('\n');
 }
 
-/** Every run of whitespace as one space, trimmed: the set's segments are matched in such text. */
+/**
+ * Characters a reader does not see: soft hyphens (drawn only where a line breaks), zero-width spaces and
+ * joiners of words, byte-order marks. Some of the set's segments keep the page's soft hyphens; an extractor
+ * that drops them (as ours does, lib/normalize/text.ts) prints the same visible text.
+ */
+const INVISIBLE = /[\u00AD\u200B\u2060\uFEFF]/g;
+
+/** Every run of whitespace as one space, invisible characters out, trimmed: the set's segments are matched in such text. */
 export function collapseWhitespace(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return text.replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
 }
 
 export function readSegmentPages(directory: string): SegmentPage[] {
@@ -48,8 +56,12 @@ export function readSegmentPages(directory: string): SegmentPage[] {
   return Object.entries(data).map(([url, entry]) => ({ url, file: entry.file, with: entry.with, without: entry.without }));
 }
 
+/**
+ * The page's text decoded as `news-ingest extract` decodes a saved file (its BOM or declared charset, else
+ * UTF-8): the set holds the bytes as served, and some of its pages are windows-1252 or GB2312.
+ */
 export function readSegmentPageHtml(directory: string, page: SegmentPage): string {
-  return gunzipSync(readFileSync(join(directory, 'html', `${page.file}.gz`))).toString('utf8');
+  return decodeBody(gunzipSync(readFileSync(join(directory, 'html', `${page.file}.gz`))), null).text;
 }
 
 /** One page's counts; no text (null) finds nothing, so every main-text segment is a false negative. */

@@ -1,8 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { extractSavedPage } from '../../lib/extract/index.ts';
 import { absoluteHttpUrl } from '../../lib/normalize/url.ts';
-import { readSegmentPageHtml, readSegmentPages, scoredText, scoreSegments, segmentTotals } from '../helpers/segment-scoring.ts';
+import { collapseWhitespace, readSegmentPageHtml, readSegmentPages, scoredText, scoreSegments, segmentTotals } from '../helpers/segment-scoring.ts';
 
 const SAMPLE = join(import.meta.dirname, '..', 'fixtures', 'trafilatura-sample');
 const pages = readSegmentPages(SAMPLE).map((page) => ({ ...page, html: readSegmentPageHtml(SAMPLE, page) }));
@@ -23,11 +26,11 @@ describe('generic extractor on a fixed sample of trafilatura\'s evaluation set',
       return { counts: scoreSegments(text, page), text };
     });
     const totals = segmentTotals(scored);
-    // Measured 2026-12-06 on these 24 pages: P 0.954, R 0.827, F1 0.886, every page with output (before the
-    // recall work of issue 11: F1 0.859, one page without output).
+    // Measured 2026-12-06 on these 24 pages: P 0.970, R 0.853, F1 0.908, every page with output (before the
+    // second round of issue 11's rules: P 0.954, R 0.827, F1 0.886; before the first: F1 0.859, one page without output).
     expect(totals.pagesWithoutOutput).toBe(0);
-    expect(totals.f1).toBeGreaterThanOrEqual(0.88);
-    expect(totals.precision).toBeGreaterThanOrEqual(0.93);
+    expect(totals.f1).toBeGreaterThanOrEqual(0.9);
+    expect(totals.precision).toBeGreaterThanOrEqual(0.95);
   });
 
   it('gives an article for every page without its URL, with the same text where the page names no URL of its own', () => {
@@ -41,5 +44,28 @@ describe('generic extractor on a fixed sample of trafilatura\'s evaluation set',
         expect(extractSavedPage(page.html).id, page.file).toBe(withoutUrl.id);
       }
     }
+  });
+});
+
+describe('the set\'s scoring', () => {
+  it('reads a page in the charset it declares, as `news-ingest extract` does (the set keeps windows-1252 pages as served)', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'trafilatura-set-'));
+    try {
+      mkdirSync(join(directory, 'html'));
+      const html = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"></head><body><p>Nietzsche befand, Demut gehöre zu den gefährlichen Idealen.</p></body></html>';
+      writeFileSync(join(directory, 'html', 'tagespost.html.gz'), gzipSync(Buffer.from(html, 'latin1')));
+      const page = { url: 'https://www.die-tagespost.de/x', file: 'tagespost.html', with: ['Demut gehöre zu den gefährlichen'], without: [] };
+      expect(readSegmentPageHtml(directory, page)).toContain('Demut gehöre zu den gefährlichen Idealen');
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('matches segments whatever soft hyphens or zero-width characters either side keeps, as a reader sees them', () => {
+    // A segment of geschichtedergegenwart.ch as the set gives it, with the page's soft hyphens.
+    const segment = 'einge\u00ADführt, um das Auftau\u00ADchen neuer poli\u00ADti\u00ADscher Ziele';
+    const page = { url: 'https://example.org/', file: 'x.html', with: [segment], without: [] };
+    expect(scoreSegments('Sie wurden eingeführt, um das Auftauchen neuer politischer Ziele zu erklären.', page).truePositives).toBe(1);
+    expect(collapseWhitespace('a\u200B b \n c')).toBe('a b c');
   });
 });
