@@ -9,7 +9,7 @@ import { cleanText } from '../normalize/text.ts';
 import { boilerplateVerdict, wordsOf, type Verdict } from './chrome.ts';
 import { BLOCK_TAGS, elementsByTag, elementsNamed, findElements, hasDescendantNamed, removeNode, renderedRuns, renderedText, walkElements } from './dom.ts';
 import { collectImages } from './pictures.ts';
-import { closingCreditOf, MAX_CLOSING_CREDITS, type ClosingCredit } from './closing-credit.ts';
+import { bylineText, closingCreditOf, closingCreditOfRun, MAX_CLOSING_CREDITS, type ClosingCredit } from './closing-credit.ts';
 
 export interface BodyContent {
   paragraphs: string[];
@@ -457,6 +457,8 @@ interface TextBlock {
   heading: boolean;
   /** printed as a credit closing the body (closing-credit.ts), or null */
   credit?: ClosingCredit | null;
+  /** too short for a paragraph: kept only to be read as a closing credit */
+  short?: boolean;
 }
 
 
@@ -525,19 +527,24 @@ function runText(nodes: AnyNode[]): string {
 /**
  * Paragraphs and subheads of a container, in document order, each block once. Text that sits directly in
  * a container, between block elements or separated by blank lines (<br><br>), counts as paragraphs too.
+ * `originalOf` gives an element of the reading copy's page element.
  */
-function collectBlocks(container: Element): TextBlock[] {
+function collectBlocks(container: Element, originalOf: (element: Element) => Element): TextBlock[] {
+  const original = (node: AnyNode): AnyNode => (node.type === 'tag' ? originalOf(node as Element) : node);
   const blocks: TextBlock[] = [];
-  const flushInline = (nodes: AnyNode[]): void => {
+  const flushInline = (parent: Element, nodes: AnyNode[]): void => {
     if (nodes.length === 0) return;
     const text = runText(nodes);
+    if (text === '' || linkShareOf(nodes, text.length) > MAX_LINK_SHARE) return;
+    const credit = closingCreditOfRun(originalOf(parent), nodes.map(original), text);
     // Stray labels ("Advertisement", "|") between blocks are not paragraphs; real running text is longer.
-    if (textWeight(text) < MIN_PARAGRAPH_WEIGHT || linkShareOf(nodes, text.length) > MAX_LINK_SHARE) return;
-    blocks.push({ text, heading: false });
+    // A short one printed as a credit ("<div align=right><b>Hà Anh</b></div>") is kept to be read as the closing byline.
+    if (textWeight(text) < MIN_PARAGRAPH_WEIGHT && !credit) return;
+    blocks.push({ text, heading: false, credit, short: textWeight(text) < MIN_PARAGRAPH_WEIGHT });
   };
   const visitChildren = (element: Element): void => {
     for (const part of childParts(element)) {
-      if (Array.isArray(part)) flushInline(part);
+      if (Array.isArray(part)) flushInline(element, part);
       else visit(part);
     }
   };
@@ -553,7 +560,8 @@ function collectBlocks(container: Element): TextBlock[] {
     if (text === '') return;
     if (isLinkLine(element, text)) return;
     if (heading && text.length > MAX_HEADING_LENGTH) return;
-    blocks.push({ text, heading, credit: name === 'p' ? closingCreditOf(element, text) : null });
+    // Credits are read on the page itself: the outlet line after a writer's credit may be out of the copy.
+    blocks.push({ text, heading, credit: name === 'p' ? closingCreditOf(originalOf(element), text) : null });
   };
   visit(container);
   return blocks;
@@ -661,13 +669,13 @@ function readBody(pageRoot: Element, base: string | undefined, pass: Pass): Body
       removeFromCopy(element);
       return false;
     });
-    textBlocks.push(...collectBlocks(block));
+    textBlocks.push(...collectBlocks(block, (element) => originals.get(element) ?? element));
   }
   let closing: string | null = null;
   for (let count = 0; count < MAX_CLOSING_CREDITS && textBlocks.at(-1)?.credit; count += 1) {
     const credit = textBlocks.pop()!;
-    if (credit.credit === 'byline') closing = credit.text;
+    if (credit.credit === 'byline') closing = bylineText(credit.text);
   }
-  const paragraphs = withoutDanglingHeadings(textBlocks);
+  const paragraphs = withoutDanglingHeadings(textBlocks.filter((block) => !block.short));
   return { paragraphs, images, closingByline: closing };
 }

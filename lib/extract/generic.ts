@@ -15,6 +15,7 @@ import { readPageMeta, type PageMeta } from './meta.ts';
 import { extractBodyParagraphs } from './content.ts';
 import { BLOCK_TAGS, elementsByTag, findElements, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
 import { selectOnPage } from './select.ts';
+import { isNameLine } from './closing-credit.ts';
 import { pickSection } from './section.ts';
 import { hostOf } from '../sources/registry.ts';
 
@@ -71,8 +72,13 @@ const MAX_DATE_LINE_LENGTH = 80;
  * after the first h1 (then the closest ones before it) that reads as a date with a time, once a label
  * ("Cập nhật:") is dropped. Read in the site's zone (.vn: Asia/Ho_Chi_Minh) unless it states an offset.
  */
+/** The page's headline: its first h1 that prints text (an empty h1 around the logo is not it). */
+function headlineElement($: CheerioAPI): Element | undefined {
+  return elementsByTag($, 'h1').find((element) => renderedText(element) !== '');
+}
+
 function printedDateNearHeadline($: CheerioAPI, zone: string | undefined): { from: string; value: string } | null {
-  const headline = elementsByTag($, 'h1')[0];
+  const headline = headlineElement($);
   const body = elementsByTag($, 'body')[0];
   if (!headline || !body) return null;
   const elements = findElements(body, () => true);
@@ -182,13 +188,15 @@ function pickLead(jsonLd: JsonLdArticle | null, meta: PageMeta): string | null {
 }
 
 /** Class names of elements that hold a printed lead (sapo, summary, standfirst). */
-const PRINTED_LEAD_CLASS = /sapo|desc|lead|summary|excerpt|intro|standfirst/i;
+const PRINTED_LEAD_CLASS = /sapo|desc|lead|summary|excerpt|intro|standfirst|chap+eau/i;
 /** Enough of a lead's opening to know two texts are the same lead. */
 const LEAD_OPENING_LENGTH = 40;
 
 /** A label printed before a lead with no dash ("BNEWS", "Dân trí"): one or two short words opening with a capital. */
 const LEAD_LABELS = [/^([\p{Lu}\p{N}][\p{L}\p{N}.&]*)\s+(.+)$/su, /^([\p{Lu}\p{N}][\p{L}\p{N}.&]* [\p{L}\p{N}.&]+)\s+(.+)$/su];
 const MAX_LABEL_LENGTH = 20;
+/** "Afamily Mobile - …": a short label and a dash before the description's text. */
+const SITE_LABEL_PREFIX = new RegExp(`^[^\\s–—-][^–—-]{0,${MAX_LABEL_LENGTH - 1}}\\s[-–—]\\s+(.+)$`, 'su');
 
 /** The label and the rest of `text` when the rest opens with `opening` (comparable form). */
 function labelBefore(text: string, opening: string): { label: string; rest: string } | null {
@@ -218,6 +226,9 @@ function printedLead($: CheerioAPI, description: string | null): PrintedLead | n
   const described = splitDateline(description);
   const opening = comparable(described.lead).slice(0, LEAD_OPENING_LENGTH);
   if (opening.length < LEAD_OPENING_LENGTH / 2) return null;
+  // A site label the description alone prefixes ("Afamily Mobile - Nhiều…" for the printed "Nhiều…"): the printed lead has no dateline.
+  const labelled = SITE_LABEL_PREFIX.exec(described.lead);
+  const unlabelledOpening = labelled ? comparable(labelled[1]!).slice(0, LEAD_OPENING_LENGTH) : null;
   const body = elementsByTag($, 'body')[0];
   if (!body) return null;
   for (const element of findElements(body, (candidate) => candidate.name === 'h2' || PRINTED_LEAD_CLASS.test(candidate.attribs['class'] ?? ''))) {
@@ -225,6 +236,7 @@ function printedLead($: CheerioAPI, description: string | null): PrintedLead | n
     if (text.length > description.length * 3 + 40) continue;
     const split = splitDateline(text);
     if (comparable(split.lead).startsWith(opening)) return { text, lead: split.lead, dateline: split.dateline ?? described.dateline };
+    if (unlabelledOpening && comparable(split.lead).startsWith(unlabelledOpening)) return { text, lead: split.lead, dateline: split.dateline };
     const labelled = labelBefore(split.lead, opening);
     if (labelled) return { text, lead: labelled.rest, dateline: labelled.label };
   }
@@ -254,6 +266,28 @@ function visibleByline($: CheerioAPI): string[] {
     .map((element) => renderedText(element))
     .filter((text) => text.length > 1 && text.length < 120);
   return [...new Set(found)];
+}
+
+/** How many elements after the headline a byline printed under it may come (a date line may come first). */
+const ELEMENTS_BEFORE_BYLINE = 2;
+/** "Long Trần - Theo Trí Thức Trẻ": the source named after the byline's names. */
+const SOURCE_AFTER_NAMES = /\s*[-–—]\s*(?:theo|nguồn)\s.*$/iu;
+
+/**
+ * A byline printed as a line of names right under the headline ("Hạ Trắng", "Long Trần - Theo Trí Thức
+ * Trẻ"), marked by no class: one of the headline's next elements whose text is names only (every word
+ * capitalised, as in a closing byline). Vietnamese section labels and dates never read so.
+ */
+function bylineUnderHeadline($: CheerioAPI): string | null {
+  const headline = headlineElement($);
+  let seen = 0;
+  for (let node = headline?.next; node && seen < ELEMENTS_BEFORE_BYLINE; node = node.next) {
+    if (node.type !== 'tag') continue;
+    seen += 1;
+    const text = renderedText(node);
+    if (text !== '' && isNameLine(text.replace(SOURCE_AFTER_NAMES, ''))) return text;
+  }
+  return null;
 }
 
 /** Words that open a printed byline in the languages of the corpus: "By", "Von:", "Por", "Par", "Door", "Di", "Av", "Af", "Autor:". */
@@ -350,6 +384,10 @@ function pickAuthors($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta
     ['jsonld author', () => structured.flatMap(structuredAuthors)],
     ['meta author', () => meta.authors.flatMap(bylineAuthors)],
     ['visible byline element', () => visibleByline($).flatMap(bylineAuthors)],
+    ...(vietnamese ? [['heuristic: a line of names under the headline', () => {
+      const byline = bylineUnderHeadline($);
+      return byline ? bylineAuthors(byline) : [];
+    }] as [string, () => Author[]]] : []),
     ['labelled byline ("By …")', () => {
       const byline = labelledByline($);
       return byline ? bylineAuthors(byline) : [];

@@ -1,5 +1,5 @@
 import type { Author } from '../schema/article.ts';
-import { cleanText, withoutTrailingDots } from './text.ts';
+import { cleanText, stripDiacritics, withoutTrailingDots } from './text.ts';
 
 const NOT_A_LETTER = '(?![\\p{L}\\p{N}])';
 
@@ -58,16 +58,23 @@ const SEPARATOR = /\s*(?:[,;|&/·•]|\s[-–—]\s|\s+(?:và|and)\s+)\s*/iu;
 
 const MAX_WORDS_IN_A_NAME = 6;
 
+/** Initials ("HN", "TTXVN") have no vowel; a syllable has one, and a shortened syllable ends in "." ("TH.HÀ"). */
+const VOWEL = /[aeiouy]/i;
+
+function isInitials(run: string, next: string): boolean {
+  return next !== '.' && !VOWEL.test(stripDiacritics(run));
+}
+
 /**
  * A name in capitals turned to natural case, diacritics kept: "NGỌC PHÚ" → "Ngọc Phú",
- * "JEAN-PIERRE O'NEILL" → "Jean-Pierre O'Neill". Initials stay as printed ("H.Y.T."). A name that already
+ * "JEAN-PIERRE O'NEILL" → "Jean-Pierre O'Neill". Initials stay as printed ("H.Y.T.", "HN"). A name that already
  * has lower-case letters is returned as is (cleaned), so "McCain" and "van Gogh" survive.
  */
 export function naturalCase(name: string): string {
   const cleaned = cleanText(name);
   if (/\p{Ll}/u.test(cleaned) || !/\p{Lu}/u.test(cleaned)) return cleaned;
-  return cleaned.replace(/\p{L}+/gu, (run) =>
-    run.length === 1 ? run : run.charAt(0) + run.slice(1).toLowerCase(),
+  return cleaned.replace(/\p{L}+/gu, (run, offset: number) =>
+    run.length === 1 || isInitials(run, cleaned.charAt(offset + run.length)) ? run : run.charAt(0) + run.slice(1).toLowerCase(),
   );
 }
 

@@ -81,6 +81,47 @@ describe('authors: persons only', () => {
     expect(article.authors).toEqual([]);
     expect(article.body.text).not.toContain('Theo Bảo hiểm');
   });
+
+  it('reads "Theo <b>Name</b>" followed by the outlet in italics as the writer of a syndicated article', () => {
+    const html = page('', `<h1>Giá vàng tăng</h1><article><div>${BODY}<p>Theo <strong>Vân Anh</strong></p></div><div style="text-align:right"><span style="font-style:italic">Lao Động</span></div></article>`);
+    const article = extractArticle(html, { url: URL });
+    expect(article.authors).toEqual([{ name: 'Vân Anh', raw: 'Vân Anh' }]);
+    expect(article.body.text).not.toContain('Vân Anh');
+    // with no outlet printed apart, "Theo X" stays a source
+    const bare = extractArticle(page('', `<h1>Giá vàng tăng</h1><article>${BODY}<p>Theo <strong>Lao Động</strong></p></article>`), { url: URL });
+    expect(bare.authors).toEqual([]);
+  });
+
+  it('takes a bold name with its source in parentheses, or a right-aligned name outside any paragraph, as the closing byline', () => {
+    const parenthesised = extractArticle(page('', `<h1>Giá vàng tăng</h1><article>${BODY}<p><span class="bold">Ca Tiếu</span><span class="italic">(theo online-tech-tips)</span></p></article>`), { url: URL });
+    expect(parenthesised.authors.map((author) => author.name)).toEqual(['Ca Tiếu']);
+    expect(parenthesised.body.text).not.toContain('Ca Tiếu');
+    const inDiv = extractArticle(page('', `<h1>Giá vàng tăng</h1><article>${BODY}<div align="right"><strong>Hà Anh</strong></div><div align="right">&nbsp;</div></article>`), { url: URL });
+    expect(inDiv.authors.map((author) => author.name)).toEqual(['Hà Anh']);
+  });
+
+  it('reads a line of names printed right under the headline, leaving out the source after it', () => {
+    const html = page('', `<h1><span class="logo"></span></h1><h1>Giá vàng tăng</h1><p class="post-meta"><a href="https://x.example.vn/">Long Trần - Theo Trí Thức Trẻ</a></p><article>${BODY}</article>`);
+    const trace = new ExtractionTrace();
+    expect(extractArticle(html, { url: URL, trace }).authors).toEqual([{ name: 'Long Trần', raw: 'Long Trần' }]);
+    expect(trace.fields.get('authors')!.chosen!.from).toBe('heuristic: a line of names under the headline');
+    // a section label under the headline is no byline
+    expect(extractArticle(page('', `<h1>Giá vàng tăng</h1><p>Kinh doanh</p><article>${BODY}</article>`), { url: URL }).authors).toEqual([]);
+  });
+});
+
+describe('the printed lead', () => {
+  it('is found when only the description carries a site label before it, and in a "chappeau" element', () => {
+    const description = 'Giá vàng trong nước sáng nay tăng mạnh theo đà thế giới, vượt mốc cao nhất từ trước đến nay.';
+    const labelled = page(`<meta name="description" content="Báo Mobile - ${description}">`, `<h1>Giá vàng tăng</h1><h2 class="post-sapo">${description}</h2><article>${BODY}</article>`);
+    const article = extractArticle(labelled, { url: URL });
+    expect(article.lead).toBe(description);
+    expect(article.dateline).toBeNull();
+    const chappeau = page(`<meta name="description" content="${description.slice(0, 60)}…">`, `<h1>Giá vàng tăng</h1><article><div class="chappeau"><p>${description}</p></div>${BODY}</article>`);
+    const fromChappeau = extractArticle(chappeau, { url: URL });
+    expect(fromChappeau.lead).toBe(description);
+    expect(fromChappeau.body.paragraphs[0]).toMatch(/^Đoạn văn thứ 1/);
+  });
 });
 
 describe('the publish time printed near the headline', () => {

@@ -60,6 +60,7 @@ describe('naturalCase', () => {
     expect(naturalCase('TRẦN THỊ ĐIỆP')).toBe('Trần Thị Điệp');
     expect(naturalCase('H.Y.T.')).toBe('H.Y.T.');
     expect(naturalCase('TH.HÀ')).toBe('Th.Hà');
+    expect(naturalCase('HN')).toBe('HN');
   });
 
   it('leaves a name that has lower-case letters alone', () => {
