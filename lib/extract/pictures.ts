@@ -132,8 +132,11 @@ function printedCaptionOf(image: Element): PrintedElements | null {
   const figure = ancestorNamed(image, 'figure');
   const figcaption = figure ? findElements(figure, (element) => element.name === 'figcaption')[0] : undefined;
   if (figcaption) return { caption: figcaption, credit: null };
-  const unmarked = figure ? null : (tableCaptionOf(image) ?? paragraphCaptionOf(image));
-  if (unmarked) return { caption: unmarked, credit: null };
+  if (!figure) {
+    const inTable = tableCaptionOf(image);
+    const unmarked = inTable ? { caption: inTable, credit: null } : paragraphCaptionOf(image);
+    if (unmarked) return unmarked;
+  }
   const outside = (candidate: Element): boolean => !contains(candidate, image);
   let node = (figure ?? image).parent;
   for (let level = 0; level < MAX_CAPTION_WRAPPER_LEVELS && node && node.type === 'tag'; level += 1, node = node.parent) {
@@ -185,16 +188,45 @@ function pictureBlock(image: Element): Element | null {
  * ("Người dân mua vàng. Ảnh: MINH ANH", "Ảnh: Minh Anh"), or a centred or all-italic line, as Vietnamese
  * CMSs without figure markup print captions.
  */
-function paragraphCaptionOf(image: Element): Element | null {
+function paragraphCaptionOf(image: Element): PrintedElements | null {
   const block = pictureBlock(image);
-  let next = block?.next ?? null;
-  while (next && !isTag(next)) next = next.next;
-  if (!next || next.name !== 'p') return null;
+  const next = block ? nextPrintedBlock(block) : null;
+  if (!next) return null;
   const text = renderedText(next);
-  if (text === '' || text.length > MAX_UNMARKED_CAPTION_LENGTH) return null;
-  const centred = /text-align\s*:\s*center/i.test(next.attribs['style'] ?? '') || next.attribs['align'] === 'center';
-  const italic = next.children.every((child) => (child.type === 'text' ? child.data.trim() === '' : isTag(child) && (child.name === 'em' || child.name === 'i')));
-  return centred || italic || splitCaption(text).credit !== null ? next : null;
+  if (text.length > MAX_UNMARKED_CAPTION_LENGTH) return null;
+  const split = splitCaption(text);
+  if (!centred(next) && !allItalic(next) && split.credit === null) return null;
+  // "Ảnh: Dương Tử" on a line of its own after the caption is its credit.
+  const after = split.credit === null ? nextPrintedBlock(next) : null;
+  const creditLine = after && renderedText(after).length <= MAX_UNMARKED_CAPTION_LENGTH && splitCaption(renderedText(after)).caption === null ? after : null;
+  return { caption: next, credit: creditLine };
+}
+
+/** The next element after `element` that prints text, if it is a paragraph or a div with no picture: an empty one (a caption slot the CMS left empty, a spacer) is passed over. */
+function nextPrintedBlock(element: Element): Element | null {
+  let next = element.next;
+  while (next && (!isTag(next) || (!hasText(next) && pictureCount(next) === 0))) next = next.next;
+  return next && isTag(next) && CAPTION_BLOCK_TAGS.has(next.name) && pictureCount(next) === 0 ? next : null;
+}
+
+/** The blocks a caption printed without markup sits in: a paragraph, or a div holding only inline text. */
+const CAPTION_BLOCK_TAGS = new Set(['p', 'div']);
+
+function centred(element: Element): boolean {
+  return /text-align\s*:\s*center/i.test(element.attribs['style'] ?? '') || element.attribs['align'] === 'center';
+}
+
+function italic(element: Element): boolean {
+  return element.name === 'em' || element.name === 'i' || /font-style\s*:\s*italic/i.test(element.attribs['style'] ?? '');
+}
+
+/** Every word of the element printed in italics (<em>, <i>, or styled so), line breaks aside. */
+function allItalic(element: Element): boolean {
+  return element.children.every((child) => {
+    if (child.type === 'text') return child.data.trim() === '';
+    if (!isTag(child)) return true;
+    return child.name === 'br' || italic(child) || (child.name !== 'a' && child.children.length > 0 && allItalic(child));
+  });
 }
 
 /** Links around an article picture open the picture itself or a viewer; a thumbnail links to another page. */
@@ -242,6 +274,7 @@ export function collectImages(region: Element, proseHolders: ReadonlySet<Element
     seen.add(url);
     const { caption, credit } = printed ? readCaption(printed) : { caption: null, credit: null };
     if (printed) captions.add(printed.caption);
+    if (printed?.credit) captions.add(printed.credit);
     const alt = cleanText(element.attribs['alt'] ?? '');
     images.push({ url, caption, credit, alt: alt || null });
   }

@@ -46,10 +46,10 @@ const ENCLOSED_SLASH_CREDIT = /\s*[([]\s*((?=[^()[\]]{3,80}[)\]])\p{Lu}[^()[\]/]
 /** "Ảnh do gia đình cung cấp": the giver is the credit. */
 const GIVEN_BY = /(^|[.!?…]\s+|\s+[-–—]\s+)ảnh\s+do\s+(.+?)\s+cung\s+cấp\.?$/iu;
 /**
- * "… - Ảnh chụp màn hình", "(Ảnh chụp màn hình video)": a screenshot, credited as such after a dash or in
+ * "… - Ảnh chụp màn hình", "(Ảnh chụp màn hình video)", "- Ảnh trích từ clip của X": a screenshot, credited as such after a dash or in
  * parentheses (no colon: the words are the credit).
  */
-const SCREENSHOT = /(\s+[-–—]\s+|\s*\(\s*|^)(ảnh\s+chụp\s+(?:màn\s+hình|từ\s+(?:video|clip))[^()]{0,40}?)\s*\)?\.?$/iu;
+const SCREENSHOT = /(\s+[-–—]\s+|\s*\(\s*|^)(ảnh\s+(?:chụp\s+(?:màn\s+hình|từ\s+(?:video|clip))|trích\s+từ\s+(?:video|clip))[^()]{0,40}?)\s*\)?\.?$/iu;
 /** Japanese "（代表撮影）", "(共同通信社撮影)": "photographed by X". */
 const PHOTOGRAPHED_BY = /\s*[（(]([^（）()]+?)撮影[）)]\s*$/u;
 /** "… — © BELGA", "© Jane Doe": a copyright sign opens the credit. */

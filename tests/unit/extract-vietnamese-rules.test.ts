@@ -144,6 +144,8 @@ describe('captions printed without figure markup', () => {
   it.each([
     ['a table: the picture in one cell, the caption in another', '<table class="image"><tr><td><img src="https://tin.example.vn/a.jpg"></td></tr><tr><td>Người dân mua vàng. (Ảnh: Minh Anh)</td></tr></table>', 'Minh Anh'],
     ['a centred italic paragraph after the picture', '<p style="text-align:center"><img src="https://tin.example.vn/b.jpg"></p><p style="text-align:center"><em>Người dân mua vàng. Ảnh: MINH ANH</em></p>', 'MINH ANH'],
+    ['an italic div after an empty caption slot, its credit on the next line', '<div><img src="https://tin.example.vn/d.jpg"></div><p class="PhotoCMS_Caption"></p><div align="justify"><em>Người dân mua vàng.</em></div><div><em>Ảnh: Dương Tử</em></div>', 'Dương Tử'],
+    ['a div styled italic, the credit a screenshot of a clip', '<div><img src="https://tin.example.vn/e.jpg"></div><div><span style="font-style: italic">Người dân mua vàng. - Ảnh trích từ clip của VTV</span></div>', 'Ảnh trích từ clip của VTV'],
   ])('%s: caption and credit split, the text out of the body', (_, inner, credit) => {
     const article = withPicture(inner);
     expect(article.images.map(({ caption, credit: printed }) => ({ caption, credit: printed }))).toEqual([{ caption: 'Người dân mua vàng.', credit }]);
