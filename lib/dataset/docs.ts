@@ -145,8 +145,9 @@ Authors are persons only, one rule each:
 
 \`category\` is one section, the most specific the page states: the last section of its breadcrumb trail
 (JSON-LD BreadcrumbList, else the visible one; the home page, the site and the article itself are not
-sections), else the JSON-LD articleSection / \`article:section\` (the first when several are listed). Tags
-stay in \`tags\`.
+sections), else the JSON-LD articleSection / \`article:section\` (the first when several are listed), else
+the section the article's URL is filed under, named as the site's menu names it ("/xa-hoi/…" under the
+link to "/xa-hoi.htm", "Xã hội"; the deepest such section). Tags stay in \`tags\`.
 
 ## Key layout
 

@@ -243,6 +243,31 @@ function printedLead($: CheerioAPI, description: string | null): PrintedLead | n
   return null;
 }
 
+/** A lead is prose: a subtitle or a label under the headline is shorter. */
+const MIN_LEAD_WORDS = 15;
+/** How many elements after the headline the lead may come (a date line, a byline first). */
+const ELEMENTS_BEFORE_LEAD = 3;
+
+/**
+ * The lead printed right under the headline on a page whose metadata has no description: the first of the
+ * headline's next elements that is a subheading (h2, h3) or of a lead's class, and holds prose.
+ */
+function leadUnderHeadline($: CheerioAPI): PrintedLead | null {
+  const headline = headlineElement($);
+  let seen = 0;
+  for (let node = headline?.next; node && seen < ELEMENTS_BEFORE_LEAD; node = node.next) {
+    if (node.type !== 'tag') continue;
+    seen += 1;
+    const element = node as Element;
+    if (element.name !== 'h2' && element.name !== 'h3' && !PRINTED_LEAD_CLASS.test(element.attribs['class'] ?? '')) continue;
+    const text = renderedText(element);
+    if (text.split(' ').length < MIN_LEAD_WORDS) continue;
+    const split = splitDateline(text);
+    return { text, lead: split.lead, dateline: split.dateline };
+  }
+  return null;
+}
+
 /**
  * A description cut from the body's first paragraph ("…の想定震源域..."): it repeats the body's opening, so
  * the page has no lead apart from the body.
@@ -500,7 +525,8 @@ function genericBody($: CheerioAPI, url: string | undefined, metadata: GenericMe
   const { jsonLd, meta, description } = metadata;
   const { title, authors, canonicalUrl } = metadata.fields;
   const body = extractBodyParagraphs($, canonicalUrl ?? url);
-  const printed = printedLead($, description);
+  const underHeadline = !description && isVietnamese(metadata.fields.language, url) ? leadUnderHeadline($) : null;
+  const printed = printedLead($, description) ?? underHeadline;
   // The title, the lead and a byline line repeated inside the body container are not body text.
   const notBody = new Set([title, description, printed?.text, ...authors.flatMap((author) => [author.raw, author.name])].filter((text): text is string => !!text).map(comparable));
   const paragraphs = body.paragraphs.filter((paragraph) => !notBody.has(comparable(paragraph)));
@@ -508,7 +534,7 @@ function genericBody($: CheerioAPI, url: string | undefined, metadata: GenericMe
   const truncated = truncatedCopyOf(description, paragraphs[0]);
   if (truncated) trace?.reject('lead', 'jsonld / meta description', description, 'a truncated copy of the first paragraph');
   else if (printed) {
-    trace?.chose('lead', `heuristic: the lead printed on the page (an element of class sapo/desc/lead/summary… opening like the description)`, printed.lead);
+    trace?.chose('lead', underHeadline ? 'heuristic: the subheading under the headline (no description in the metadata)' : `heuristic: the lead printed on the page (an element of class sapo/desc/lead/summary… opening like the description)`, printed.lead);
     if (printed.dateline) trace?.chose('dateline', 'heuristic: the label or dateline prefix of the printed lead', printed.dateline);
   }
   else if (description) trace?.chose('lead', 'jsonld description / meta og:description / description', description);

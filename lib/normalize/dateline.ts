@@ -18,6 +18,8 @@ const ONLINE_ACRONYM = /^\p{Lu}{1,5}O$/u;
 
 /** A site's own address used as its dateline ("VTV.vn", "Baonghean.vn"). */
 const SITE_ADDRESS = /^\p{L}[\p{L}\p{N}-]*\.(?:com\.)?vn$/iu;
+/** A brand written as one word with inner capitals ("GiadinhNet", "PetroTimes"): no Vietnamese word or name is spelt so. */
+const CAMEL_CASE_BRAND = /^\p{Lu}\p{Ll}+(?:\p{Lu}\p{Ll}*)+$/u;
 
 function isKnown(token: string): boolean {
   return KNOWN_DATELINES.includes(token.toLowerCase());
@@ -37,6 +39,7 @@ function isOnlineAcronym(token: string): boolean {
  * - a publisher in KNOWN_DATELINES, or
  * - an online-edition acronym (2–6 capitals ending in "O", no vowel before the "O"), or
  * - a Vietnamese site address ("VTV.vn - …"), or
+ * - a brand written as one word with inner capitals ("GiadinhNet – …"), or
  * - a short name in parentheses (1–3 words starting with a capital or digit).
  * Nothing must follow an empty lead: a prefix with no text after it is not a dateline. Output is cleaned NFC.
  */
@@ -53,7 +56,7 @@ export function splitDateline(lead: string): { dateline: string | null; lead: st
   const bare = BARE.exec(cleaned);
   if (bare) {
     const [, token = '', rest = ''] = bare;
-    if ((isKnown(token) || isOnlineAcronym(token) || SITE_ADDRESS.test(token)) && /[\p{L}\p{N}]/u.test(rest)) {
+    if ((isKnown(token) || isOnlineAcronym(token) || SITE_ADDRESS.test(token) || CAMEL_CASE_BRAND.test(token)) && /[\p{L}\p{N}]/u.test(rest)) {
       return { dateline: token, lead: rest };
     }
   }

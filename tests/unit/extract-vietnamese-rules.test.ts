@@ -39,6 +39,14 @@ describe('section: one, the most specific', () => {
     expect(extractArticle(page(meta, `<h1>Tuyển Việt Nam thắng</h1><article>${BODY}</article>`), { url: URL }).category).toBe('Thể thao');
   });
 
+  it('names the section the URL files the article under as the menu does, when nothing else states one', () => {
+    const menu = '<ul class="menu"><li><a href="/giai-tri.htm">GIẢI TRÍ</a></li><li><a href="/giai-tri.htm">Giải trí</a></li><li><a href="/giai-tri/am-nhac.htm">Âm nhạc</a></li><li><a href="/the-thao.htm">Thể thao</a></li></ul>';
+    const article = (url: string) => extractArticle(page('', `${menu}<h1>Ca sĩ về nước</h1><article>${BODY}</article>`), { url });
+    expect(article('https://tin.example.vn/giai-tri/am-nhac/ca-si-ve-nuoc-123.htm').category).toBe('Âm nhạc');
+    expect(article('https://tin.example.vn/giai-tri/ca-si-ve-nuoc-123.htm').category).toBe('Giải trí');
+    expect(article('https://tin.example.vn/ca-si-ve-nuoc-123.htm').category).toBeNull();
+  });
+
   it('reads a visible breadcrumb, leaving out the sub-menus nested in a step', () => {
     const crumbs = '<ul class="breadcrumb"><li><a href="/">Trang chủ</a></li><li><a href="/kinh-te">Kinh tế</a><ul><li><a href="/x">Tài chính</a></li><li><a href="/y">Bất động sản</a></li></ul></li></ul>';
     expect(extractArticle(page('', `${crumbs}<h1>Giá vàng tăng</h1><article>${BODY}</article>`), { url: URL }).category).toBe('Kinh tế');
@@ -111,6 +119,14 @@ describe('authors: persons only', () => {
 });
 
 describe('the printed lead', () => {
+  it('is the prose subheading under the headline when the metadata has no description, its dateline split off', () => {
+    const lead = 'Dư luận lại xôn xao việc cô giáo và học trò ở vùng cao chui túi nilông vượt sông đến lớp mỗi ngày trong mùa lũ.';
+    const article = extractArticle(page('', `<h1>Vì sao học trò vượt sông?</h1><p class="time">Thứ Năm, 20/03/2014 15:23</p><h3>GiadinhNet – ${lead}</h3><article>${BODY}</article>`), { url: URL });
+    expect(article.lead).toBe(lead);
+    expect(article.dateline).toBe('GiadinhNet');
+    expect(article.body.text).not.toContain('Dư luận');
+  });
+
   it('is found when only the description carries a site label before it, and in a "chappeau" element', () => {
     const description = 'Giá vàng trong nước sáng nay tăng mạnh theo đà thế giới, vượt mốc cao nhất từ trước đến nay.';
     const labelled = page(`<meta name="description" content="Báo Mobile - ${description}">`, `<h1>Giá vàng tăng</h1><h2 class="post-sapo">${description}</h2><article>${BODY}</article>`);

@@ -18,6 +18,7 @@ const DATELINES: [lead: string, dateline: string, rest: string][] = [
   ['(VTC News) - Sáng 7-3, mưa lớn.', 'VTC News', 'Sáng 7-3, mưa lớn.'],
   ['(Baonghean.vn) - Sáng 7-3, mưa lớn.', 'Baonghean.vn', 'Sáng 7-3, mưa lớn.'],
   ['VTV.vn - Chiều 17/7, Công an tỉnh cho biết.', 'VTV.vn', 'Chiều 17/7, Công an tỉnh cho biết.'],
+  ['GiadinhNet – “Dư luận lại xôn xao.', 'GiadinhNet', '“Dư luận lại xôn xao.'],
 ];
 
 const NOT_DATELINES = [
