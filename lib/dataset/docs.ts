@@ -130,8 +130,9 @@ When the page's metadata gives no publish time, the time printed near the headli
 without an offset on a \`.vn\` site is Vietnam time (Asia/Ho_Chi_Minh, +07:00).
 
 Authors are persons only, one rule each:
-- an organization is not an author: a name in the form of one ("Báo Lào Cai điện tử", "Tạp chí …") or a host
-  name ("baochinhphu.vn") is left out; on Vietnamese pages also a JSON-LD author of type Organization (or
+- an organization is not an author: a name in the form of one ("Báo Lào Cai điện tử", "Tạp chí …", "FPT
+  Online", "VietNamNet News": a name ending in Online, News, Media, Group, Corp, JSC) or a host name
+  ("baochinhphu.vn") is left out; on Vietnamese pages also a JSON-LD author of type Organization (or
   NewsMediaOrganization, …) and a name equal to the publisher's or the site's;
 - "Theo X" / "Nguồn: X" names the source the text was taken from, not an author: no author from it. One
   form names the writer of a syndicated article: "Theo **Vân Anh**" (the name alone in bold) followed by

@@ -9,6 +9,7 @@ import { cleanText } from '../normalize/text.ts';
 import { boilerplateVerdict, wordsOf, type Verdict } from './chrome.ts';
 import { BLOCK_TAGS, elementsByTag, elementsNamed, findElements, hasDescendantNamed, removeNode, renderedRuns, renderedText, walkElements } from './dom.ts';
 import { collectImages } from './pictures.ts';
+import { isTeaserCard } from './teaser.ts';
 import { bylineText, closingCreditOf, closingCreditOfRun, MAX_CLOSING_CREDITS, type ClosingCredit } from './closing-credit.ts';
 
 export interface BodyContent {
@@ -651,7 +652,7 @@ function readBody(pageRoot: Element, base: string | undefined, pass: Pass): Body
   const holders = proseHolders(scopeRoot);
   walkElements(scopeRoot, (element) => {
     // A wrapper of the article's prose is kept, whatever its class says ("sidebar-grid__content").
-    if (!pass.cuts(boilerplateVerdict(element), holders.has(element))) return true;
+    if (!pass.cuts(boilerplateVerdict(element), holders.has(element)) && !isTeaserCard(element)) return true;
     removeFromCopy(element);
     return false;
   });

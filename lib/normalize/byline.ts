@@ -38,6 +38,8 @@ const SOURCE_CREDIT = new RegExp(`^(?:theo|nguồn|source|via|according\\s+to)${
  * điện tử", "Tạp chí Tài chính", "Đài Tiếng nói Việt Nam"); no personal name starts with these words.
  */
 const ORGANIZATION_NAME = /^(?:báo|tạp\s+chí|đài|thông\s+tấn\s+xã|cổng\s+thông\s+tin|trang\s+tin|tòa\s+soạn|toà\s+soạn|ban\s+biên\s+tập|công\s+ty|tập\s+đoàn)(?![\p{L}\p{N}])/iu;
+/** Words that end a company's or an outlet's name ("FPT Online", "VietNamNet News", "Vietnam Media Group"); no personal name ends so. */
+const ORGANIZATION_SUFFIX = /\s(?:online|news|media|group|corp|corporation|jsc)\.?$/iu;
 /** A host name ("baochinhphu.vn", "www.vneconomy.vn"): the site, not a person. */
 const HOST_NAME = /^(?:www\.)?[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:vn|com|net|org|info|news|asia|gov)$/iu;
 
@@ -49,7 +51,7 @@ export function notAPerson(name: string): string | null {
   const cleaned = cleanText(name);
   if (ANONYMOUS.test(cleaned)) return 'a staff credit, naming nobody';
   if (SOURCE_CREDIT.test(cleaned)) return 'a source credit ("Theo X"), not an author';
-  if (ORGANIZATION_NAME.test(cleaned)) return 'an organization';
+  if (ORGANIZATION_NAME.test(cleaned) || ORGANIZATION_SUFFIX.test(cleaned)) return 'an organization';
   if (HOST_NAME.test(cleaned)) return 'a host name';
   return null;
 }

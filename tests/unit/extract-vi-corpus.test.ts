@@ -19,7 +19,6 @@ const KNOWN_MISSES: Record<string, Partial<Record<VietnameseField, string>>> = {
   'vi/dantri-855374.html': { title: OLD, publishedAt: OLD, category: OLD, lead: OLD, dateline: OLD, firstParagraph: OLD, lastParagraph: OLD, notInBody: OLD, images: OLD },
   'vi/kenh14-20140102113357263.html': { lastParagraph: OLD, images: OLD },
   'vi/thesaigontimes-274113.html': { title: NEW, authors: NEW, category: NEW, firstParagraph: NEW, lastParagraph: NEW, notInBody: NEW, images: NEW },
-  'vi/vietnamnet-514378.html': { authors: NEW, lastParagraph: NEW, notInBody: NEW },
   'vi/vnexpress-2985539.html': { authors: OLD, firstParagraph: OLD, lastParagraph: OLD, images: OLD },
 };
 

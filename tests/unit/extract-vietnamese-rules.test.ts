@@ -69,7 +69,7 @@ describe('authors: persons only', () => {
   });
 
   it('gives no author for a source ("Theo X"), a staff credit ("PV", "Nhóm phóng viên") or a host name', () => {
-    for (const name of ['Theo TTXVN', 'PV', 'Nhóm phóng viên', 'baochinhphu.vn', 'Ban biên tập']) {
+    for (const name of ['Theo TTXVN', 'PV', 'Nhóm phóng viên', 'baochinhphu.vn', 'Ban biên tập', 'FPT Online', 'VietNamNet News']) {
       expect(extractArticle(withAuthors({ '@type': 'Person', name }), { url: URL }).authors, name).toEqual([]);
     }
     // a title before a name is dropped, the name kept
@@ -137,6 +137,17 @@ describe('the printed lead', () => {
     const fromChappeau = extractArticle(chappeau, { url: URL });
     expect(fromChappeau.lead).toBe(description);
     expect(fromChappeau.body.paragraphs[0]).toMatch(/^Đoạn văn thứ 1/);
+  });
+});
+
+describe('teaser cards of other articles inside the body', () => {
+  it('are left out whatever their class, with their label; a linked heading in the prose is kept', () => {
+    const card = '<div class="inner-article"><a href="/khac-1.html"><img src="https://tin.example.vn/t.jpg"></a><h4><a href="/khac-1.html">Cách tăng âm lượng chỉ đường</a></h4><p>Tính năng chỉ đường bằng giọng nói giúp người dùng theo dõi đường đi.</p></div>';
+    const labelled = '<ul><li><span>Tham khảo thêm</span><div><h4><a href="/khac-2.html">Quy định mới về giám sát</a></h4><a href="/khac-2.html"><img src="https://tin.example.vn/u.jpg"></a></div></li></ul>';
+    const article = extractArticle(page('', `<h1>Giá vàng tăng</h1><article>${BODY}${card}${BODY}${labelled}</article>`), { url: URL });
+    expect(article.body.text).not.toMatch(/Cách tăng âm lượng|Tính năng chỉ đường|Tham khảo thêm|Quy định mới/);
+    const section = extractArticle(page('', `<h1>Giá vàng tăng</h1><article>${BODY}<div><h3><a href="/vang.html">Giá vàng hôm nay</a></h3>${BODY}</div></article>`), { url: URL });
+    expect(section.body.paragraphs).toHaveLength(8);
   });
 });
 
