@@ -137,6 +137,8 @@ Authors are persons only, one rule each:
 - "Theo X" / "Nguồn: X" names the source the text was taken from, not an author: no author from it. One
   form names the writer of a syndicated article: "Theo **Vân Anh**" (the name alone in bold) followed by
   the outlet on a line of its own in italics ("*Lao Động*"): the bold name is the author;
+- a name credited for the pictures only ("Tin: Tường Minh - Ảnh: Đỗ Hiền") is the photographer, not an author,
+  when the byline names a writer ("Tin, ảnh: X" credits both, so X is an author);
 - "PV" / "Phóng viên" / "Nhóm phóng viên" (and "Nhóm PV", "CTV", "BTV") alone are staff credits, which name
   nobody: no author. Before a name ("PV Ngọc Phú") the title is dropped and the name kept.
 - when the metadata names no person, the byline printed on the page counts: a byline block near the

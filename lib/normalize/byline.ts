@@ -93,7 +93,8 @@ function tidyName(part: string): string | null {
 
 /**
  * The authors named in a printed byline: "NGỌC PHÚ" → [{ name: "Ngọc Phú", raw: "NGỌC PHÚ" }]. Several
- * authors are split on ",", " - ", " và ", "&", " and ". Qualifiers stay out of the name: "(tổng hợp)" and
+ * authors are split on ",", " - ", " và ", "&", " and ". A name credited for the pictures only ("Ảnh: X") is
+ * left out when the byline names a writer too. Qualifiers stay out of the name: "(tổng hợp)" and
  * other parentheses, "Tin, ảnh:", "Bài và ảnh:", "Thực hiện:", "PV", "Nhóm phóng viên". A source credit
  * ("Theo TTXVN") names no author and gives []. `raw` is the name as printed, without the qualifiers.
  */
@@ -105,12 +106,33 @@ export function parseByline(raw: string): Author[] {
     .replace(/ {2,}/g, ' ')
     .trim();
   if (cleaned === '' || SOURCE_CREDIT.test(cleaned)) return [];
-  const authors: Author[] = [];
-  for (const part of cleaned.replace(ROLE_LABEL, ' | ').split(SEPARATOR)) {
-    const name = tidyName(part);
-    if (name !== null) authors.push({ name: naturalCase(name), raw: name });
+  const credited: { author: Author; photosOnly: boolean }[] = [];
+  for (const { label, text } of labelledParts(cleaned)) {
+    for (const part of text.split(SEPARATOR)) {
+      const name = tidyName(part);
+      if (name !== null) credited.push({ author: { name: naturalCase(name), raw: name }, photosOnly: label !== null && PHOTOS_ONLY.test(label) });
+    }
   }
-  return dedupeAuthors(authors);
+  // "Tin: Tường Minh - Ảnh: Đỗ Hiền": the photographer is credited for the pictures, the writer is the author.
+  const writers = credited.filter((entry) => !entry.photosOnly);
+  return dedupeAuthors((writers.length > 0 ? writers : credited).map((entry) => entry.author));
+}
+
+/** A role label that credits pictures only ("Ảnh:", "Photo:", "Đồ họa:"), not the text. */
+const PHOTOS_ONLY = /^(?:ảnh|photos?|đồ\s*họa)\s*:$/iu;
+
+/** The byline cut at its role labels, each part with the label before it (null for the part before any). */
+function labelledParts(byline: string): { label: string | null; text: string }[] {
+  const parts: { label: string | null; text: string }[] = [];
+  let label: string | null = null;
+  let start = 0;
+  for (const match of byline.matchAll(ROLE_LABEL)) {
+    parts.push({ label, text: byline.slice(start, match.index) });
+    label = match[0].trim();
+    start = match.index + match[0].length;
+  }
+  parts.push({ label, text: byline.slice(start) });
+  return parts;
 }
 
 /** Collapses repeated bylines (same name in NFC, ignoring case), keeping the first. */
