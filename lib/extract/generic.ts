@@ -445,14 +445,23 @@ function leadImages(jsonLd: JsonLdArticle | null, meta: PageMeta, base: string |
   return images.slice(0, 1);
 }
 
-/** One entry per picture: the same file at other sizes (responsive variants, CDN resizes) is the same image. */
+/** A directory that names a size or a date, not a picture: "640", "100_100", "05". */
+const SIZE_DIRECTORY = /^\d+(?:[x_×]\d+)?$/i;
+
+/**
+ * One entry per picture: the same file at other sizes (responsive variants, CDN resizes) is the same image.
+ * The file's directory counts too unless it names a size: CDNs that give every picture of an article the
+ * article's slug as file name ("/anh-2-1457769815085/techcombank-….JPG") tell pictures apart by directory.
+ */
 function dedupeImages(images: ArticleImage[]): ArticleImage[] {
   const seen = new Set<string>();
   return images.filter((image) => {
-    const path = new URL(image.url).pathname;
-    const file = path.slice(path.lastIndexOf('/') + 1) || image.url;
-    if (seen.has(file)) return false;
-    seen.add(file);
+    const segments = new URL(image.url).pathname.split('/');
+    const file = segments.at(-1) || image.url;
+    const directory = segments.at(-2) ?? '';
+    const key = SIZE_DIRECTORY.test(directory) ? file : `${directory}/${file}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
     return true;
   });
 }

@@ -179,6 +179,14 @@ describe('captions printed without figure markup', () => {
     expect(article.body.text).not.toContain('Người dân mua vàng');
   });
 
+  it('pictures sharing the article\'s slug as file name are told apart by directory; sizes of one picture are one', () => {
+    const img = (path: string) => `<p><img src="https://cdn.example.vn${path}"></p>`;
+    const article = withPicture(
+      img('/thumb_w/640/2016/anh-2-1457769815085/bai-viet.jpg') + img('/thumb_w/640/2016/anh-3-1457769840009/bai-viet.jpg') + img('/thumb_w/1280/2016/anh-3-1457769840009/bai-viet.jpg') + img('/640/chung.jpg') + img('/1280/chung.jpg'),
+    );
+    expect(article.images.map((image) => image.url.replace('https://cdn.example.vn', ''))).toEqual(['/thumb_w/640/2016/anh-2-1457769815085/bai-viet.jpg', '/thumb_w/640/2016/anh-3-1457769840009/bai-viet.jpg', '/640/chung.jpg']);
+  });
+
   it('a plain "Ảnh: X" paragraph after the picture is its credit', () => {
     const article = withPicture('<div class="img"><img src="https://tin.example.vn/c.jpg"></div><p>Ảnh: Minh Anh</p>');
     expect(article.images.map(({ caption, credit }) => ({ caption, credit }))).toEqual([{ caption: null, credit: 'Minh Anh' }]);
