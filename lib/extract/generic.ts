@@ -136,13 +136,18 @@ function comparable(text: string): string {
   return text.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
-function pickTitle($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta, trace?: ExtractionTrace): string | null {
+/**
+ * The headline: JSON-LD, OpenGraph, the h1, then <title>. On a Vietnamese page an h1 of one word ("Mobile",
+ * a hidden block's label) is no headline: Vietnamese headlines are sentences.
+ */
+function pickTitle($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta, vietnamese: boolean, trace?: ExtractionTrace): string | null {
   const siteNames = [meta.ogSiteName, jsonLd?.publisherName ?? null];
   let h1: string | undefined;
   for (const element of elementsByTag($, 'h1')) {
     const text = renderedTextSpacedLike(renderedRuns(element), jsonLd?.headline ?? meta.ogTitle);
     if (text.length > 0) {
-      h1 = text;
+      if (vietnamese && !text.includes(' ')) trace?.reject('title', 'h1', text, 'one word: no Vietnamese headline');
+      else h1 = text;
       break;
     }
   }
@@ -493,8 +498,8 @@ function genericMetadata($: CheerioAPI, url: string | undefined, trace?: Extract
   const jsonLd = readJsonLdArticle($);
   const meta = readPageMeta($);
   const zone = zoneFor(url);
-  const title = pickTitle($, jsonLd, meta, trace);
   const language = pickLanguage(jsonLd, meta);
+  const title = pickTitle($, jsonLd, meta, isVietnamese(language, url), trace);
   const published = firstDate(
     [['jsonld datePublished', jsonLd?.datePublished], ...meta.published.map((entry) => [entry.source, entry.value] as [string, string]), ...meta.timeDatetimes.map((value) => ['time@datetime', value] as [string, string])],
     zone,

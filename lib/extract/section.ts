@@ -161,7 +161,8 @@ function sectionOfUrl($: CheerioAPI, page: PageIdentity): string | null {
   for (const entry of selectOnPage($, 'a[href], option[selected][value]')) {
     const path = sectionPath(entry.attribs['href'] ?? entry.attribs['value'] ?? '', page.url);
     if (path === null || !prefixes.includes(path)) continue;
-    const name = renderedText(entry);
+    // "- Kinh doanh": a menu prints separators around its entries.
+    const name = renderedText(entry).replace(/^[\s|/›»>–—-]+|[\s|/›»>–—-]+$/gu, '');
     if (name === '' || name.split(/\s+/).length > MAX_SECTION_WORDS) continue;
     named.set(path, [...(named.get(path) ?? []), name]);
   }

@@ -45,6 +45,8 @@ describe('section: one, the most specific', () => {
     expect(article('https://tin.example.vn/giai-tri/am-nhac/ca-si-ve-nuoc-123.htm').category).toBe('Âm nhạc');
     expect(article('https://tin.example.vn/giai-tri/ca-si-ve-nuoc-123.htm').category).toBe('Giải trí');
     expect(article('https://tin.example.vn/ca-si-ve-nuoc-123.htm').category).toBeNull();
+    const separated = extractArticle(page('', `<a href="/">Trang chủ</a><a href="/kinh-doanh.htm">- Kinh doanh</a><h1>Gói tín dụng mới</h1><article>${BODY}</article>`), { url: 'https://tin.example.vn/kinh-doanh/goi-tin-dung-855374.htm' });
+    expect(separated.category).toBe('Kinh doanh');
   });
 
   it('reads a visible breadcrumb, leaving out the sub-menus nested in a step', () => {
@@ -137,6 +139,13 @@ describe('the printed lead', () => {
     const fromChappeau = extractArticle(chappeau, { url: URL });
     expect(fromChappeau.lead).toBe(description);
     expect(fromChappeau.body.paragraphs[0]).toMatch(/^Đoạn văn thứ 1/);
+  });
+});
+
+describe('the headline', () => {
+  it('is never a one-word h1 on a Vietnamese page ("Mobile" labelling a hidden block): <title> comes next', () => {
+    const html = `<!doctype html><html lang="vi"><head><title>Báo giấy vẫn thú vị!</title></head><body><h1>Mobile</h1><article>${BODY}</article></body></html>`;
+    expect(extractArticle(html, { url: URL }).title).toBe('Báo giấy vẫn thú vị!');
   });
 });
 
