@@ -139,9 +139,9 @@ function copyText(element: Element): string {
 }
 
 /** Takes an element out of the reading copy; the kept text of every element that held it is stale then. */
-function removeFromCopy(element: Element): void {
-  for (let node = element.parent; node; node = node.parent) COPY_TEXT.delete(node as Element);
-  removeNode(element);
+function removeFromCopy(removed: AnyNode): void {
+  for (let node = removed.parent; node; node = node.parent) COPY_TEXT.delete(node as Element);
+  removeNode(removed);
 }
 
 const ANCHOR = new Set(['a']);
@@ -622,6 +622,17 @@ function removeSignInPrompts(scope: Element, holders: Set<Element>, base: string
   for (const prompt of prompts) removeFromCopy(prompt);
 }
 
+/**
+ * Drops from a copied element the caption text printed inline in its original (pictures.ts): text nodes
+ * are copied one for one and never removed from the copy, so the n-th text child of each is the same text.
+ */
+function removeCaptionText(copy: Element, original: Element, captions: ReadonlySet<AnyNode>): void {
+  const copies = copy.children.filter((child) => child.type === 'text');
+  original.children.filter((child) => child.type === 'text').forEach((text, index) => {
+    if (captions.has(text) && copies[index]) removeFromCopy(copies[index]);
+  });
+}
+
 /** Subheads that head nothing (the last block, or followed by another subhead) title boxes that were dropped. */
 function withoutDanglingHeadings(blocks: TextBlock[]): string[] {
   return blocks.filter((block, index) => !block.heading || (blocks[index + 1] !== undefined && !blocks[index + 1]!.heading)).map((block) => block.text);
@@ -662,10 +673,12 @@ function readBody(pageRoot: Element, base: string | undefined, pass: Pass): Body
   const originalHolders = new Set([...holders].map((holder) => originals.get(holder)!));
   const { images, captions } = region ? collectImages(region, originalHolders, base) : { images: [], captions: new Set<Element>() };
   const textBlocks: TextBlock[] = [];
+  const captionTextHolders = new Set([...captions].flatMap((node) => (node.type === 'text' && node.parent ? [node.parent] : [])));
   for (const block of blocks) {
     walkElements(block, (element) => {
       // the copy has lost its iframes and scripts: the original says whether a table holds a chart
       const original = originals.get(element);
+      if (original && captionTextHolders.has(original)) removeCaptionText(element, original, captions);
       if (!FIGURE_TAGS.has(element.name) && !isFigureTable(element, original) && !(original && captions.has(original))) return true;
       removeFromCopy(element);
       return false;

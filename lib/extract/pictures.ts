@@ -2,13 +2,13 @@
  * The article's pictures and their captions and credits, read on the page itself (captions in place) inside
  * the region the body scoring found (content.ts).
  */
-import { isTag, type Element } from 'domhandler';
+import { isTag, type AnyNode, type Element } from 'domhandler';
 import type { ArticleImage } from '../schema/article.ts';
 import { cleanText } from '../normalize/text.ts';
 import { absoluteHttpUrl } from '../normalize/url.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
 import { boilerplateVerdict, wordsOf } from './chrome.ts';
-import { ancestorNamed, elementsNamed, findElements, renderedText, walkElements } from './dom.ts';
+import { ancestorNamed, BLOCK_TAGS, elementsNamed, findElements, renderedRuns, renderedText, walkElements } from './dom.ts';
 
 const IMAGE = new Set(['img']);
 /** A caption stands at most this many wrappers above its picture; higher up a box holds more than one picture's markup. */
@@ -229,6 +229,64 @@ function allItalic(element: Element): boolean {
   });
 }
 
+/**
+ * A caption printed as inline text right after the picture, in italics, up to a blank line or the next
+ * picture: "<img><br><i>Vợ chồng Thanh Bùi trong tiệc cưới</i><br><br><img>…" (older Vietnamese CMSs put
+ * a photo story's pictures and captions in one italic span). A picture closing its block takes the italic
+ * text opening the next block. The run's nodes, or null.
+ */
+function inlineCaptionOf(image: Element): AnyNode[] | null {
+  // An inline wrapper holding the picture alone ("<span style='font-style: italic'><img></span>") stands for it.
+  let picture: Element = image;
+  while (picture.parent && isTag(picture.parent) && !BLOCK_TAGS.has(picture.parent.name) && !hasText(picture.parent) && pictureCount(picture.parent) === 1) picture = picture.parent;
+  const after = inlineRun(picture.next);
+  if (after !== undefined) return after;
+  const nextBlock = picture.parent && isTag(picture.parent) ? nextElement(picture.parent) : null;
+  return nextBlock && CAPTION_BLOCK_TAGS.has(nextBlock.name) ? (inlineRun(nextBlock.firstChild) ?? null) : null;
+}
+
+function nextElement(node: AnyNode): Element | null {
+  for (let next = node.next; next; next = next.next) if (isTag(next)) return next;
+  return null;
+}
+
+/**
+ * The italic inline run starting at `start` (one line break may open it), or null when the text there is no
+ * caption; undefined when nothing at all is printed before the container ends.
+ */
+function inlineRun(start: AnyNode | null): AnyNode[] | null | undefined {
+  const nodes: AnyNode[] = [];
+  let breaks = 0;
+  for (let node = start; node; node = node.next) {
+    if (node.type === 'text' && node.data.trim() === '') continue;
+    if (isTag(node) && node.name === 'br') {
+      breaks += 1;
+      if (breaks >= 2) break;
+      continue;
+    }
+    if (isTag(node) && (BLOCK_TAGS.has(node.name) || pictureCount(node) > 0 || node.name === 'img')) break;
+    if (node.type !== 'text' && !isTag(node)) continue;
+    if (breaks >= 2) break;
+    breaks = 0;
+    nodes.push(node);
+  }
+  if (nodes.length === 0) return breaks >= 2 ? null : undefined;
+  const text = inlineText(nodes);
+  if (text === '' || text.length > MAX_UNMARKED_CAPTION_LENGTH) return null;
+  return nodes.every((node) => inItalics(node) || (isTag(node) && (italic(node) || allItalic(node)))) ? nodes : null;
+}
+
+/** Inline nodes' text as a browser renders it. */
+function inlineText(nodes: AnyNode[]): string {
+  return cleanText(nodes.flatMap((node) => renderedRuns(node)).join(''));
+}
+
+/** Printed in italics by an inline ancestor (up to the block it sits in). */
+function inItalics(node: AnyNode): boolean {
+  for (let parent = node.parent; parent && isTag(parent) && !BLOCK_TAGS.has(parent.name); parent = parent.parent) if (italic(parent)) return true;
+  return false;
+}
+
 /** Links around an article picture open the picture itself or a viewer; a thumbnail links to another page. */
 function linksElsewhere(anchor: Element): boolean {
   return !IMAGE_FILE.test(anchor.attribs['href'] ?? '');
@@ -240,7 +298,7 @@ function linksElsewhere(anchor: Element): boolean {
  * that link to other pages and images inside boxes that are never the article (related, share, ads). A linked
  * picture that prints a caption is the article's (a link to a photo viewer), a teaser thumbnail prints none.
  */
-export function collectImages(region: Element, proseHolders: ReadonlySet<Element>, base: string | undefined): { images: ArticleImage[]; captions: Set<Element> } {
+export function collectImages(region: Element, proseHolders: ReadonlySet<Element>, base: string | undefined): { images: ArticleImage[]; captions: Set<AnyNode> } {
   // The same judgement as for the text, made on the page itself, where figure captions are still in place.
   // Pictures share ancestors: each is judged once.
   const droppedVerdicts = new Map<Element, boolean>();
@@ -255,8 +313,8 @@ export function collectImages(region: Element, proseHolders: ReadonlySet<Element
     return dropped;
   };
   const images: ArticleImage[] = [];
-  // Caption elements printed outside any figure markup: the body leaves them out.
-  const captions = new Set<Element>();
+  // Caption elements (and inline caption text) printed outside any figure markup: the body leaves them out.
+  const captions = new Set<AnyNode>();
   const seen = new Set<string>();
   images: for (const element of elementsNamed(region, IMAGE)) {
     let linked = false;
@@ -270,11 +328,13 @@ export function collectImages(region: Element, proseHolders: ReadonlySet<Element
     const url = absoluteHttpUrl(source, base);
     if (!url || seen.has(url) || LOGO_FILE.test(new URL(url).pathname)) continue;
     const printed = printedCaptionOf(element);
+    const inline = printed || linked ? null : inlineCaptionOf(element);
     if (linked && !printed) continue;
     seen.add(url);
-    const { caption, credit } = printed ? readCaption(printed) : { caption: null, credit: null };
+    const { caption, credit } = printed ? readCaption(printed) : inline ? splitCaption(inlineText(inline)) : { caption: null, credit: null };
     if (printed) captions.add(printed.caption);
     if (printed?.credit) captions.add(printed.credit);
+    for (const node of inline ?? []) captions.add(node);
     const alt = cleanText(element.attribs['alt'] ?? '');
     images.push({ url, caption, credit, alt: alt || null });
   }

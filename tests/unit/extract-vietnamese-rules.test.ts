@@ -188,6 +188,15 @@ describe('captions printed without figure markup', () => {
     expect(article.body.text).not.toContain('Người dân mua vàng');
   });
 
+  it('italic text right after a picture, up to a blank line, is its caption, out of the body', () => {
+    const inline = '<div align="center"><span style="font-style: italic;"><img src="https://tin.example.vn/f.jpg"><br>Vợ chồng ca sĩ trong tiệc cưới<br><br><img src="https://tin.example.vn/g.jpg"><br>Nữ doanh nhân đẹp dịu dàng</span><br><br></div>';
+    const wrapped = '<div><span style="font-style: italic;"><img src="https://tin.example.vn/h.jpg"></span><br><span style="font-style: italic;">Ba anh em luôn thân thiết</span><br><br><img src="https://tin.example.vn/i.jpg"></div>';
+    const article = withPicture(inline + wrapped);
+    expect(article.images.map((image) => image.caption)).toEqual(['Vợ chồng ca sĩ trong tiệc cưới', 'Nữ doanh nhân đẹp dịu dàng', 'Ba anh em luôn thân thiết', null]);
+    expect(article.body.text).not.toMatch(/Vợ chồng ca sĩ|Nữ doanh nhân|Ba anh em/);
+    expect(article.body.paragraphs).toHaveLength(8);
+  });
+
   it('pictures sharing the article\'s slug as file name are told apart by directory; sizes of one picture are one', () => {
     const img = (path: string) => `<p><img src="https://cdn.example.vn${path}"></p>`;
     const article = withPicture(
