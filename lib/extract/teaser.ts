@@ -30,8 +30,14 @@ function linkedPicture(element: Element): boolean {
 
 function isCard(element: Element): boolean {
   if (!CARD_TAGS.has(element.name)) return false;
-  const children = element.children.filter(isTag);
-  return children.some(linkedHeading) && children.some(linkedPicture) && renderedText(element).length <= MAX_CARD_TEXT;
+  let heading = false;
+  let picture = false;
+  for (const child of element.children) {
+    if (!isTag(child)) continue;
+    heading ||= linkedHeading(child);
+    picture ||= linkedPicture(child);
+  }
+  return heading && picture && renderedText(element).length <= MAX_CARD_TEXT;
 }
 
 /** "Tham khảo thêm", "Đọc thêm": a box's label, a few words linking nowhere. */
@@ -44,8 +50,8 @@ function isLabel(element: Element): boolean {
 
 /** A card, or a box holding cards and their labels only ("<li><span>Tham khảo thêm</span><div>card</div></li>"). */
 export function isTeaserCard(element: Element): boolean {
-  if (isCard(element)) return true;
   if (!CARD_TAGS.has(element.name)) return false;
-  const children = element.children.filter(isTag);
-  return children.some(isCard) && children.every((child) => isCard(child) || isLabel(child));
+  if (isCard(element)) return true;
+  // Labels are read (their text) only around a card.
+  return element.children.some((child) => isTag(child) && isCard(child)) && element.children.every((child) => !isTag(child) || isCard(child) || isLabel(child));
 }
