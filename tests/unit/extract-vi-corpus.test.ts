@@ -25,6 +25,8 @@ const KNOWN_MISSES: Record<string, Partial<Record<VietnameseField, string>>> = {
   'vi/kenh14-20140116030314906.html': { authors: OLD },
   'vi/laodong-1432162.html': { lead: NEW, firstParagraph: NEW, images: NEW },
   'vi/thesaigontimes-274113.html': { title: NEW, authors: NEW, category: NEW, firstParagraph: NEW, lastParagraph: NEW, notInBody: NEW, images: NEW },
+  'vi/tuoitre-724115-mobile.html': { authors: NEW, category: NEW, lead: NEW, dateline: NEW },
+  'vi/tuoitre-724115.html': { title: NEW, authors: NEW, lead: NEW, dateline: NEW },
   'vi/vietnamnet-514378.html': { authors: NEW, lastParagraph: NEW, notInBody: NEW },
   'vi/vnexpress-2985539.html': { authors: OLD, category: OLD, firstParagraph: OLD, lastParagraph: OLD, images: OLD },
 };
