@@ -29,6 +29,8 @@ const KNOWN_MISSES: Record<string, Partial<Record<VietnameseField, string>>> = {
   'vi/tuoitre-724115.html': { title: NEW, authors: NEW, lead: NEW, dateline: NEW },
   'vi/vietnamnet-514378.html': { authors: NEW, lastParagraph: NEW, notInBody: NEW },
   'vi/vnexpress-2985539.html': { authors: OLD, category: OLD, firstParagraph: OLD, lastParagraph: OLD, images: OLD },
+  'vi/vnexpress-3878849.html': { publishedAt: NEW, notInBody: NEW },
+  'vi/vnexpress-3882669.html': { publishedAt: NEW, notInBody: NEW },
 };
 
 const corpus = loadViCorpus();
