@@ -28,6 +28,7 @@ const KNOWN_MISSES: Record<string, Partial<Record<VietnameseField, string>>> = {
   'vi/tuoitre-724115-mobile.html': { authors: NEW, category: NEW, lead: NEW, dateline: NEW },
   'vi/tuoitre-724115.html': { title: NEW, authors: NEW, lead: NEW, dateline: NEW },
   'vi/vietnamnet-514378.html': { authors: NEW, lastParagraph: NEW, notInBody: NEW },
+  'vi/vietnamnet-698054.html': { authors: NEW, lastParagraph: NEW, notInBody: NEW },
   'vi/vnexpress-2985539.html': { authors: OLD, category: OLD, firstParagraph: OLD, lastParagraph: OLD, images: OLD },
   'vi/vnexpress-3878849.html': { publishedAt: NEW, notInBody: NEW },
   'vi/vnexpress-3882669.html': { publishedAt: NEW, notInBody: NEW },
