@@ -30,7 +30,7 @@ function bold(element: Element): boolean {
 const PARENTHESISED = /^\s*\([^()]*\)\s*$/u;
 
 /** All the element's text sits inside bold elements, but for a source in parentheses. */
-function allBold(element: Element): boolean {
+export function allBold(element: Element): boolean {
   return element.children.every((child) => {
     if (child.type === 'text') return child.data.trim() === '' || PARENTHESISED.test(child.data);
     if (child.type !== 'tag') return true;

@@ -15,7 +15,7 @@ import { readPageMeta, type PageMeta } from './meta.ts';
 import { extractBodyParagraphs } from './content.ts';
 import { BLOCK_TAGS, elementsByTag, findElements, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
 import { selectOnPage } from './select.ts';
-import { isNameLine } from './closing-credit.ts';
+import { allBold, isNameLine } from './closing-credit.ts';
 import { pickSection } from './section.ts';
 import { hostOf } from '../sources/registry.ts';
 
@@ -138,7 +138,8 @@ function comparable(text: string): string {
 
 /**
  * The headline: JSON-LD, OpenGraph, the h1, then <title>. On a Vietnamese page an h1 of one word ("Mobile",
- * a hidden block's label) is no headline: Vietnamese headlines are sentences.
+ * a hidden block's label) is no headline: Vietnamese headlines are sentences; and the h1 comes first when the
+ * metadata is its text with a suffix.
  */
 function pickTitle($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta, vietnamese: boolean, trace?: ExtractionTrace): string | null {
   const siteNames = [meta.ogSiteName, jsonLd?.publisherName ?? null];
@@ -158,10 +159,19 @@ function pickTitle($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta, 
     .filter((source): source is [string, string] => typeof source[1] === 'string' && source[1].trim() !== '')
     .map(([from, candidate]) => [from, trimSiteSuffix(cleanText(candidate), siteNames)] as const)
     .filter(([, candidate]) => candidate !== '');
+  // "Headline - Chính trị - Xã hội - Tuổi Trẻ Online": on a Vietnamese page, metadata that adds sections and the
+  // site after the h1's text gives way to the h1 (the generic corpus's reference keeps such suffixes elsewhere).
+  const h1Index = candidates.findIndex(([from]) => from === 'h1');
+  if (vietnamese && h1Index > 0 && extendsWithSuffix(candidates[0]![1], candidates[h1Index]![1])) candidates.unshift(...candidates.splice(h1Index, 1));
   const [chosen, ...others] = candidates;
   if (chosen) trace?.chose('title', chosen[0], chosen[1]);
   for (const [from, candidate] of others) if (candidate !== chosen?.[1]) trace?.reject('title', from, candidate, `${chosen?.[0]} comes first`);
   return chosen?.[1] ?? null;
+}
+
+/** `text` is `headline` followed by a separator and more ("… - Chính trị - Xã hội - Tuổi Trẻ Online"). */
+function extendsWithSuffix(text: string, headline: string): boolean {
+  return text.length > headline.length && text.startsWith(headline) && /^\s*[-–—|:·•]\s/u.test(text.slice(headline.length));
 }
 
 /** A page in Vietnamese: its language says so, or it is on a .vn site. */
@@ -255,7 +265,8 @@ const ELEMENTS_BEFORE_LEAD = 3;
 
 /**
  * The lead printed right under the headline on a page whose metadata has no description: the first of the
- * headline's next elements that is a subheading (h2, h3) or of a lead's class, and holds prose.
+ * headline's next elements that is a subheading (h2, h3), of a lead's class or a paragraph all in bold, and
+ * holds prose.
  */
 function leadUnderHeadline($: CheerioAPI): PrintedLead | null {
   const headline = headlineElement($);
@@ -264,7 +275,8 @@ function leadUnderHeadline($: CheerioAPI): PrintedLead | null {
     if (node.type !== 'tag') continue;
     seen += 1;
     const element = node as Element;
-    if (element.name !== 'h2' && element.name !== 'h3' && !PRINTED_LEAD_CLASS.test(element.attribs['class'] ?? '')) continue;
+    const printedAsLead = element.name === 'h2' || element.name === 'h3' || PRINTED_LEAD_CLASS.test(element.attribs['class'] ?? '') || (element.name === 'p' && allBold(element));
+    if (!printedAsLead) continue;
     const text = renderedText(element);
     if (text.split(' ').length < MIN_LEAD_WORDS) continue;
     const split = splitDateline(text);
@@ -292,7 +304,7 @@ function textIsCjk(text: string): boolean {
  * and links to an author page (Vietnamese sites file them under /tac-gia/, "author").
  */
 function visibleByline($: CheerioAPI): string[] {
-  const found = selectOnPage($, '[rel="author"], [itemprop="author"] [itemprop="name"], .byline__name, .author-name, .article-author, .byline, a[href*="/tac-gia/"]')
+  const found = selectOnPage($, '[rel="author"], [itemprop="author"] [itemprop="name"], .byline__name, .author-name, .article-author, .byline, span.author, a[href*="/tac-gia/"]')
     .map((element) => renderedText(element))
     .filter((text) => text.length > 1 && text.length < 120);
   return [...new Set(found)];

@@ -30,6 +30,13 @@ function isOnlineAcronym(token: string): boolean {
   return ONLINE_ACRONYM.test(token) && !/[AEIOUY]/.test(stripDiacritics(token.slice(0, -1)));
 }
 
+/** A print edition's acronym: 2–5 capitals and no vowel ("TT" for Tuổi Trẻ, "NLĐ", "SGGP"); no Vietnamese word is spelt so. */
+const PRINT_ACRONYM = /^\p{Lu}{2,5}$/u;
+
+function isPrintAcronym(token: string): boolean {
+  return PRINT_ACRONYM.test(token) && !/[AEIOUY]/.test(stripDiacritics(token));
+}
+
 /**
  * Moves the dateline prefix of a lead (sapo) out: "ĐNO - Chiều 18-10, …" → { dateline: "ĐNO",
  * lead: "Chiều 18-10, …" }; "(Dân trí) - …" → "Dân trí"; "(NLĐO)- …" → "NLĐO"; en and em dashes too.
@@ -37,7 +44,8 @@ function isOnlineAcronym(token: string): boolean {
  * The rule, so that a sapo that merely starts with a name and a dash ("Nguyễn Văn A - người …",
  * "Hà Nội - nơi …") is left alone: the prefix before the dash must be
  * - a publisher in KNOWN_DATELINES, or
- * - an online-edition acronym (2–6 capitals ending in "O", no vowel before the "O"), or
+ * - an online-edition acronym (2–6 capitals ending in "O", no vowel before the "O"), or a print edition's
+ *   (2–5 capitals, no vowel: "TT - …"), or
  * - a Vietnamese site address ("VTV.vn - …"), or
  * - a brand written as one word with inner capitals ("GiadinhNet – …"), or
  * - a short name in parentheses (1–3 words starting with a capital or digit).
@@ -56,7 +64,7 @@ export function splitDateline(lead: string): { dateline: string | null; lead: st
   const bare = BARE.exec(cleaned);
   if (bare) {
     const [, token = '', rest = ''] = bare;
-    if ((isKnown(token) || isOnlineAcronym(token) || SITE_ADDRESS.test(token) || CAMEL_CASE_BRAND.test(token)) && /[\p{L}\p{N}]/u.test(rest)) {
+    if ((isKnown(token) || isOnlineAcronym(token) || isPrintAcronym(token) || SITE_ADDRESS.test(token) || CAMEL_CASE_BRAND.test(token)) && /[\p{L}\p{N}]/u.test(rest)) {
       return { dateline: token, lead: rest };
     }
   }

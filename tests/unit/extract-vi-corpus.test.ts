@@ -16,8 +16,6 @@ const KNOWN_MISSES: Record<string, Partial<Record<VietnameseField, string>>> = {
   'vi/dantri-855374.html': { title: OLD, publishedAt: OLD, lead: OLD, dateline: OLD, firstParagraph: OLD, lastParagraph: OLD, notInBody: OLD, images: OLD },
   'vi/giadinhonline-208128.html': { category: NEW, firstParagraph: NEW },
   'vi/thesaigontimes-274113.html': { authors: NEW, category: NEW, firstParagraph: NEW, lastParagraph: NEW, notInBody: NEW, images: NEW },
-  'vi/tuoitre-724115-mobile.html': { authors: NEW, lead: NEW, dateline: NEW },
-  'vi/tuoitre-724115.html': { title: NEW, lead: NEW, dateline: NEW },
   'vi/vietnamnet-698054.html': { authors: NEW, lastParagraph: NEW, notInBody: NEW },
   'vi/vnexpress-2985539.html': { authors: OLD, firstParagraph: OLD, lastParagraph: OLD, images: OLD },
   'vi/vnexpress-3878849.html': { publishedAt: NEW, notInBody: NEW },

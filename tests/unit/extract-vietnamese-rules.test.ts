@@ -127,6 +127,10 @@ describe('the printed lead', () => {
     expect(article.lead).toBe(lead);
     expect(article.dateline).toBe('GiadinhNet');
     expect(article.body.text).not.toContain('Dư luận');
+    // printed as a bold paragraph after the date bar, with the author in span.author after the body
+    const bold = extractArticle(page('', `<h1>Vì sao học trò vượt sông?</h1><div class="tool-bar"><span class="date">23/03/2015 08:06 GMT+7</span></div><p><strong>TT - ${lead}</strong></p><article>${BODY}</article><div><span class="author">XUÂN LONG</span></div>`), { url: URL });
+    expect([bold.lead, bold.dateline]).toEqual([lead, 'TT']);
+    expect(bold.authors).toEqual([{ name: 'Xuân Long', raw: 'XUÂN LONG' }]);
   });
 
   it('is found when only the description carries a site label before it, and in a "chappeau" element', () => {
@@ -146,6 +150,11 @@ describe('the headline', () => {
   it('is never a one-word h1 on a Vietnamese page ("Mobile" labelling a hidden block): <title> comes next', () => {
     const html = `<!doctype html><html lang="vi"><head><title>Báo giấy vẫn thú vị!</title></head><body><h1>Mobile</h1><article>${BODY}</article></body></html>`;
     expect(extractArticle(html, { url: URL }).title).toBe('Báo giấy vẫn thú vị!');
+  });
+
+  it('is the h1 when the metadata gives its text followed by sections and the site', () => {
+    const html = page('<meta property="og:title" content="Thanh tra vụ chặt cây xanh - Chính trị - Xã hội - Tuổi Trẻ Online">', `<h1>Thanh tra vụ chặt cây xanh</h1><article>${BODY}</article>`);
+    expect(extractArticle(html, { url: URL }).title).toBe('Thanh tra vụ chặt cây xanh');
   });
 });
 
