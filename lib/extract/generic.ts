@@ -144,11 +144,13 @@ function comparable(text: string): string {
 function pickTitle($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta, vietnamese: boolean, trace?: ExtractionTrace): string | null {
   const siteNames = [meta.ogSiteName, jsonLd?.publisherName ?? null];
   let h1: string | undefined;
+  let h1IsLink = false;
   for (const element of elementsByTag($, 'h1')) {
     const text = renderedTextSpacedLike(renderedRuns(element), jsonLd?.headline ?? meta.ogTitle);
     if (text.length > 0) {
       if (vietnamese && !text.includes(' ')) trace?.reject('title', 'h1', text, 'one word: no Vietnamese headline');
       else h1 = text;
+      h1IsLink = findElements(element, (inner) => inner.name === 'a' && !/^\s*(?:javascript:|#|$)/i.test(inner.attribs['href'] ?? '')).length > 0;
       break;
     }
   }
@@ -161,8 +163,9 @@ function pickTitle($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta, 
     .filter(([, candidate]) => candidate !== '');
   // "Headline - Chính trị - Xã hội - Tuổi Trẻ Online": on a Vietnamese page, metadata that adds sections and the
   // site after the h1's text gives way to the h1 (the generic corpus's reference keeps such suffixes elsewhere).
+  // An h1 that links to a page names a section ("<h1><a href="/kinh-doanh.htm">Kinh doanh</a></h1>"), not the article.
   const h1Index = candidates.findIndex(([from]) => from === 'h1');
-  if (vietnamese && h1Index > 0 && extendsWithSuffix(candidates[0]![1], candidates[h1Index]![1])) candidates.unshift(...candidates.splice(h1Index, 1));
+  if (vietnamese && !h1IsLink && h1Index > 0 && extendsWithSuffix(candidates[0]![1], candidates[h1Index]![1])) candidates.unshift(...candidates.splice(h1Index, 1));
   const [chosen, ...others] = candidates;
   if (chosen) trace?.chose('title', chosen[0], chosen[1]);
   for (const [from, candidate] of others) if (candidate !== chosen?.[1]) trace?.reject('title', from, candidate, `${chosen?.[0]} comes first`);
