@@ -20,9 +20,9 @@ const CREDIT_LABEL =
 
 /**
  * Where a credit label may start: at the beginning, after a sentence end, after a dash or bar, or (when the
- * label is capitalised) after a plain space. "… chụp ảnh: …" in mid-sentence is not a credit.
+ * label is capitalised) after a plain space or right after a sentence end with no space ("BHYT.Ảnh: X"). "… chụp ảnh: …" in mid-sentence is not a credit.
  */
-const LABELLED_CREDIT = new RegExp(`(^|[.!?…"”')\\]]\\s+|\\s*[-–—|]\\s*|\\s+)(${CREDIT_LABEL})\\s*`, 'giu');
+const LABELLED_CREDIT = new RegExp(`(^|[.!?…"”')\\]]\\s+|[.!?…]|\\s*[-–—|]\\s*|\\s+)(${CREDIT_LABEL})\\s*`, 'giu');
 
 /** Agencies credited without a label: "… (Reuters)", "… / AFP". */
 const AGENCY =
@@ -127,6 +127,8 @@ export function splitCaption(text: string): SplitCaption {
     const credit = cleaned.slice(labelled.index + whole.length);
     // After a plain space only a capitalised label followed by a name counts ("… về đêm Ảnh: NGỌC PHÚ", not "Ein Foto: die Stadt").
     if (boundary !== '' && boundary.trim() === '' && !(isCapitalised(label) && /^[\p{Lu}\p{N}]/u.test(credit))) continue;
+    // Right after a sentence's end with no space ("… BHYT.Ảnh: DIỄM LỆ") only a capitalised label counts.
+    if (/^[.!?…]$/u.test(boundary) && !isCapitalised(label)) continue;
     return splitAt(cleaned, labelled.index + boundary.length, credit);
   }
 
