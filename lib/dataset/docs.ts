@@ -144,7 +144,9 @@ Authors are persons only, one rule each:
 - when the metadata names no person, the byline printed on the page counts: a byline block near the
   headline (also a line of names alone right under it: "Hạ Trắng", "Long Trần - Theo Trí Thức Trẻ"), or
   a short bold or right-aligned name closing the body, a source in parentheses after it allowed (the
-  credit then leaves the body). Initials stay as printed ("HN"); capitals are turned to natural case.
+  credit then leaves the body). On Vietnamese pages that closing byline also wins over a metadata person
+  printed nowhere on the page (the CMS account that published it), and a small box of loose text after it
+  (a site-wide insert) is not body. Initials stay as printed ("HN"); capitals are turned to natural case.
 
 \`category\` is one section, the most specific the page states: the last section of its breadcrumb trail
 (JSON-LD BreadcrumbList, else the visible one; the home page, the site and the article itself are not

@@ -460,6 +460,8 @@ interface TextBlock {
   credit?: ClosingCredit | null;
   /** too short for a paragraph: kept only to be read as a closing credit */
   short?: boolean;
+  /** inline text between blocks or blank lines, not a paragraph element */
+  run?: boolean;
 }
 
 
@@ -541,7 +543,7 @@ function collectBlocks(container: Element, originalOf: (element: Element) => Ele
     // Stray labels ("Advertisement", "|") between blocks are not paragraphs; real running text is longer.
     // A short one printed as a credit ("<div align=right><b>Hà Anh</b></div>") is kept to be read as the closing byline.
     if (textWeight(text) < MIN_PARAGRAPH_WEIGHT && !credit) return;
-    blocks.push({ text, heading: false, credit, short: textWeight(text) < MIN_PARAGRAPH_WEIGHT });
+    blocks.push({ text, heading: false, credit, short: textWeight(text) < MIN_PARAGRAPH_WEIGHT, run: true });
   };
   const visitChildren = (element: Element): void => {
     for (const part of childParts(element)) {
@@ -633,6 +635,23 @@ function removeCaptionText(copy: Element, original: Element, captions: ReadonlyS
   });
 }
 
+/** What follows a closing byline is a box inserted after the article when it is this small beside the article. */
+const MAX_TAIL_SHARE = 1 / 2;
+
+/**
+ * Where the article's text ends: after the byline paragraph that closes it, when only text outside paragraphs
+ * follows (a box the site inserts after every article: "Cách cài đặt Bluezone…" with its download links), and
+ * that text is small beside the article. Otherwise after the last block.
+ */
+function bodyEnd(blocks: TextBlock[]): number {
+  const byline = blocks.findLastIndex((block) => block.credit === 'byline' && !block.run);
+  if (byline < 0 || byline === blocks.length - 1) return blocks.length;
+  const tail = blocks.slice(byline + 1);
+  if (!tail.every((block) => block.run)) return blocks.length;
+  const length = (part: TextBlock[]): number => part.reduce((sum, block) => sum + block.text.length, 0);
+  return length(tail) <= length(blocks.slice(0, byline)) * MAX_TAIL_SHARE ? byline + 1 : blocks.length;
+}
+
 /** Subheads that head nothing (the last block, or followed by another subhead) title boxes that were dropped. */
 function withoutDanglingHeadings(blocks: TextBlock[]): string[] {
   return blocks.filter((block, index) => !block.heading || (blocks[index + 1] !== undefined && !blocks[index + 1]!.heading)).map((block) => block.text);
@@ -685,6 +704,7 @@ function readBody(pageRoot: Element, base: string | undefined, pass: Pass): Body
     });
     textBlocks.push(...collectBlocks(block, (element) => originals.get(element) ?? element));
   }
+  textBlocks.splice(bodyEnd(textBlocks));
   let closing: string | null = null;
   for (let count = 0; count < MAX_CLOSING_CREDITS && textBlocks.at(-1)?.credit; count += 1) {
     const credit = textBlocks.pop()!;

@@ -493,11 +493,27 @@ function dedupeImages(images: ArticleImage[]): ArticleImage[] {
 type BodyField = 'paragraphs' | 'images' | 'lead' | 'dateline';
 const BODY_FIELDS: ReadonlySet<keyof ExtractedFields> = new Set<keyof ExtractedFields>(['paragraphs', 'images', 'lead', 'dateline']);
 
-/** The body's closing byline names the authors of a page whose metadata names no person (docs/dataset.md). */
-function withClosingByline(metadata: GenericMetadata, closingByline: string | null, trace?: ExtractionTrace): Author[] {
-  if (metadata.fields.authors.length > 0 || !closingByline) return metadata.fields.authors;
+/**
+ * The body's closing byline names the authors of a page whose metadata names no person (docs/dataset.md). On a
+ * Vietnamese page it also wins over metadata persons printed nowhere on the page (the CMS account that
+ * published the article, "Nguyễn Đắc Vịnh" under the printed "Dương Lâm").
+ */
+function withClosingByline($: CheerioAPI, metadata: GenericMetadata, closingByline: string | null, vietnamese: boolean, trace?: ExtractionTrace): Author[] {
+  const structured = metadata.fields.authors;
+  if (!closingByline || (structured.length > 0 && !vietnamese)) return structured;
   const authors = parseByline(closingByline).filter((author) => notAPerson(author.raw) === null);
-  if (authors.length > 0) trace?.chose('authors', `heuristic: the right-aligned / bold byline closing the body ("${closingByline}")`, authors.map((author) => author.name));
+  if (authors.length === 0) return structured;
+  const from = `heuristic: the right-aligned / bold byline closing the body ("${closingByline}")`;
+  if (structured.length === 0) {
+    trace?.chose('authors', from, authors.map((author) => author.name));
+    return authors;
+  }
+  const printed = new Set(authors.map((author) => comparable(author.name)));
+  if (structured.some((author) => printed.has(comparable(author.name)))) return structured;
+  const pageText = comparable(renderedText(elementsByTag($, 'body')[0] ?? $.root().get(0)!));
+  if (structured.some((author) => pageText.includes(comparable(author.raw)) || pageText.includes(comparable(author.name)))) return structured;
+  for (const author of structured) trace?.reject('authors', 'metadata author', author.raw, 'printed nowhere on the page, unlike the closing byline');
+  trace?.chose('authors', from, authors.map((author) => author.name));
   return authors;
 }
 
@@ -585,7 +601,8 @@ export function genericFieldReader($: CheerioAPI, url: string | undefined, trace
   return <K extends keyof ExtractedFields>(key: K): ExtractedFields[K] => {
     metadata ??= genericMetadata($, url, trace);
     const needsBody = BODY_FIELDS.has(key) || (key === 'authors' && metadata.fields.authors.length === 0);
-    if (!needsBody) return (metadata.fields as ExtractedFields)[key];
+    // Once the body is read, its closing byline has its say on the authors too.
+    if (!needsBody && !all) return (metadata.fields as ExtractedFields)[key];
     all ??= bodyAndMetadata($, url, metadata, trace);
     return all[key];
   };
@@ -593,7 +610,8 @@ export function genericFieldReader($: CheerioAPI, url: string | undefined, trace
 
 function bodyAndMetadata($: CheerioAPI, url: string | undefined, metadata: GenericMetadata, trace?: ExtractionTrace): ExtractedFields {
   const body = genericBody($, url, metadata, trace);
-  return { ...metadata.fields, paragraphs: body.paragraphs, images: body.images, lead: body.lead, dateline: body.dateline, authors: withClosingByline(metadata, body.closingByline, trace) };
+  const vietnamese = isVietnamese(metadata.fields.language, url);
+  return { ...metadata.fields, paragraphs: body.paragraphs, images: body.images, lead: body.lead, dateline: body.dateline, authors: withClosingByline($, metadata, body.closingByline, vietnamese, trace) };
 }
 
 export function extractGeneric($: CheerioAPI, url: string): ExtractedFields {

@@ -15,7 +15,6 @@ const KNOWN_MISSES: Record<string, Partial<Record<VietnameseField, string>>> = {
   'vi/dantri-855374.html': { title: OLD, publishedAt: OLD, lead: OLD, dateline: OLD, firstParagraph: OLD, lastParagraph: OLD, notInBody: OLD, images: OLD },
   'vi/giadinhonline-208128.html': { category: NEW, firstParagraph: NEW },
   'vi/thesaigontimes-274113.html': { authors: NEW, category: NEW, firstParagraph: NEW, lastParagraph: NEW, notInBody: NEW, images: NEW },
-  'vi/vietnamnet-698054.html': { authors: NEW, lastParagraph: NEW, notInBody: NEW },
   'vi/vnexpress-2985539.html': { authors: OLD, firstParagraph: OLD, lastParagraph: OLD, images: OLD },
 };
 

@@ -110,6 +110,20 @@ describe('authors: persons only', () => {
     expect(inDiv.authors.map((author) => author.name)).toEqual(['Hà Anh']);
   });
 
+  it('ends the body at its closing byline when only a small box of loose text follows, and prefers that byline to a metadata person printed nowhere', () => {
+    const box = '<div class="template"><span class="bold">Cách cài đặt ứng dụng cảnh báo</span><br><br>Ứng dụng giúp cảnh báo sớm cho người dùng nếu họ từng tiếp xúc với người nhiễm bệnh.</div>';
+    const html = withAuthors({ '@type': 'Person', name: 'Nguyễn Đắc Vịnh' }).replace(`<article>${BODY}</article>`, `<article>${BODY}<p><strong>Dương Lâm</strong></p>${box}</article>`);
+    const trace = new ExtractionTrace();
+    const article = extractArticle(html, { url: URL, trace });
+    expect(article.body.paragraphs).toHaveLength(4);
+    expect(article.body.text).not.toMatch(/Dương Lâm|Cách cài đặt/);
+    expect(article.authors.map((author) => author.name)).toEqual(['Dương Lâm']);
+    expect(trace.fields.get('authors')!.rejected.map((candidate) => candidate.why)).toContain('printed nowhere on the page, unlike the closing byline');
+    // a metadata person the page prints (under the headline) stays the author
+    const shown = withAuthors({ '@type': 'Person', name: 'Minh Anh' }).replace('<h1>Giá vàng tăng</h1>', '<h1>Giá vàng tăng</h1><span class="meta">Minh Anh</span>').replace(`<article>${BODY}</article>`, `<article>${BODY}<p><strong>Dương Lâm</strong></p></article>`);
+    expect(extractArticle(shown, { url: URL }).authors.map((author) => author.name)).toEqual(['Minh Anh']);
+  });
+
   it('reads a line of names printed right under the headline, leaving out the source after it', () => {
     const html = page('', `<h1><span class="logo"></span></h1><h1>Giá vàng tăng</h1><p class="post-meta"><a href="https://x.example.vn/">Long Trần - Theo Trí Thức Trẻ</a></p><article>${BODY}</article>`);
     const trace = new ExtractionTrace();
