@@ -91,7 +91,7 @@ function writerBeforeOutlet(nodes: AnyNode[]): boolean {
   const [first, ...names] = printed;
   return (
     first?.type === 'text' && THEO.test(first.data) && names.length > 0 &&
-    names.every((node) => node.type === 'tag' && (BOLD_TAGS.has((node as Element).name) || allBold(node as Element))) &&
+    names.every((node) => node.type === 'tag' && (bold(node as Element) || allBold(node as Element))) &&
     isOutletLine(elementAfter(printed.at(-1)!))
   );
 }
@@ -118,8 +118,8 @@ export function closingCreditOf(element: Element, text: string): ClosingCredit |
 
 /** The same for a run of inline nodes directly inside `parent` (text between blocks or after a blank line). */
 export function closingCreditOfRun(parent: Element, nodes: AnyNode[], text: string): ClosingCredit | null {
-  const bold = nodes.every((node) => (node.type === 'text' ? node.data.trim() === '' : node.type !== 'tag' || BOLD_TAGS.has((node as Element).name) || allBold(node as Element)));
-  return creditOf(text, nodes, rightAligned(parent) || bold, false);
+  const inBold = nodes.every((node) => (node.type === 'text' ? node.data.trim() === '' : node.type !== 'tag' || bold(node as Element) || allBold(node as Element)));
+  return creditOf(text, nodes, rightAligned(parent) || inBold, false);
 }
 
 /** The names a closing byline prints: a writer's line "Theo Vân Anh" names "Vân Anh". */

@@ -530,7 +530,7 @@ function runText(nodes: AnyNode[]): string {
 /**
  * Paragraphs and subheads of a container, in document order, each block once. Text that sits directly in
  * a container, between block elements or separated by blank lines (<br><br>), counts as paragraphs too.
- * `originalOf` gives an element of the reading copy's page element.
+ * `originalOf` gives the page element a reading-copy element was copied from.
  */
 function collectBlocks(container: Element, originalOf: (element: Element) => Element): TextBlock[] {
   const original = (node: AnyNode): AnyNode => (node.type === 'tag' ? originalOf(node as Element) : node);

@@ -579,7 +579,7 @@ function genericBody($: CheerioAPI, url: string | undefined, metadata: GenericMe
   const truncated = truncatedCopyOf(description, paragraphs[0]);
   if (truncated) trace?.reject('lead', 'jsonld / meta description', description, 'a truncated copy of the first paragraph');
   else if (printed) {
-    trace?.chose('lead', underHeadline ? 'heuristic: the subheading under the headline (no description in the metadata)' : `heuristic: the lead printed on the page (an element of class sapo/desc/lead/summary… opening like the description)`, printed.lead);
+    trace?.chose('lead', underHeadline ? 'heuristic: the lead printed under the headline (a subheading or bold paragraph; no description in the metadata)' : `heuristic: the lead printed on the page (an element of class sapo/desc/lead/summary… opening like the description)`, printed.lead);
     if (printed.dateline) trace?.chose('dateline', 'heuristic: the label or dateline prefix of the printed lead', printed.dateline);
   }
   else if (description) trace?.chose('lead', 'jsonld description / meta og:description / description', description);
