@@ -23,6 +23,7 @@ const KNOWN_MISSES: Record<string, Partial<Record<VietnameseField, string>>> = {
   'vi/dantri-855374.html': { title: OLD, publishedAt: OLD, category: OLD, lead: OLD, dateline: OLD, firstParagraph: OLD, lastParagraph: OLD, notInBody: OLD, images: OLD },
   'vi/giadinh-20140320020251890.html': { authors: NEW, category: NEW, lead: NEW, dateline: NEW, images: NEW },
   'vi/giadinh-20150623135828854.html': { category: NEW, firstParagraph: NEW, notInBody: NEW, images: NEW },
+  'vi/giadinhonline-174321.html': { category: NEW, images: NEW },
   'vi/giadinhonline-208128.html': { category: NEW, firstParagraph: NEW },
   'vi/kenh14-20140102113357263.html': { publishedAt: OLD, authors: OLD, lastParagraph: OLD, images: OLD },
   'vi/kenh14-20140116030314906.html': { authors: OLD },
