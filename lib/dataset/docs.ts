@@ -130,19 +130,29 @@ When the page's metadata gives no publish time, the time printed near the headli
 without an offset on a \`.vn\` site is Vietnam time (Asia/Ho_Chi_Minh, +07:00).
 
 Authors are persons only, one rule each:
-- an organization is not an author: a name in the form of one ("Báo Lào Cai điện tử", "Tạp chí …") or a host
-  name ("baochinhphu.vn") is left out; on Vietnamese pages also a JSON-LD author of type Organization (or
+- an organization is not an author: a name in the form of one ("Báo Lào Cai điện tử", "Tạp chí …", "FPT
+  Online", "VietNamNet News": a name ending in Online, News, Media, Group, Corp, JSC) or a host name
+  ("baochinhphu.vn") is left out; on Vietnamese pages also a JSON-LD author of type Organization (or
   NewsMediaOrganization, …) and a name equal to the publisher's or the site's;
-- "Theo X" / "Nguồn: X" names the source the text was taken from, not an author: no author from it;
+- "Theo X" / "Nguồn: X" names the source the text was taken from, not an author: no author from it. One
+  form names the writer of a syndicated article: "Theo **Vân Anh**" (the name alone in bold) followed by
+  the outlet on a line of its own in italics ("*Lao Động*"): the bold name is the author;
+- a name credited for the pictures only ("Tin: Tường Minh - Ảnh: Đỗ Hiền") is the photographer, not an author,
+  when the byline names a writer ("Tin, ảnh: X" credits both, so X is an author);
 - "PV" / "Phóng viên" / "Nhóm phóng viên" (and "Nhóm PV", "CTV", "BTV") alone are staff credits, which name
   nobody: no author. Before a name ("PV Ngọc Phú") the title is dropped and the name kept.
 - when the metadata names no person, the byline printed on the page counts: a byline block near the
-  headline, or a short bold or right-aligned name closing the body (which then leaves the body).
+  headline (also a line of names alone right under it: "Hạ Trắng", "Long Trần - Theo Trí Thức Trẻ"), or
+  a short bold or right-aligned name closing the body, a source in parentheses after it allowed (the
+  credit then leaves the body). On Vietnamese pages that closing byline also wins over a metadata person
+  printed nowhere on the page (the CMS account that published it), and a small box of loose text after it
+  (a site-wide insert) is not body. Initials stay as printed ("HN"); capitals are turned to natural case.
 
 \`category\` is one section, the most specific the page states: the last section of its breadcrumb trail
 (JSON-LD BreadcrumbList, else the visible one; the home page, the site and the article itself are not
-sections), else the JSON-LD articleSection / \`article:section\` (the first when several are listed). Tags
-stay in \`tags\`.
+sections), else the JSON-LD articleSection / \`article:section\` (the first when several are listed), else
+the section the article's URL is filed under, named as the site's menu names it ("/xa-hoi/…" under the
+link to "/xa-hoi.htm", "Xã hội"; the deepest such section). Tags stay in \`tags\`.
 
 ## Key layout
 

@@ -10,7 +10,7 @@ import { dedupeAuthors, parseByline } from '../normalize/byline.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
 import { readPageMeta } from './meta.ts';
-import { closingCreditOf, MAX_CLOSING_CREDITS } from './closing-credit.ts';
+import { bylineText, closingCreditOf, MAX_CLOSING_CREDITS } from './closing-credit.ts';
 import type { ExtractionTrace, TracedField } from './explain.ts';
 import { BLOCK_TAGS, elementsByTag, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
 import { matchesSelector, selectOnPage } from './select.ts';
@@ -260,7 +260,7 @@ function readBody($: CheerioAPI, layout: SourceLayout, base: string | undefined,
     const credit = marked || sameName(last.text, authors) ? 'byline' : closingCreditOf(last.element, last.text);
     if (!credit) break;
     blocks.pop();
-    if (credit === 'byline' && byline.length === 0) byline = parseByline(last.text);
+    if (credit === 'byline' && byline.length === 0) byline = parseByline(bylineText(last.text));
   }
   const images = walk.figures.map((figure) => readImage($, figure, layout, base)).filter((image): image is ArticleImage => image !== null);
   return { paragraphs: blocks.map((block) => block.text), images, byline };

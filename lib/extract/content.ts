@@ -9,7 +9,8 @@ import { cleanText, isWhitespace } from '../normalize/text.ts';
 import { boilerplateVerdict, wordsOf, type Verdict } from './chrome.ts';
 import { BLOCK_TAGS, elementsByTag, findElements, hasDescendantNamed, removeNode, renderedRuns, renderedText, walkElements } from './dom.ts';
 import { collectImages } from './pictures.ts';
-import { closingCreditOf, MAX_CLOSING_CREDITS, type ClosingCredit } from './closing-credit.ts';
+import { isTeaserCard } from './teaser.ts';
+import { bylineText, closingCreditOf, closingCreditOfRun, MAX_CLOSING_CREDITS, type ClosingCredit } from './closing-credit.ts';
 
 export interface BodyContent {
   paragraphs: string[];
@@ -146,9 +147,9 @@ function copyText(element: Element): string {
 }
 
 /** Takes an element out of the reading copy; the kept text of every element that held it is stale then. */
-function removeFromCopy(element: Element): void {
-  for (let node = element.parent; node; node = node.parent) COPY_TEXT.delete(node as Element);
-  removeNode(element);
+function removeFromCopy(removed: AnyNode): void {
+  for (let node = removed.parent; node; node = node.parent) COPY_TEXT.delete(node as Element);
+  removeNode(removed);
 }
 
 /**
@@ -549,6 +550,10 @@ interface TextBlock {
   heading: boolean;
   /** printed as a credit closing the body (closing-credit.ts), or null */
   credit?: ClosingCredit | null;
+  /** too short for a paragraph: kept only to be read as a closing credit */
+  short?: boolean;
+  /** inline text between blocks or blank lines, not a paragraph element */
+  run?: boolean;
 }
 
 
@@ -617,19 +622,25 @@ function runText(nodes: AnyNode[]): string {
 /**
  * Paragraphs and subheads of a container, in document order, each block once. Text that sits directly in
  * a container, between block elements or separated by blank lines (<br><br>), counts as paragraphs too.
+ * `originalOf` gives the page element a reading-copy element was copied from.
  */
-function collectBlocks(container: Element): TextBlock[] {
+function collectBlocks(container: Element, originalOf: (element: Element) => Element): TextBlock[] {
+  const original = (node: AnyNode): AnyNode => (node.type === 'tag' ? originalOf(node as Element) : node);
   const blocks: TextBlock[] = [];
-  const flushInline = (nodes: AnyNode[]): void => {
+  const flushInline = (parent: Element, nodes: AnyNode[]): void => {
     if (nodes.length === 0) return;
     const text = runText(nodes);
+    if (text === '' || linkShareOf(nodes, text.length) > MAX_LINK_SHARE) return;
+    const credit = closingCreditOfRun(originalOf(parent), nodes.map(original), text);
     // Stray labels ("Advertisement", "|") between blocks are not paragraphs; real running text is longer.
-    if (textWeight(text) < MIN_PARAGRAPH_WEIGHT || linkShareOf(nodes, text.length) > MAX_LINK_SHARE || isPictureLine(text)) return;
-    blocks.push({ text, heading: false });
+    if (isPictureLine(text)) return;
+    // A short one printed as a credit ("<div align=right><b>Hà Anh</b></div>") is kept to be read as the closing byline.
+    if (textWeight(text) < MIN_PARAGRAPH_WEIGHT && !credit) return;
+    blocks.push({ text, heading: false, credit, short: textWeight(text) < MIN_PARAGRAPH_WEIGHT, run: true });
   };
   const visitChildren = (element: Element): void => {
     for (const part of childParts(element)) {
-      if (Array.isArray(part)) flushInline(part);
+      if (Array.isArray(part)) flushInline(element, part);
       else visit(part);
     }
   };
@@ -649,7 +660,8 @@ function collectBlocks(container: Element): TextBlock[] {
       if (isTextBlock(element)) blocks.push({ text, heading: false });
       return;
     }
-    blocks.push({ text, heading, credit: name === 'p' ? closingCreditOf(element, text) : null });
+    // Credits are read on the page itself: the outlet line after a writer's credit may be out of the copy.
+    blocks.push({ text, heading, credit: name === 'p' ? closingCreditOf(originalOf(element), text) : null });
   };
   visit(container);
   return blocks;
@@ -707,6 +719,34 @@ function removeSignInPrompts(scope: Element, holders: Set<Element>, base: string
     if (prompt) prompts.add(prompt);
   }
   for (const prompt of prompts) removeFromCopy(prompt);
+}
+
+/**
+ * Drops from a copied element the caption text printed inline in its original (pictures.ts): text nodes
+ * are copied one for one and never removed from the copy, so the n-th text child of each is the same text.
+ */
+function removeCaptionText(copy: Element, original: Element, captions: ReadonlySet<AnyNode>): void {
+  const copies = copy.children.filter((child) => child.type === 'text');
+  original.children.filter((child) => child.type === 'text').forEach((text, index) => {
+    if (captions.has(text) && copies[index]) removeFromCopy(copies[index]);
+  });
+}
+
+/** What follows a closing byline is a box inserted after the article when it is this small beside the article. */
+const MAX_TAIL_SHARE = 1 / 2;
+
+/**
+ * Where the article's text ends: after the byline paragraph that closes it, when only text outside paragraphs
+ * follows (a box the site inserts after every article: "Cách cài đặt Bluezone…" with its download links), and
+ * that text is small beside the article. Otherwise after the last block.
+ */
+function bodyEnd(blocks: TextBlock[]): number {
+  const byline = blocks.findLastIndex((block) => block.credit === 'byline' && !block.run);
+  if (byline < 0 || byline === blocks.length - 1) return blocks.length;
+  const tail = blocks.slice(byline + 1);
+  if (!tail.every((block) => block.run)) return blocks.length;
+  const length = (part: TextBlock[]): number => part.reduce((sum, block) => sum + block.text.length, 0);
+  return length(tail) <= length(blocks.slice(0, byline)) * MAX_TAIL_SHARE ? byline + 1 : blocks.length;
 }
 
 /** Subheads and introducing lines that head nothing (at the end, or followed by a subhead) title boxes that were dropped. */
@@ -769,7 +809,7 @@ function readBody(pageRoot: Element, base: string | undefined, pass: Pass): Body
     // A wrapper of the article's prose is kept, whatever its class says ("sidebar-grid__content").
     // So is a printed lead ("teaser-text"): its class reads as a teaser box's.
     const verdict = boilerplateVerdict(element);
-    if (!pass.cuts(verdict, holders.has(element) || (verdict === 'drop-unless-prose' && isPrintedLead(element)))) return true;
+    if (!pass.cuts(verdict, holders.has(element) || (verdict === 'drop-unless-prose' && isPrintedLead(element))) && !isTeaserCard(element)) return true;
     removeFromCopy(element);
     return false;
   });
@@ -780,21 +820,24 @@ function readBody(pageRoot: Element, base: string | undefined, pass: Pass): Body
   const originalHolders = new Set([...holders].map((holder) => originals.get(holder)!));
   const { images, captions } = region ? collectImages(region, originalHolders, base) : { images: [], captions: new Set<Element>() };
   const textBlocks: TextBlock[] = [];
+  const captionTextHolders = new Set([...captions].flatMap((node) => (node.type === 'text' && node.parent ? [node.parent] : [])));
   for (const block of blocks) {
     walkElements(block, (element) => {
       // the copy has lost its iframes and scripts: the original says whether a table holds a chart
       const original = originals.get(element);
+      if (original && captionTextHolders.has(original)) removeCaptionText(element, original, captions);
       if (!FIGURE_TAGS.has(element.name) && !isFigureTable(element, original) && !(original && captions.has(original))) return true;
       removeFromCopy(element);
       return false;
     });
-    textBlocks.push(...collectBlocks(block));
+    textBlocks.push(...collectBlocks(block, (element) => originals.get(element) ?? element));
   }
+  textBlocks.splice(bodyEnd(textBlocks));
   let closing: string | null = null;
   for (let count = 0; count < MAX_CLOSING_CREDITS && textBlocks.at(-1)?.credit; count += 1) {
     const credit = textBlocks.pop()!;
-    if (credit.credit === 'byline') closing = credit.text;
+    if (credit.credit === 'byline') closing = bylineText(credit.text);
   }
-  const paragraphs = withoutDanglingHeadings(textBlocks);
+  const paragraphs = withoutDanglingHeadings(textBlocks.filter((block) => !block.short));
   return { paragraphs, images, closingByline: closing };
 }

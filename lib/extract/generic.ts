@@ -15,6 +15,7 @@ import { readPageMeta, type PageMeta } from './meta.ts';
 import { extractBodyParagraphs } from './content.ts';
 import { BLOCK_TAGS, elementsByTag, findElements, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
 import { selectOnPage } from './select.ts';
+import { allBold, isNameLine } from './closing-credit.ts';
 import { pickSection } from './section.ts';
 import { hostOf } from '../sources/registry.ts';
 
@@ -71,8 +72,13 @@ const MAX_DATE_LINE_LENGTH = 80;
  * after the first h1 (then the closest ones before it) that reads as a date with a time, once a label
  * ("Cập nhật:") is dropped. Read in the site's zone (.vn: Asia/Ho_Chi_Minh) unless it states an offset.
  */
+/** The page's headline: its first h1 that prints text (an empty h1 around the logo is not it). */
+function headlineElement($: CheerioAPI): Element | undefined {
+  return elementsByTag($, 'h1').find((element) => renderedText(element) !== '');
+}
+
 function printedDateNearHeadline($: CheerioAPI, zone: string | undefined): { from: string; value: string } | null {
-  const headline = elementsByTag($, 'h1')[0];
+  const headline = headlineElement($);
   const body = elementsByTag($, 'body')[0];
   if (!headline || !body) return null;
   const elements = findElements(body, () => true);
@@ -130,13 +136,21 @@ function comparable(text: string): string {
   return lettersAndDigits(text.normalize('NFC').toLowerCase());
 }
 
-function pickTitle($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta, trace?: ExtractionTrace): string | null {
+/**
+ * The headline: JSON-LD, OpenGraph, the h1, then <title>. On a Vietnamese page an h1 of one word ("Mobile",
+ * a hidden block's label) is no headline: Vietnamese headlines are sentences; and the h1 comes first when the
+ * metadata is its text with a suffix.
+ */
+function pickTitle($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta, vietnamese: boolean, trace?: ExtractionTrace): string | null {
   const siteNames = [meta.ogSiteName, jsonLd?.publisherName ?? null];
   let h1: string | undefined;
+  let h1IsLink = false;
   for (const element of elementsByTag($, 'h1')) {
     const text = renderedTextSpacedLike(renderedRuns(element), jsonLd?.headline ?? meta.ogTitle);
     if (text.length > 0) {
-      h1 = text;
+      if (vietnamese && !text.includes(' ')) trace?.reject('title', 'h1', text, 'one word: no Vietnamese headline');
+      else h1 = text;
+      h1IsLink = findElements(element, (inner) => inner.name === 'a' && !/^\s*(?:javascript:|#|$)/i.test(inner.attribs['href'] ?? '')).length > 0;
       break;
     }
   }
@@ -147,10 +161,20 @@ function pickTitle($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta, 
     .filter((source): source is [string, string] => typeof source[1] === 'string' && source[1].trim() !== '')
     .map(([from, candidate]) => [from, trimSiteSuffix(cleanText(candidate), siteNames)] as const)
     .filter(([, candidate]) => candidate !== '');
+  // "Headline - Chính trị - Xã hội - Tuổi Trẻ Online": on a Vietnamese page, metadata that adds sections and the
+  // site after the h1's text gives way to the h1 (the generic corpus's reference keeps such suffixes elsewhere).
+  // An h1 that links to a page names a section ("<h1><a href="/kinh-doanh.htm">Kinh doanh</a></h1>"), not the article.
+  const h1Index = candidates.findIndex(([from]) => from === 'h1');
+  if (vietnamese && !h1IsLink && h1Index > 0 && extendsWithSuffix(candidates[0]![1], candidates[h1Index]![1])) candidates.unshift(...candidates.splice(h1Index, 1));
   const [chosen, ...others] = candidates;
   if (chosen) trace?.chose('title', chosen[0], chosen[1]);
   for (const [from, candidate] of others) if (candidate !== chosen?.[1]) trace?.reject('title', from, candidate, `${chosen?.[0]} comes first`);
   return chosen?.[1] ?? null;
+}
+
+/** `text` is `headline` followed by a separator and more ("… - Chính trị - Xã hội - Tuổi Trẻ Online"). */
+function extendsWithSuffix(text: string, headline: string): boolean {
+  return text.length > headline.length && text.startsWith(headline) && /^\s*[-–—|:·•]\s/u.test(text.slice(headline.length));
 }
 
 /** A page in Vietnamese: its language says so, or it is on a .vn site. */
@@ -183,15 +207,17 @@ function pickLead(jsonLd: JsonLdArticle | null, meta: PageMeta): string | null {
 
 /**
  * Class names of elements that hold a printed lead (sapo, summary, standfirst; a teaser, abstract or perex
- * above the text in German, Czech and French templates: "article-teaser", "teaser-text", "chapo").
+ * above the text in German, Czech and French templates: "article-teaser", "teaser-text", "chapo"/"chapeau").
  */
-const PRINTED_LEAD_CLASS = /sapo|desc|lead|summary|excerpt|intro|standfirst|teaser|abstract|perex|vorspann|chapo/i;
+const PRINTED_LEAD_CLASS = /sapo|desc|lead|summary|excerpt|intro|standfirst|teaser|abstract|perex|vorspann|chap+eau|chapo/i;
 /** Enough of a lead's opening to know two texts are the same lead. */
 const LEAD_OPENING_LENGTH = 40;
 
 /** A label printed before a lead with no dash ("BNEWS", "Dân trí"): one or two short words opening with a capital. */
 const LEAD_LABELS = [/^([\p{Lu}\p{N}][\p{L}\p{N}.&]*)\s+(.+)$/su, /^([\p{Lu}\p{N}][\p{L}\p{N}.&]* [\p{L}\p{N}.&]+)\s+(.+)$/su];
 const MAX_LABEL_LENGTH = 20;
+/** "Afamily Mobile - …": a short label and a dash before the description's text. */
+const SITE_LABEL_PREFIX = new RegExp(`^[^\\s–—-][^–—-]{0,${MAX_LABEL_LENGTH - 1}}\\s[-–—]\\s+(.+)$`, 'su');
 
 /** The label and the rest of `text` when the rest opens with `opening` (comparable form). */
 function labelBefore(text: string, opening: string): { label: string; rest: string } | null {
@@ -221,6 +247,9 @@ function printedLead($: CheerioAPI, description: string | null): PrintedLead | n
   const described = splitDateline(description);
   const opening = comparable(described.lead).slice(0, LEAD_OPENING_LENGTH);
   if (opening.length < LEAD_OPENING_LENGTH / 2) return null;
+  // A site label the description alone prefixes ("Afamily Mobile - Nhiều…" for the printed "Nhiều…"): the printed lead has no dateline.
+  const labelled = SITE_LABEL_PREFIX.exec(described.lead);
+  const unlabelledOpening = labelled ? comparable(labelled[1]!).slice(0, LEAD_OPENING_LENGTH) : null;
   const body = elementsByTag($, 'body')[0];
   if (!body) return null;
   for (const element of findElements(body, (candidate) => candidate.name === 'h2' || PRINTED_LEAD_CLASS.test(candidate.attribs['class'] ?? ''))) {
@@ -228,8 +257,36 @@ function printedLead($: CheerioAPI, description: string | null): PrintedLead | n
     if (text.length > description.length * 3 + 40) continue;
     const split = splitDateline(text);
     if (comparable(split.lead).startsWith(opening)) return { text, lead: split.lead, dateline: split.dateline ?? described.dateline };
+    if (unlabelledOpening && comparable(split.lead).startsWith(unlabelledOpening)) return { text, lead: split.lead, dateline: split.dateline };
     const labelled = labelBefore(split.lead, opening);
     if (labelled) return { text, lead: labelled.rest, dateline: labelled.label };
+  }
+  return null;
+}
+
+/** A lead is prose: a subtitle or a label under the headline is shorter. */
+const MIN_LEAD_WORDS = 15;
+/** How many elements after the headline the lead may come (a date line, a byline first). */
+const ELEMENTS_BEFORE_LEAD = 3;
+
+/**
+ * The lead printed right under the headline on a page whose metadata has no description: the first of the
+ * headline's next elements that is a subheading (h2, h3), of a lead's class or a paragraph all in bold, and
+ * holds prose.
+ */
+function leadUnderHeadline($: CheerioAPI): PrintedLead | null {
+  const headline = headlineElement($);
+  let seen = 0;
+  for (let node = headline?.next; node && seen < ELEMENTS_BEFORE_LEAD; node = node.next) {
+    if (node.type !== 'tag') continue;
+    seen += 1;
+    const element = node as Element;
+    const printedAsLead = element.name === 'h2' || element.name === 'h3' || PRINTED_LEAD_CLASS.test(element.attribs['class'] ?? '') || (element.name === 'p' && allBold(element));
+    if (!printedAsLead) continue;
+    const text = renderedText(element);
+    if (text.split(' ').length < MIN_LEAD_WORDS) continue;
+    const split = splitDateline(text);
+    return { text, lead: split.lead, dateline: split.dateline };
   }
   return null;
 }
@@ -253,10 +310,32 @@ function textIsCjk(text: string): boolean {
  * and links to an author page (Vietnamese sites file them under /tac-gia/, "author").
  */
 function visibleByline($: CheerioAPI): string[] {
-  const found = selectOnPage($, '[rel="author"], [itemprop="author"] [itemprop="name"], .byline__name, .author-name, .article-author, .byline, a[href*="/tac-gia/"]')
+  const found = selectOnPage($, '[rel="author"], [itemprop="author"] [itemprop="name"], .byline__name, .author-name, .article-author, .byline, span.author, a[href*="/tac-gia/"]')
     .map((element) => renderedText(element))
     .filter((text) => text.length > 1 && text.length < 120);
   return [...new Set(found)];
+}
+
+/** How many elements after the headline a byline printed under it may come (a date line may come first). */
+const ELEMENTS_BEFORE_BYLINE = 2;
+/** "Long Trần - Theo Trí Thức Trẻ": the source named after the byline's names. */
+const SOURCE_AFTER_NAMES = /\s*[-–—]\s*(?:theo|nguồn)\s.*$/iu;
+
+/**
+ * A byline printed as a line of names right under the headline ("Hạ Trắng", "Long Trần - Theo Trí Thức
+ * Trẻ"), marked by no class: one of the headline's next elements whose text is names only (every word
+ * capitalised, as in a closing byline). Vietnamese section labels and dates never read so.
+ */
+function bylineUnderHeadline($: CheerioAPI): string | null {
+  const headline = headlineElement($);
+  let seen = 0;
+  for (let node = headline?.next; node && seen < ELEMENTS_BEFORE_BYLINE; node = node.next) {
+    if (node.type !== 'tag') continue;
+    seen += 1;
+    const text = renderedText(node);
+    if (text !== '' && isNameLine(text.replace(SOURCE_AFTER_NAMES, ''))) return text;
+  }
+  return null;
 }
 
 /** Words that open a printed byline in the languages of the corpus: "By", "Von:", "Por", "Par", "Door", "Di", "Av", "Af", "Autor:". */
@@ -353,6 +432,10 @@ function pickAuthors($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta
     ['jsonld author', () => structured.flatMap(structuredAuthors)],
     ['meta author', () => meta.authors.flatMap(bylineAuthors)],
     ['visible byline element', () => visibleByline($).flatMap(bylineAuthors)],
+    ...(vietnamese ? [['heuristic: a line of names under the headline', () => {
+      const byline = bylineUnderHeadline($);
+      return byline ? bylineAuthors(byline) : [];
+    }] as [string, () => Author[]]] : []),
     ['labelled byline ("By …")', () => {
       const byline = labelledByline($);
       return byline ? bylineAuthors(byline) : [];
@@ -385,14 +468,23 @@ function leadImages(jsonLd: JsonLdArticle | null, meta: PageMeta, base: string |
   return images.slice(0, 1);
 }
 
-/** One entry per picture: the same file at other sizes (responsive variants, CDN resizes) is the same image. */
+/** A directory that names a size or a date, not a picture: "640", "100_100", "05". */
+const SIZE_DIRECTORY = /^\d+(?:[x_×]\d+)?$/i;
+
+/**
+ * One entry per picture: the same file at other sizes (responsive variants, CDN resizes) is the same image.
+ * The file's directory counts too unless it names a size: CDNs that give every picture of an article the
+ * article's slug as file name ("/anh-2-1457769815085/techcombank-….JPG") tell pictures apart by directory.
+ */
 function dedupeImages(images: ArticleImage[]): ArticleImage[] {
   const seen = new Set<string>();
   return images.filter((image) => {
-    const path = new URL(image.url).pathname;
-    const file = path.slice(path.lastIndexOf('/') + 1) || image.url;
-    if (seen.has(file)) return false;
-    seen.add(file);
+    const segments = new URL(image.url).pathname.split('/');
+    const file = segments.at(-1) || image.url;
+    const directory = segments.at(-2) ?? '';
+    const key = SIZE_DIRECTORY.test(directory) ? file : `${directory}/${file}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
     return true;
   });
 }
@@ -404,11 +496,27 @@ function dedupeImages(images: ArticleImage[]): ArticleImage[] {
 type BodyField = 'paragraphs' | 'images' | 'lead' | 'dateline';
 const BODY_FIELDS: ReadonlySet<keyof ExtractedFields> = new Set<keyof ExtractedFields>(['paragraphs', 'images', 'lead', 'dateline']);
 
-/** The body's closing byline names the authors of a page whose metadata names no person (docs/dataset.md). */
-function withClosingByline(metadata: GenericMetadata, closingByline: string | null, trace?: ExtractionTrace): Author[] {
-  if (metadata.fields.authors.length > 0 || !closingByline) return metadata.fields.authors;
+/**
+ * The body's closing byline names the authors of a page whose metadata names no person (docs/dataset.md). On a
+ * Vietnamese page it also wins over metadata persons printed nowhere on the page (the CMS account that
+ * published the article, "Nguyễn Đắc Vịnh" under the printed "Dương Lâm").
+ */
+function withClosingByline($: CheerioAPI, metadata: GenericMetadata, closingByline: string | null, vietnamese: boolean, trace?: ExtractionTrace): Author[] {
+  const structured = metadata.fields.authors;
+  if (!closingByline || (structured.length > 0 && !vietnamese)) return structured;
   const authors = parseByline(closingByline).filter((author) => notAPerson(author.raw) === null);
-  if (authors.length > 0) trace?.chose('authors', `heuristic: the right-aligned / bold byline closing the body ("${closingByline}")`, authors.map((author) => author.name));
+  if (authors.length === 0) return structured;
+  const from = `heuristic: the right-aligned / bold byline closing the body ("${closingByline}")`;
+  if (structured.length === 0) {
+    trace?.chose('authors', from, authors.map((author) => author.name));
+    return authors;
+  }
+  const printed = new Set(authors.map((author) => comparable(author.name)));
+  if (structured.some((author) => printed.has(comparable(author.name)))) return structured;
+  const pageText = comparable(renderedText(elementsByTag($, 'body')[0] ?? $.root().get(0)!));
+  if (structured.some((author) => pageText.includes(comparable(author.raw)) || pageText.includes(comparable(author.name)))) return structured;
+  for (const author of structured) trace?.reject('authors', 'metadata author', author.raw, 'printed nowhere on the page, unlike the closing byline');
+  trace?.chose('authors', from, authors.map((author) => author.name));
   return authors;
 }
 
@@ -424,8 +532,8 @@ function genericMetadata($: CheerioAPI, url: string | undefined, trace?: Extract
   const jsonLd = readJsonLdArticle($);
   const meta = readPageMeta($);
   const zone = zoneFor(url);
-  const title = pickTitle($, jsonLd, meta, trace);
   const language = pickLanguage(jsonLd, meta);
+  const title = pickTitle($, jsonLd, meta, isVietnamese(language, url), trace);
   const published = firstDate(
     [['jsonld datePublished', jsonLd?.datePublished], ...meta.published.map((entry) => [entry.source, entry.value] as [string, string]), ...meta.timeDatetimes.map((value) => ['time@datetime', value] as [string, string])],
     zone,
@@ -465,7 +573,8 @@ function genericBody($: CheerioAPI, url: string | undefined, metadata: GenericMe
   const { jsonLd, meta, description } = metadata;
   const { title, authors, canonicalUrl } = metadata.fields;
   const body = extractBodyParagraphs($, canonicalUrl ?? url);
-  const printed = printedLead($, description);
+  const underHeadline = !description && isVietnamese(metadata.fields.language, url) ? leadUnderHeadline($) : null;
+  const printed = printedLead($, description) ?? underHeadline;
   // The title, the lead and a byline line repeated inside the body container are not body text.
   const notBody = new Set([title, description, printed?.text, ...authors.flatMap((author) => [author.raw, author.name])].filter((text): text is string => !!text).map(comparable));
   const paragraphs = body.paragraphs.filter((paragraph) => !notBody.has(comparable(paragraph)));
@@ -474,7 +583,7 @@ function genericBody($: CheerioAPI, url: string | undefined, metadata: GenericMe
   const truncated = paragraphs.slice(0, 2).some((paragraph) => truncatedCopyOf(description, paragraph));
   if (truncated) trace?.reject('lead', 'jsonld / meta description', description, 'a truncated copy of the first paragraph');
   else if (printed) {
-    trace?.chose('lead', `heuristic: the lead printed on the page (an element of class sapo/desc/lead/summary… opening like the description)`, printed.lead);
+    trace?.chose('lead', underHeadline ? 'heuristic: the lead printed under the headline (a subheading or bold paragraph; no description in the metadata)' : `heuristic: the lead printed on the page (an element of class sapo/desc/lead/summary… opening like the description)`, printed.lead);
     if (printed.dateline) trace?.chose('dateline', 'heuristic: the label or dateline prefix of the printed lead', printed.dateline);
   }
   else if (description) trace?.chose('lead', 'jsonld description / meta og:description / description', description);
@@ -496,7 +605,8 @@ export function genericFieldReader($: CheerioAPI, url: string | undefined, trace
   return <K extends keyof ExtractedFields>(key: K): ExtractedFields[K] => {
     metadata ??= genericMetadata($, url, trace);
     const needsBody = BODY_FIELDS.has(key) || (key === 'authors' && metadata.fields.authors.length === 0);
-    if (!needsBody) return (metadata.fields as ExtractedFields)[key];
+    // Once the body is read, its closing byline has its say on the authors too.
+    if (!needsBody && !all) return (metadata.fields as ExtractedFields)[key];
     all ??= bodyAndMetadata($, url, metadata, trace);
     return all[key];
   };
@@ -504,7 +614,8 @@ export function genericFieldReader($: CheerioAPI, url: string | undefined, trace
 
 function bodyAndMetadata($: CheerioAPI, url: string | undefined, metadata: GenericMetadata, trace?: ExtractionTrace): ExtractedFields {
   const body = genericBody($, url, metadata, trace);
-  return { ...metadata.fields, paragraphs: body.paragraphs, images: body.images, lead: body.lead, dateline: body.dateline, authors: withClosingByline(metadata, body.closingByline, trace) };
+  const vietnamese = isVietnamese(metadata.fields.language, url);
+  return { ...metadata.fields, paragraphs: body.paragraphs, images: body.images, lead: body.lead, dateline: body.dateline, authors: withClosingByline($, metadata, body.closingByline, vietnamese, trace) };
 }
 
 export function extractGeneric($: CheerioAPI, url: string): ExtractedFields {

@@ -2,13 +2,13 @@
  * The article's pictures and their captions and credits, read on the page itself (captions in place) inside
  * the region the body scoring found (content.ts).
  */
-import { isTag, type Element } from 'domhandler';
+import { isTag, type AnyNode, type Element } from 'domhandler';
 import type { ArticleImage } from '../schema/article.ts';
 import { cleanText } from '../normalize/text.ts';
 import { absoluteHttpUrl } from '../normalize/url.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
 import { boilerplateVerdict, wordsOf } from './chrome.ts';
-import { ancestorNamed, elementsNamed, findElements, renderedText, walkElements } from './dom.ts';
+import { ancestorNamed, BLOCK_TAGS, elementsNamed, findElements, renderedRuns, renderedText, walkElements } from './dom.ts';
 
 const IMAGE = new Set(['img']);
 /** A caption stands at most this many wrappers above its picture; higher up a box holds more than one picture's markup. */
@@ -132,8 +132,11 @@ function printedCaptionOf(image: Element): PrintedElements | null {
   const figure = ancestorNamed(image, 'figure');
   const figcaption = figure ? findElements(figure, (element) => element.name === 'figcaption')[0] : undefined;
   if (figcaption) return { caption: figcaption, credit: null };
-  const unmarked = figure ? null : (tableCaptionOf(image) ?? paragraphCaptionOf(image));
-  if (unmarked) return { caption: unmarked, credit: null };
+  if (!figure) {
+    const inTable = tableCaptionOf(image);
+    const unmarked = inTable ? { caption: inTable, credit: null } : paragraphCaptionOf(image);
+    if (unmarked) return unmarked;
+  }
   const outside = (candidate: Element): boolean => !contains(candidate, image);
   let node = (figure ?? image).parent;
   for (let level = 0; level < MAX_CAPTION_WRAPPER_LEVELS && node && node.type === 'tag'; level += 1, node = node.parent) {
@@ -185,16 +188,103 @@ function pictureBlock(image: Element): Element | null {
  * ("Người dân mua vàng. Ảnh: MINH ANH", "Ảnh: Minh Anh"), or a centred or all-italic line, as Vietnamese
  * CMSs without figure markup print captions.
  */
-function paragraphCaptionOf(image: Element): Element | null {
+function paragraphCaptionOf(image: Element): PrintedElements | null {
   const block = pictureBlock(image);
-  let next = block?.next ?? null;
-  while (next && !isTag(next)) next = next.next;
-  if (!next || next.name !== 'p') return null;
+  const next = block ? nextPrintedBlock(block) : null;
+  if (!next) return null;
   const text = renderedText(next);
+  if (text.length > MAX_UNMARKED_CAPTION_LENGTH) return null;
+  const split = splitCaption(text);
+  if (!centred(next) && !allItalic(next) && split.credit === null) return null;
+  // "Ảnh: Dương Tử" on a line of its own after the caption is its credit.
+  const after = split.credit === null ? nextPrintedBlock(next) : null;
+  const creditLine = after && renderedText(after).length <= MAX_UNMARKED_CAPTION_LENGTH && splitCaption(renderedText(after)).caption === null ? after : null;
+  return { caption: next, credit: creditLine };
+}
+
+/** The next element after `element` that prints text, if it is a paragraph or a div with no picture: an empty one (a caption slot the CMS left empty, a spacer) is passed over. */
+function nextPrintedBlock(element: Element): Element | null {
+  let next = element.next;
+  while (next && (!isTag(next) || (!hasText(next) && pictureCount(next) === 0))) next = next.next;
+  return next && isTag(next) && CAPTION_BLOCK_TAGS.has(next.name) && pictureCount(next) === 0 ? next : null;
+}
+
+/** The blocks a caption printed without markup sits in: a paragraph, or a div holding only inline text. */
+const CAPTION_BLOCK_TAGS = new Set(['p', 'div']);
+
+function centred(element: Element): boolean {
+  return /text-align\s*:\s*center/i.test(element.attribs['style'] ?? '') || element.attribs['align'] === 'center';
+}
+
+function italic(element: Element): boolean {
+  return element.name === 'em' || element.name === 'i' || /font-style\s*:\s*italic/i.test(element.attribs['style'] ?? '');
+}
+
+/** Every word of the element printed in italics (<em>, <i>, or styled so), line breaks aside. */
+function allItalic(element: Element): boolean {
+  return element.children.every((child) => {
+    if (child.type === 'text') return child.data.trim() === '';
+    if (!isTag(child)) return true;
+    return child.name === 'br' || italic(child) || (child.name !== 'a' && child.children.length > 0 && allItalic(child));
+  });
+}
+
+/**
+ * A caption printed as inline text right after the picture, in italics, up to a blank line or the next
+ * picture: "<img><br><i>Vợ chồng Thanh Bùi trong tiệc cưới</i><br><br><img>…" (older Vietnamese CMSs put
+ * a photo story's pictures and captions in one italic span). A picture closing its block takes the italic
+ * text opening the next block. The run's nodes, or null.
+ */
+function inlineCaptionOf(image: Element): AnyNode[] | null {
+  // An inline wrapper holding the picture alone ("<span style='font-style: italic'><img></span>") stands for it.
+  let picture: Element = image;
+  while (picture.parent && isTag(picture.parent) && !BLOCK_TAGS.has(picture.parent.name) && !hasText(picture.parent) && pictureCount(picture.parent) === 1) picture = picture.parent;
+  const after = inlineRun(picture.next);
+  if (after !== undefined) return after;
+  const nextBlock = picture.parent && isTag(picture.parent) ? nextElement(picture.parent) : null;
+  return nextBlock && CAPTION_BLOCK_TAGS.has(nextBlock.name) ? (inlineRun(nextBlock.firstChild) ?? null) : null;
+}
+
+function nextElement(node: AnyNode): Element | null {
+  for (let next = node.next; next; next = next.next) if (isTag(next)) return next;
+  return null;
+}
+
+/**
+ * The italic inline run starting at `start` (one line break may open it), or null when the text there is no
+ * caption; undefined when nothing at all is printed before the container ends.
+ */
+function inlineRun(start: AnyNode | null): AnyNode[] | null | undefined {
+  const nodes: AnyNode[] = [];
+  let breaks = 0;
+  for (let node = start; node; node = node.next) {
+    if (node.type === 'text' && node.data.trim() === '') continue;
+    if (isTag(node) && node.name === 'br') {
+      breaks += 1;
+      if (breaks >= 2) break;
+      continue;
+    }
+    if (isTag(node) && (BLOCK_TAGS.has(node.name) || pictureCount(node) > 0 || node.name === 'img')) break;
+    if (node.type !== 'text' && !isTag(node)) continue;
+    if (breaks >= 2) break;
+    breaks = 0;
+    nodes.push(node);
+  }
+  if (nodes.length === 0) return breaks >= 2 ? null : undefined;
+  const text = inlineText(nodes);
   if (text === '' || text.length > MAX_UNMARKED_CAPTION_LENGTH) return null;
-  const centred = /text-align\s*:\s*center/i.test(next.attribs['style'] ?? '') || next.attribs['align'] === 'center';
-  const italic = next.children.every((child) => (child.type === 'text' ? child.data.trim() === '' : isTag(child) && (child.name === 'em' || child.name === 'i')));
-  return centred || italic || splitCaption(text).credit !== null ? next : null;
+  return nodes.every((node) => inItalics(node) || (isTag(node) && (italic(node) || allItalic(node)))) ? nodes : null;
+}
+
+/** Inline nodes' text as a browser renders it. */
+function inlineText(nodes: AnyNode[]): string {
+  return cleanText(nodes.flatMap((node) => renderedRuns(node)).join(''));
+}
+
+/** Printed in italics by an inline ancestor (up to the block it sits in). */
+function inItalics(node: AnyNode): boolean {
+  for (let parent = node.parent; parent && isTag(parent) && !BLOCK_TAGS.has(parent.name); parent = parent.parent) if (italic(parent)) return true;
+  return false;
 }
 
 /** Links around an article picture open the picture itself or a viewer; a thumbnail links to another page. */
@@ -208,7 +298,7 @@ function linksElsewhere(anchor: Element): boolean {
  * that link to other pages and images inside boxes that are never the article (related, share, ads). A linked
  * picture that prints a caption is the article's (a link to a photo viewer), a teaser thumbnail prints none.
  */
-export function collectImages(region: Element, proseHolders: ReadonlySet<Element>, base: string | undefined): { images: ArticleImage[]; captions: Set<Element> } {
+export function collectImages(region: Element, proseHolders: ReadonlySet<Element>, base: string | undefined): { images: ArticleImage[]; captions: Set<AnyNode> } {
   // The same judgement as for the text, made on the page itself, where figure captions are still in place.
   // Pictures share ancestors: each is judged once.
   const droppedVerdicts = new Map<Element, boolean>();
@@ -223,8 +313,8 @@ export function collectImages(region: Element, proseHolders: ReadonlySet<Element
     return dropped;
   };
   const images: ArticleImage[] = [];
-  // Caption elements printed outside any figure markup: the body leaves them out.
-  const captions = new Set<Element>();
+  // Caption elements (and inline caption text) printed outside any figure markup: the body leaves them out.
+  const captions = new Set<AnyNode>();
   const seen = new Set<string>();
   images: for (const element of elementsNamed(region, IMAGE)) {
     let linked = false;
@@ -238,10 +328,13 @@ export function collectImages(region: Element, proseHolders: ReadonlySet<Element
     const url = absoluteHttpUrl(source, base);
     if (!url || seen.has(url) || LOGO_FILE.test(new URL(url).pathname)) continue;
     const printed = printedCaptionOf(element);
+    const inline = printed || linked ? null : inlineCaptionOf(element);
     if (linked && !printed) continue;
     seen.add(url);
-    const { caption, credit } = printed ? readCaption(printed) : { caption: null, credit: null };
+    const { caption, credit } = printed ? readCaption(printed) : inline ? splitCaption(inlineText(inline)) : { caption: null, credit: null };
     if (printed) captions.add(printed.caption);
+    if (printed?.credit) captions.add(printed.credit);
+    for (const node of inline ?? []) captions.add(node);
     const alt = cleanText(element.attribs['alt'] ?? '');
     images.push({ url, caption, credit, alt: alt || null });
   }

@@ -130,5 +130,45 @@ export function pickSection($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: P
       return named;
     }
   }
+  const filed = sectionOfUrl($, page);
+  if (filed) trace?.chose('category', 'heuristic: the site\'s menu link (or selected option) to the section the article\'s URL is filed under', filed);
+  return filed;
+}
+
+/** A menu entry's path without its page extension: "/xa-hoi.htm" and "/xa-hoi/" both name "/xa-hoi". */
+function sectionPath(href: string, base: string): string | null {
+  try {
+    return new URL(href, base).pathname.replace(/\.[a-z]{2,5}$/i, '').replace(/\/+$/, '').toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The section the article's URL files it under ("/xa-hoi/bai-viet-123.htm" under "/xa-hoi"), named as the
+ * site's own menu names it: the link (or the selected <option> of a section drop-down) to that section's page,
+ * the deepest such section first ("/tin-tuc/gioi-sao/trong-nuoc/…" gives "Trong nước"). For pages that state
+ * their section nowhere else (older templates). A name printed in capitals by a menu gives way to the same
+ * link printed in natural case.
+ */
+function sectionOfUrl($: CheerioAPI, page: PageIdentity): string | null {
+  if (!page.url) return null;
+  const articlePath = pathOf(page.url);
+  const segments = articlePath?.split('/').filter((segment) => segment !== '') ?? [];
+  if (segments.length < 2) return null;
+  const prefixes = segments.slice(0, -1).map((_, index) => `/${segments.slice(0, index + 1).join('/')}`.toLowerCase());
+  const named = new Map<string, string[]>();
+  for (const entry of selectOnPage($, 'a[href], option[selected][value]')) {
+    const path = sectionPath(entry.attribs['href'] ?? entry.attribs['value'] ?? '', page.url);
+    if (path === null || !prefixes.includes(path)) continue;
+    // "- Kinh doanh": a menu prints separators around its entries.
+    const name = renderedText(entry).replace(/^[\s|/›»>–—-]+|[\s|/›»>–—-]+$/gu, '');
+    if (name === '' || name.split(/\s+/).length > MAX_SECTION_WORDS) continue;
+    named.set(path, [...(named.get(path) ?? []), name]);
+  }
+  for (const prefix of prefixes.reverse()) {
+    const names = named.get(prefix);
+    if (names) return names.find((name) => /\p{Ll}/u.test(name)) ?? names[0]!;
+  }
   return null;
 }

@@ -1,5 +1,5 @@
 import type { Author } from '../schema/article.ts';
-import { cleanText, withoutTrailingDots } from './text.ts';
+import { cleanText, stripDiacritics, withoutTrailingDots } from './text.ts';
 
 const NOT_A_LETTER = '(?![\\p{L}\\p{N}])';
 
@@ -38,6 +38,8 @@ const SOURCE_CREDIT = new RegExp(`^(?:theo|nguồn|source|via|according\\s+to)${
  * điện tử", "Tạp chí Tài chính", "Đài Tiếng nói Việt Nam"); no personal name starts with these words.
  */
 const ORGANIZATION_NAME = /^(?:báo|tạp\s+chí|đài|thông\s+tấn\s+xã|cổng\s+thông\s+tin|trang\s+tin|tòa\s+soạn|toà\s+soạn|ban\s+biên\s+tập|công\s+ty|tập\s+đoàn)(?![\p{L}\p{N}])/iu;
+/** Words that end a company's or an outlet's name ("FPT Online", "VietNamNet News", "Vietnam Media Group"); no personal name ends so. */
+const ORGANIZATION_SUFFIX = /\s(?:online|news|media|group|corp|corporation|jsc)\.?$/iu;
 /** A host name ("baochinhphu.vn", "www.vneconomy.vn"): the site, not a person. */
 const HOST_NAME = /^(?:www\.)?[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:vn|com|net|org|info|news|asia|gov)$/iu;
 
@@ -49,7 +51,7 @@ export function notAPerson(name: string): string | null {
   const cleaned = cleanText(name);
   if (ANONYMOUS.test(cleaned)) return 'a staff credit, naming nobody';
   if (SOURCE_CREDIT.test(cleaned)) return 'a source credit ("Theo X"), not an author';
-  if (ORGANIZATION_NAME.test(cleaned)) return 'an organization';
+  if (ORGANIZATION_NAME.test(cleaned) || ORGANIZATION_SUFFIX.test(cleaned)) return 'an organization';
   if (HOST_NAME.test(cleaned)) return 'a host name';
   return null;
 }
@@ -58,16 +60,23 @@ const SEPARATOR = /\s*(?:[,;|&/·•]|\s[-–—]\s|\s+(?:và|and)\s+)\s*/iu;
 
 const MAX_WORDS_IN_A_NAME = 6;
 
+/** Initials ("HN", "TTXVN") have no vowel; a syllable has one, and a shortened syllable ends in "." ("TH.HÀ"). */
+const VOWEL = /[aeiouy]/i;
+
+function isInitials(run: string, next: string): boolean {
+  return next !== '.' && !VOWEL.test(stripDiacritics(run));
+}
+
 /**
  * A name in capitals turned to natural case, diacritics kept: "NGỌC PHÚ" → "Ngọc Phú",
- * "JEAN-PIERRE O'NEILL" → "Jean-Pierre O'Neill". Initials stay as printed ("H.Y.T."). A name that already
+ * "JEAN-PIERRE O'NEILL" → "Jean-Pierre O'Neill". Initials stay as printed ("H.Y.T.", "HN"). A name that already
  * has lower-case letters is returned as is (cleaned), so "McCain" and "van Gogh" survive.
  */
 export function naturalCase(name: string): string {
   const cleaned = cleanText(name);
   if (/\p{Ll}/u.test(cleaned) || !/\p{Lu}/u.test(cleaned)) return cleaned;
-  return cleaned.replace(/\p{L}+/gu, (run) =>
-    run.length === 1 ? run : run.charAt(0) + run.slice(1).toLowerCase(),
+  return cleaned.replace(/\p{L}+/gu, (run, offset: number) =>
+    run.length === 1 || isInitials(run, cleaned.charAt(offset + run.length)) ? run : run.charAt(0) + run.slice(1).toLowerCase(),
   );
 }
 
@@ -84,7 +93,8 @@ function tidyName(part: string): string | null {
 
 /**
  * The authors named in a printed byline: "NGỌC PHÚ" → [{ name: "Ngọc Phú", raw: "NGỌC PHÚ" }]. Several
- * authors are split on ",", " - ", " và ", "&", " and ". Qualifiers stay out of the name: "(tổng hợp)" and
+ * authors are split on ",", " - ", " và ", "&", " and ". A name credited for the pictures only ("Ảnh: X") is
+ * left out when the byline names a writer too. Qualifiers stay out of the name: "(tổng hợp)" and
  * other parentheses, "Tin, ảnh:", "Bài và ảnh:", "Thực hiện:", "PV", "Nhóm phóng viên". A source credit
  * ("Theo TTXVN") names no author and gives []. `raw` is the name as printed, without the qualifiers.
  */
@@ -96,12 +106,33 @@ export function parseByline(raw: string): Author[] {
     .replace(/ {2,}/g, ' ')
     .trim();
   if (cleaned === '' || SOURCE_CREDIT.test(cleaned)) return [];
-  const authors: Author[] = [];
-  for (const part of cleaned.replace(ROLE_LABEL, ' | ').split(SEPARATOR)) {
-    const name = tidyName(part);
-    if (name !== null) authors.push({ name: naturalCase(name), raw: name });
+  const credited: { author: Author; photosOnly: boolean }[] = [];
+  for (const { label, text } of labelledParts(cleaned)) {
+    for (const part of text.split(SEPARATOR)) {
+      const name = tidyName(part);
+      if (name !== null) credited.push({ author: { name: naturalCase(name), raw: name }, photosOnly: label !== null && PHOTOS_ONLY.test(label) });
+    }
   }
-  return dedupeAuthors(authors);
+  // "Tin: Tường Minh - Ảnh: Đỗ Hiền": the photographer is credited for the pictures, the writer is the author.
+  const writers = credited.filter((entry) => !entry.photosOnly);
+  return dedupeAuthors((writers.length > 0 ? writers : credited).map((entry) => entry.author));
+}
+
+/** A role label that credits pictures only ("Ảnh:", "Photo:", "Đồ họa:"), not the text. */
+const PHOTOS_ONLY = /^(?:ảnh|photos?|đồ\s*họa)\s*:$/iu;
+
+/** The byline cut at its role labels, each part with the label before it (null for the part before any). */
+function labelledParts(byline: string): { label: string | null; text: string }[] {
+  const parts: { label: string | null; text: string }[] = [];
+  let label: string | null = null;
+  let start = 0;
+  for (const match of byline.matchAll(ROLE_LABEL)) {
+    parts.push({ label, text: byline.slice(start, match.index) });
+    label = match[0].trim();
+    start = match.index + match[0].length;
+  }
+  parts.push({ label, text: byline.slice(start) });
+  return parts;
 }
 
 /** Collapses repeated bylines (same name in NFC, ignoring case), keeping the first. */

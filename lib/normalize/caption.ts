@@ -8,21 +8,21 @@ export interface SplitCaption {
 }
 
 /**
- * Labels that introduce a credit: "Ảnh:", "Ảnh minh họa:", "Tin, ảnh:", "Bài và ảnh:", "Nguồn:", "Video:",
+ * Labels that introduce a credit: "Ảnh:", "Ảnh minh họa:", "Ảnh đồ họa:", "Tin, ảnh:", "Bài và ảnh:", "Nguồn:", "Video:",
  * "Đồ họa:", "Photo:", "Photo by", "Picture by", "Credit:", and the word for "photo" in the languages news
  * sites print it in ("Foto:", "Bild:", "Фото:", "Imagen:", "Kuva:").
  */
 const ROLE = '(?:tin|bài|ảnh|video|clip|photos?|fotos?)';
 const CREDIT_LABEL =
   `(?:${ROLE}\\s*(?:,|và|&|-|/|and)\\s*)?` +
-  '(?:(?:ảnh(?:\\s+minh\\s+h(?:ọa|oạ))?|video|clip|nguồn(?:\\s+ảnh)?|đồ\\s*họa|infographic|photos?|photograph|pictures?|image|credits?|source|fotos?|bild|bilde|фото|imagen|immagine|kuva)\\s*:' +
+  '(?:(?:ảnh(?:\\s+(?:minh\\s+h(?:ọa|oạ)|đồ\\s*h(?:ọa|oạ)))?|video|clip|nguồn(?:\\s+ảnh)?|đồ\\s*họa|infographic|photos?|photograph|pictures?|image|credits?|source|fotos?|bild|bilde|фото|imagen|immagine|kuva)\\s*:' +
   '|(?:photo|photograph|picture|image|video)\\s+by\\s)';
 
 /**
  * Where a credit label may start: at the beginning, after a sentence end, after a dash or bar, or (when the
- * label is capitalised) after a plain space. "… chụp ảnh: …" in mid-sentence is not a credit.
+ * label is capitalised) after a plain space or right after a sentence end with no space ("BHYT.Ảnh: X"). "… chụp ảnh: …" in mid-sentence is not a credit.
  */
-const LABELLED_CREDIT = new RegExp(`(^|[.!?…"”')\\]]\\s+|\\s*[-–—|]\\s*|\\s+)(${CREDIT_LABEL})\\s*`, 'giu');
+const LABELLED_CREDIT = new RegExp(`(^|[.!?…"”')\\]]\\s+|[.!?…]|\\s*[-–—|]\\s*|\\s+)(${CREDIT_LABEL})\\s*`, 'giu');
 
 /** Agencies credited without a label: "… (Reuters)", "… / AFP". */
 const AGENCY =
@@ -46,10 +46,10 @@ const ENCLOSED_SLASH_CREDIT = /\s*[([]\s*((?=[^()[\]]{3,80}[)\]])\p{Lu}[^()[\]/]
 /** "Ảnh do gia đình cung cấp": the giver is the credit. */
 const GIVEN_BY = /(^|[.!?…]\s+|\s+[-–—]\s+)ảnh\s+do\s+(.+?)\s+cung\s+cấp\.?$/iu;
 /**
- * "… - Ảnh chụp màn hình", "(Ảnh chụp màn hình video)": a screenshot, credited as such after a dash or in
+ * "… - Ảnh chụp màn hình", "(Ảnh chụp màn hình video)", "- Ảnh trích từ clip của X": a screenshot, credited as such after a dash or in
  * parentheses (no colon: the words are the credit).
  */
-const SCREENSHOT = /(\s+[-–—]\s+|\s*\(\s*|^)(ảnh\s+chụp\s+(?:màn\s+hình|từ\s+(?:video|clip))[^()]{0,40}?)\s*\)?\.?$/iu;
+const SCREENSHOT = /(\s+[-–—]\s+|\s*\(\s*|^)(ảnh\s+(?:chụp\s+(?:màn\s+hình|từ\s+(?:video|clip))|trích\s+từ\s+(?:video|clip))[^()]{0,40}?)\s*\)?\.?$/iu;
 /** Japanese "（代表撮影）", "(共同通信社撮影)": "photographed by X". */
 const PHOTOGRAPHED_BY = /\s*[（(]([^（）()]+?)撮影[）)]\s*$/u;
 /** "… — © BELGA", "© Jane Doe": a copyright sign opens the credit. */
@@ -127,6 +127,8 @@ export function splitCaption(text: string): SplitCaption {
     const credit = cleaned.slice(labelled.index + whole.length);
     // After a plain space only a capitalised label followed by a name counts ("… về đêm Ảnh: NGỌC PHÚ", not "Ein Foto: die Stadt").
     if (boundary !== '' && boundary.trim() === '' && !(isCapitalised(label) && /^[\p{Lu}\p{N}]/u.test(credit))) continue;
+    // Right after a sentence's end with no space ("… BHYT.Ảnh: DIỄM LỆ") only a capitalised label counts.
+    if (/^[.!?…]$/u.test(boundary) && !isCapitalised(label)) continue;
     return splitAt(cleaned, labelled.index + boundary.length, credit);
   }
 

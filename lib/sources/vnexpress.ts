@@ -23,9 +23,20 @@ export const vnexpress: SourceAdapter = {
         updated: ['jsonld'],
         body: 'article.fck_detail',
         bodyDrop: ['[data-component-type]', '.box-tinlienquanv2', '.box_brief_info', '#article-end', 'script', 'style', 'noscript'],
-        figure: 'figure',
+        // 2019 pages print pictures in table.tplCaption with the caption in p.Image.
+        figure: 'figure, table.tplCaption',
+        caption: 'figcaption, p.Image',
         bylineParagraph: 'p.Normal[style*="right"]',
         tags: [{ selector: 'meta[property="article:tag"]', attr: 'content', split: ',' }],
+      },
+      hook: ({ $, found }) => {
+        // The 2019 CMS gave Vietnam's wall-clock time a +08:00 offset in pubdate and JSON-LD, while the page
+        // prints the same clock time as "(GMT+7)": the clock time is right, the offset is not.
+        const printed = /(\d{1,2}:\d{2}) \(GMT\+7\)/.exec($('span.time, span.date').first().text())?.[1];
+        const published = found.publishedAt;
+        if (!published || !printed || published.endsWith('+07:00') || published.slice(11, 16) !== printed.padStart(5, '0')) return {};
+        const inVietnamTime = (time: string): string => time.replace(/[+-]\d{2}:\d{2}$/, '+07:00');
+        return { publishedAt: inVietnamTime(published), ...(found.updatedAt ? { updatedAt: inVietnamTime(found.updatedAt) } : {}) };
       },
     },
   ],

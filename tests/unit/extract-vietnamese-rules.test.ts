@@ -39,6 +39,16 @@ describe('section: one, the most specific', () => {
     expect(extractArticle(page(meta, `<h1>Tuyển Việt Nam thắng</h1><article>${BODY}</article>`), { url: URL }).category).toBe('Thể thao');
   });
 
+  it('names the section the URL files the article under as the menu does, when nothing else states one', () => {
+    const menu = '<ul class="menu"><li><a href="/giai-tri.htm">GIẢI TRÍ</a></li><li><a href="/giai-tri.htm">Giải trí</a></li><li><a href="/giai-tri/am-nhac.htm">Âm nhạc</a></li><li><a href="/the-thao.htm">Thể thao</a></li></ul>';
+    const article = (url: string) => extractArticle(page('', `${menu}<h1>Ca sĩ về nước</h1><article>${BODY}</article>`), { url });
+    expect(article('https://tin.example.vn/giai-tri/am-nhac/ca-si-ve-nuoc-123.htm').category).toBe('Âm nhạc');
+    expect(article('https://tin.example.vn/giai-tri/ca-si-ve-nuoc-123.htm').category).toBe('Giải trí');
+    expect(article('https://tin.example.vn/ca-si-ve-nuoc-123.htm').category).toBeNull();
+    const separated = extractArticle(page('', `<a href="/">Trang chủ</a><a href="/kinh-doanh.htm">- Kinh doanh</a><h1>Gói tín dụng mới</h1><article>${BODY}</article>`), { url: 'https://tin.example.vn/kinh-doanh/goi-tin-dung-855374.htm' });
+    expect(separated.category).toBe('Kinh doanh');
+  });
+
   it('reads a visible breadcrumb, leaving out the sub-menus nested in a step', () => {
     const crumbs = '<ul class="breadcrumb"><li><a href="/">Trang chủ</a></li><li><a href="/kinh-te">Kinh tế</a><ul><li><a href="/x">Tài chính</a></li><li><a href="/y">Bất động sản</a></li></ul></li></ul>';
     expect(extractArticle(page('', `${crumbs}<h1>Giá vàng tăng</h1><article>${BODY}</article>`), { url: URL }).category).toBe('Kinh tế');
@@ -61,7 +71,7 @@ describe('authors: persons only', () => {
   });
 
   it('gives no author for a source ("Theo X"), a staff credit ("PV", "Nhóm phóng viên") or a host name', () => {
-    for (const name of ['Theo TTXVN', 'PV', 'Nhóm phóng viên', 'baochinhphu.vn', 'Ban biên tập']) {
+    for (const name of ['Theo TTXVN', 'PV', 'Nhóm phóng viên', 'baochinhphu.vn', 'Ban biên tập', 'FPT Online', 'VietNamNet News']) {
       expect(extractArticle(withAuthors({ '@type': 'Person', name }), { url: URL }).authors, name).toEqual([]);
     }
     // a title before a name is dropped, the name kept
@@ -80,6 +90,96 @@ describe('authors: persons only', () => {
     const article = extractArticle(html, { url: URL });
     expect(article.authors).toEqual([]);
     expect(article.body.text).not.toContain('Theo Bảo hiểm');
+  });
+
+  it('reads "Theo <b>Name</b>" followed by the outlet in italics as the writer of a syndicated article', () => {
+    const html = page('', `<h1>Giá vàng tăng</h1><article><div>${BODY}<p>Theo <strong>Vân Anh</strong></p></div><div style="text-align:right"><span style="font-style:italic">Lao Động</span></div></article>`);
+    const article = extractArticle(html, { url: URL });
+    expect(article.authors).toEqual([{ name: 'Vân Anh', raw: 'Vân Anh' }]);
+    expect(article.body.text).not.toContain('Vân Anh');
+    // with no outlet printed apart, "Theo X" stays a source
+    const bare = extractArticle(page('', `<h1>Giá vàng tăng</h1><article>${BODY}<p>Theo <strong>Lao Động</strong></p></article>`), { url: URL });
+    expect(bare.authors).toEqual([]);
+  });
+
+  it('takes a bold name with its source in parentheses, or a right-aligned name outside any paragraph, as the closing byline', () => {
+    const parenthesised = extractArticle(page('', `<h1>Giá vàng tăng</h1><article>${BODY}<p><span class="bold">Ca Tiếu</span><span class="italic">(theo online-tech-tips)</span></p></article>`), { url: URL });
+    expect(parenthesised.authors.map((author) => author.name)).toEqual(['Ca Tiếu']);
+    expect(parenthesised.body.text).not.toContain('Ca Tiếu');
+    const inDiv = extractArticle(page('', `<h1>Giá vàng tăng</h1><article>${BODY}<div align="right"><strong>Hà Anh</strong></div><div align="right">&nbsp;</div></article>`), { url: URL });
+    expect(inDiv.authors.map((author) => author.name)).toEqual(['Hà Anh']);
+  });
+
+  it('ends the body at its closing byline when only a small box of loose text follows, and prefers that byline to a metadata person printed nowhere', () => {
+    const box = '<div class="template"><span class="bold">Cách cài đặt ứng dụng cảnh báo</span><br><br>Ứng dụng giúp cảnh báo sớm cho người dùng nếu họ từng tiếp xúc với người nhiễm bệnh.</div>';
+    const html = withAuthors({ '@type': 'Person', name: 'Nguyễn Đắc Vịnh' }).replace(`<article>${BODY}</article>`, `<article>${BODY}<p><strong>Dương Lâm</strong></p>${box}</article>`);
+    const trace = new ExtractionTrace();
+    const article = extractArticle(html, { url: URL, trace });
+    expect(article.body.paragraphs).toHaveLength(4);
+    expect(article.body.text).not.toMatch(/Dương Lâm|Cách cài đặt/);
+    expect(article.authors.map((author) => author.name)).toEqual(['Dương Lâm']);
+    expect(trace.fields.get('authors')!.rejected.map((candidate) => candidate.why)).toContain('printed nowhere on the page, unlike the closing byline');
+    // a metadata person the page prints (under the headline) stays the author
+    const shown = withAuthors({ '@type': 'Person', name: 'Minh Anh' }).replace('<h1>Giá vàng tăng</h1>', '<h1>Giá vàng tăng</h1><span class="meta">Minh Anh</span>').replace(`<article>${BODY}</article>`, `<article>${BODY}<p><strong>Dương Lâm</strong></p></article>`);
+    expect(extractArticle(shown, { url: URL }).authors.map((author) => author.name)).toEqual(['Minh Anh']);
+  });
+
+  it('reads a line of names printed right under the headline, leaving out the source after it', () => {
+    const html = page('', `<h1><span class="logo"></span></h1><h1>Giá vàng tăng</h1><p class="post-meta"><a href="https://x.example.vn/">Long Trần - Theo Trí Thức Trẻ</a></p><article>${BODY}</article>`);
+    const trace = new ExtractionTrace();
+    expect(extractArticle(html, { url: URL, trace }).authors).toEqual([{ name: 'Long Trần', raw: 'Long Trần' }]);
+    expect(trace.fields.get('authors')!.chosen!.from).toBe('heuristic: a line of names under the headline');
+    // a section label under the headline is no byline
+    expect(extractArticle(page('', `<h1>Giá vàng tăng</h1><p>Kinh doanh</p><article>${BODY}</article>`), { url: URL }).authors).toEqual([]);
+  });
+});
+
+describe('the printed lead', () => {
+  it('is the prose subheading under the headline when the metadata has no description, its dateline split off', () => {
+    const lead = 'Dư luận lại xôn xao việc cô giáo và học trò ở vùng cao chui túi nilông vượt sông đến lớp mỗi ngày trong mùa lũ.';
+    const article = extractArticle(page('', `<h1>Vì sao học trò vượt sông?</h1><p class="time">Thứ Năm, 20/03/2014 15:23</p><h3>GiadinhNet – ${lead}</h3><article>${BODY}</article>`), { url: URL });
+    expect(article.lead).toBe(lead);
+    expect(article.dateline).toBe('GiadinhNet');
+    expect(article.body.text).not.toContain('Dư luận');
+    // printed as a bold paragraph after the date bar, with the author in span.author after the body
+    const bold = extractArticle(page('', `<h1>Vì sao học trò vượt sông?</h1><div class="tool-bar"><span class="date">23/03/2015 08:06 GMT+7</span></div><p><strong>TT - ${lead}</strong></p><article>${BODY}</article><div><span class="author">XUÂN LONG</span></div>`), { url: URL });
+    expect([bold.lead, bold.dateline]).toEqual([lead, 'TT']);
+    expect(bold.authors).toEqual([{ name: 'Xuân Long', raw: 'XUÂN LONG' }]);
+  });
+
+  it('is found when only the description carries a site label before it, and in a "chappeau" element', () => {
+    const description = 'Giá vàng trong nước sáng nay tăng mạnh theo đà thế giới, vượt mốc cao nhất từ trước đến nay.';
+    const labelled = page(`<meta name="description" content="Báo Mobile - ${description}">`, `<h1>Giá vàng tăng</h1><h2 class="post-sapo">${description}</h2><article>${BODY}</article>`);
+    const article = extractArticle(labelled, { url: URL });
+    expect(article.lead).toBe(description);
+    expect(article.dateline).toBeNull();
+    const chappeau = page(`<meta name="description" content="${description.slice(0, 60)}…">`, `<h1>Giá vàng tăng</h1><article><div class="chappeau"><p>${description}</p></div>${BODY}</article>`);
+    const fromChappeau = extractArticle(chappeau, { url: URL });
+    expect(fromChappeau.lead).toBe(description);
+    expect(fromChappeau.body.paragraphs[0]).toMatch(/^Đoạn văn thứ 1/);
+  });
+});
+
+describe('the headline', () => {
+  it('is never a one-word h1 on a Vietnamese page ("Mobile" labelling a hidden block): <title> comes next', () => {
+    const html = `<!doctype html><html lang="vi"><head><title>Báo giấy vẫn thú vị!</title></head><body><h1>Mobile</h1><article>${BODY}</article></body></html>`;
+    expect(extractArticle(html, { url: URL }).title).toBe('Báo giấy vẫn thú vị!');
+  });
+
+  it('is the h1 when the metadata gives its text followed by sections and the site', () => {
+    const html = page('<meta property="og:title" content="Thanh tra vụ chặt cây xanh - Chính trị - Xã hội - Tuổi Trẻ Online">', `<h1>Thanh tra vụ chặt cây xanh</h1><article>${BODY}</article>`);
+    expect(extractArticle(html, { url: URL }).title).toBe('Thanh tra vụ chặt cây xanh');
+  });
+});
+
+describe('teaser cards of other articles inside the body', () => {
+  it('are left out whatever their class, with their label; a linked heading in the prose is kept', () => {
+    const card = '<div class="inner-article"><a href="/khac-1.html"><img src="https://tin.example.vn/t.jpg"></a><h4><a href="/khac-1.html">Cách tăng âm lượng chỉ đường</a></h4><p>Tính năng chỉ đường bằng giọng nói giúp người dùng theo dõi đường đi.</p></div>';
+    const labelled = '<ul><li><span>Tham khảo thêm</span><div><h4><a href="/khac-2.html">Quy định mới về giám sát</a></h4><a href="/khac-2.html"><img src="https://tin.example.vn/u.jpg"></a></div></li></ul>';
+    const article = extractArticle(page('', `<h1>Giá vàng tăng</h1><article>${BODY}${card}${BODY}${labelled}</article>`), { url: URL });
+    expect(article.body.text).not.toMatch(/Cách tăng âm lượng|Tính năng chỉ đường|Tham khảo thêm|Quy định mới/);
+    const section = extractArticle(page('', `<h1>Giá vàng tăng</h1><article>${BODY}<div><h3><a href="/vang.html">Giá vàng hôm nay</a></h3>${BODY}</div></article>`), { url: URL });
+    expect(section.body.paragraphs).toHaveLength(8);
   });
 });
 
@@ -103,10 +203,29 @@ describe('captions printed without figure markup', () => {
   it.each([
     ['a table: the picture in one cell, the caption in another', '<table class="image"><tr><td><img src="https://tin.example.vn/a.jpg"></td></tr><tr><td>Người dân mua vàng. (Ảnh: Minh Anh)</td></tr></table>', 'Minh Anh'],
     ['a centred italic paragraph after the picture', '<p style="text-align:center"><img src="https://tin.example.vn/b.jpg"></p><p style="text-align:center"><em>Người dân mua vàng. Ảnh: MINH ANH</em></p>', 'MINH ANH'],
+    ['an italic div after an empty caption slot, its credit on the next line', '<div><img src="https://tin.example.vn/d.jpg"></div><p class="PhotoCMS_Caption"></p><div align="justify"><em>Người dân mua vàng.</em></div><div><em>Ảnh: Dương Tử</em></div>', 'Dương Tử'],
+    ['a div styled italic, the credit a screenshot of a clip', '<div><img src="https://tin.example.vn/e.jpg"></div><div><span style="font-style: italic">Người dân mua vàng. - Ảnh trích từ clip của VTV</span></div>', 'Ảnh trích từ clip của VTV'],
   ])('%s: caption and credit split, the text out of the body', (_, inner, credit) => {
     const article = withPicture(inner);
     expect(article.images.map(({ caption, credit: printed }) => ({ caption, credit: printed }))).toEqual([{ caption: 'Người dân mua vàng.', credit }]);
     expect(article.body.text).not.toContain('Người dân mua vàng');
+  });
+
+  it('italic text right after a picture, up to a blank line, is its caption, out of the body', () => {
+    const inline = '<div align="center"><span style="font-style: italic;"><img src="https://tin.example.vn/f.jpg"><br>Vợ chồng ca sĩ trong tiệc cưới<br><br><img src="https://tin.example.vn/g.jpg"><br>Nữ doanh nhân đẹp dịu dàng</span><br><br></div>';
+    const wrapped = '<div><span style="font-style: italic;"><img src="https://tin.example.vn/h.jpg"></span><br><span style="font-style: italic;">Ba anh em luôn thân thiết</span><br><br><img src="https://tin.example.vn/i.jpg"></div>';
+    const article = withPicture(inline + wrapped);
+    expect(article.images.map((image) => image.caption)).toEqual(['Vợ chồng ca sĩ trong tiệc cưới', 'Nữ doanh nhân đẹp dịu dàng', 'Ba anh em luôn thân thiết', null]);
+    expect(article.body.text).not.toMatch(/Vợ chồng ca sĩ|Nữ doanh nhân|Ba anh em/);
+    expect(article.body.paragraphs).toHaveLength(8);
+  });
+
+  it('pictures sharing the article\'s slug as file name are told apart by directory; sizes of one picture are one', () => {
+    const img = (path: string) => `<p><img src="https://cdn.example.vn${path}"></p>`;
+    const article = withPicture(
+      img('/thumb_w/640/2016/anh-2-1457769815085/bai-viet.jpg') + img('/thumb_w/640/2016/anh-3-1457769840009/bai-viet.jpg') + img('/thumb_w/1280/2016/anh-3-1457769840009/bai-viet.jpg') + img('/640/chung.jpg') + img('/1280/chung.jpg'),
+    );
+    expect(article.images.map((image) => image.url.replace('https://cdn.example.vn', ''))).toEqual(['/thumb_w/640/2016/anh-2-1457769815085/bai-viet.jpg', '/thumb_w/640/2016/anh-3-1457769840009/bai-viet.jpg', '/640/chung.jpg']);
   });
 
   it('a plain "Ảnh: X" paragraph after the picture is its credit', () => {

@@ -14,7 +14,11 @@ const FORMS: [printed: string, authors: { name: string; raw: string }[]][] = [
   ['Tin, ảnh: P.Y', [{ name: 'P.Y', raw: 'P.Y' }]],
   ['Bài và ảnh: ĐÌNH TÚ', [{ name: 'Đình Tú', raw: 'ĐÌNH TÚ' }]],
   ['Bài, ảnh: ĐÌNH TÚ', [{ name: 'Đình Tú', raw: 'ĐÌNH TÚ' }]],
-  ['Bài: NGỌC PHÚ - Ảnh: HÀ THU', [{ name: 'Ngọc Phú', raw: 'NGỌC PHÚ' }, { name: 'Hà Thu', raw: 'HÀ THU' }]],
+  // the photographer is credited for the pictures, not as an author; alone, the photo credit is all there is
+  ['Bài: NGỌC PHÚ - Ảnh: HÀ THU', [{ name: 'Ngọc Phú', raw: 'NGỌC PHÚ' }]],
+  ['Tin: Tường Minh - Ảnh: Đỗ Hiền', [{ name: 'Tường Minh', raw: 'Tường Minh' }]],
+  ['Ảnh: HÀ THU', [{ name: 'Hà Thu', raw: 'HÀ THU' }]],
+  ['Bài: A Lan, B Minh - Ảnh: C Hùng', [{ name: 'A Lan', raw: 'A Lan' }, { name: 'B Minh', raw: 'B Minh' }]],
   ['Thực hiện: NGỌC PHÚ - HÀ THU', [{ name: 'Ngọc Phú', raw: 'NGỌC PHÚ' }, { name: 'Hà Thu', raw: 'HÀ THU' }]],
   ['Nhóm phóng viên', []],
   ['Nhóm PV', []],
@@ -60,6 +64,7 @@ describe('naturalCase', () => {
     expect(naturalCase('TRẦN THỊ ĐIỆP')).toBe('Trần Thị Điệp');
     expect(naturalCase('H.Y.T.')).toBe('H.Y.T.');
     expect(naturalCase('TH.HÀ')).toBe('Th.Hà');
+    expect(naturalCase('HN')).toBe('HN');
   });
 
   it('leaves a name that has lower-case letters alone', () => {

@@ -16,6 +16,8 @@ const FORMS: [printed: string, caption: string | null, credit: string | null][] 
   ['Video: Hoàng Anh', null, 'Hoàng Anh'],
   ['Lũ dâng cao tại Hội An. Video: HOÀNG ANH', 'Lũ dâng cao tại Hội An.', 'HOÀNG ANH'],
   ['Ảnh minh họa', 'Ảnh minh họa', null],
+  ['Thiền định giúp giảm căng thẳng. Ảnh đồ họa: Ngọc Tâm', 'Thiền định giúp giảm căng thẳng.', 'Ngọc Tâm'],
+  ['Quyền lợi của người có thẻ BHYT.Ảnh: DIỄM LỆ', 'Quyền lợi của người có thẻ BHYT.', 'DIỄM LỆ'],
   ['Thị trường chứng khoán Mỹ tăng điểm trong phiên 14/9. Ảnh minh họa: AFP/ TTXVN', 'Thị trường chứng khoán Mỹ tăng điểm trong phiên 14/9.', 'AFP/ TTXVN'],
   ['Tàu cá ra khơi. Ảnh: Reuters.', 'Tàu cá ra khơi.', 'Reuters'],
   ['Khung cảnh Hội An về đêm Ảnh: NGỌC PHÚ', 'Khung cảnh Hội An về đêm', 'NGỌC PHÚ'],

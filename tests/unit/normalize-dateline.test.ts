@@ -18,6 +18,9 @@ const DATELINES: [lead: string, dateline: string, rest: string][] = [
   ['(VTC News) - Sáng 7-3, mưa lớn.', 'VTC News', 'Sáng 7-3, mưa lớn.'],
   ['(Baonghean.vn) - Sáng 7-3, mưa lớn.', 'Baonghean.vn', 'Sáng 7-3, mưa lớn.'],
   ['VTV.vn - Chiều 17/7, Công an tỉnh cho biết.', 'VTV.vn', 'Chiều 17/7, Công an tỉnh cho biết.'],
+  ['GiadinhNet – “Dư luận lại xôn xao.', 'GiadinhNet', '“Dư luận lại xôn xao.'],
+  ['TT - Trao đổi với Tuổi Trẻ, ông Sơn nói.', 'TT', 'Trao đổi với Tuổi Trẻ, ông Sơn nói.'],
+  ['NLĐ - Sáng nay, mưa lớn.', 'NLĐ', 'Sáng nay, mưa lớn.'],
 ];
 
 const NOT_DATELINES = [
@@ -28,6 +31,8 @@ const NOT_DATELINES = [
   'VIDEO - Cảnh sát truy đuổi xe vi phạm.',
   'THẢO - cô gái vàng của làng bơi.',
   'UNESCO - tổ chức giáo dục.',
+  'ASEAN - khối 10 nước.',
+  'TT -',
   'COVID-19 tiếp tục lan rộng.',
   'Chiều 18-10, Bí thư Thành ủy làm việc với Sở Y tế.',
   '(Ảnh minh họa cho bài viết về thời tiết hôm nay) - Mưa lớn.',
