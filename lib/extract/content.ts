@@ -131,8 +131,7 @@ function elementText(element: Element): string {
 /**
  * Clean text of elements of the reading copy, kept while nothing inside them is removed: the prose scan,
  * the container scoring and the block collection read the same paragraphs in turn. A new map for each reading
- * copy (readBody). A Map, not a WeakMap: thousands of weak entries a page cost the garbage collector more
- * than the texts save.
+ * copy (readBody), not one WeakMap for all: weak entries, thousands a page, slow every collection while the copy lives.
  */
 let COPY_TEXT = new Map<Element, string>();
 
