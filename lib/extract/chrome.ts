@@ -47,6 +47,7 @@ const BODY_WORDS = new Set(['article', 'body', 'content', 'story', 'text', 'entr
 /** Words of the labels seen lately: a page repeats a few class names on many elements. Bounded, so it cannot grow without end. */
 const WORDS_BY_LABEL = new Map<string, readonly string[]>();
 const MAX_CACHED_LABELS = 20_000;
+const NO_WORDS: readonly string[] = [];
 
 /**
  * Words after which "hidden" hides only a part of the block: its label ("field--label-hidden", Drupal's
@@ -65,7 +66,10 @@ function hidesOnlyPart(before: string | undefined, after: string | undefined): b
 
 /** The words of an element's class, id and component name: "ArticleBody-imageEmbedCredit" → article, body, image, embed, credit. */
 export function wordsOf(element: Element): readonly string[] {
-  const label = `${element.attribs['class'] ?? ''} ${element.attribs['id'] ?? ''} ${element.attribs['data-component'] ?? ''}`;
+  const { class: className, id, 'data-component': component } = element.attribs;
+  // Most elements have a class alone or nothing: no label string to build (the spaces around it hold no word).
+  if (id === undefined && component === undefined && className === undefined) return NO_WORDS;
+  const label = id === undefined && component === undefined ? className! : `${className ?? ''} ${id ?? ''} ${component ?? ''}`;
   const cached = WORDS_BY_LABEL.get(label);
   if (cached) return cached;
   const words = label

@@ -132,8 +132,7 @@ function elementText(element: Element): string {
 /**
  * Clean text of elements of the reading copy, kept while nothing inside them is removed: the prose scan,
  * the container scoring and the block collection read the same paragraphs in turn. A new map for each reading
- * copy (readBody). A Map, not a WeakMap: thousands of weak entries a page cost the garbage collector more
- * than the texts save.
+ * copy (readBody), not one WeakMap for all: weak entries, thousands a page, slow every collection while the copy lives.
  */
 let COPY_TEXT = new Map<Element, string>();
 
@@ -195,21 +194,32 @@ function paragraphScore(text: string): number {
   return 1 + clauses + Math.min(Math.floor(textWeight(text) / WEIGHT_PER_LENGTH_POINT), MAX_LENGTH_POINTS);
 }
 
+/** An element of the reading copy, holding the page's element it copies (a field: a map entry per element costs more). */
+class CopiedElement extends Element {
+  constructor(readonly original: Element, children: ChildNode[]) {
+    super(original.name, original.attribs, children);
+  }
+}
+
+/** The page's element that an element of the reading copy copies. */
+function originalOf(copy: Element): Element {
+  return (copy as CopiedElement).original;
+}
+
 /**
  * A copy of an element to cut the boilerplate out of, without the never-text elements (`dropped`) and
  * comments, each copied element paired with its original so what is found on the copy can be read on the
  * page. Attributes are shared with the page (read only); sibling links are not kept (nothing reads them).
  */
-function readingCopy(original: Element, originals: Map<Element, Element>, dropped: ReadonlySet<string>): Element {
+function readingCopy(original: Element, dropped: ReadonlySet<string>): CopiedElement {
   const children: ChildNode[] = [];
-  const copy = new Element(original.name, original.attribs, children);
-  originals.set(copy, original);
+  const copy = new CopiedElement(original, children);
   for (const child of original.children) {
     let childCopy: ChildNode;
     if (child.type === 'text') childCopy = new Text(child.data);
     else if (isTag(child)) {
       if (dropped.has(child.name)) continue;
-      childCopy = readingCopy(child, originals, dropped);
+      childCopy = readingCopy(child, dropped);
     } else if (child.type === 'cdata') childCopy = cloneNode(child, true);
     else continue;
     childCopy.parent = copy;
@@ -800,8 +810,7 @@ export function extractBodyParagraphs($: CheerioAPI, base: string | undefined): 
 
 function readBody(pageRoot: Element, base: string | undefined, pass: Pass): BodyContent {
   COPY_TEXT = new Map();
-  const originals = new Map<Element, Element>();
-  const scopeRoot = readingCopy(pageRoot, originals, pass.dropped);
+  const scopeRoot = readingCopy(pageRoot, pass.dropped);
   // Under a document of its own, as cheerio's clone() puts it: the copy has no ancestors on the page.
   scopeRoot.parent = new Document([scopeRoot]);
   const holders = proseHolders(scopeRoot);
@@ -816,21 +825,21 @@ function readBody(pageRoot: Element, base: string | undefined, pass: Pass): Body
   removeSignInPrompts(scopeRoot, holders, base);
   const { blocks, leads } = findContentBlocks(scopeRoot);
   // The lead sits in the article's header, above the text: the pictures of the text's region are the article's.
-  const region = articleRegion(blocks.filter((block) => !leads.has(block)).map((block) => originals.get(block)!));
-  const originalHolders = new Set([...holders].map((holder) => originals.get(holder)!));
+  const region = articleRegion(blocks.filter((block) => !leads.has(block)).map(originalOf));
+  const originalHolders = new Set([...holders].map(originalOf));
   const { images, captions } = region ? collectImages(region, originalHolders, base) : { images: [], captions: new Set<Element>() };
   const textBlocks: TextBlock[] = [];
   const captionTextHolders = new Set([...captions].flatMap((node) => (node.type === 'text' && node.parent ? [node.parent] : [])));
   for (const block of blocks) {
     walkElements(block, (element) => {
       // the copy has lost its iframes and scripts: the original says whether a table holds a chart
-      const original = originals.get(element);
-      if (original && captionTextHolders.has(original)) removeCaptionText(element, original, captions);
+      const original = originalOf(element);
+      if (captionTextHolders.has(original)) removeCaptionText(element, original, captions);
       if (!FIGURE_TAGS.has(element.name) && !isFigureTable(element, original) && !(original && captions.has(original))) return true;
       removeFromCopy(element);
       return false;
     });
-    textBlocks.push(...collectBlocks(block, (element) => originals.get(element) ?? element));
+    textBlocks.push(...collectBlocks(block, originalOf));
   }
   textBlocks.splice(bodyEnd(textBlocks));
   let closing: string | null = null;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cleanText, decodeEntities, stripDiacritics, toNfc, vietnameseSlug } from '../../lib/normalize/text.ts';
+import { cleanText, collapseWhitespace, decodeEntities, isWhitespace, lettersAndDigits, stripDiacritics, toNfc, vietnameseSlug } from '../../lib/normalize/text.ts';
 import { countWords } from '../../lib/normalize/words.ts';
 
 describe('decodeEntities', () => {
@@ -63,6 +63,39 @@ describe('cleanText', () => {
         },
       ),
     );
+  });
+});
+
+/** Code units that exercise the scans: spaces of every kind, letters in and out of Latin-1, marks, digits, lone and paired surrogates. */
+const TRICKY_UNITS = [' ', '  ', '\t', '\n', '\u00A0', '\u2009', '\u3000', '\u2028', '\uFEFF', 'a', 'Z', 'ệ', 'Đ', '\u0301', '7', '٣', '-', '…', '日', '\uD83D', '\uDE00', '\uD840\uDC0B', '\uD835\uDC00'];
+const trickyText = fc.array(fc.constantFrom(...TRICKY_UNITS), { maxLength: 12 }).map((parts) => parts.join(''));
+
+describe('the scans that stand in for regular expressions', () => {
+  it('isWhitespace agrees with \\s on every UTF-16 code unit', () => {
+    for (let code = 0; code <= 0xffff; code += 1) expect(isWhitespace(code)).toBe(/\s/.test(String.fromCharCode(code)));
+  });
+
+  it("collapseWhitespace gives text.replace(/\\s+/g, ' ').trim()", () => {
+    for (const arbitrary of [trickyText, fc.string({ unit: 'binary' })]) {
+      fc.assert(
+        fc.property(arbitrary, (text) => {
+          expect(collapseWhitespace(text)).toBe(text.replace(/\s+/g, ' ').trim());
+        }),
+        { numRuns: 2000 },
+      );
+    }
+  });
+
+  it("lettersAndDigits gives text.replace(/[^\\p{L}\\p{N}]+/gu, '')", () => {
+    for (const arbitrary of [trickyText, fc.string({ unit: 'binary' })]) {
+      fc.assert(
+        fc.property(arbitrary, (text) => {
+          expect(lettersAndDigits(text)).toBe(text.replace(/[^\p{L}\p{N}]+/gu, ''));
+        }),
+        { numRuns: 2000 },
+      );
+    }
+    expect(lettersAndDigits('Đà Nẵng, 18-10 (TTO) – 𝐀🙂')).toBe('ĐàNẵng1810TTO𝐀');
   });
 });
 
