@@ -6,13 +6,13 @@ import type { Element } from 'domhandler';
 
 /**
  * Class/id words of blocks that are never the article, even when they hold prose: comments, social embeds,
- * related-article boxes, newsletter sign-ups, boxes shown as dialogs over the page (a privacy policy),
- * bylines and captions. Matched as whole words of a class or id (see wordsOf), so "header" does not match "ad".
+ * related-article boxes, newsletter sign-ups, advertiser disclosures, boxes shown as dialogs over the page (a
+ * privacy policy), bylines and captions. Matched as whole words of a class or id (see wordsOf), so "header" does not match "ad".
  */
 const ALWAYS_BOILERPLATE = new Set([
   'comment', 'comments', 'disqus', 'replies', 'sharebar', 'social', 'socials', 'sns',
   'related', 'recommended', 'recommendation', 'recommendations', 'trending', 'mostread', 'popular',
-  'newsletter', 'signup', 'outbrain', 'taboola', 'dialog', 'tweet', 'instagram', 'tiktok',
+  'newsletter', 'signup', 'outbrain', 'taboola', 'disclosure', 'dialog', 'tweet', 'instagram', 'tiktok',
   'breadcrumb', 'breadcrumbs', 'byline', 'caption', 'figcaption', 'credit', 'credits', 'toolbar', 'pagination', 'pager',
 ]);
 
@@ -33,6 +33,9 @@ const USUALLY_BOILERPLATE = new Set([
   'more', 'teaser', 'teasers', 'subscribe', 'subscription', 'piano', 'sidebar', 'widget', 'navigation', 'nav', 'menu', 'footer',
   'author', 'authors', 'tags', 'tag', 'keywords', 'topics', 'modal', 'popup', 'overlay', 'banner', 'hidden', 'print', 'skip', 'meta',
   'timestamp', 'dateline', 'aside', 'form',
+  // Star ratings of the post ("post-ratings"), the filed-under line of blog themes ("postmetadata", "entryfooter"),
+  // and calls to action ("c-letters-cta": write to us, subscribe, support us).
+  'rating', 'ratings', 'postmetadata', 'entryfooter', 'cta',
   // A share bar or a "read more" toggle holds buttons and links; a block so named that holds the prose wraps
   // the article with its share buttons ("share-zone") or is its text folded until the toggle ("js_readmore").
   'share', 'sharing', 'readmore',

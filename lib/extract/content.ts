@@ -443,6 +443,10 @@ function isPrintedLead(element: Element): boolean {
  * lead element (isPrintedLead) among the wrappers of the best container, before the body starts.
  */
 function leadParagraphs(best: Element, chosen: Set<Element>, blocks: ScoredParagraph[]): Element[] {
+  const leadOf = (element: Element): boolean => isPrintedLead(element) || (element.parent?.type === 'tag' && isPrintedLead(element.parent as Element));
+  // Most pages print no paragraph classed as a lead: they cost no walk.
+  const candidates = blocks.flatMap(({ element }) => (element && (hasLeadWord(element) || (element.parent?.type === 'tag' && hasLeadWord(element.parent as Element))) ? [element] : []));
+  if (candidates.length === 0) return [];
   let scope = best;
   for (let level = 0; level < MAX_LEAD_LEVELS && scope.parent?.type === 'tag'; level += 1) scope = scope.parent as Element;
   const order = new Map<Element, number>();
@@ -450,14 +454,10 @@ function leadParagraphs(best: Element, chosen: Set<Element>, blocks: ScoredParag
     order.set(element, order.size);
   });
   const bodyStart = Math.min(...[...chosen].map((element) => order.get(element) ?? Number.POSITIVE_INFINITY));
-  const found: Element[] = [];
-  for (const block of blocks) {
-    const element = block.element;
-    const position = element ? order.get(element) : undefined;
-    if (!element || position === undefined || position >= bodyStart) continue;
-    if (isPrintedLead(element) || (element.parent?.type === 'tag' && isPrintedLead(element.parent as Element))) found.push(element);
-  }
-  return found;
+  return candidates.filter((element) => {
+    const position = order.get(element);
+    return position !== undefined && position < bodyStart && leadOf(element);
+  });
 }
 
 /**

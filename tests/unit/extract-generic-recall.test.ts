@@ -131,6 +131,16 @@ describe('generic body: chrome inside the article region', () => {
     expect(paragraphs).toEqual([...ZOO_TEXT, 'All five crash victims were taken to a hospital where Grant and Ambersley were pronounced dead.']);
   });
 
+  it('leaves out an advertiser disclosure, star ratings, the filed-under line and a call to write in (thepointsguy.com, aktion-hummelschutz.de, whiskyverkostung.com, theatlantic.com)', () => {
+    const { paragraphs } = bodyOf(
+      `${NAVIGATION}<div class="article-content"><section class="editorial-disclosure"><p>This post contains references to products from one or more of our advertisers. We may receive compensation when you click on links to those products.</p></section>` +
+        `${zooParagraphs}<p><span class="post-ratings" id="post-ratings-4373"><strong>War der Artikel nützlich?</strong> (95 Stimmen: 4,73 von 5) Loading...</span></p>` +
+        '<p class="postmetadata alt">Der Beitrag wurde am Mittwoch, den 27. November 2019 um 15:21 Uhr veröffentlicht und wurde unter Allgemein abgelegt.</p>' +
+        '<section class="c-letters-cta"><p class="c-letters-cta__text">We want to hear what you think about this article. Submit a letter to the editor or write to letters@theatlantic.com.</p></section></div>',
+    );
+    expect(paragraphs).toEqual(ZOO_TEXT);
+  });
+
   it('keeps a closing sentence that names two platforms in passing (rp.pl)', () => {
     const closing = 'Windows jest ostatnim mainstreamowym systemem operacyjnym, który nadal utrzymywał obsługę technologii Flash. Systemy iOS i Android nigdy go nie obsługiwały, a przeglądarki wycofały ją już wcześniej.';
     const { paragraphs } = bodyOf(`${NAVIGATION}<div class="article-content">${zooParagraphs}<p>${closing}</p></div>`);
