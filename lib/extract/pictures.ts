@@ -206,7 +206,9 @@ function paragraphCaptionOf(image: Element): PrintedElements | null {
 function nextPrintedBlock(element: Element): Element | null {
   let next = element.next;
   while (next && (!isTag(next) || (!hasText(next) && pictureCount(next) === 0))) next = next.next;
-  return next && isTag(next) && CAPTION_BLOCK_TAGS.has(next.name) && pictureCount(next) === 0 ? next : null;
+  // A caption's block holds inline content only: a block holding blocks is the article's next part, not read further.
+  if (!next || !isTag(next) || !CAPTION_BLOCK_TAGS.has(next.name) || next.children.some((child) => isTag(child) && BLOCK_TAGS.has(child.name))) return null;
+  return pictureCount(next) === 0 ? next : null;
 }
 
 /** The blocks a caption printed without markup sits in: a paragraph, or a div holding only inline text. */
