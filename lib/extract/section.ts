@@ -19,9 +19,11 @@ import { selectOnPage } from './select.ts';
 /** Trail steps that name the site, not a section. */
 const HOME_STEP = /^(?:trang\s*chủ|home|homepage|start|accueil|inicio|startseite|главная)$/iu;
 
-/** Visible breadcrumb trails, by the markup sites give them (schema.org microdata, ARIA, class names). */
-const VISIBLE_TRAIL =
-  '[itemtype$="BreadcrumbList"], nav[aria-label*="breadcrumb" i], ol.breadcrumb, ul.breadcrumb, .breadcrumb, .breadcrumbs, [class*="breadcrumb" i]';
+/**
+ * Visible breadcrumb trails, by the markup sites give them (schema.org microdata, ARIA, class names). The class
+ * test is a case-blind substring, so it takes in .breadcrumb, .breadcrumbs and ol.breadcrumb without naming them.
+ */
+const VISIBLE_TRAIL = '[itemtype$="BreadcrumbList"], nav[aria-label*="breadcrumb" i], [class*="breadcrumb" i]';
 
 /** A section name is a few words ("Chỉ đạo, quyết định của Chính phủ - Thủ tướng Chính phủ" has 10): longer text in a trail is a sentence. */
 const MAX_SECTION_WORDS = 14;
