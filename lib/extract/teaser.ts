@@ -30,14 +30,12 @@ function linkedPicture(element: Element): boolean {
 
 function isCard(element: Element): boolean {
   if (!CARD_TAGS.has(element.name)) return false;
-  let heading = false;
-  let picture = false;
-  for (const child of element.children) {
-    if (!isTag(child)) continue;
-    heading ||= linkedHeading(child);
-    picture ||= linkedPicture(child);
-  }
-  return heading && picture && renderedText(element).length <= MAX_CARD_TEXT;
+  // The linked picture first: it is a look at child tags, the linked heading compares rendered texts.
+  return (
+    element.children.some((child) => isTag(child) && linkedPicture(child)) &&
+    element.children.some((child) => isTag(child) && linkedHeading(child)) &&
+    renderedText(element).length <= MAX_CARD_TEXT
+  );
 }
 
 /** "Tham khảo thêm", "Đọc thêm": a box's label, a few words linking nowhere. */
