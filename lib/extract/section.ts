@@ -13,8 +13,8 @@ import { cleanText, lettersAndDigits } from '../normalize/text.ts';
 import { readJsonLdBreadcrumb, type BreadcrumbStep, type JsonLdArticle } from './jsonld.ts';
 import type { PageMeta } from './meta.ts';
 import type { ExtractionTrace } from './explain.ts';
-import { renderedText } from './dom.ts';
-import { selectOnPage } from './select.ts';
+import { renderedText, walkElements } from './dom.ts';
+import { matchesSelector, selectOnPage } from './select.ts';
 
 /** Trail steps that name the site, not a section. */
 const HOME_STEP = /^(?:trang\s*chủ|home|homepage|start|accueil|inicio|startseite|главная)$/iu;
@@ -61,13 +61,20 @@ function sectionSteps(steps: BreadcrumbStep[], page: PageIdentity): BreadcrumbSt
   });
 }
 
-/** The first visible trail's steps: its links (one per step, not the drop-down lists nested in a step). */
+/**
+ * The first visible trail's steps: its links (one per step, not the drop-down lists nested in a step). The
+ * page is walked in document order, as selectOnPage finds the trails, but only up to the first trail with links.
+ */
 function visibleTrail($: CheerioAPI): BreadcrumbStep[] {
-  for (const trail of selectOnPage($, VISIBLE_TRAIL)) {
-    const steps = topLevelLinks(trail).map((link) => ({ name: renderedText(link), url: link.attribs['href'] ?? null }));
-    if (steps.length > 0) return steps;
-  }
-  return [];
+  let steps: BreadcrumbStep[] = [];
+  walkElements($.root().get(0)!, (element) => {
+    if (steps.length > 0) return false;
+    if (matchesSelector(element, VISIBLE_TRAIL)) {
+      steps = topLevelLinks(element).map((link) => ({ name: renderedText(link), url: link.attribs['href'] ?? null }));
+    }
+    return steps.length === 0;
+  });
+  return steps;
 }
 
 /** Links of a trail, leaving out links inside a list nested in a step (menus of sibling sections). */
