@@ -53,6 +53,24 @@ describe('section: one, the most specific', () => {
     const crumbs = '<ul class="breadcrumb"><li><a href="/">Trang chủ</a></li><li><a href="/kinh-te">Kinh tế</a><ul><li><a href="/x">Tài chính</a></li><li><a href="/y">Bất động sản</a></li></ul></li></ul>';
     expect(extractArticle(page('', `${crumbs}<h1>Giá vàng tăng</h1><article>${BODY}</article>`), { url: URL }).category).toBe('Kinh tế');
   });
+
+  it("turns down an English placeholder section on a Vietnamese page for the page's category bar (giadinhonline-174321)", () => {
+    const placeholder = '<meta property="article:section" content="News" />';
+    // the bar above the headline of tests/fixtures/vi/giadinhonline-174321.html, as saved
+    const bar =
+      '<div class="category-list-t"><div class="category-text"><div class="category-text-dad"><a href="https://giadinhonline.vn/suc-khoe/">Sống +</a></div>' +
+      '<div class="category-text-icon"><i class="fas fa-chevron-right"></i></div><div class="category-text-list active"><a href="https://giadinhonline.vn/y-te-360/">Y tế 360</a></div></div>' +
+      '<div class="category-time-t"><span>Thứ ba, 21/09/2021 06:30</span></div></div>';
+    const headline = '<h1 class="detail-title">4 dấu hiệu bất thường khi tiểu tiện báo hiệu nguy cơ ung thư bàng quang</h1>';
+    const url = 'https://giadinhonline.vn/4-dau-hieu-bat-thuong-khi-tieu-tien-bao-hieu-nguy-co-ung-thu-bang-quang-d174321.html';
+    expect(extractArticle(page(placeholder, `${bar}${headline}<article>${BODY}</article>`), { url }).category).toBe('Y tế 360');
+    // without the bar, "News" still names no section of a Vietnamese page
+    expect(extractArticle(page(placeholder, `${headline}<article>${BODY}</article>`), { url }).category).toBeNull();
+    // a Vietnamese section field is kept, and so is "News" on an English page
+    expect(extractArticle(page('<meta property="article:section" content="Sức khỏe" />', `${bar}${headline}<article>${BODY}</article>`), { url }).category).toBe('Sức khỏe');
+    const english = `<!doctype html><html lang="en"><head><title>Title</title>${placeholder}</head><body><h1>Title</h1><article>${BODY}</article></body></html>`;
+    expect(extractArticle(english, { url: 'https://news.example.com/story-123.html' }).category).toBe('News');
+  });
 });
 
 describe('authors: persons only', () => {
