@@ -120,6 +120,21 @@ describe('authors: persons only', () => {
     expect(bare.authors).toEqual([]);
   });
 
+  it('reads that writer\'s credit on its own line when it shares one run with the text before it (cafebiz-201404031417040772)', () => {
+    // the end of the body of tests/fixtures/vi/cafebiz-201404031417040772.html, as saved
+    const closing =
+      '<em>Cuối cùng là chiến dịch tiếp thị của hãng len Rellana với những khuôn mặt có mái tóc và chòm râu cực kỳ hài hước. Hiệu quả tiếp thị từ chiến dịch này là rất đáng ghi nhận</em>.<br>' +
+      '<a href="http://cafebiz.vn/thi-truong/vi-sao-sua-va-nuoc-ngot-duoc-chua-trong-bao-bi-hinh-khoi-khac-nhau-ky-1-2014033115250403715ca101.chn"><span><strong>&gt;&gt; Vì sao sữa và nước ngọt được chứa trong bao bì hình khối khác nhau? Kỳ 1</strong></span></a> ' +
+      '<br>Theo <strong>Vũ Vũ</strong><div><span style=\'font-style:italic;float:right;\'>Zing/Themost10</span></div>';
+    const article = extractArticle(page('', `<h1>Những mẫu bao bì độc đáo nhất thế giới</h1><div id="newsContent">${BODY}${closing}</div>`), { url: URL });
+    expect(article.authors).toEqual([{ name: 'Vũ Vũ', raw: 'Vũ Vũ' }]);
+    expect(article.body.text).toContain('rất đáng ghi nhận');
+    expect(article.body.text).not.toContain('Theo Vũ Vũ');
+    // a "Theo X" line with no outlet after it stays in its run: a source, not a writer
+    const bare = extractArticle(page('', `<h1>Những mẫu bao bì độc đáo nhất thế giới</h1><div id="newsContent">${BODY}${closing.replace(/<div>.*<\/div>$/, '')}</div>`), { url: URL });
+    expect(bare.authors).toEqual([]);
+  });
+
   it('takes a bold name with its source in parentheses, or a right-aligned name outside any paragraph, as the closing byline', () => {
     const parenthesised = extractArticle(page('', `<h1>Giá vàng tăng</h1><article>${BODY}<p><span class="bold">Ca Tiếu</span><span class="italic">(theo online-tech-tips)</span></p></article>`), { url: URL });
     expect(parenthesised.authors.map((author) => author.name)).toEqual(['Ca Tiếu']);
