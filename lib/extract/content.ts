@@ -626,8 +626,8 @@ function* childParts(container: Element): Generator<AnyNode[] | Element> {
 
 /** Where the last line of a run of `parent`'s children starts (the node after its last <br>), or 0 when the run is one line. */
 function lastLineStart(parent: Element, nodes: AnyNode[]): number {
+  const siblings = parent.children;
   for (let index = nodes.length - 1; index > 0; index -= 1) {
-    const siblings = parent.children;
     let before = siblings.indexOf(nodes[index] as ChildNode) - 1;
     while (before >= 0 && siblings[before]!.type === 'text' && (siblings[before] as Text).data.trim() === '') before -= 1;
     const previous = siblings[before];
@@ -652,10 +652,10 @@ function collectBlocks(container: Element, originalOf: (element: Element) => Ele
   const flushInline = (parent: Element, nodes: AnyNode[]): void => {
     if (nodes.length === 0) return;
     const writerLine = lastLineStart(parent, nodes);
-    if (writerLine > 0 && isWriterCreditLine(nodes.slice(writerLine).map(original), runText(nodes.slice(writerLine)))) {
+    const lastLine = writerLine > 0 ? nodes.slice(writerLine) : [];
+    if (lastLine.length > 0 && isWriterCreditLine(lastLine.map(original), runText(lastLine))) {
       flushInline(parent, nodes.slice(0, writerLine));
-      const line = nodes.slice(writerLine);
-      blocks.push({ text: runText(line), heading: false, credit: 'byline', short: true, run: true });
+      blocks.push({ text: runText(lastLine), heading: false, credit: 'byline', short: true, run: true });
       return;
     }
     const text = runText(nodes);
