@@ -136,7 +136,8 @@ Authors are persons only, one rule each:
   NewsMediaOrganization, …) and a name equal to the publisher's or the site's;
 - "Theo X" / "Nguồn: X" names the source the text was taken from, not an author: no author from it. One
   form names the writer of a syndicated article: "Theo **Vân Anh**" (the name alone in bold) followed by
-  the outlet on a line of its own in italics ("*Lao Động*"): the bold name is the author;
+  the outlet on a line of its own in italics ("*Lao Động*"): the bold name is the author, also when that
+  credit only begins a new line (after a single line break) of the run of text before it;
 - a name credited for the pictures only ("Tin: Tường Minh - Ảnh: Đỗ Hiền") is the photographer, not an author,
   when the byline names a writer ("Tin, ảnh: X" credits both, so X is an author);
 - "PV" / "Phóng viên" / "Nhóm phóng viên" (and "Nhóm PV", "CTV", "BTV") alone are staff credits, which name
@@ -150,7 +151,9 @@ Authors are persons only, one rule each:
 
 \`category\` is one section, the most specific the page states: the last section of its breadcrumb trail
 (JSON-LD BreadcrumbList, else the visible one; the home page, the site and the article itself are not
-sections), else the JSON-LD articleSection / \`article:section\` (the first when several are listed), else
+sections), else the JSON-LD articleSection / \`article:section\` (the first when several are listed; on a
+Vietnamese page a generic English word there, "News", is a CMS default and names no section: the page's
+section bar, a block of class "category…" holding a few short section links, is read instead), else
 the section the article's URL is filed under, named as the site's menu names it ("/xa-hoi/…" under the
 link to "/xa-hoi.htm", "Xã hội"; the deepest such section). Tags stay in \`tags\`.
 

@@ -122,6 +122,15 @@ export function closingCreditOfRun(parent: Element, nodes: AnyNode[], text: stri
   return creditOf(text, nodes, rightAligned(parent) || inBold, false);
 }
 
+/**
+ * Whether the last line of a run (inline nodes after a single <br>) is a syndicated writer's credit, "Theo
+ * <b>Vũ Vũ</b>" with the outlet in italics after it: printed in the same run as the text or link before it,
+ * it is still a line of its own.
+ */
+export function isWriterCreditLine(nodes: AnyNode[], text: string): boolean {
+  return creditOf(text, nodes, false, false) === 'byline';
+}
+
 /** The names a closing byline prints: a writer's line "Theo Vân Anh" names "Vân Anh". */
 export function bylineText(text: string): string {
   return text.replace(/^\s*theo\s+/iu, '');

@@ -10,7 +10,7 @@ import { boilerplateVerdict, wordsOf, type Verdict } from './chrome.ts';
 import { BLOCK_TAGS, elementsByTag, findElements, hasDescendantNamed, removeNode, renderedRuns, renderedText, walkElements } from './dom.ts';
 import { collectImages } from './pictures.ts';
 import { isTeaserCard } from './teaser.ts';
-import { bylineText, closingCreditOf, closingCreditOfRun, MAX_CLOSING_CREDITS, type ClosingCredit } from './closing-credit.ts';
+import { bylineText, closingCreditOf, closingCreditOfRun, isWriterCreditLine, MAX_CLOSING_CREDITS, type ClosingCredit } from './closing-credit.ts';
 
 export interface BodyContent {
   paragraphs: string[];
@@ -624,6 +624,18 @@ function* childParts(container: Element): Generator<AnyNode[] | Element> {
   yield inline;
 }
 
+/** Where the last line of a run of `parent`'s children starts (the node after its last <br>), or 0 when the run is one line. */
+function lastLineStart(parent: Element, nodes: AnyNode[]): number {
+  const siblings = parent.children;
+  for (let index = nodes.length - 1; index > 0; index -= 1) {
+    let before = siblings.indexOf(nodes[index] as ChildNode) - 1;
+    while (before >= 0 && siblings[before]!.type === 'text' && (siblings[before] as Text).data.trim() === '') before -= 1;
+    const previous = siblings[before];
+    if (previous?.type === 'tag' && (previous as Element).name === 'br') return index;
+  }
+  return 0;
+}
+
 /** Inline runs as a browser renders them (block vs inline boundaries), as one cleaned text. */
 function runText(nodes: AnyNode[]): string {
   return cleanText(nodes.flatMap((node) => renderedRuns(node)).join(''));
@@ -639,6 +651,13 @@ function collectBlocks(container: Element, originalOf: (element: Element) => Ele
   const blocks: TextBlock[] = [];
   const flushInline = (parent: Element, nodes: AnyNode[]): void => {
     if (nodes.length === 0) return;
+    const writerLine = lastLineStart(parent, nodes);
+    const lastLine = writerLine > 0 ? nodes.slice(writerLine) : [];
+    if (lastLine.length > 0 && isWriterCreditLine(lastLine.map(original), runText(lastLine))) {
+      flushInline(parent, nodes.slice(0, writerLine));
+      blocks.push({ text: runText(lastLine), heading: false, credit: 'byline', short: true, run: true });
+      return;
+    }
     const text = runText(nodes);
     if (text === '' || linkShareOf(nodes, text.length) > MAX_LINK_SHARE) return;
     const credit = closingCreditOfRun(originalOf(parent), nodes.map(original), text);

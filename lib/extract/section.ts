@@ -6,6 +6,9 @@
  * several names ("Thể thao,World Cup 2026,Tin tức") is never kept joined: when it continues the trail
  * ("Kinh tế,Doanh nghiệp" on a page whose trail is "Kinh tế") it is a deeper trail and its last name wins;
  * otherwise the first (CMSs list the primary section first). Tags stay tags: they are not read here.
+ * On a Vietnamese page a section field holding a generic English word ("News": a CMS default left in place)
+ * names no section; such a page's own section bar (a "category" block of a few section links, as giadinhonline
+ * prints "Sống + › Y tế 360" above the headline) is read instead, before the URL's section.
  */
 import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
@@ -24,6 +27,18 @@ const HOME_STEP = /^(?:trang\s*chủ|home|homepage|start|accueil|inicio|startsei
  * test is a case-blind substring, so it takes in .breadcrumb, .breadcrumbs and ol.breadcrumb without naming them.
  */
 const VISIBLE_TRAIL = '[itemtype$="BreadcrumbList"], nav[aria-label*="breadcrumb" i], [class*="breadcrumb" i]';
+
+/** Generic English words a CMS puts in a section field by default: no section on a page in another language. */
+const PLACEHOLDER_SECTION = /^(?:news|article|articles|home|homepage|blog|post|posts|story|stories|general|default|uncategori[sz]ed)$/iu;
+
+/** Blocks whose class names a category: where sites without breadcrumb markup print the section bar. */
+const SECTION_BAR = '[class*="category" i]';
+
+/** A section bar is a short trail: more links make it a menu or a list of teasers. */
+const MAX_SECTION_BAR_LINKS = 4;
+
+/** A section bar's links are section names, a few words each (an article title in a teaser list is longer). */
+const MAX_SECTION_BAR_WORDS = 5;
 
 /** A section name is a few words ("Chỉ đạo, quyết định của Chính phủ - Thủ tướng Chính phủ" has 10): longer text in a trail is a sentence. */
 const MAX_SECTION_WORDS = 14;
@@ -46,6 +61,8 @@ interface PageIdentity {
   url: string | undefined;
   title: string | null;
   siteNames: (string | null)[];
+  /** the page is in Vietnamese: an English placeholder in its section field names no section */
+  vietnamese: boolean;
 }
 
 /** The steps of a trail that are sections: not the home page or site name, not the article, not a sentence. */
@@ -75,6 +92,18 @@ function visibleTrail($: CheerioAPI): BreadcrumbStep[] {
     return steps.length === 0;
   });
   return steps;
+}
+
+/** The first section bar's steps: a block of class "category…" holding a few short links, none to the article. */
+function sectionBar($: CheerioAPI, page: PageIdentity): BreadcrumbStep[] {
+  const articlePath = pathOf(page.url);
+  for (const bar of selectOnPage($, SECTION_BAR)) {
+    const steps = topLevelLinks(bar).map((link) => ({ name: cleanText(renderedText(link)), url: link.attribs['href'] ?? null }));
+    if (steps.length === 0 || steps.length > MAX_SECTION_BAR_LINKS) continue;
+    const short = steps.every((step) => step.name !== '' && step.name.split(/\s+/).length <= MAX_SECTION_BAR_WORDS);
+    if (short && steps.every((step) => pathOf(step.url) !== articlePath)) return steps;
+  }
+  return [];
 }
 
 /** Links of a trail, leaving out links inside a list nested in a step (menus of sibling sections). */
@@ -130,14 +159,27 @@ export function pickSection($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: P
     }
     if (steps.length > 0) trace?.reject('category', from, steps.map((step) => step.name), 'only the home page, the site or the article itself');
   }
+  let placeholder = false;
   for (const [from, value] of fields) {
     const names = value ? splitSectionList(value) : [];
     const named = names[0];
+    if (named && page.vietnamese && PLACEHOLDER_SECTION.test(named)) {
+      trace?.reject('category', from, value, 'an English placeholder on a Vietnamese page');
+      placeholder = true;
+      continue;
+    }
     if (named) {
       if (names.length > 1) trace?.reject('category', from, value, `several sections listed: kept "${named}"`);
       trace?.chose('category', from, named);
       return named;
     }
+  }
+  // Only a page that fills its section field with a placeholder is read for a bar: elsewhere a "category" block
+  // is as often a box of most-read links ("Xem nhiều nhất") as the article's section.
+  const bar = placeholder ? sectionSteps(sectionBar($, page), page).at(-1)?.name : undefined;
+  if (bar) {
+    trace?.chose('category', `heuristic: the section bar (${SECTION_BAR}, up to ${MAX_SECTION_BAR_LINKS} short links)`, bar);
+    return bar;
   }
   const filed = sectionOfUrl($, page);
   if (filed) trace?.chose('category', 'heuristic: the site\'s menu link (or selected option) to the section the article\'s URL is filed under', filed);

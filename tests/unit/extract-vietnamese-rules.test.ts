@@ -53,6 +53,24 @@ describe('section: one, the most specific', () => {
     const crumbs = '<ul class="breadcrumb"><li><a href="/">Trang chủ</a></li><li><a href="/kinh-te">Kinh tế</a><ul><li><a href="/x">Tài chính</a></li><li><a href="/y">Bất động sản</a></li></ul></li></ul>';
     expect(extractArticle(page('', `${crumbs}<h1>Giá vàng tăng</h1><article>${BODY}</article>`), { url: URL }).category).toBe('Kinh tế');
   });
+
+  it("turns down an English placeholder section on a Vietnamese page for the page's category bar (giadinhonline-174321)", () => {
+    const placeholder = '<meta property="article:section" content="News" />';
+    // the bar above the headline of tests/fixtures/vi/giadinhonline-174321.html, as saved
+    const bar =
+      '<div class="category-list-t"><div class="category-text"><div class="category-text-dad"><a href="https://giadinhonline.vn/suc-khoe/">Sống +</a></div>' +
+      '<div class="category-text-icon"><i class="fas fa-chevron-right"></i></div><div class="category-text-list active"><a href="https://giadinhonline.vn/y-te-360/">Y tế 360</a></div></div>' +
+      '<div class="category-time-t"><span>Thứ ba, 21/09/2021 06:30</span></div></div>';
+    const headline = '<h1 class="detail-title">4 dấu hiệu bất thường khi tiểu tiện báo hiệu nguy cơ ung thư bàng quang</h1>';
+    const url = 'https://giadinhonline.vn/4-dau-hieu-bat-thuong-khi-tieu-tien-bao-hieu-nguy-co-ung-thu-bang-quang-d174321.html';
+    expect(extractArticle(page(placeholder, `${bar}${headline}<article>${BODY}</article>`), { url }).category).toBe('Y tế 360');
+    // without the bar, "News" still names no section of a Vietnamese page
+    expect(extractArticle(page(placeholder, `${headline}<article>${BODY}</article>`), { url }).category).toBeNull();
+    // a Vietnamese section field is kept, and so is "News" on an English page
+    expect(extractArticle(page('<meta property="article:section" content="Sức khỏe" />', `${bar}${headline}<article>${BODY}</article>`), { url }).category).toBe('Sức khỏe');
+    const english = `<!doctype html><html lang="en"><head><title>Title</title>${placeholder}</head><body><h1>Title</h1><article>${BODY}</article></body></html>`;
+    expect(extractArticle(english, { url: 'https://news.example.com/story-123.html' }).category).toBe('News');
+  });
 });
 
 describe('authors: persons only', () => {
@@ -99,6 +117,21 @@ describe('authors: persons only', () => {
     expect(article.body.text).not.toContain('Vân Anh');
     // with no outlet printed apart, "Theo X" stays a source
     const bare = extractArticle(page('', `<h1>Giá vàng tăng</h1><article>${BODY}<p>Theo <strong>Lao Động</strong></p></article>`), { url: URL });
+    expect(bare.authors).toEqual([]);
+  });
+
+  it('reads that writer\'s credit on its own line when it shares one run with the text before it (cafebiz-201404031417040772)', () => {
+    // the end of the body of tests/fixtures/vi/cafebiz-201404031417040772.html, as saved
+    const closing =
+      '<em>Cuối cùng là chiến dịch tiếp thị của hãng len Rellana với những khuôn mặt có mái tóc và chòm râu cực kỳ hài hước. Hiệu quả tiếp thị từ chiến dịch này là rất đáng ghi nhận</em>.<br>' +
+      '<a href="http://cafebiz.vn/thi-truong/vi-sao-sua-va-nuoc-ngot-duoc-chua-trong-bao-bi-hinh-khoi-khac-nhau-ky-1-2014033115250403715ca101.chn"><span><strong>&gt;&gt; Vì sao sữa và nước ngọt được chứa trong bao bì hình khối khác nhau? Kỳ 1</strong></span></a> ' +
+      '<br>Theo <strong>Vũ Vũ</strong><div><span style=\'font-style:italic;float:right;\'>Zing/Themost10</span></div>';
+    const article = extractArticle(page('', `<h1>Những mẫu bao bì độc đáo nhất thế giới</h1><div id="newsContent">${BODY}${closing}</div>`), { url: URL });
+    expect(article.authors).toEqual([{ name: 'Vũ Vũ', raw: 'Vũ Vũ' }]);
+    expect(article.body.text).toContain('rất đáng ghi nhận');
+    expect(article.body.text).not.toContain('Theo Vũ Vũ');
+    // a "Theo X" line with no outlet after it stays in its run: a source, not a writer
+    const bare = extractArticle(page('', `<h1>Những mẫu bao bì độc đáo nhất thế giới</h1><div id="newsContent">${BODY}${closing.replace(/<div>.*<\/div>$/, '')}</div>`), { url: URL });
     expect(bare.authors).toEqual([]);
   });
 
