@@ -644,9 +644,9 @@ function runText(nodes: AnyNode[]): string {
 /**
  * Paragraphs and subheads of a container, in document order, each block once. Text that sits directly in
  * a container, between block elements or separated by blank lines (<br><br>), counts as paragraphs too.
- * `originalOf` gives the page element a reading-copy element was copied from.
+ * The container is part of a reading copy: credits are read on the page elements it copies (originalOf).
  */
-function collectBlocks(container: Element, originalOf: (element: Element) => Element): TextBlock[] {
+function collectBlocks(container: Element): TextBlock[] {
   const original = (node: AnyNode): AnyNode => (node.type === 'tag' ? originalOf(node as Element) : node);
   const blocks: TextBlock[] = [];
   const flushInline = (parent: Element, nodes: AnyNode[]): void => {
@@ -858,7 +858,7 @@ function readBody(pageRoot: Element, base: string | undefined, pass: Pass): Body
       removeFromCopy(element);
       return false;
     });
-    textBlocks.push(...collectBlocks(block, originalOf));
+    textBlocks.push(...collectBlocks(block));
   }
   textBlocks.splice(bodyEnd(textBlocks));
   let closing: string | null = null;
