@@ -585,8 +585,16 @@ function* childParts(container: Element): Generator<AnyNode[] | Element> {
   let inline: AnyNode[] = [];
   let breaks = 0;
   for (const child of container.children) {
-    if (child.type === 'text') {
-      if (child.data.trim() !== '') {
+    if (child.type !== 'text' && child.type !== 'tag') continue;
+    const tag = child.type === 'tag' ? (child as Element) : null;
+    if (tag?.name === 'br') {
+      breaks += 1;
+      continue;
+    }
+    if (!tag || !BLOCK_TAGS.has(tag.name)) {
+      // Only what shows ends a blank line: not whitespace, nor an empty inline element (an ad hook between two <br>).
+      const shows = tag ? elementText(tag) !== '' : (child as Text).data.trim() !== '';
+      if (shows) {
         if (breaks >= PARAGRAPH_BREAKS) {
           yield inline;
           inline = [];
@@ -594,26 +602,6 @@ function* childParts(container: Element): Generator<AnyNode[] | Element> {
         breaks = 0;
       }
       inline.push(child);
-      continue;
-    }
-    if (child.type !== 'tag') continue;
-    const tag = child as Element;
-    if (tag.name === 'br') {
-      breaks += 1;
-      continue;
-    }
-    if (!BLOCK_TAGS.has(tag.name)) {
-      // An empty inline element (an ad hook between two <br>) does not end a blank line.
-      if (elementText(tag) === '') {
-        inline.push(tag);
-        continue;
-      }
-      if (breaks >= PARAGRAPH_BREAKS) {
-        yield inline;
-        inline = [];
-      }
-      breaks = 0;
-      inline.push(tag);
       continue;
     }
     yield inline;

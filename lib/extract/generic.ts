@@ -77,6 +77,15 @@ function headlineElement($: CheerioAPI): Element | undefined {
   return elementsByTag($, 'h1').find((element) => renderedText(element) !== '');
 }
 
+/** The first `count` elements printed right after the headline, its next siblings. */
+function elementsUnderHeadline($: CheerioAPI, count: number): Element[] {
+  const found: Element[] = [];
+  for (let node = headlineElement($)?.next; node && found.length < count; node = node.next) {
+    if (node.type === 'tag') found.push(node as Element);
+  }
+  return found;
+}
+
 function printedDateNearHeadline($: CheerioAPI, zone: string | undefined): { from: string; value: string } | null {
   const headline = headlineElement($);
   const body = elementsByTag($, 'body')[0];
@@ -275,12 +284,7 @@ const ELEMENTS_BEFORE_LEAD = 3;
  * holds prose.
  */
 function leadUnderHeadline($: CheerioAPI): PrintedLead | null {
-  const headline = headlineElement($);
-  let seen = 0;
-  for (let node = headline?.next; node && seen < ELEMENTS_BEFORE_LEAD; node = node.next) {
-    if (node.type !== 'tag') continue;
-    seen += 1;
-    const element = node as Element;
+  for (const element of elementsUnderHeadline($, ELEMENTS_BEFORE_LEAD)) {
     const printedAsLead = element.name === 'h2' || element.name === 'h3' || PRINTED_LEAD_CLASS.test(element.attribs['class'] ?? '') || (element.name === 'p' && allBold(element));
     if (!printedAsLead) continue;
     const text = renderedText(element);
@@ -327,12 +331,8 @@ const SOURCE_AFTER_NAMES = /\s*[-–—]\s*(?:theo|nguồn)\s.*$/iu;
  * capitalised, as in a closing byline). Vietnamese section labels and dates never read so.
  */
 function bylineUnderHeadline($: CheerioAPI): string | null {
-  const headline = headlineElement($);
-  let seen = 0;
-  for (let node = headline?.next; node && seen < ELEMENTS_BEFORE_BYLINE; node = node.next) {
-    if (node.type !== 'tag') continue;
-    seen += 1;
-    const text = renderedText(node);
+  for (const element of elementsUnderHeadline($, ELEMENTS_BEFORE_BYLINE)) {
+    const text = renderedText(element);
     if (text !== '' && isNameLine(text.replace(SOURCE_AFTER_NAMES, ''))) return text;
   }
   return null;
