@@ -157,6 +157,10 @@ section bar, a block of class "category…" holding a few short section links, i
 the section the article's URL is filed under, named as the site's menu names it ("/xa-hoi/…" under the
 link to "/xa-hoi.htm", "Xã hội"; the deepest such section). Tags stay in \`tags\`.
 
+\`body.paragraphs\` is the article's text after the lead, in reading order, one item per paragraph and one
+per subhead: a body that opens with a subhead starts with it (its first paragraph is that subhead, as a
+reader meets it). Captions, credits, the byline, related links and boxes the site inserts are not body.
+
 ## Key layout
 
 The bucket and the local \`./data\` directory use the same keys. Partitions are Hive-style, so Athena

@@ -268,6 +268,21 @@ describe('captions printed without figure markup', () => {
   });
 });
 
+/** A page of tests/fixtures/vi, extracted at its own URL. */
+function extractSaved(file: string) {
+  const want = loadVietnameseCorpus().find((expectation) => expectation.file === file)!;
+  return extractArticle(readPage(want), { url: want.url });
+}
+
+describe('the body paragraphs', () => {
+  it('start with the subhead a body opens with, subheads further down staying items of their own (giadinhonline-208128)', () => {
+    const paragraphs = extractSaved('vi/giadinhonline-208128.html').body.paragraphs;
+    expect(paragraphs[0]).toBe('Thổi gió nóng, cản trở thoát mồ hôi');
+    expect(paragraphs[1]).toMatch(/^Theo bác sĩ Taniguchi Hideki/);
+    expect(paragraphs).toContain('Cẩn trọng khi sạc pin');
+  });
+});
+
 describe('a layout hook', () => {
   it('replaces what the selectors found, and --explain says so', () => {
     const want = loadVietnameseCorpus().find((expectation) => expectation.file === 'vi/genk-165260716163514059.html')!;
