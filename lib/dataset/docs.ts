@@ -160,6 +160,9 @@ link to "/xa-hoi.htm", "Xã hội"; the deepest such section). Tags stay in \`ta
 \`body.paragraphs\` is the article's text after the lead, in reading order, one item per paragraph and one
 per subhead: a body that opens with a subhead starts with it (its first paragraph is that subhead, as a
 reader meets it). Captions, credits, the byline, related links and boxes the site inserts are not body.
+A photo story, told only by its pictures' captions (each printed as the picture's caption: a figcaption,
+the caption cell of its table), has those captions as its paragraphs as well, in order: its text is not
+lost, and each picture keeps its caption.
 
 ## Key layout
 

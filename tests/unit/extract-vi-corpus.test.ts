@@ -17,7 +17,6 @@ const KNOWN_MISSES: Record<string, Partial<Record<VietnameseField, string>>> = {
   'vi/cafebiz-201404031417040772.html': { firstParagraph: PHOTO_STORY, notInBody: LINK_IN_RUN, images: PHOTO_STORY },
   'vi/dantri-855374.html': { title: OLD_TABLE_TEMPLATE, publishedAt: OLD_TABLE_TEMPLATE, lead: OLD_TABLE_TEMPLATE, dateline: OLD_TABLE_TEMPLATE, firstParagraph: OLD_TABLE_TEMPLATE, lastParagraph: OLD_TABLE_TEMPLATE, notInBody: OLD_TABLE_TEMPLATE, images: OLD_TABLE_TEMPLATE },
   'vi/thesaigontimes-274113.html': { authors: TWICE, category: TWICE, firstParagraph: TWICE, lastParagraph: TWICE, notInBody: TWICE, images: TWICE },
-  'vi/vnexpress-2985539.html': { authors: PHOTO_STORY, firstParagraph: PHOTO_STORY, lastParagraph: PHOTO_STORY, images: PHOTO_STORY },
 };
 
 const corpus = loadViCorpus();

@@ -281,6 +281,17 @@ describe('the body paragraphs', () => {
     expect(paragraphs[1]).toMatch(/^Theo bác sĩ Taniguchi Hideki/);
     expect(paragraphs).toContain('Cẩn trọng khi sạc pin');
   });
+
+  it("of a photo story told only by its pictures' captions are those captions; each picture keeps its own (vnexpress-2985539)", () => {
+    const article = extractSaved('vi/vnexpress-2985539.html');
+    expect(article.extractor.name).toBe('vnexpress/fck-detail-2014');
+    expect(article.images).toHaveLength(7);
+    expect(article.body.paragraphs).toEqual(article.images.map((image) => image.caption));
+    expect(article.body.paragraphs[0]).toMatch(/^Vừa đặt chân đến Việt Nam chuẩn bị cho buổi hoà nhạc/);
+    // the byline closing the story names the writer; the photographer credited on its second line is no author
+    expect(article.authors.map((author) => author.name)).toEqual(['Tâm Giao']);
+    expect(article.body.text).not.toMatch(/Tâm Giao|Ảnh:/);
+  });
 });
 
 describe('a layout hook', () => {
