@@ -162,7 +162,10 @@ per subhead: a body that opens with a subhead starts with it (its first paragrap
 reader meets it). Captions, credits, the byline, related links and boxes the site inserts are not body.
 A photo story, told only by its pictures' captions (each printed as the picture's caption: a figcaption,
 the caption cell of its table), has those captions as its paragraphs as well, in order: its text is not
-lost, and each picture keeps its caption.
+lost, and each picture keeps its caption. A line printed beside a picture without caption markup (italic
+text right after it) is its caption only where the text around is printed upright: in a story told in
+italic lines between its pictures, the lines are its paragraphs and the pictures have no caption. A
+related link on the last line of a paragraph (">> Vì sao sữa…" one line break below it) is not body.
 
 ## Key layout
 
