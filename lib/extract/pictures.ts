@@ -352,7 +352,8 @@ export function collectImages(region: Element, proseHolders: ReadonlySet<Element
     const url = absoluteHttpUrl(source, base);
     if (!url || seen.has(url) || LOGO_FILE.test(new URL(url).pathname)) continue;
     const printed = printedCaptionOf(element);
-    const inline = printed || linked || !italicsSetCaptionsApart() ? null : inlineCaptionOf(element);
+    const italicLine = printed || linked ? null : inlineCaptionOf(element);
+    const inline = italicLine && italicsSetCaptionsApart() ? italicLine : null;
     if (linked && !printed) continue;
     seen.add(url);
     const { caption, credit } = printed ? readCaption(printed) : inline ? splitCaption(inlineText(inline)) : { caption: null, credit: null };
