@@ -309,7 +309,7 @@ describe('the body paragraphs', () => {
 
   it('break where a picture stands between two lines of a run, not at a picture inside a line', () => {
     const run = '<div id="noi-dung"><span>Dòng thứ nhất của câu chuyện kể về chuyến đi dài ngày qua những vùng núi phía Bắc.</span><span><br></span><span><img src="https://tin.example.vn/a.jpg"></span>' +
-      '<span>Dòng thứ hai kể tiếp <img src="https://tin.example.vn/icon.png"> về những người dân địa phương đã đón đoàn rất nồng hậu.</span><h3>Tiêu đề phụ</h3><p>Đoạn văn thường sau tiêu đề phụ, đủ dài để là văn xuôi của bài báo về du lịch.</p></div>';
+      '<span>Dòng thứ hai kể tiếp</span> <img src="https://tin.example.vn/icon.png"> <span>về những người dân địa phương đã đón đoàn rất nồng hậu.</span><h3>Tiêu đề phụ</h3><p>Đoạn văn thường sau tiêu đề phụ, đủ dài để là văn xuôi của bài báo về du lịch.</p></div>';
     const article = extractArticle(page('', `<h1>Chuyến đi</h1>${run}`), { url: URL });
     expect(article.body.paragraphs.slice(0, 2)).toEqual([
       'Dòng thứ nhất của câu chuyện kể về chuyến đi dài ngày qua những vùng núi phía Bắc.',
