@@ -157,6 +157,16 @@ section bar, a block of class "category…" holding a few short section links, i
 the section the article's URL is filed under, named as the site's menu names it ("/xa-hoi/…" under the
 link to "/xa-hoi.htm", "Xã hội"; the deepest such section). Tags stay in \`tags\`.
 
+\`body.paragraphs\` is the article's text after the lead, in reading order, one item per paragraph and one
+per subhead: a body that opens with a subhead starts with it (its first paragraph is that subhead, as a
+reader meets it). Captions, credits, the byline, related links and boxes the site inserts are not body.
+A photo story, told only by its pictures' captions (each printed as the picture's caption: a figcaption,
+the caption cell of its table), has those captions as its paragraphs as well, in order: its text is not
+lost, and each picture keeps its caption. A line printed beside a picture without caption markup (italic
+text right after it) is its caption only where the text around is printed upright: in a story told in
+italic lines between its pictures, the lines are its paragraphs and the pictures have no caption. A
+related link on the last line of a paragraph (">> Vì sao sữa…" one line break below it) is not body.
+
 ## Key layout
 
 The bucket and the local \`./data\` directory use the same keys. Partitions are Hive-style, so Athena

@@ -11,6 +11,7 @@ import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
 import { readPageMeta } from './meta.ts';
 import { bylineText, closingCreditOf, MAX_CLOSING_CREDITS } from './closing-credit.ts';
+import { withPhotoStoryParagraphs } from './photo-story.ts';
 import type { ExtractionTrace, TracedField } from './explain.ts';
 import { BLOCK_TAGS, elementsByTag, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
 import { matchesSelector, selectOnPage } from './select.ts';
@@ -217,8 +218,8 @@ function readImage($: CheerioAPI, figure: Element, layout: SourceLayout, base: s
   if (!img) return null;
   const url = imageUrl(img, base);
   if (!url) return null;
-  const captionElement = $figure.find(layout.selectors.caption ?? 'figcaption').toArray().find(isElement);
-  const printed = captionElement ? renderedText(captionElement) : '';
+  // The first caption element that prints text: a template may give the picture's own cell the caption's class too.
+  const printed = $figure.find(layout.selectors.caption ?? 'figcaption').toArray().filter(isElement).map((element) => renderedText(element)).find((text) => text !== '') ?? '';
   const { caption, credit } = printed ? splitCaption(printed) : { caption: null, credit: null };
   const alt = cleanText(img.attribs['alt'] ?? '');
   const junk = alt === '' || (layout.junkAlt?.test(alt) ?? false);
@@ -263,7 +264,7 @@ function readBody($: CheerioAPI, layout: SourceLayout, base: string | undefined,
     if (credit === 'byline' && byline.length === 0) byline = parseByline(bylineText(last.text));
   }
   const images = walk.figures.map((figure) => readImage($, figure, layout, base)).filter((image): image is ArticleImage => image !== null);
-  return { paragraphs: blocks.map((block) => block.text), images, byline };
+  return { paragraphs: withPhotoStoryParagraphs(blocks.map((block) => block.text), images), images, byline };
 }
 
 /**

@@ -7,7 +7,7 @@ import { cloneNode, Document, Element, isTag, Text, type AnyNode, type ChildNode
 import type { ArticleImage } from '../schema/article.ts';
 import { cleanText, isWhitespace } from '../normalize/text.ts';
 import { boilerplateVerdict, wordsOf, type Verdict } from './chrome.ts';
-import { BLOCK_TAGS, elementsByTag, findElements, hasDescendantNamed, removeNode, renderedRuns, renderedText, walkElements } from './dom.ts';
+import { BLOCK_TAGS, elementsByTag, elementsNamed, findElements, hasDescendantNamed, removeNode, renderedRuns, renderedText, walkElements } from './dom.ts';
 import { collectImages } from './pictures.ts';
 import { isTeaserCard } from './teaser.ts';
 import { bylineText, closingCreditOf, closingCreditOfRun, isWriterCreditLine, MAX_CLOSING_CREDITS, type ClosingCredit } from './closing-credit.ts';
@@ -306,9 +306,20 @@ interface ScoredParagraph {
   stats: TextStats | null;
 }
 
-/** Whether text sits directly in an element (not only inside its children). */
+/**
+ * Whether text sits directly in an element (not only inside its blocks): as text, or as a sentence of
+ * prose in an inline element that links nowhere (a photo story's "<em>Trước hết là bao bì…</em>" lines
+ * between its pictures). Shorter or linked inline text beside blocks is a label or a teaser card.
+ */
 function hasOwnText(element: Element): boolean {
-  return element.children.some((child) => child.type === 'text' && child.data.trim() !== '');
+  return element.children.some((child) => (child.type === 'text' ? child.data.trim() !== '' : child.type === 'tag' && isInlineProse(child as Element)));
+}
+
+/** Elements that style a run of text (custom elements, "figurecaption", are left out: their role is unknown). */
+const PHRASING_TAGS = new Set(['em', 'i', 'strong', 'b', 'span', 'font', 'u', 'small', 'big', 'mark', 'q', 'cite']);
+
+function isInlineProse(element: Element): boolean {
+  return PHRASING_TAGS.has(element.name) && textWeight(copyText(element)) >= MIN_PROSE_PARAGRAPH_WEIGHT && findElements(element, isLink).length === 0;
 }
 
 /** Whether a run holds any text: whitespace between blocks is no paragraph. */
@@ -577,6 +588,17 @@ function linkShareOf(nodes: AnyNode[], textLength: number): number {
   return linked / Math.max(textLength, 1);
 }
 
+const LINE_BREAKING = new Set(['br', 'img']);
+
+/**
+ * The lines an inline element without text breaks: its <br>s, wrapped or not ("<em><br></em>"), and its
+ * pictures, each of which stands on a line of its own between lines of text (a photo story's pictures sit
+ * in the run of its text: "…</em><em><br></em><em><img></em><em>Bao bì cho…").
+ */
+function lineBreaksIn(tag: Element): number {
+  return LINE_BREAKING.has(tag.name) ? 1 : elementsNamed(tag, LINE_BREAKING).length;
+}
+
 /**
  * The children of a container in document order, as paragraphs see them: each block child on its own, and
  * the inline content between them (text, links, emphasis) as runs, a run ending at a blank line (<br><br>).
@@ -600,7 +622,7 @@ function* childParts(container: Element): Generator<AnyNode[] | Element> {
           inline = [];
         }
         breaks = 0;
-      }
+      } else if (tag) breaks += lineBreaksIn(tag);
       inline.push(child);
       continue;
     }
@@ -624,6 +646,21 @@ function lastLineStart(parent: Element, nodes: AnyNode[]): number {
   return 0;
 }
 
+/**
+ * A run without the lines of links closing it: a related article linked on a line of its own after the
+ * text, one <br> below it (">> Vì sao sữa và nước ngọt…" under cafebiz's last paragraph), is not its text.
+ */
+function withoutClosingLinkLines(parent: Element, nodes: AnyNode[]): AnyNode[] {
+  let kept = nodes;
+  for (let start = lastLineStart(parent, kept); start > 0; start = lastLineStart(parent, kept)) {
+    const line = kept.slice(start);
+    const text = runText(line);
+    if (text !== '' && linkShareOf(line, text.length) <= MAX_LINK_SHARE) break;
+    kept = kept.slice(0, start);
+  }
+  return kept;
+}
+
 /** Inline runs as a browser renders them (block vs inline boundaries), as one cleaned text. */
 function runText(nodes: AnyNode[]): string {
   return cleanText(nodes.flatMap((node) => renderedRuns(node)).join(''));
@@ -637,7 +674,8 @@ function runText(nodes: AnyNode[]): string {
 function collectBlocks(container: Element): TextBlock[] {
   const original = (node: AnyNode): AnyNode => (node.type === 'tag' ? originalOf(node as Element) : node);
   const blocks: TextBlock[] = [];
-  const flushInline = (parent: Element, nodes: AnyNode[]): void => {
+  const flushInline = (parent: Element, run: AnyNode[]): void => {
+    const nodes = withoutClosingLinkLines(parent, run);
     if (nodes.length === 0) return;
     const writerLine = lastLineStart(parent, nodes);
     const lastLine = writerLine > 0 ? nodes.slice(writerLine) : [];

@@ -289,6 +289,26 @@ function inItalics(node: AnyNode): boolean {
   return false;
 }
 
+/** A text this long is a sentence of running text, not a label or a name. */
+const MIN_SENTENCE_LENGTH = 40;
+const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+
+/**
+ * Whether the region prints a sentence upright (not in italics, not a heading or a link): italics then set
+ * captions apart from the text. In a story told only in italic lines between its pictures (cafebiz's 2014
+ * photo stories), the italic lines are the story's text, not captions.
+ */
+function hasUprightSentence(region: Element): boolean {
+  const printsSentence = (element: Element): boolean => element.children.some((child) => child.type === 'text' && child.data.trim().length >= MIN_SENTENCE_LENGTH);
+  let found = printsSentence(region);
+  walkElements(region, (element) => {
+    if (found || italic(element) || HEADINGS.has(element.name) || element.name === 'a' || NOT_CAPTION_TEXT.has(element.name)) return false;
+    found = printsSentence(element);
+    return !found;
+  });
+  return found;
+}
+
 /** Links around an article picture open the picture itself or a viewer; a thumbnail links to another page. */
 function linksElsewhere(anchor: Element): boolean {
   return !IMAGE_FILE.test(anchor.attribs['href'] ?? '');
@@ -314,6 +334,8 @@ export function collectImages(region: Element, proseHolders: ReadonlySet<Element
     }
     return dropped;
   };
+  let setApart: boolean | undefined;
+  const italicsSetCaptionsApart = (): boolean => (setApart ??= hasUprightSentence(region));
   const images: ArticleImage[] = [];
   // Caption elements (and inline caption text) printed outside any figure markup: the body leaves them out.
   const captions = new Set<AnyNode>();
@@ -330,7 +352,8 @@ export function collectImages(region: Element, proseHolders: ReadonlySet<Element
     const url = absoluteHttpUrl(source, base);
     if (!url || seen.has(url) || LOGO_FILE.test(new URL(url).pathname)) continue;
     const printed = printedCaptionOf(element);
-    const inline = printed || linked ? null : inlineCaptionOf(element);
+    const italicLine = printed || linked ? null : inlineCaptionOf(element);
+    const inline = italicLine && italicsSetCaptionsApart() ? italicLine : null;
     if (linked && !printed) continue;
     seen.add(url);
     const { caption, credit } = printed ? readCaption(printed) : inline ? splitCaption(inlineText(inline)) : { caption: null, credit: null };

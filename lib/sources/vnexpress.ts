@@ -39,5 +39,25 @@ export const vnexpress: SourceAdapter = {
         return { publishedAt: inVietnamTime(published), ...(found.updatedAt ? { updatedAt: inVietnamTime(found.updatedAt) } : {}) };
       },
     },
+    {
+      // giaitri.vnexpress.net in 2014: no JSON-LD and no machine date, the body a div; photo stories print
+      // each picture in a table.tplCaption whose first p.Image holds the picture and the second its caption.
+      id: 'fck-detail-2014',
+      since: '2014-01-01',
+      detect: 'div.main_content_detail div.fck_detail',
+      selectors: {
+        title: ['div.title_news h1'],
+        category: [{ selector: 'div.breakumb_timer div.timer_header li a', pick: 'last' }],
+        lead: ['div.short_intro'],
+        date: ['div.block_timer_share div.block_timer'],
+        body: 'div.main_content_detail div.fck_detail',
+        bodyDrop: ['script', 'style', 'noscript'],
+        figure: 'table.tplCaption',
+        caption: 'p.Image',
+        bylineParagraph: 'p.Normal[style*="right"]',
+      },
+      // the CMS filled an empty alt with the uploaded file's name ("6_1398994809.jpg")
+      junkAlt: /^[\w-]+\.(?:jpe?g|png|gif)$/i,
+    },
   ],
 };

@@ -268,6 +268,63 @@ describe('captions printed without figure markup', () => {
   });
 });
 
+/** A page of tests/fixtures/vi, extracted at its own URL. */
+function extractSaved(file: string) {
+  const want = loadVietnameseCorpus().find((expectation) => expectation.file === file)!;
+  return extractArticle(readPage(want), { url: want.url });
+}
+
+describe('the body paragraphs', () => {
+  it('start with the subhead a body opens with, subheads further down staying items of their own (giadinhonline-208128)', () => {
+    const paragraphs = extractSaved('vi/giadinhonline-208128.html').body.paragraphs;
+    expect(paragraphs[0]).toBe('Thổi gió nóng, cản trở thoát mồ hôi');
+    expect(paragraphs[1]).toMatch(/^Theo bác sĩ Taniguchi Hideki/);
+    expect(paragraphs).toContain('Cẩn trọng khi sạc pin');
+  });
+
+  it("of a photo story told only by its pictures' captions are those captions; each picture keeps its own (vnexpress-2985539)", () => {
+    const article = extractSaved('vi/vnexpress-2985539.html');
+    expect(article.extractor.name).toBe('vnexpress/fck-detail-2014');
+    expect(article.images).toHaveLength(7);
+    expect(article.body.paragraphs).toEqual(article.images.map((image) => image.caption));
+    expect(article.body.paragraphs[0]).toMatch(/^Vừa đặt chân đến Việt Nam chuẩn bị cho buổi hoà nhạc/);
+    // the byline closing the story names the writer; the photographer credited on its second line is no author
+    expect(article.authors.map((author) => author.name)).toEqual(['Tâm Giao']);
+    expect(article.body.text).not.toMatch(/Tâm Giao|Ảnh:/);
+  });
+
+  it('of a photo story told in italic lines between its pictures are those lines, one each; no picture takes one as its caption (cafebiz-201404031417040772)', () => {
+    const article = extractSaved('vi/cafebiz-201404031417040772.html');
+    // the lines sit in <em>s beside the pictures' <em>s, after the lead's <h2>: inline prose the scoring reads
+    expect(article.body.paragraphs[0]).toMatch(/^Trước hết là bao bì cho loại mì Pasta/);
+    expect(article.body.paragraphs[1]).toMatch(/^Bao bì cho hạt dẻ này/);
+    expect(article.body.paragraphs).toHaveLength(13);
+    // nothing is printed upright there, so italics set no caption apart
+    expect(article.images).toHaveLength(21);
+    expect(article.images.filter((image) => image.caption !== null || image.credit !== null)).toEqual([]);
+    // the related link one line break below the last line, and the writer's credit, are not its text
+    expect(article.body.paragraphs.at(-1)).toMatch(/^Cuối cùng là chiến dịch.*rất đáng ghi nhận\.$/);
+    expect(article.body.text).not.toMatch(/Vì sao sữa|Vũ Vũ/);
+  });
+
+  it('break where a picture stands between two lines of a run, not at a picture inside a line', () => {
+    const run = '<div id="noi-dung"><span>Dòng thứ nhất của câu chuyện kể về chuyến đi dài ngày qua những vùng núi phía Bắc.</span><span><br></span><span><img src="https://tin.example.vn/a.jpg"></span>' +
+      '<span>Dòng thứ hai kể tiếp</span> <img src="https://tin.example.vn/icon.png"> <span>về những người dân địa phương đã đón đoàn rất nồng hậu.</span><h3>Tiêu đề phụ</h3><p>Đoạn văn thường sau tiêu đề phụ, đủ dài để là văn xuôi của bài báo về du lịch.</p></div>';
+    const article = extractArticle(page('', `<h1>Chuyến đi</h1>${run}`), { url: URL });
+    expect(article.body.paragraphs.slice(0, 2)).toEqual([
+      'Dòng thứ nhất của câu chuyện kể về chuyến đi dài ngày qua những vùng núi phía Bắc.',
+      'Dòng thứ hai kể tiếp về những người dân địa phương đã đón đoàn rất nồng hậu.',
+    ]);
+  });
+
+  it('leave out a line of links closing a run of text, not a link inside a sentence', () => {
+    const closing = 'Đoạn cuối của bài viết nói về <a href="/chu-de/kinh-te">kinh tế</a> và xã hội Việt Nam hôm nay, đủ dài để là văn xuôi.<br><a href="/bai-khac-123.html"><strong>&gt;&gt; Một bài khác của chuyên mục kinh tế</strong></a>';
+    const article = extractArticle(page('', `<h1>Giá vàng tăng</h1><div id="noi-dung">${BODY}${closing}</div>`), { url: URL });
+    expect(article.body.paragraphs.at(-1)).toBe('Đoạn cuối của bài viết nói về kinh tế và xã hội Việt Nam hôm nay, đủ dài để là văn xuôi.');
+    expect(article.body.text).not.toContain('Một bài khác');
+  });
+});
+
 describe('a layout hook', () => {
   it('replaces what the selectors found, and --explain says so', () => {
     const want = loadVietnameseCorpus().find((expectation) => expectation.file === 'vi/genk-165260716163514059.html')!;
