@@ -101,12 +101,14 @@ async function outcomeKeysSince(store: ObjectStore, from: Date, now: Date): Prom
 }
 
 /**
- * Adds the outcomes objects written since `previous` (the last 24 hours when there is none) to it and
- * drops hours older than 24. A failed read throws (nothing is saved: the next tick folds them again).
+ * Adds the outcomes objects written since `previous` (at most the last 24 hours) to it and drops hours
+ * older than 24. A failed read throws (nothing is saved: the next tick folds them again).
  */
 export async function foldOutcomes(store: ObjectStore, previous: HealthState | null, options: FoldOptions): Promise<FoldResult> {
   const { now } = options;
-  const from = previous === null ? new Date(now.getTime() - BUCKET_HOURS_KEPT * HOUR_MS) : new Date(previous.foldedFrom);
+  // No further back than the hours kept, however long dispatch did not run.
+  const lookBack = now.getTime() - BUCKET_HOURS_KEPT * HOUR_MS;
+  const from = new Date(Math.max(lookBack, previous === null ? lookBack : Date.parse(previous.foldedFrom)));
   const counted = new Set(previous?.foldedKeys ?? []);
   const listed = await outcomeKeysSince(store, from, now);
   const fresh = listed.filter(({ key }) => !counted.has(key));

@@ -108,6 +108,11 @@ describe.each(stores.implementations)('source health on %s', (_name, makeStore) 
     Object.assign(counts, { get: 0, put: 0, list: 0, gets: [] });
     await updateSourceHealth(store, options(T0 + 44 * MINUTE, sourceIds));
     expect(counts).toMatchObject({ get: 1, put: 1, list: 1 });
+
+    // After three days without a tick, no further back than the 24 hours kept.
+    Object.assign(counts, { get: 0, put: 0, list: 0, gets: [] });
+    await updateSourceHealth(store, options(T0 + 72 * HOUR, sourceIds));
+    expect(counts).toMatchObject({ get: 1, put: 1, list: 25 });
   });
 
   it('an outcomes object that becomes visible only after a later-named one was folded is counted once, on the next tick', async () => {
