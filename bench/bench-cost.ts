@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { MetricNames } from '../functions/metric-names.ts';
+import { FOLD_OVERLAP_MS } from '../lib/pipeline/source-health.ts';
 
 const Priced = { source: z.string().url(), note: z.string().optional() };
 
@@ -131,14 +132,29 @@ export const RECHECK_S3_REQUESTS = { put: 0, get: 2 } as const;
 
 /**
  * S3 requests of one process-article invocation besides its articles' own (functions/process-article.ts):
- * the raw page batch (lib/store/raw-pages.ts) and the run-ledger outcomes (one PUT each), and the source
- * health object (a GET and a PUT: the batch's records share a host, so one source). A re-check stores no
- * page and no health; its ledger PUT is counted with it.
+ * the raw page batch (lib/store/raw-pages.ts) and the run-ledger outcomes, one PUT each; the outcomes
+ * carry what source health needs, so there is no health object to read and write. A re-check stores no
+ * page; its outcomes PUT is counted with it.
  */
-export const PROCESS_ARTICLE_INVOCATION_S3 = { put: 3, get: 1 } as const;
+export const PROCESS_ARTICLE_INVOCATION_S3 = { put: 2, get: 0 } as const;
 const RECHECK_INVOCATION_PUTS = 1;
 
-/** S3 requests per article of a first processing: its own (measured) and its share of the invocation's. */
+/**
+ * GETs of one outcomes object by dispatch (functions/dispatch.ts): once when folded into source health
+ * (lib/pipeline/source-health.ts), and by two daily summaries: its own day's and the day before's, which
+ * also reads the next day for articles queued before midnight (lib/pipeline/run-ledger.ts).
+ */
+export const OUTCOMES_OBJECT_READS = 3;
+
+/**
+ * LISTs per dispatch tick for the health fold: one per UTC hour of outcome keys it looks at, which span
+ * the tick interval plus the fold's overlap. S3 prices a LIST as a PUT.
+ */
+export function healthListsPerTick(pollMinutes: number): number {
+  return 1 + (pollMinutes + FOLD_OVERLAP_MS / 60_000) / 60;
+}
+
+/** process-article's S3 requests per article of a first processing: its own (measured) and its share of the invocation's. */
 export function s3RequestsPerFirstProcessing(measured: MeasuredInputs, articlesPerInvocation: number): { put: number; get: number } {
   return {
     put: measured.s3PutsPerStoredArticle + PROCESS_ARTICLE_INVOCATION_S3.put / articlesPerInvocation,
@@ -204,7 +220,8 @@ function perArticleLines(
   const sqs = sqsRequestsPerArticle(assumptions.articlesPerInvocation) * processings;
   const first = s3RequestsPerFirstProcessing(measured, assumptions.articlesPerInvocation);
   const puts = first.put + repeats * (RECHECK_S3_REQUESTS.put + RECHECK_INVOCATION_PUTS / assumptions.articlesPerInvocation);
-  const gets = first.get + repeats * RECHECK_S3_REQUESTS.get;
+  // Every processing's outcome is in its invocation's outcomes object, which dispatch reads.
+  const gets = first.get + repeats * RECHECK_S3_REQUESTS.get + (processings * OUTCOMES_OBJECT_READS) / assumptions.articlesPerInvocation;
   const logGb = (assumptions.logBytesPerProcessing * processings) / 1e9;
   return [
     {
@@ -220,12 +237,12 @@ function perArticleLines(
     {
       item: 'S3 PUT',
       usdPerMillion: MILLION * puts * (prices.s3.putPer1000 / 1000),
-      basis: `${puts.toFixed(2)} PUT (index and article measured: ${measured.s3PutsPerStoredArticle.toFixed(2)}; raw page batch, run ledger, source health: ${PROCESS_ARTICLE_INVOCATION_S3.put} per invocation of ${assumptions.articlesPerInvocation}; a re-check only its ledger share) × $${prices.s3.putPer1000}/1000`,
+      basis: `${puts.toFixed(2)} PUT (index and article measured: ${measured.s3PutsPerStoredArticle.toFixed(2)}; raw page batch and run-ledger outcomes: ${PROCESS_ARTICLE_INVOCATION_S3.put} per invocation of ${assumptions.articlesPerInvocation}; a re-check only its outcomes share) × $${prices.s3.putPer1000}/1000`,
     },
     {
       item: 'S3 GET',
       usdPerMillion: MILLION * gets * (prices.s3.getPer1000 / 1000),
-      basis: `${gets.toFixed(2)} GET (index, article per processing; source health per invocation) × $${prices.s3.getPer1000}/1000`,
+      basis: `${gets.toFixed(2)} GET (index, article per processing; dispatch reads each invocation's outcomes ${OUTCOMES_OBJECT_READS} times: health fold, two daily summaries) × $${prices.s3.getPer1000}/1000`,
     },
     {
       item: 'SQS (FIFO)',
@@ -248,20 +265,26 @@ export const LARGE_DEPLOYMENT_SOURCES = 500;
 
 /**
  * What a deployment costs per month before it stores a single article: polling every feed on every tick,
- * dispatch reading each feed's state and each source's health object, and the monitoring.
+ * dispatch reading each feed's state, the one source health object (and the LISTs of its fold) and
+ * fetch-feed's run-ledger objects (once, for the daily summary), and the monitoring. The daily summary's
+ * few LISTs a day are left out.
  */
 export function fixedMonthlyLines(prices: AwsPrices, assumptions: CostAssumptions, sources: number, feeds: number): MonthlyLine[] {
   const pollsPerMonth = (30 * 24 * 60) / assumptions.pollMinutes;
   const feedFetchesPerMonth = pollsPerMonth * feeds;
   const feedLambdaSeconds = feedFetchesPerMonth * ((assumptions.networkWaitMsPerPage + 2 * assumptions.s3LatencyMs) / 1000);
-  const dispatchGets = pollsPerMonth * (feeds + sources);
+  const pollObjectsPerMonth = feedFetchesPerMonth / assumptions.feedsPerInvocation;
+  const dispatchGets = pollsPerMonth * (feeds + 1) + pollObjectsPerMonth;
+  const lists = healthListsPerTick(assumptions.pollMinutes);
+  const dispatchPutsAndLists = pollsPerMonth * (1 + lists);
   return [
     {
       item: 'Scheduler + dispatch',
       usdPerMonth:
         (pollsPerMonth / MILLION) * (prices.scheduler.invocationPerMillion + prices.lambda.requestPerMillion) +
-        dispatchGets * (prices.s3.getPer1000 / 1000),
-      basis: `${pollsPerMonth} runs/month, each reading ${feeds} feed states and ${sources} source health objects`,
+        dispatchGets * (prices.s3.getPer1000 / 1000) +
+        dispatchPutsAndLists * (prices.s3.putPer1000 / 1000),
+      basis: `${pollsPerMonth} runs/month, each reading ${feeds} feed states and one health object for all ${sources} sources (GET + PUT, ${lists.toFixed(2)} LISTs); the daily summary reads ${Math.round(pollObjectsPerMonth)} poll objects/month`,
     },
     {
       item: 'fetch-feed (Lambda, S3 state, SQS)',

@@ -1,5 +1,4 @@
 import type { Context, Handler } from 'aws-lambda';
-import pLimit from 'p-limit';
 import { CloudEnv, CloudEnvError, requireEnv, type Env } from '../lib/pipeline/cloud-deps.ts';
 import { discoverDueFeeds, newRunId } from '../lib/pipeline/discover.ts';
 import { dayToSummarize, writeDailySummaryOnce } from '../lib/pipeline/run-ledger.ts';
@@ -7,12 +6,12 @@ import {
   DRIFT_MIN_ARTICLES,
   DRIFT_WINDOW_HOURS,
   judgeSource,
-  loadSourceHealth,
+  updateSourceHealth,
   type HealthRules,
   type SourceVerdict,
 } from '../lib/pipeline/source-health.ts';
 import type { PipelineDeps } from '../lib/pipeline/types.ts';
-import { MetricNames } from './metric-names.ts';
+import { DRIFT_FIELDS, MetricNames } from './metric-names.ts';
 import { deduplicationIdFor, hostGroupId, sendFifoMessages } from './queue.ts';
 import { InvocationMetrics, logger, pipelineDeps, sqs } from './runtime.ts';
 
@@ -75,13 +74,19 @@ function healthRulesFromEnv(env: Env): HealthRules {
   };
 }
 
-/** Every configured source's freshness and drift, from the health objects process-article keeps (16 reads at a time). */
+/**
+ * Every configured source's freshness and drift, after folding the outcomes process-article recorded since
+ * the last tick into the one health object.
+ */
 async function judgeSources(deps: PipelineDeps, rules: HealthRules): Promise<SourceVerdict[]> {
   const now = deps.clock();
-  const limit = pLimit(16);
-  return Promise.all(
-    deps.config.sources.map((source) => limit(async () => judgeSource(source.id, await loadSourceHealth(deps.store, source.id), rules, now))),
-  );
+  const { state, unreadable } = await updateSourceHealth(deps.store, {
+    now,
+    sourceIds: deps.config.sources.map((source) => source.id),
+    watchedFields: DRIFT_FIELDS,
+  });
+  for (const error of unreadable) logger.error('run-ledger outcomes not counted in source health', { error });
+  return deps.config.sources.map((source) => judgeSource(source.id, state.sources[source.id] ?? null, rules, now));
 }
 
 export const handler: Handler<DispatchEvent, DispatchResult> = async (event: DispatchEvent, context: Context) => {

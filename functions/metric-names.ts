@@ -6,8 +6,8 @@
  * custom metric billed about $0.30 a month, so a `source` dimension would multiply the fixed cost by the
  * number of sources (138 metrics, $41 a month, for six sources before this design; 500 sources would be
  * thousands of dollars). Per-source detail lives where it costs nothing until read: the structured log
- * lines (Logs Insights: `stats count(*) by sourceId, state`) and the per-source health objects that
- * dispatch judges (lib/pipeline/source-health.ts), which become SourcesStale and SourcesDrifting.
+ * lines (Logs Insights: `stats count(*) by sourceId, state`) and the health object dispatch keeps for every
+ * source (lib/pipeline/source-health.ts), which becomes SourcesStale and SourcesDrifting.
  */
 export const METRICS_NAMESPACE = 'NewsIngest';
 /** Powertools always adds a `service` dimension; alarms must name it to match the emitted series. */

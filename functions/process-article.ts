@@ -2,10 +2,9 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { processArticle } from '../lib/pipeline/process-article.ts';
 import { outcomeEntries, recordOutcomes } from '../lib/pipeline/run-ledger.ts';
-import { recordNewArticles } from '../lib/pipeline/source-health.ts';
 import { RawPageBatcher } from '../lib/store/raw-pages.ts';
 import type { ArticleOutcome } from '../lib/pipeline/types.ts';
-import { DRIFT_FIELDS, MetricNames } from './metric-names.ts';
+import { MetricNames } from './metric-names.ts';
 import {
   articleWriteObserver,
   fetchDeadline,
@@ -26,7 +25,8 @@ export class RetryableArticleError extends Error {
  * ArticleJob messages → processArticle. A retryable failure (timeout, 5xx, 429, store fault, the
  * invocation's deadline) is reported in batchItemFailures so SQS delivers that message again (then the
  * DLQ); a permanent one (404, robots, not an article, extraction error) is logged, counted and acknowledged.
- * New articles are added to their source's health object (freshness and drift, judged by dispatch).
+ * The invocation writes two objects of its own: the raw page batch (before the articles) and its outcomes
+ * in the run ledger (after them), which also carry what source health needs (dispatch folds them).
  */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   logger.addContext(context);
@@ -69,9 +69,6 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     // See fetch-feed: failures are returned, never thrown, so function errors mean crashes.
     const response = await processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
     // The articles are stored; failing the batch over the bookkeeping would only process them again.
-    await recordNewArticles(deps.store, outcomes, DRIFT_FIELDS, deps.clock()).catch((error: unknown) =>
-      logger.error('source health not updated', { error: (error as Error).message }),
-    );
     await recordOutcomes(deps.store, outcomeEntries(outcomes), deps.clock(), context.awsRequestId).catch((error: unknown) =>
       logger.error('run ledger not written', { error: (error as Error).message }),
     );

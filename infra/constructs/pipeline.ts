@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { ARTICLES_ROOT, RAW_ROOT } from '../../lib/dataset/partitions.ts';
 import { CloudEnv } from '../../lib/pipeline/cloud-deps.ts';
 import { DAILY_SUMMARY_RUN_ID, LEDGER_ROOT } from '../../lib/pipeline/run-ledger.ts';
+import { SOURCE_HEALTH_KEY } from '../../lib/pipeline/source-health.ts';
 import { COMPACTION_DUE_PREFIX } from '../../lib/store/keys.ts';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../functions/metric-names.ts';
 import { LAMBDA_BUNDLING, LAMBDA_RUNTIME, RUNTIME_CHOICE_REASON } from '../lambda-bundling.ts';
@@ -60,7 +61,7 @@ function dispatchEventAge(expression: string): Duration {
 
 /**
  * Prefixes process-article reads and writes: the dataset and closed-day compaction markers (lib/store/articles.ts
- * writeArticle), source health, its run-ledger outcomes. Raw pages are written in batches and never read; the
+ * writeArticle), its run-ledger outcomes (which carry what source health needs). Raw pages are written in batches and never read; the
  * one-object page of an article stored before batching is deleted when the article is updated.
  */
 const PROCESS_ARTICLE_PREFIXES: ReadonlyArray<{ prefix: string; actions: string[] }> = [
@@ -68,7 +69,6 @@ const PROCESS_ARTICLE_PREFIXES: ReadonlyArray<{ prefix: string; actions: string[
   { prefix: ARTICLES_ROOT, actions: ['s3:GetObject', 's3:PutObject'] },
   { prefix: RAW_ROOT, actions: ['s3:PutObject', 's3:DeleteObject'] },
   { prefix: 'revisions/', actions: ['s3:PutObject'] },
-  { prefix: 'state/health/', actions: ['s3:GetObject', 's3:PutObject'] },
   { prefix: COMPACTION_DUE_PREFIX, actions: ['s3:GetObject', 's3:PutObject'] },
   { prefix: LEDGER_ROOT, actions: ['s3:PutObject'] },
 ];
@@ -165,11 +165,11 @@ export class Pipeline extends Construct {
     this.fetchFeedFunction = fetchFeed.fn;
     this.processArticleFunction = processArticle.fn;
 
-    // dispatch reads feed state, source health and the run ledger, and writes the ledger's daily summary;
-    // fetch-feed reads and writes feed state and writes its polls to the ledger; process-article writes the
-    // dataset (layout: lib/store), the source health objects and its outcomes to the ledger.
+    // dispatch reads feed state and the run ledger, keeps source health (folded from the ledger's outcomes)
+    // and writes the ledger's daily summary; fetch-feed reads and writes feed state and writes its polls to the
+    // ledger; process-article writes the dataset (layout: lib/store) and its outcomes to the ledger.
     this.allowObjects(dispatch.role, props.bucket, 'state/feeds/*', ['s3:GetObject']);
-    this.allowObjects(dispatch.role, props.bucket, 'state/health/*', ['s3:GetObject']);
+    this.allowObjects(dispatch.role, props.bucket, SOURCE_HEALTH_KEY, ['s3:GetObject', 's3:PutObject']);
     this.allowObjects(dispatch.role, props.bucket, `${LEDGER_ROOT}*`, ['s3:GetObject']);
     this.allowObjects(dispatch.role, props.bucket, `runs/*/${DAILY_SUMMARY_RUN_ID}.json`, ['s3:GetObject', 's3:PutObject']);
     this.allowObjects(fetchFeed.role, props.bucket, 'state/feeds/*', ['s3:GetObject', 's3:PutObject']);
@@ -291,6 +291,7 @@ export class Pipeline extends Construct {
 
   private allowObjects(role: Role, bucket: Bucket, keyPattern: string, actions: string[]): void {
     role.addToPrincipalPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions, resources: [bucket.arnForObjects(keyPattern)] }));
+    if (!keyPattern.includes('*')) return;
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(bucket.node.defaultChild as CfnBucket)}.Arn>/${keyPattern}]`,
       reason: `Object keys under ${keyPattern} are named per feed or article at run time; this key prefix is the narrowest scope.`,

@@ -7,10 +7,13 @@ import type { ArticleOutcome, FeedOutcome, ItemState } from './types.ts';
  * The cloud's run ledger: what every feed poll listed and what became of each queued article, so a day's
  * counts can be added up as the local runner's run summary is. The handlers write one object per invocation
  * (a PUT, never a read-modify-write: invocations run in parallel):
- *   runs/ledger/<UTC day>/polls/<invocation>.json     each poll: status, items queued, listed as before, duplicates
- *   runs/ledger/<UTC day>/outcomes/<invocation>.json  each article's final state (retryable failures are not
- *                                                      final: SQS delivers them again, or the dead-letter queue keeps them)
- * and dispatch writes runs/<UTC day>/daily-summary.json once the day is over (summarizeLedgerDay).
+ *   runs/ledger/<UTC day>/polls/<invocation>.json            each poll: status, items queued, listed as before, duplicates
+ *   runs/ledger/<UTC day>/outcomes/<time>-<invocation>.json  each article's final state (retryable failures are not
+ *                                                             final: SQS delivers them again, or the dead-letter queue
+ *                                                             keeps them), and what a new article lacked
+ * and dispatch writes runs/<UTC day>/daily-summary.json once the day is over (summarizeLedgerDay). Outcome keys
+ * start with the time they were written (20260905T151502123Z), so they sort by time within a day and dispatch
+ * can list the hours written since its last tick to fold them into source health (source-health.ts).
  */
 
 export const LEDGER_ROOT = 'runs/ledger/';
@@ -34,10 +37,27 @@ export interface OutcomeEntry {
   runId: string;
   sourceId: string;
   state: ItemState;
+  /** A new article (`stored`) only: the fields it lacked, which source health counts towards drift. */
+  missing?: string[];
 }
 
 const dayOf = (at: Date): string => at.toISOString().slice(0, 10);
 const invocationName = (invocationId: string): string => invocationId.replace(/[^A-Za-z0-9_-]/g, '-');
+/** 2026-09-05T15:15:02.123Z → 20260905T151502123Z: sorts as the times do. */
+const compactTime = (at: Date): string => at.toISOString().replace(/[-:.]/g, '');
+
+/** `runs/ledger/<day>/outcomes/<YYYYMMDDTHH>`: the outcome objects written in that UTC hour, listed as one prefix. */
+export function outcomesHourPrefix(hour: Date): string {
+  return `${LEDGER_ROOT}${dayOf(hour)}/outcomes/${compactTime(hour).slice(0, 11)}`;
+}
+
+/** When an outcomes object was written, from its key; null for any other key (and for those named before the time prefix). */
+export function outcomesWrittenAt(key: string): Date | null {
+  const match = /^runs\/ledger\/\d{4}-\d{2}-\d{2}\/outcomes\/(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z-[A-Za-z0-9_-]+\.json$/.exec(key);
+  if (match === null) return null;
+  const [, year, month, day, hour, minute, second, ms] = match;
+  return new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}.${ms}Z`);
+}
 
 export function pollEntry(outcome: FeedOutcome): PollEntry {
   return {
@@ -55,20 +75,38 @@ export function pollEntry(outcome: FeedOutcome): PollEntry {
 export function outcomeEntries(outcomes: readonly ArticleOutcome[]): OutcomeEntry[] {
   return outcomes
     .filter((outcome) => !outcome.retryable)
-    .map((outcome) => ({ url: outcome.job.url, runId: outcome.job.runId, sourceId: outcome.job.sourceId, state: outcome.state }));
+    .map((outcome) => ({
+      url: outcome.job.url,
+      runId: outcome.job.runId,
+      sourceId: outcome.job.sourceId,
+      state: outcome.state,
+      ...(outcome.state === 'stored' ? { missing: outcome.missing } : {}),
+    }));
 }
 
-async function putLedger(store: ObjectStore, kind: 'polls' | 'outcomes', at: Date, invocationId: string, body: object): Promise<void> {
-  const key = `${LEDGER_ROOT}${dayOf(at)}/${kind}/${invocationName(invocationId)}.json`;
-  await store.put(key, JSON.stringify(body), { contentType: 'application/json; charset=utf-8' });
-}
+const putLedger = (store: ObjectStore, key: string, body: object): Promise<string> =>
+  store.put(key, JSON.stringify(body), { contentType: 'application/json; charset=utf-8' });
 
 export async function recordPolls(store: ObjectStore, polls: readonly PollEntry[], at: Date, invocationId: string): Promise<void> {
-  if (polls.length > 0) await putLedger(store, 'polls', at, invocationId, { polls });
+  if (polls.length > 0) await putLedger(store, `${LEDGER_ROOT}${dayOf(at)}/polls/${invocationName(invocationId)}.json`, { polls });
 }
 
+/** `at`: the time of writing (the key's name), taken just before the write so the key sorts as it becomes visible. */
 export async function recordOutcomes(store: ObjectStore, outcomes: readonly OutcomeEntry[], at: Date, invocationId: string): Promise<void> {
-  if (outcomes.length > 0) await putLedger(store, 'outcomes', at, invocationId, { outcomes });
+  if (outcomes.length === 0) return;
+  await putLedger(store, `${LEDGER_ROOT}${dayOf(at)}/outcomes/${compactTime(at)}-${invocationName(invocationId)}.json`, { outcomes });
+}
+
+/** The entries of one outcomes object; the error names the key and what is wrong. */
+export function parseOutcomes(body: Buffer, key: string): OutcomeEntry[] {
+  let parsed: { outcomes?: unknown };
+  try {
+    parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
+  } catch (error) {
+    throw new Error(`${key}: not JSON (${(error as Error).message})`);
+  }
+  if (!Array.isArray(parsed.outcomes)) throw new Error(`${key}: no "outcomes" list`);
+  return parsed.outcomes as OutcomeEntry[];
 }
 
 export interface DailyRunSummary {

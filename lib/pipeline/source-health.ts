@@ -1,92 +1,173 @@
+import pLimit from 'p-limit';
 import * as z from '../schema/zod.ts';
 import type { ObjectStore } from '../store/types.ts';
-import type { ArticleOutcome } from './types.ts';
+import { outcomesHourPrefix, outcomesWrittenAt, parseOutcomes } from './run-ledger.ts';
 
 /**
- * Per-source freshness and extraction drift, judged from a small state object per source instead of
- * per-source CloudWatch metrics. A custom metric costs $0.30 a month for every source (and a per-source
- * alarm $0.10 more), so per-source metrics make the fixed cost grow with every source; this object costs
- * one GET and one PUT per process-article batch that stored a new article, and dispatch reads it once
- * per source and tick. Dispatch then publishes two numbers (sources stale, sources drifting) and logs
- * which sources, whatever the number of sources.
+ * Per-source freshness and extraction drift, judged from one state object instead of per-source
+ * CloudWatch metrics. A custom metric costs $0.30 a month for every source (and a per-source alarm $0.10
+ * more), so per-source metrics make the fixed cost grow with every source. Dispatch publishes two numbers
+ * (sources stale, sources drifting) and logs which sources, whatever the number of sources.
+ *
+ * process-article writes nothing for it: each final outcome it records in the run ledger (run-ledger.ts)
+ * names the source and the state and, for a new article, the fields it lacked. On every tick dispatch folds
+ * the outcomes objects written since its last tick into `state/source-health.json`, which holds every
+ * source's hourly counts and where the fold stands, and judges every source from it: one GET and one PUT
+ * per tick whatever the number of sources, a LIST per hour of ledger keys the fold looks at (outcome keys
+ * start with the time they were written), and a GET per outcomes object, i.e. per process-article invocation.
+ *
+ * An outcomes key is named when it is written but is listed only once its PUT completes, so it can show up
+ * after a key named later. Each fold therefore lists again from FOLD_OVERLAP_MS before it ran and skips
+ * the keys of that overlap it already counted: a PUT cannot outlast process-article's timeout (2 minutes;
+ * tests/infra checks it stays below the overlap), so every outcomes object is counted exactly once.
  *
  * Only new articles (state `stored`) count: an article a feed lists exactly as before is never fetched
  * again, so it says nothing about today's template, and one stored earlier and now re-checked
  * (`unchanged`, `updated`) reflects a page that may be days old.
  *
- * Writers: process-article only. Its queue's message group is the article's host, so one host's
- * articles are never in two invocations at once; a source whose articles live on several hosts can
- * lose a concurrent update, which only leaves its counts a little low.
+ * Writer: dispatch only. Each fold is computed from the state it read, so when two dispatches overlap
+ * (a retry, one started by hand) whichever writes last leaves a consistent state and the next fold goes on
+ * from it: nothing is counted twice.
  */
+
+export const SOURCE_HEALTH_KEY = 'state/source-health.json';
+
+/** Longer than an outcomes PUT can take (process-article's timeout) plus the clock difference of two Lambdas. */
+export const FOLD_OVERLAP_MS = 5 * 60_000;
 
 /** Hourly buckets kept: enough for the longest freshness window (24 h) and the drift window. */
 const BUCKET_HOURS_KEPT = 24;
 const HOUR_MS = 3_600_000;
 
-const HealthSchema = z.strictObject({
-  sourceId: z.string().check(z.minLength(1)),
+const SourceHealthSchema = z.strictObject({
   /** When this source first stored a new article: a source is judged stale only after a full window. */
   firstStoredAt: z.string(),
   lastStoredAt: z.string(),
   /** New articles stored per UTC hour ("2026-09-05T15"), and how many lacked a watched field. */
   hours: z.array(z.strictObject({ hour: z.string(), stored: z.number(), incomplete: z.number() })),
 });
-export type SourceHealth = z.infer<typeof HealthSchema>;
+export type SourceHealth = z.infer<typeof SourceHealthSchema>;
 
-export function sourceHealthKey(sourceId: string): string {
-  if (!/^[a-z0-9][a-z0-9.-]*$/.test(sourceId)) throw new Error(`invalid source id ${JSON.stringify(sourceId)} for a health key`);
-  return `state/health/${sourceId}.json`;
+const HealthStateSchema = z.strictObject({
+  /** The next fold lists the outcomes keys written from this time on... */
+  foldedFrom: z.string(),
+  /** ...and skips these of them, already counted. */
+  foldedKeys: z.array(z.string()),
+  /** By source id: configured sources that stored a new article. */
+  sources: z.record(z.string(), SourceHealthSchema),
+});
+export type HealthState = z.infer<typeof HealthStateSchema>;
+
+export async function loadHealthState(store: ObjectStore): Promise<HealthState | null> {
+  const bytes = await store.get(SOURCE_HEALTH_KEY);
+  if (bytes === null) return null;
+  const result = HealthStateSchema.safeParse(JSON.parse(bytes.toString('utf8')));
+  if (!result.success) throw new Error(`source health ${SOURCE_HEALTH_KEY} in ${store.description} is invalid: ${z.describeIssues(result.error.issues)}`);
+  return result.data;
 }
 
-export async function loadSourceHealth(store: ObjectStore, sourceId: string): Promise<SourceHealth | null> {
-  const key = sourceHealthKey(sourceId);
-  const bytes = await store.get(key);
-  if (bytes === null) return null;
-  const result = HealthSchema.safeParse(JSON.parse(bytes.toString('utf8')));
-  if (!result.success) throw new Error(`source health ${key} in ${store.description} is invalid: ${z.describeIssues(result.error.issues)}`);
-  return result.data;
+export async function saveHealthState(store: ObjectStore, state: HealthState): Promise<void> {
+  await store.put(SOURCE_HEALTH_KEY, JSON.stringify(state), { contentType: 'application/json; charset=utf-8' });
 }
 
 const hourOf = (at: Date): string => at.toISOString().slice(0, 13);
 
-/**
- * Adds the new articles among `outcomes` (incomplete: one of `watchedFields` missing) to each source's
- * health object. Outcomes of other states change nothing and cost no request.
- */
-export async function recordNewArticles(
-  store: ObjectStore,
-  outcomes: readonly ArticleOutcome[],
-  watchedFields: readonly string[],
-  now: Date,
-): Promise<void> {
-  const bySource = new Map<string, { stored: number; incomplete: number }>();
-  for (const outcome of outcomes) {
-    if (outcome.state !== 'stored') continue;
-    const counts = bySource.get(outcome.job.sourceId) ?? { stored: 0, incomplete: 0 };
-    counts.stored += 1;
-    if (outcome.missing.some((field) => watchedFields.includes(field))) counts.incomplete += 1;
-    bySource.set(outcome.job.sourceId, counts);
-  }
-  for (const [sourceId, counts] of bySource) {
-    const previous = await loadSourceHealth(store, sourceId);
-    const hour = hourOf(now);
-    const oldest = hourOf(new Date(now.getTime() - (BUCKET_HOURS_KEPT - 1) * HOUR_MS));
-    const hours = (previous?.hours ?? []).filter((bucket) => bucket.hour >= oldest);
-    const current = hours.find((bucket) => bucket.hour === hour);
-    if (current) {
-      current.stored += counts.stored;
-      current.incomplete += counts.incomplete;
-    } else {
-      hours.push({ hour, ...counts });
+export interface FoldOptions {
+  now: Date;
+  /** The configured sources: outcomes of other sources are not kept. */
+  sourceIds: readonly string[];
+  /** A new article lacking one of these fields counts as incomplete. */
+  watchedFields: readonly string[];
+}
+
+export interface FoldResult {
+  state: HealthState;
+  /** Outcomes objects counted by this fold. */
+  folded: number;
+  /** Outcomes objects that could not be parsed (skipped for good; the error says why). */
+  unreadable: string[];
+}
+
+/** Outcomes keys written at or after `from` (as far as `now`'s hour), with their times. */
+async function outcomeKeysSince(store: ObjectStore, from: Date, now: Date): Promise<Array<{ key: string; at: Date }>> {
+  const keys: Array<{ key: string; at: Date }> = [];
+  for (let hour = Math.floor(from.getTime() / HOUR_MS) * HOUR_MS; hour <= now.getTime(); hour += HOUR_MS) {
+    for await (const key of store.list(outcomesHourPrefix(new Date(hour)))) {
+      const at = outcomesWrittenAt(key);
+      if (at !== null && at >= from) keys.push({ key, at });
     }
-    const health: SourceHealth = {
-      sourceId,
-      firstStoredAt: previous?.firstStoredAt ?? now.toISOString(),
-      lastStoredAt: now.toISOString(),
-      hours,
-    };
-    await store.put(sourceHealthKey(sourceId), JSON.stringify(health), { contentType: 'application/json; charset=utf-8' });
   }
+  return keys;
+}
+
+/**
+ * Adds the outcomes objects written since `previous` (at most the last 24 hours) to it and drops hours
+ * older than 24. A failed read throws (nothing is saved: the next tick folds them again).
+ */
+export async function foldOutcomes(store: ObjectStore, previous: HealthState | null, options: FoldOptions): Promise<FoldResult> {
+  const { now } = options;
+  // No further back than the hours kept, however long dispatch did not run.
+  const lookBack = now.getTime() - BUCKET_HOURS_KEPT * HOUR_MS;
+  const from = new Date(Math.max(lookBack, previous === null ? lookBack : Date.parse(previous.foldedFrom)));
+  const counted = new Set(previous?.foldedKeys ?? []);
+  const listed = await outcomeKeysSince(store, from, now);
+  const fresh = listed.filter(({ key }) => !counted.has(key));
+  const limit = pLimit(16);
+  const bodies = await Promise.all(fresh.map(({ key }) => limit(() => store.get(key))));
+
+  const configured = new Set(options.sourceIds);
+  const sources = new Map(Object.entries(structuredClone(previous?.sources ?? {})).filter(([sourceId]) => configured.has(sourceId)));
+  const unreadable: string[] = [];
+  fresh.forEach(({ key, at }, index) => {
+    const body = bodies[index];
+    if (body === null || body === undefined) return;
+    let entries;
+    try {
+      entries = parseOutcomes(body, key);
+    } catch (error) {
+      unreadable.push((error as Error).message);
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.state !== 'stored' || !configured.has(entry.sourceId)) continue;
+      const iso = at.toISOString();
+      const health = sources.get(entry.sourceId) ?? { firstStoredAt: iso, lastStoredAt: iso, hours: [] };
+      if (iso < health.firstStoredAt) health.firstStoredAt = iso;
+      if (iso > health.lastStoredAt) health.lastStoredAt = iso;
+      const hour = hourOf(at);
+      let bucket = health.hours.find((candidate) => candidate.hour === hour);
+      if (bucket === undefined) {
+        bucket = { hour, stored: 0, incomplete: 0 };
+        health.hours.push(bucket);
+      }
+      bucket.stored += 1;
+      if ((entry.missing ?? []).some((field) => options.watchedFields.includes(field))) bucket.incomplete += 1;
+      sources.set(entry.sourceId, health);
+    }
+  });
+
+  const oldestHour = hourOf(new Date(now.getTime() - (BUCKET_HOURS_KEPT - 1) * HOUR_MS));
+  for (const health of sources.values()) {
+    health.hours = health.hours.filter((bucket) => bucket.hour >= oldestHour).sort((a, b) => a.hour.localeCompare(b.hour));
+  }
+  // Never behind where this fold started: keys before it were not listed now, so they cannot be told apart.
+  const foldedFrom = new Date(Math.max(from.getTime(), now.getTime() - FOLD_OVERLAP_MS));
+  return {
+    state: {
+      foldedFrom: foldedFrom.toISOString(),
+      foldedKeys: listed.filter(({ at }) => at >= foldedFrom).map(({ key }) => key),
+      sources: Object.fromEntries(sources),
+    },
+    folded: fresh.length,
+    unreadable,
+  };
+}
+
+/** Folds the outcomes written since the last tick into the health state and saves it; returns the new state. */
+export async function updateSourceHealth(store: ObjectStore, options: FoldOptions): Promise<FoldResult> {
+  const result = await foldOutcomes(store, await loadHealthState(store), options);
+  await saveHealthState(store, result.state);
+  return result;
 }
 
 /** Drift is judged over the last six hours, once a source stored at least five new articles in them. */
@@ -113,7 +194,7 @@ export interface SourceVerdict {
   incompletePercent: number | null;
 }
 
-/** The verdict on one source from its health object (null: it never stored a new article). */
+/** The verdict on one source from its health (null: it never stored a new article). */
 export function judgeSource(sourceId: string, health: SourceHealth | null, rules: HealthRules, now: Date): SourceVerdict {
   if (health === null) {
     // Never stored anything: a fresh deploy or a new source is not stale; a broken feed alarms as FeedsFailed.

@@ -9,11 +9,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DispatchResult } from '../../functions/dispatch.ts';
-import { DRIFT_FIELDS } from '../../functions/metric-names.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { fetchFeed } from '../../lib/pipeline/fetch-feed.ts';
-import { dailySummaryKey, type DailyRunSummary } from '../../lib/pipeline/run-ledger.ts';
-import { recordNewArticles } from '../../lib/pipeline/source-health.ts';
+import { dailySummaryKey, recordOutcomes, type DailyRunSummary } from '../../lib/pipeline/run-ledger.ts';
+import { loadHealthState, saveHealthState, SOURCE_HEALTH_KEY } from '../../lib/pipeline/source-health.ts';
 import type { ArticleJob, FeedJob } from '../../lib/pipeline/types.ts';
 import { createSampleSite, type SamplePage, type SampleSite } from '../../lib/sample-site/site.ts';
 import { S3ObjectStore } from '../../lib/store/s3.ts';
@@ -146,8 +145,10 @@ const SCENARIOS: Record<string, { fires: Scenario; quiet: Scenario }> = {
   // First: its quiet scenario is the fresh deploy, before any other scenario stores an article.
   SourcesStale: {
     fires: emfScenario('a source whose last new article was stored 13 hours ago (limit 12); then a dispatch tick', async () => {
-      const outcome = { job: articleJob(site.pages[2]!.url, 'sample-tuoitre'), state: 'stored' as const, retryable: false, articleId: null, key: null, missing: [], error: null };
-      await recordNewArticles(store, [outcome], DRIFT_FIELDS, new Date(Date.now() - 13 * HOUR));
+      // The health object is dropped, so the tick folds the last 24 hours of the ledger, as on a first deploy.
+      await store.delete(SOURCE_HEALTH_KEY);
+      const outcome = { url: site.pages[2]!.url, runId: 'alarm', sourceId: 'sample-tuoitre', state: 'stored' as const, missing: [] };
+      await recordOutcomes(store, [outcome], new Date(Date.now() - 13 * HOUR), 'stale-source');
       return dispatchTick();
     }),
     quiet: emfScenario('a fresh deploy (no source has stored anything yet): a dispatch tick', () => dispatchTick()),
@@ -175,7 +176,7 @@ const SCENARIOS: Record<string, { fires: Scenario; quiet: Scenario }> = {
     fires: emfScenario(
       `a source's 6 new articles all lose their byline while its feed lists ${OLD_ITEMS} unchanged items; then a dispatch tick`,
       async () => {
-        await store.delete(`state/health/${DRIFT_SOURCE}.json`);
+        await forgetSourceHealth(DRIFT_SOURCE);
         driftFeedNewPages = driftPages().slice(6, 12);
         bylinesRemoved = true;
         const emf = await ingest([feedJob('/drift/feed.xml', DRIFT_SOURCE)], 6);
@@ -245,6 +246,13 @@ async function summarizeToday(expectBalanced: boolean): Promise<EmfLine[]> {
   expect(summary.queuedUrls).toBe(finalStates + summary.unaccounted.length);
   expect(summary.queuedUrls).toBeGreaterThan(0);
   return emf;
+}
+
+/** Clears one source's health (its quiet scenario's articles), as if it had stored nothing before. */
+async function forgetSourceHealth(sourceId: string): Promise<void> {
+  const state = (await loadHealthState(store))!;
+  delete state.sources[sourceId];
+  await saveHealthState(store, state);
 }
 
 function driftPages(): SamplePage[] {

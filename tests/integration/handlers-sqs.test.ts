@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandFeedUrl } from '../../lib/pipeline/discover.ts';
 import { articleIdFor } from '../../lib/schema/ids.ts';
 import { S3ObjectStore } from '../../lib/store/s3.ts';
+import type { OutcomeEntry } from '../../lib/pipeline/run-ledger.ts';
 import type { ArticleJob, FeedJob } from '../../lib/pipeline/types.ts';
 import { createSampleSite, type SampleSite } from '../../lib/sample-site/site.ts';
 import { startTestServer } from '../helpers/http-server.ts';
@@ -205,10 +206,26 @@ describe('Lambda handlers on moto S3/SQS', () => {
     // Section page, robots-disallowed, 404: acknowledged skips; the 503 is retried: no permanent failure.
     expect(metricSum(emf, 'ArticlesFailed')).toBe(0);
     for (const line of emf) expect(line._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service']]);
-    // Each source's new articles went into its health object, for dispatch to judge.
-    for (const source of new Set(site.pages.map((page) => page.sourceId))) {
-      const health = JSON.parse((await getObject(`state/health/${source}.json`))!) as { hours: Array<{ stored: number }> };
-      expect(health.hours.reduce((sum, hour) => sum + hour.stored, 0), source).toBe(site.pages.filter((page) => page.sourceId === source).length);
+    // Each invocation wrote two objects of its own: its raw page batch and its run-ledger outcomes, which
+    // carry what source health needs (no health object: dispatch folds the outcomes).
+    const outcomeKeys = (await keysUnder('runs/ledger/')).filter((key) => key.includes('/outcomes/'));
+    expect(outcomeKeys).toHaveLength(batches.length);
+    expect(await keysUnder('state/health')).toEqual([]);
+    const recorded = (await Promise.all(outcomeKeys.map(async (key) => (JSON.parse((await getObject(key))!) as { outcomes: OutcomeEntry[] }).outcomes))).flat();
+    expect(recorded.filter((outcome) => outcome.state === 'stored').map((outcome) => outcome.url).sort()).toEqual(site.pages.map((page) => page.url).sort());
+    for (const outcome of recorded) expect(outcome.missing !== undefined, outcome.url).toBe(outcome.state === 'stored');
+  });
+
+  it("dispatch: folds process-article's outcomes into one health object holding every source's new articles", async () => {
+    const result = await handlers.dispatch({}, lambdaContext('dispatch'), () => undefined);
+    await drain(sqs, feedQueue.url);
+    expect(result).toMatchObject({ sourcesStale: [], sourcesDrifting: [] });
+    const health = JSON.parse((await getObject('state/source-health.json'))!) as { sources: Record<string, { hours: Array<{ stored: number }> }> };
+    const sources = [...new Set(site.pages.map((page) => page.sourceId))].sort();
+    expect(Object.keys(health.sources).sort()).toEqual(sources);
+    for (const source of sources) {
+      const stored = health.sources[source]!.hours.reduce((sum, hour) => sum + hour.stored, 0);
+      expect(stored, source).toBe(site.pages.filter((page) => page.sourceId === source).length);
     }
   });
 

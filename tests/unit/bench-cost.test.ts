@@ -65,36 +65,38 @@ describe('cost model', () => {
   it('prices one article processed once from the measured CPU time and the stated waits', () => {
     const model = costModel(PRICES, MEASURED, ASSUMPTIONS);
     // An invocation of 2 articles waits one host interval and one network wait: (1000 + 800) / 2 = 900 ms
-    // each; + 10 ms × (1024 / 512) + 7 S3 requests × 20 ms: 3 PUT + 2 GET measured, and half of the
-    // invocation's 3 PUT + 1 GET (raw page batch, run ledger, source health).
-    expect(model.s3RequestsPerStoredArticle).toBe(7);
+    // each; + 10 ms × (1024 / 512) + 6 S3 requests × 20 ms: 3 PUT + 2 GET measured, and half of the
+    // invocation's 2 PUTs (raw page batch, run-ledger outcomes); no source health object any more.
+    expect(model.s3RequestsPerStoredArticle).toBe(6);
     expect(model.waitMsPerProcessing).toBeCloseTo(900, 10);
-    expect(model.lambdaMsPerProcessing).toBeCloseTo(1060, 10);
+    expect(model.lambdaMsPerProcessing).toBeCloseTo(1040, 10);
     const once = model.lines;
-    expect(line(once, 'Lambda duration (process-article)')).toBeCloseTo(1e6 * 1.06 * 0.5 * 0.00001, 8); // $5.30
+    expect(line(once, 'Lambda duration (process-article)')).toBeCloseTo(1e6 * 1.04 * 0.5 * 0.00001, 8); // $5.20
     expect(line(once, 'Lambda requests')).toBeCloseTo(0.1, 10);
-    expect(line(once, 'S3 PUT')).toBeCloseTo(4.5 * 5, 10);
-    expect(line(once, 'S3 GET')).toBeCloseTo(2.5 * 0.4, 10);
+    expect(line(once, 'S3 PUT')).toBeCloseTo(4 * 5, 10);
+    // 2 GET measured; dispatch reads the invocation's outcomes object 3 times (health fold, two daily
+    // summaries), outside process-article's time: 1.5 per article.
+    expect(line(once, 'S3 GET')).toBeCloseTo(3.5 * 0.4, 10);
     expect(line(once, 'SQS (FIFO)')).toBeCloseTo(1.1 * 0.5, 10);
     expect(line(once, 'CloudWatch Logs ingestion')).toBeCloseTo(0.5, 10);
-    expect(model.usdPerMillion).toBeCloseTo(5.3 + 0.1 + 22.5 + 1.0 + 0.55 + 0.5, 8);
+    expect(model.usdPerMillion).toBeCloseTo(5.2 + 0.1 + 20 + 1.4 + 0.55 + 0.5, 8);
   });
 
-  it('charges a re-check of an article whose feed entry changed as its ledger share of PUTs, two GETs and a whole Lambda run', () => {
+  it('charges a re-check of an article whose feed entry changed as its outcomes share of PUTs and reads, two GETs and a whole Lambda run', () => {
     const model = costModel(PRICES, MEASURED, { ...ASSUMPTIONS, processingsPerArticle: 1.5 });
     expect(model.processingsPerArticle).toBe(1.5);
-    expect(line(model.lines, 'S3 PUT')).toBeCloseTo((4.5 + 0.5 * 0.5) * 5, 10);
-    expect(line(model.lines, 'S3 GET')).toBeCloseTo((2.5 + 0.5 * 2) * 0.4, 10);
-    expect(line(model.lines, 'Lambda duration (process-article)')).toBeCloseTo(1.5 * 5.3, 8);
+    expect(line(model.lines, 'S3 PUT')).toBeCloseTo((4 + 0.5 * 0.5) * 5, 10);
+    expect(line(model.lines, 'S3 GET')).toBeCloseTo((2 + 0.5 * 2 + 1.5 * 1.5) * 0.4, 10);
+    expect(line(model.lines, 'Lambda duration (process-article)')).toBeCloseTo(1.5 * 5.2, 8);
     expect(model.dominant).toBe('S3 PUT');
     expect(model.usdPerMillion).toBeCloseTo(model.lines.reduce((sum, entry) => sum + entry.usdPerMillion, 0), 10);
   });
 
   it('prices the S3 requests the end-to-end run counted, not a fixed number', () => {
     const model = costModel(PRICES, { ...MEASURED, s3PutsPerStoredArticle: 4, s3GetsPerStoredArticle: 1 }, ASSUMPTIONS);
-    expect(model.s3RequestsPerStoredArticle).toBe(7);
-    expect(line(model.lines, 'S3 PUT')).toBeCloseTo(5.5 * 5, 10);
-    expect(line(model.lines, 'S3 GET')).toBeCloseTo(1.5 * 0.4, 10);
+    expect(model.s3RequestsPerStoredArticle).toBe(6);
+    expect(line(model.lines, 'S3 PUT')).toBeCloseTo(5 * 5, 10);
+    expect(line(model.lines, 'S3 GET')).toBeCloseTo(2.5 * 0.4, 10);
   });
 
   it('keeps time-driven costs apart and spreads them over the monthly volume for the all-in figure', () => {
@@ -114,8 +116,14 @@ describe('cost model', () => {
     for (const name of ['Custom metrics', 'Alarms + dashboard']) expect(item(model.fixedMonthlyLarge, name)).toBe(item(model.fixedMonthly, name));
     // 2 sources with 4 feeds → 500 sources with 1,000 feeds: 2,880 polls a month each.
     expect(item(model.fixedMonthlyLarge, 'fetch-feed (Lambda, S3 state, SQS)')).toBeCloseTo(250 * item(model.fixedMonthly, 'fetch-feed (Lambda, S3 state, SQS)'), 8);
-    // dispatch reads every feed state and every source health object on each of 2,880 ticks.
-    expect(item(model.fixedMonthlyLarge, 'Scheduler + dispatch')).toBeCloseTo(2880 * (1.2 / 1e6) + 2880 * 1500 * 0.0000004, 10);
+    // On each of 2,880 ticks dispatch reads every feed state and ONE health object for all sources, writes
+    // it back and lists the outcome keys of 1⅓ hours on average (15-minute ticks + 5 minutes' overlap);
+    // once a day it reads fetch-feed's ledger objects (one per 5 polls).
+    const dispatchLarge = 2880 * (1.2 / 1e6) + (2880 * 1001 + (2880 * 1000) / 5) * 0.0000004 + 2880 * (1 + 4 / 3) * 0.000005;
+    expect(item(model.fixedMonthlyLarge, 'Scheduler + dispatch')).toBeCloseTo(dispatchLarge, 10);
+    // The health part does not grow with the sources: only the feed states do.
+    const dispatchSmall = 2880 * (1.2 / 1e6) + (2880 * 5 + (2880 * 4) / 5) * 0.0000004 + 2880 * (1 + 4 / 3) * 0.000005;
+    expect(item(model.fixedMonthly, 'Scheduler + dispatch')).toBeCloseTo(dispatchSmall, 10);
   });
 
   it('with list prices and config/feeds.json the fixed cost meets its goals: ≤ $10 a month, and ≤ $60 with 500 sources', async () => {
