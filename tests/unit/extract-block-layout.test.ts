@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { extractArticle } from '../../lib/extract/index.ts';
+import { loadViCorpus, readPage } from '../../bench/eval-vietnamese.ts';
+
+/**
+ * The body is cut into paragraphs as a browser lays the page out, whatever the parser's tree says: a block
+ * inside an inline element or an unclosed <p> is a block of its own. Shown on the saved pages of
+ * tests/fixtures/vi where the old markup does it, through the generic path.
+ */
+const corpus = loadViCorpus();
+
+function genericArticle(file: string) {
+  const want = corpus.find((page) => page.file === file)!;
+  return extractArticle(readPage(want), { url: want.url, genericOnly: true });
+}
+
+const URL = 'https://tin.example.vn/bai-viet-123.html';
+const SENTENCE = 'đủ dài để là văn xuôi của bài báo về kinh tế và xã hội Việt Nam hôm nay, với nhiều chi tiết.';
+
+describe('blocks inside inline elements and unclosed paragraphs', () => {
+  it('a <p> left open over a table and the paragraphs after it is not one paragraph (dantri-855374, MS-Word markup)', () => {
+    // "<p><span>Trong bối cảnh…<table>…</table>…<p>Cụ thể…": a browser closes the first <p> at the table.
+    const paragraphs = genericArticle('vi/dantri-855374.html').body.paragraphs;
+    expect(paragraphs[0]).toMatch(/^Trong bối cảnh gói tín dụng ưu đãi 30\.000 tỷ .* dòng vốn khổng lồ\.$/);
+    expect(paragraphs.some((paragraph) => paragraph.startsWith('Cụ thể, theo thông tin từ VNCB'))).toBe(true);
+    expect(paragraphs.at(-1)).toMatch(/^Trước đó, ý tưởng khi thành lập một ngân hàng xây dựng/);
+    expect(Math.max(...paragraphs.map((paragraph) => paragraph.length))).toBeLessThan(1_000);
+  });
+
+  it('paragraphs in a <div> inside a <span> of a table cell are each their own (thesaigontimes-274113)', () => {
+    // <td><span class="Content"><p class="SGTOTitle">…<p class="SGTOSummary">…<p class="SGTOContent">…
+    const paragraphs = genericArticle('vi/thesaigontimes-274113.html').body.paragraphs;
+    expect(paragraphs.filter((paragraph) => paragraph.startsWith('Sáng thứ Năm đẹp trời tuần trước')).length).toBeGreaterThan(0);
+    expect(paragraphs.some((paragraph) => paragraph.includes('Báo giấy vẫn thú vị!'))).toBe(false);
+  });
+
+  it('a link around blocks stays one link (a card to another article), out of the body', () => {
+    const card = '<a href="/khac-456.html"><div class="embed-heading"><div>Chuyên mục</div><div>Tiêu đề một bài báo khác của trang</div></div></a>';
+    const body = `<article><p>Đoạn mở đầu ${SENTENCE}</p><div>${card}</div><p>Đoạn thứ hai ${SENTENCE}</p><p>Đoạn thứ ba ${SENTENCE}</p></article>`;
+    const html = `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Tiêu đề bài</title></head><body><h1>Tiêu đề bài</h1>${body}</body></html>`;
+    const article = extractArticle(html, { url: URL });
+    expect(article.body.paragraphs).toHaveLength(3);
+    expect(article.body.text).not.toContain('Tiêu đề một bài báo khác');
+  });
+});
