@@ -6,7 +6,7 @@ import type { CheerioAPI } from 'cheerio';
 import { cloneNode, Document, Element, isTag, Text, type AnyNode, type ChildNode, type ParentNode } from 'domhandler';
 import type { ArticleImage } from '../schema/article.ts';
 import { cleanText, isWhitespace } from '../normalize/text.ts';
-import { boilerplateVerdict, wordsOf, type Verdict } from './chrome.ts';
+import { boilerplateVerdict, screenOnly, wordsOf, type Verdict } from './chrome.ts';
 import { BLOCK_TAGS, elementsByTag, findElements, hasDescendantNamed, removeNode, renderedRuns, renderedText, walkElements } from './dom.ts';
 import { collectImages } from './pictures.ts';
 import { isTeaserCard } from './teaser.ts';
@@ -837,6 +837,21 @@ export function extractBodyParagraphs($: CheerioAPI, base: string | undefined): 
   return body;
 }
 
+/** The page prints the article in a block for desktops only: its copies for phones are not read. */
+function hasDesktopCopy(holders: Set<Element>): boolean {
+  for (const holder of holders) if (screenOnly(holder) === 'desktop') return true;
+  return false;
+}
+
+/**
+ * A block printed for phones only (chrome.ts screenOnly) is read as the desktop reader sees the page: not at all,
+ * unless it holds the article's only copy (thesaigontimes prints a hidden mobile copy of the whole article before
+ * the desktop one). Cut as a chrome block that may hold prose is, so a page with nothing else is still read.
+ */
+function isPhoneCopy(element: Element, holders: Set<Element>, desktopCopy: boolean, pass: Pass): boolean {
+  return screenOnly(element) === 'phone' && pass.cuts('drop-unless-prose', holders.has(element) && !desktopCopy);
+}
+
 function readBody(pageRoot: Element, base: string | undefined, pass: Pass): BodyContent {
   COPY_TEXT = new Map();
   HOLDS_BLOCK = new Map();
@@ -844,11 +859,13 @@ function readBody(pageRoot: Element, base: string | undefined, pass: Pass): Body
   // Under a document of its own, as cheerio's clone() puts it: the copy has no ancestors on the page.
   scopeRoot.parent = new Document([scopeRoot]);
   const holders = proseHolders(scopeRoot);
+  const desktopCopy = hasDesktopCopy(holders);
   walkElements(scopeRoot, (element) => {
     // A wrapper of the article's prose is kept, whatever its class says ("sidebar-grid__content").
     // So is a printed lead ("teaser-text"): its class reads as a teaser box's.
     const verdict = boilerplateVerdict(element);
-    if (!pass.cuts(verdict, holders.has(element) || (verdict === 'drop-unless-prose' && isPrintedLead(element))) && !isTeaserCard(element)) return true;
+    const kept = !pass.cuts(verdict, holders.has(element) || (verdict === 'drop-unless-prose' && isPrintedLead(element))) && !isTeaserCard(element);
+    if (kept && !isPhoneCopy(element, holders, desktopCopy, pass)) return true;
     removeFromCopy(element);
     return false;
   });

@@ -43,3 +43,34 @@ describe('blocks inside inline elements and unclosed paragraphs', () => {
     expect(article.body.text).not.toContain('Tiêu đề một bài báo khác');
   });
 });
+
+describe('copies of the page printed for phones only', () => {
+  it('are not read when a desktop block prints the article too: thesaigontimes-274113 holds it twice', () => {
+    // div.mobile (hidden <h1>Mobile</h1>, span.m_Content) before div.desktop (h1 > span.Title, span.Content)
+    const article = genericArticle('vi/thesaigontimes-274113.html');
+    const paragraphs = article.body.paragraphs;
+    expect(paragraphs).toHaveLength(new Set(paragraphs).size);
+    expect(paragraphs[0]).toMatch(/^Sáng thứ Năm đẹp trời tuần trước/);
+    expect(paragraphs.at(-1)).toMatch(/^Mong rằng vợ chồng cô chú bán báo thân quen/);
+    // the desktop copy's picture only, no share icons of the page around both copies
+    expect(article.images.map((image) => image.url)).toEqual(['https://cdn.thesaigontimes.vn/Uploads/Articles04/274113/edaa2_bao_giay_200.jpg']);
+  });
+
+  it('are read when they hold the only copy of the article, and left out when they hold no prose', () => {
+    const prose = [1, 2, 3, 4].map((index) => `<p>Đoạn ${index} ${SENTENCE}</p>`).join('');
+    const page = (body: string) => `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Tiêu đề bài</title></head><body><h1>Tiêu đề bài</h1>${body}</body></html>`;
+    expect(extractArticle(page(`<div class="mobile">${prose}</div><div class="desktop"><ul><li><a href="/a">Trang chủ</a></li></ul></div>`), { url: URL }).body.paragraphs).toHaveLength(4);
+    const box = '<div class="box hide-from-desktop"><p>Bài này in trong số báo tháng Bảy, có bán ở các sạp báo.</p></div>';
+    expect(extractArticle(page(`<article>${prose}${box}</article>`), { url: URL }).body.text).not.toContain('số báo tháng Bảy');
+  });
+});
+
+describe('the headline a reader sees', () => {
+  it('is not an h1 hidden by its markup; the byline in the table row after it names the author (thesaigontimes-274113)', () => {
+    // <h1 style="display:none">Mobile</h1> … <tr><td><h1><span class="Title">…</span></h1></td></tr><tr><td><span>Lê Ngọc Quỳnh</span>
+    const article = genericArticle('vi/thesaigontimes-274113.html');
+    expect(article.title).toBe('Báo giấy vẫn thú vị!');
+    expect(article.authors.map((author) => author.name)).toEqual(['Lê Ngọc Quỳnh']);
+    expect(article.body.text).not.toContain('Lê Ngọc Quỳnh');
+  });
+});
