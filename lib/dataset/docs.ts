@@ -141,7 +141,8 @@ Authors are persons only, one rule each:
 - a name credited for the pictures only ("Tin: Tường Minh - Ảnh: Đỗ Hiền") is the photographer, not an author,
   when the byline names a writer ("Tin, ảnh: X" credits both, so X is an author);
 - "PV" / "Phóng viên" / "Nhóm phóng viên" (and "Nhóm PV", "CTV", "BTV") alone are staff credits, which name
-  nobody: no author. Before a name ("PV Ngọc Phú") the title is dropped and the name kept.
+  nobody: no author; so is a team named by its desk ("Nhóm PV Kinh tế"). Before a name ("PV Ngọc Phú") the
+  title is dropped and the name kept.
 - when the metadata names no person, the byline printed on the page counts: a byline block near the
   headline (also a line of names alone right under it: "Hạ Trắng", "Long Trần - Theo Trí Thức Trẻ"), or
   a short bold or right-aligned name closing the body, a source in parentheses after it allowed (the

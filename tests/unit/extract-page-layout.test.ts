@@ -74,3 +74,29 @@ describe('the headline a reader sees', () => {
     expect(article.body.text).not.toContain('Lê Ngọc Quỳnh');
   });
 });
+
+describe("Dân trí's 2014 mobile template (layout dantri/mobile-2014, dantri-855374)", () => {
+  const want = corpus.find((page) => page.file === 'vi/dantri-855374.html')!;
+  const article = extractArticle(readPage(want), { url: want.url });
+
+  it('reads the headline, date and sapo printed in plain markup above the text', () => {
+    expect(article.extractor.name).toBe('dantri/mobile-2014');
+    expect(article.title).toBe('"Gói 50.000 tỷ" cứu BĐS: Chuyện thật hay đùa?');
+    expect(article.publishedAt).toBe('2014-03-28T11:02:00+07:00');
+    expect(article.dateline).toBe('Dân trí');
+    // the ">> Bản chất gói…" link after the sapo's <br> is not part of it
+    expect(article.lead).toMatch(/^Nhiều ngân hàng có tên trong danh sách .* những thông tin mà VNCB đưa ra\.$/);
+  });
+
+  it('reads the text from its subheading to the background box, without the related list, the promo box or the team credit', () => {
+    const paragraphs = article.body.paragraphs;
+    expect(paragraphs[0]).toBe('50.000 tỷ đồng ở đâu ra?');
+    expect(paragraphs.at(-1)).toMatch(/^Trước đó, ý tưởng khi thành lập một ngân hàng xây dựng/);
+    for (const text of ['Tin liên quan', 'Đọc những thông tin kinh tế', 'Nhóm PV Kinh tế', 'thực thực hư hư']) expect(article.body.text).not.toContain(text);
+    // "Nhóm PV Kinh tế" is the desk's team, a staff credit
+    expect(article.authors).toEqual([]);
+    expect(article.images.map(({ caption, credit }) => ({ caption, credit }))).toEqual([
+      { caption: 'Con số 50.000 tỷ đồng "thực thực hư hư" của VNCB đưa ra khiến chính các ngân hàng cũng ngạc nhiên', credit: null },
+    ]);
+  });
+});
