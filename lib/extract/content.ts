@@ -846,7 +846,8 @@ function hasDesktopCopy(holders: Set<Element>): boolean {
 /**
  * A block printed for phones only (chrome.ts screenOnly) is read as the desktop reader sees the page: not at all,
  * unless it holds the article's only copy (thesaigontimes prints a hidden mobile copy of the whole article before
- * the desktop one). Cut as a chrome block that may hold prose is, so a page with nothing else is still read.
+ * the desktop one). The passes treat it as a chrome block that may hold prose: a page printing nothing else is
+ * still read.
  */
 function isPhoneCopy(element: Element, holders: Set<Element>, desktopCopy: boolean, pass: Pass): boolean {
   return screenOnly(element) === 'phone' && pass.cuts('drop-unless-prose', holders.has(element) && !desktopCopy);

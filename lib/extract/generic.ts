@@ -67,11 +67,6 @@ const ELEMENTS_BEFORE_HEADLINE = 15;
 /** A date line is short: "Thứ bảy, 07/03/2026 - 08:07 (GMT+7)". */
 const MAX_DATE_LINE_LENGTH = 80;
 
-/**
- * The publish time printed near the headline, for pages whose metadata gives none: the first short line
- * after the first h1 (then the closest ones before it) that reads as a date with a time, once a label
- * ("Cập nhật:") is dropped. Read in the site's zone (.vn: Asia/Ho_Chi_Minh) unless it states an offset.
- */
 /** An inline `display: none`. */
 const HIDDEN_STYLE = /(?:^|;)\s*display\s*:\s*none\b/i;
 
@@ -111,6 +106,11 @@ function elementsUnderHeadline($: CheerioAPI, count: number): Element[] {
   return found;
 }
 
+/**
+ * The publish time printed near the headline, for pages whose metadata gives none: the first short line
+ * after the headline (then the closest ones before it) that reads as a date with a time, once a label
+ * ("Cập nhật:") is dropped. Read in the site's zone (.vn: Asia/Ho_Chi_Minh) unless it states an offset.
+ */
 function printedDateNearHeadline($: CheerioAPI, zone: string | undefined): { from: string; value: string } | null {
   const headline = headlineElement($);
   const body = elementsByTag($, 'body')[0];

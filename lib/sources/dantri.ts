@@ -1,12 +1,13 @@
+import { cleanText } from '../normalize/text.ts';
 import type { SourceAdapter } from './types.ts';
+
+/** The sapo of the 2014 mobile template: a bold span in a plain one, under the date line. */
+const SAPO_2014 = 'div.content > span > span';
 
 /**
  * Dân Trí: Tailwind-style `dt-*` classes change often, so selectors use the stable `data-slot` hooks.
  * `time[datetime]` has no offset ("2026-03-07 08:07"); the JSON-LD date has +07:00 and comes first.
  */
-/** The sapo of the 2014 mobile template: a bold span in a plain one, under the date line. */
-const SAPO_2014 = 'div.content > span > span';
-
 export const dantri: SourceAdapter = {
   id: 'dantri',
   name: 'Dân Trí',
@@ -52,8 +53,7 @@ export const dantri: SourceAdapter = {
       },
       // The sapo runs on after a <br> into a ">> …" link to a related article: the lead is its own text only.
       hook: ({ $ }) => {
-        const own = $(SAPO_2014).first().contents().filter((_, node) => node.type === 'text').text();
-        const lead = own.replace(/\s+/g, ' ').trim();
+        const lead = cleanText($(SAPO_2014).first().contents().filter((_, node) => node.type === 'text').text());
         return lead ? { lead } : {};
       },
     },
