@@ -837,20 +837,26 @@ export function extractBodyParagraphs($: CheerioAPI, base: string | undefined): 
   return body;
 }
 
-/** The page prints the article in a block for desktops only: its copies for phones are not read. */
-function hasDesktopCopy(holders: Set<Element>): boolean {
-  for (const holder of holders) if (screenOnly(holder) === 'desktop') return true;
-  return false;
+/** The blocks for desktops only that hold the article's prose, and every element around them. */
+function aroundDesktopCopies(holders: Set<Element>): Set<Element> {
+  const around = new Set<Element>();
+  for (const holder of holders) {
+    if (screenOnly(holder) !== 'desktop') continue;
+    for (let node: ParentNode | null = holder; node && node.type === 'tag' && !around.has(node as Element); node = node.parent) around.add(node as Element);
+  }
+  return around;
 }
 
 /**
  * A block printed for phones only (chrome.ts screenOnly) is read as the desktop reader sees the page: not at all,
  * unless it holds the article's only copy (thesaigontimes prints a hidden mobile copy of the whole article before
- * the desktop one). The passes treat it as a chrome block that may hold prose: a page printing nothing else is
- * still read.
+ * the desktop one), or the desktop copy sits inside it (its class then says nothing of the page's screens). The
+ * passes treat it as a chrome block that may hold prose: a page printing nothing else is still read.
  */
-function isPhoneCopy(element: Element, holders: Set<Element>, desktopCopy: boolean, pass: Pass): boolean {
-  return screenOnly(element) === 'phone' && pass.cuts('drop-unless-prose', holders.has(element) && !desktopCopy);
+function isPhoneCopy(element: Element, holders: Set<Element>, desktopCopies: Set<Element>, pass: Pass): boolean {
+  if (screenOnly(element) !== 'phone') return false;
+  const onlyCopy = holders.has(element) && (desktopCopies.size === 0 || desktopCopies.has(element));
+  return pass.cuts('drop-unless-prose', onlyCopy);
 }
 
 function readBody(pageRoot: Element, base: string | undefined, pass: Pass): BodyContent {
@@ -860,13 +866,13 @@ function readBody(pageRoot: Element, base: string | undefined, pass: Pass): Body
   // Under a document of its own, as cheerio's clone() puts it: the copy has no ancestors on the page.
   scopeRoot.parent = new Document([scopeRoot]);
   const holders = proseHolders(scopeRoot);
-  const desktopCopy = hasDesktopCopy(holders);
+  const desktopCopies = aroundDesktopCopies(holders);
   walkElements(scopeRoot, (element) => {
     // A wrapper of the article's prose is kept, whatever its class says ("sidebar-grid__content").
     // So is a printed lead ("teaser-text"): its class reads as a teaser box's.
     const verdict = boilerplateVerdict(element);
     const kept = !pass.cuts(verdict, holders.has(element) || (verdict === 'drop-unless-prose' && isPrintedLead(element))) && !isTeaserCard(element);
-    if (kept && !isPhoneCopy(element, holders, desktopCopy, pass)) return true;
+    if (kept && !isPhoneCopy(element, holders, desktopCopies, pass)) return true;
     removeFromCopy(element);
     return false;
   });

@@ -57,11 +57,17 @@ describe('copies of the page printed for phones only', () => {
   });
 
   it('are read when they hold the only copy of the article, and left out when they hold no prose', () => {
-    const prose = [1, 2, 3, 4].map((index) => `<p>Đoạn ${index} ${SENTENCE}</p>`).join('');
+    const prose = [1, 2, 3, 4, 5, 6].map((index) => `<p>Đoạn ${index} ${SENTENCE}</p>`).join('');
     const page = (body: string) => `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Tiêu đề bài</title></head><body><h1>Tiêu đề bài</h1>${body}</body></html>`;
-    expect(extractArticle(page(`<div class="mobile">${prose}</div><div class="desktop"><ul><li><a href="/a">Trang chủ</a></li></ul></div>`), { url: URL }).body.paragraphs).toHaveLength(4);
+    // read strictly (its ad box left out), not only by the looser pass for pages with nothing else
+    const ad = '<div class="widget"><p>Quảng cáo: một đoạn văn dài của hộp quảng cáo bên lề, không phải của bài viết.</p></div>';
+    const onlyCopy = extractArticle(page(`<div class="mobile">${prose}${ad}</div><div class="desktop"><ul><li><a href="/a">Trang chủ</a></li></ul></div>`), { url: URL });
+    expect(onlyCopy.body.paragraphs).toHaveLength(6);
     const box = '<div class="box hide-from-desktop"><p>Bài này in trong số báo tháng Bảy, có bán ở các sạp báo.</p></div>';
     expect(extractArticle(page(`<article>${prose}${box}</article>`), { url: URL }).body.text).not.toContain('số báo tháng Bảy');
+    // a page wrapper classed "mobile" around the desktop copy says nothing of the screens
+    const wrapped = extractArticle(page(`<div class="mobile"><div class="desktop">${prose}${box}</div></div>`), { url: URL });
+    expect(wrapped.body.paragraphs).toHaveLength(6);
   });
 });
 
