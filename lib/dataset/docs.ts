@@ -156,7 +156,9 @@ sections), else the JSON-LD articleSection / \`article:section\` (the first when
 Vietnamese page a generic English word there, "News", is a CMS default and names no section: the page's
 section bar, a block of class "category…" holding a few short section links, is read instead), else
 the section the article's URL is filed under, named as the site's menu names it ("/xa-hoi/…" under the
-link to "/xa-hoi.htm", "Xã hội"; the deepest such section). Tags stay in \`tags\`.
+link to "/xa-hoi.htm", "Xã hội"; the deepest such section), else on a Vietnamese page the section link
+printed alone just above the headline. A section the page prints only in capitals ("BẠN ĐỌC VIẾT") is given
+in sentence case ("Bạn đọc viết"; initials stay: "BĐS"). Tags stay in \`tags\`.
 
 ## Key layout
 

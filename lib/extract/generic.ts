@@ -579,7 +579,7 @@ function genericMetadata($: CheerioAPI, url: string | undefined, trace?: Extract
     fields: {
       canonicalUrl,
       title,
-      category: pickSection($, jsonLd, meta, { url, title, siteNames: [meta.ogSiteName, jsonLd?.publisherName ?? null, url ? hostOf(url) : null], vietnamese: isVietnamese(language, url) }, trace),
+      category: pickSection($, jsonLd, meta, { url, title, siteNames: [meta.ogSiteName, jsonLd?.publisherName ?? null, url ? hostOf(url) : null], vietnamese: isVietnamese(language, url), headline: headlineElement($) }, trace),
       tags,
       publishedAt: published ?? printed?.value ?? null,
       updatedAt: firstDate([['jsonld dateModified', jsonLd?.dateModified], ...meta.modified.map((entry) => [entry.source, entry.value] as [string, string])], zone, 'updatedAt', trace),

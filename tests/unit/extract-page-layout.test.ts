@@ -106,3 +106,23 @@ describe("Dân trí's 2014 mobile template (layout dantri/mobile-2014, dantri-85
     ]);
   });
 });
+
+describe('the section label printed above the headline, when nothing else names the section', () => {
+  it('is read on a Vietnamese page, in sentence case when printed in capitals (thesaigontimes-274113: "BẠN ĐỌC VIẾT")', () => {
+    expect(genericArticle('vi/thesaigontimes-274113.html').category).toBe('Bạn đọc viết');
+  });
+
+  const prose = [1, 2, 3, 4, 5, 6].map((index) => `<p>Đoạn ${index} ${SENTENCE}</p>`).join('');
+  const page = (above: string) =>
+    `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Tiêu đề bài</title></head><body>${above}<div><h1>Tiêu đề bài báo hôm nay</h1></div><article>${prose}</article></body></html>`;
+  const category = (above: string) => extractArticle(page(above), { url: 'https://tin.example.vn/12345/tieu-de.html' }).category;
+
+  it('keeps initials as printed, and names no section from a menu entry, the home page or a link to the article', () => {
+    expect(category('<div><span>|</span><a href="/thi-truong/bds/">THỊ TRƯỜNG BĐS</a></div>')).toBe('Thị trường BĐS');
+    expect(category('<div><a href="/thi-truong/">Thị trường</a></div>')).toBe('Thị trường');
+    expect(category('<ul><li><a href="/thi-truong/">Thị trường</a></li></ul>')).toBeNull();
+    expect(category('<div><a href="/thi-truong/">Thị trường</a> <a href="/the-gioi/">Thế giới</a></div>')).toBeNull();
+    expect(category('<div><a href="/">Trang chủ</a></div>')).toBeNull();
+    expect(category('<div><a href="/12345/tieu-de.html">Tiêu đề bài báo hôm nay</a></div>')).toBeNull();
+  });
+});
