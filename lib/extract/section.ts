@@ -8,7 +8,9 @@
  * otherwise the first (CMSs list the primary section first). Tags stay tags: they are not read here.
  * On a Vietnamese page a section field holding a generic English word ("News": a CMS default left in place)
  * names no section; such a page's own section bar (a "category" block of a few section links, as giadinhonline
- * prints "Sống + › Y tế 360" above the headline) is read instead, before the URL's section.
+ * prints "Sống + › Y tế 360" above the headline) is read instead, before the URL's section. Last, on a
+ * Vietnamese page, the section link printed alone just above the headline. A name printed only in capitals
+ * is given in sentence case.
  */
 import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
@@ -223,11 +225,17 @@ function lastChildElement(element: Element): Element | null {
 function sectionLabelAboveHeadline(page: PageIdentity): string | null {
   if (!page.url || !page.headline) return null;
   const articlePath = pathOf(page.url);
+  let host: string;
+  try {
+    host = new URL(page.url).host;
+  } catch {
+    return null;
+  }
   let element = previousElement(page.headline);
   for (let count = 0; element && count < ELEMENTS_BEFORE_HEADLINE; count += 1, element = previousElement(element)) {
     if (element.name !== 'a' || !element.attribs['href']) continue;
     const parent = element.parent?.type === 'tag' ? (element.parent as Element) : null;
-    if (!parent || parent.name === 'li' || selectLinks(parent).length > 1) return null;
+    if (!parent || parent.name === 'li' || linksIn(parent).length > 1) return null;
     let target: URL;
     try {
       target = new URL(element.attribs['href'], page.url);
@@ -237,13 +245,14 @@ function sectionLabelAboveHeadline(page: PageIdentity): string | null {
     const path = target.pathname.replace(/\/+$/, '');
     const name = cleanText(renderedText(element));
     const words = name.split(/\s+/).length;
-    if (target.host !== new URL(page.url).host || path === '' || path === articlePath || name === '' || words > MAX_SECTION_BAR_WORDS || !/\p{L}/u.test(name)) return null;
+    if (target.host !== host || path === '' || path === articlePath || name === '' || words > MAX_SECTION_BAR_WORDS || !/\p{L}/u.test(name)) return null;
     return inSentenceCase(name);
   }
   return null;
 }
 
-function selectLinks(box: Element): Element[] {
+/** The links (with an href) inside a box. */
+function linksIn(box: Element): Element[] {
   const links: Element[] = [];
   walkElements(box, (element) => {
     if (element.name === 'a' && element.attribs['href']) links.push(element);
