@@ -141,7 +141,8 @@ Authors are persons only, one rule each:
 - a name credited for the pictures only ("Tin: Tường Minh - Ảnh: Đỗ Hiền") is the photographer, not an author,
   when the byline names a writer ("Tin, ảnh: X" credits both, so X is an author);
 - "PV" / "Phóng viên" / "Nhóm phóng viên" (and "Nhóm PV", "CTV", "BTV") alone are staff credits, which name
-  nobody: no author. Before a name ("PV Ngọc Phú") the title is dropped and the name kept.
+  nobody: no author; so is a team named by its desk ("Nhóm PV Kinh tế"). Before a name ("PV Ngọc Phú") the
+  title is dropped and the name kept.
 - when the metadata names no person, the byline printed on the page counts: a byline block near the
   headline (also a line of names alone right under it: "Hạ Trắng", "Long Trần - Theo Trí Thức Trẻ"), or
   a short bold or right-aligned name closing the body, a source in parentheses after it allowed (the
@@ -155,7 +156,9 @@ sections), else the JSON-LD articleSection / \`article:section\` (the first when
 Vietnamese page a generic English word there, "News", is a CMS default and names no section: the page's
 section bar, a block of class "category…" holding a few short section links, is read instead), else
 the section the article's URL is filed under, named as the site's menu names it ("/xa-hoi/…" under the
-link to "/xa-hoi.htm", "Xã hội"; the deepest such section). Tags stay in \`tags\`.
+link to "/xa-hoi.htm", "Xã hội"; the deepest such section), else on a Vietnamese page the section link
+printed alone just above the headline. A section the page prints only in capitals ("BẠN ĐỌC VIẾT") is given
+in sentence case ("Bạn đọc viết"; initials stay: "BĐS"). Tags stay in \`tags\`.
 
 \`body.paragraphs\` is the article's text after the lead, in reading order, one item per paragraph and one
 per subhead: a body that opens with a subhead starts with it (its first paragraph is that subhead, as a

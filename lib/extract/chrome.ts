@@ -115,3 +115,30 @@ export function boilerplateVerdict(element: Element, forPicture = false): Verdic
   if (words.some((word) => USUALLY_BOILERPLATE.has(word))) return 'drop-unless-prose';
   return 'keep';
 }
+
+/**
+ * Class names of blocks printed for one kind of screen: responsive pages print some blocks (a menu, or the whole
+ * article) once per screen and let the stylesheet show one ("mobile" / "desktop", Bootstrap's "visible-xs",
+ * "hidden-xs", "d-md-none", "a-u-hide-from-desktop"). Whole class names only: "mobile-menu" says nothing.
+ */
+const PHONE_ONLY_CLASS = /^(?:mobile(?:-only|-show)?|only-mobile|(?:show|visible)-(?:mobile|phone|xs)|(?:[\w-]+-)?(?:hide|hidden)-(?:on-|from-)?(?:desktop|lg)|desktop-hidden|d-(?:md|lg)-none|show-for-small-only)$/;
+const DESKTOP_ONLY_CLASS = /^(?:desktop(?:-only|-show)?|only-desktop|(?:show|visible)-(?:desktop|lg)|(?:[\w-]+-)?(?:hide|hidden)-(?:on-|from-)?(?:mobile|phone|xs)|mobile-hidden|hide-for-small-only)$/;
+
+export type Screen = 'phone' | 'desktop';
+
+/** Screens of the class names seen lately; bounded like WORDS_BY_LABEL. */
+const SCREEN_BY_CLASS = new Map<string, Screen | null>();
+
+/** The one kind of screen a block is printed for, by its class names; null for a block every reader sees. */
+export function screenOnly(element: Element): Screen | null {
+  const className = element.attribs['class'];
+  if (className === undefined) return null;
+  let screen = SCREEN_BY_CLASS.get(className);
+  if (screen === undefined) {
+    const names = className.toLowerCase().split(/\s+/);
+    screen = names.some((name) => PHONE_ONLY_CLASS.test(name)) ? 'phone' : names.some((name) => DESKTOP_ONLY_CLASS.test(name)) ? 'desktop' : null;
+    if (SCREEN_BY_CLASS.size >= MAX_CACHED_LABELS) SCREEN_BY_CLASS.clear();
+    SCREEN_BY_CLASS.set(className, screen);
+  }
+  return screen;
+}

@@ -6,7 +6,7 @@ import type { CheerioAPI } from 'cheerio';
 import { cloneNode, Document, Element, isTag, Text, type AnyNode, type ChildNode, type ParentNode } from 'domhandler';
 import type { ArticleImage } from '../schema/article.ts';
 import { cleanText, isWhitespace } from '../normalize/text.ts';
-import { boilerplateVerdict, wordsOf, type Verdict } from './chrome.ts';
+import { boilerplateVerdict, screenOnly, wordsOf, type Verdict } from './chrome.ts';
 import { BLOCK_TAGS, elementsByTag, elementsNamed, findElements, hasDescendantNamed, removeNode, renderedRuns, renderedText, walkElements } from './dom.ts';
 import { collectImages } from './pictures.ts';
 import { isTeaserCard } from './teaser.ts';
@@ -145,9 +145,30 @@ function copyText(element: Element): string {
   return text;
 }
 
+/** Whether an element of the reading copy holds a block anywhere below it, kept like COPY_TEXT. */
+let HOLDS_BLOCK = new Map<Element, boolean>();
+
+/**
+ * Whether a block element sits anywhere inside `element`. A browser lays a block out as a block even inside an
+ * inline element or an unclosed <p> ("<p><span>text<table>…", "<td><span><div><p>…"): htmlparser2 leaves such
+ * a <p> open over the paragraphs that follow it, where a browser closes it at the block. The adapter runner
+ * cuts paragraphs by the same rule (hasBlockDescendant there).
+ */
+function holdsBlock(element: Element): boolean {
+  let holds = HOLDS_BLOCK.get(element);
+  if (holds === undefined) {
+    holds = element.children.some((child) => isTag(child) && (BLOCK_TAGS.has(child.name) || holdsBlock(child)));
+    HOLDS_BLOCK.set(element, holds);
+  }
+  return holds;
+}
+
 /** Takes an element out of the reading copy; the kept text of every element that held it is stale then. */
 function removeFromCopy(removed: AnyNode): void {
-  for (let node = removed.parent; node; node = node.parent) COPY_TEXT.delete(node as Element);
+  for (let node = removed.parent; node; node = node.parent) {
+    COPY_TEXT.delete(node as Element);
+    HOLDS_BLOCK.delete(node as Element);
+  }
   removeNode(removed);
 }
 
@@ -183,9 +204,9 @@ function isLinkLine(element: Element, text: string): boolean {
   return !autoLinkedTerms;
 }
 
-/** A div whose children are only inline content is a paragraph in all but name (common in CMS output). */
+/** A div whose content is only inline, all the way down, is a paragraph in all but name (common in CMS output). */
 function isTextBlock(element: Element): boolean {
-  return !element.children.some((child) => child.type === 'tag' && BLOCK_TAGS.has((child as Element).name));
+  return !holdsBlock(element);
 }
 
 /** Readability-style score of one paragraph: longer text and more clauses mean more likely prose. */
@@ -336,7 +357,7 @@ function paragraphBlocks(scope: Element, stats: TextStats | null): ScoredParagra
   walkElements(scope, (element) => {
     const parent = element.parent;
     const textBlock = isTextBlock(element);
-    if (PARAGRAPH_LIKE_TAGS.has(element.name) && (element.name === 'p' || element.name === 'pre' || textBlock)) {
+    if (PARAGRAPH_LIKE_TAGS.has(element.name) && (element.name === 'pre' || textBlock)) {
       const text = copyText(element);
       if (text !== '' && parent?.type === 'tag') blocks.push({ element, holder: parent as Element, text, stats });
       // Paragraphs inside it count too: a "text-only" div may wrap a whole embedded document (<html><body><p>…).
@@ -613,7 +634,8 @@ function* childParts(container: Element): Generator<AnyNode[] | Element> {
       breaks += 1;
       continue;
     }
-    if (!tag || !BLOCK_TAGS.has(tag.name)) {
+    // An inline element holding blocks is laid out as blocks; a link around blocks stays one run: a card linking away.
+    if (!tag || !(BLOCK_TAGS.has(tag.name) || (holdsBlock(tag) && !isLink(tag)))) {
       // Only what shows ends a blank line: not whitespace, nor an empty inline element (an ad hook between two <br>).
       const shows = tag ? elementText(tag) !== '' : (child as Text).data.trim() !== '';
       if (shows) {
@@ -702,7 +724,7 @@ function collectBlocks(container: Element): TextBlock[] {
   const visit = (element: Element): void => {
     const name = element.name;
     const heading = HEADING_TAGS.has(name) || (name === 'p' && wordsOf(element).some((word) => HEADING_WORDS.has(word)));
-    const paragraph = name === 'p' || name === 'pre' || name === 'li' || (name === 'blockquote' && !hasDescendantNamed(element, 'p'));
+    const paragraph = (name === 'p' && !holdsBlock(element)) || name === 'pre' || name === 'li' || (name === 'blockquote' && !hasDescendantNamed(element, 'p'));
     if (!paragraph && !heading) {
       visitChildren(element);
       return;
@@ -853,17 +875,42 @@ export function extractBodyParagraphs($: CheerioAPI, base: string | undefined): 
   return body;
 }
 
+/** The blocks for desktops only that hold the article's prose, and every element around them. */
+function aroundDesktopCopies(holders: Set<Element>): Set<Element> {
+  const around = new Set<Element>();
+  for (const holder of holders) {
+    if (screenOnly(holder) !== 'desktop') continue;
+    for (let node: ParentNode | null = holder; node && node.type === 'tag' && !around.has(node as Element); node = node.parent) around.add(node as Element);
+  }
+  return around;
+}
+
+/**
+ * A block printed for phones only (chrome.ts screenOnly) is read as the desktop reader sees the page: not at all,
+ * unless it holds the article's only copy (thesaigontimes prints a hidden mobile copy of the whole article before
+ * the desktop one), or the desktop copy sits inside it (its class then says nothing of the page's screens). The
+ * passes treat it as a chrome block that may hold prose: a page printing nothing else is still read.
+ */
+function isPhoneCopy(element: Element, holders: Set<Element>, desktopCopies: Set<Element>, pass: Pass): boolean {
+  if (screenOnly(element) !== 'phone') return false;
+  const onlyCopy = holders.has(element) && (desktopCopies.size === 0 || desktopCopies.has(element));
+  return pass.cuts('drop-unless-prose', onlyCopy);
+}
+
 function readBody(pageRoot: Element, base: string | undefined, pass: Pass): BodyContent {
   COPY_TEXT = new Map();
+  HOLDS_BLOCK = new Map();
   const scopeRoot = readingCopy(pageRoot, pass.dropped);
   // Under a document of its own, as cheerio's clone() puts it: the copy has no ancestors on the page.
   scopeRoot.parent = new Document([scopeRoot]);
   const holders = proseHolders(scopeRoot);
+  const desktopCopies = aroundDesktopCopies(holders);
   walkElements(scopeRoot, (element) => {
     // A wrapper of the article's prose is kept, whatever its class says ("sidebar-grid__content").
     // So is a printed lead ("teaser-text"): its class reads as a teaser box's.
     const verdict = boilerplateVerdict(element);
-    if (!pass.cuts(verdict, holders.has(element) || (verdict === 'drop-unless-prose' && isPrintedLead(element))) && !isTeaserCard(element)) return true;
+    const kept = !pass.cuts(verdict, holders.has(element) || (verdict === 'drop-unless-prose' && isPrintedLead(element))) && !isTeaserCard(element);
+    if (kept && !isPhoneCopy(element, holders, desktopCopies, pass)) return true;
     removeFromCopy(element);
     return false;
   });

@@ -67,25 +67,50 @@ const ELEMENTS_BEFORE_HEADLINE = 15;
 /** A date line is short: "Thứ bảy, 07/03/2026 - 08:07 (GMT+7)". */
 const MAX_DATE_LINE_LENGTH = 80;
 
-/**
- * The publish time printed near the headline, for pages whose metadata gives none: the first short line
- * after the first h1 (then the closest ones before it) that reads as a date with a time, once a label
- * ("Cập nhật:") is dropped. Read in the site's zone (.vn: Asia/Ho_Chi_Minh) unless it states an offset.
- */
-/** The page's headline: its first h1 that prints text (an empty h1 around the logo is not it). */
-function headlineElement($: CheerioAPI): Element | undefined {
-  return elementsByTag($, 'h1').find((element) => renderedText(element) !== '');
+/** An inline `display: none`. */
+const HIDDEN_STYLE = /(?:^|;)\s*display\s*:\s*none\b/i;
+
+/** Hidden from every reader by its own markup (the `hidden` attribute, an inline display:none): "<h1 style="display:none">Mobile</h1>". */
+function hiddenByMarkup(element: Element): boolean {
+  return element.attribs['hidden'] !== undefined || HIDDEN_STYLE.test(element.attribs['style'] ?? '');
 }
 
-/** The first `count` elements printed right after the headline, its next siblings. */
+/** An h1 a reader sees the text of: not an empty one around the logo, nor one the markup hides. */
+function isPrintedHeading(element: Element, text: string): boolean {
+  return text !== '' && !hiddenByMarkup(element);
+}
+
+/** The page's headline: its first printed h1. */
+function headlineElement($: CheerioAPI): Element | undefined {
+  return elementsByTag($, 'h1').find((element) => isPrintedHeading(element, renderedText(element)));
+}
+
+/** Boxes climbed from a headline printed last in its box (a table cell, a row) to reach the lines printed after it. */
+const MAX_HEADLINE_BOX_LEVELS = 3;
+
+function nextElement(node: Element): Element | null {
+  for (let next = node.next; next; next = next.next) if (next.type === 'tag') return next as Element;
+  return null;
+}
+
+/**
+ * The first `count` elements printed right after the headline: its next siblings, or when it is the last element
+ * of its box (a table layout prints it alone in its cell, the byline in the next row) those of the closest box
+ * that has some.
+ */
 function elementsUnderHeadline($: CheerioAPI, count: number): Element[] {
+  let box = headlineElement($);
+  for (let level = 0; box && !nextElement(box) && level < MAX_HEADLINE_BOX_LEVELS && box.parent?.type === 'tag'; level += 1) box = box.parent as Element;
   const found: Element[] = [];
-  for (let node = headlineElement($)?.next; node && found.length < count; node = node.next) {
-    if (node.type === 'tag') found.push(node as Element);
-  }
+  for (let node = box ? nextElement(box) : null; node && found.length < count; node = nextElement(node)) found.push(node);
   return found;
 }
 
+/**
+ * The publish time printed near the headline, for pages whose metadata gives none: the first short line
+ * after the headline (then the closest ones before it) that reads as a date with a time, once a label
+ * ("Cập nhật:") is dropped. Read in the site's zone (.vn: Asia/Ho_Chi_Minh) unless it states an offset.
+ */
 function printedDateNearHeadline($: CheerioAPI, zone: string | undefined): { from: string; value: string } | null {
   const headline = headlineElement($);
   const body = elementsByTag($, 'body')[0];
@@ -156,7 +181,7 @@ function pickTitle($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta, 
   let h1IsLink = false;
   for (const element of elementsByTag($, 'h1')) {
     const text = renderedTextSpacedLike(renderedRuns(element), jsonLd?.headline ?? meta.ogTitle);
-    if (text.length > 0) {
+    if (isPrintedHeading(element, text)) {
       if (vietnamese && !text.includes(' ')) trace?.reject('title', 'h1', text, 'one word: no Vietnamese headline');
       else h1 = text;
       h1IsLink = findElements(element, (inner) => inner.name === 'a' && !/^\s*(?:javascript:|#|$)/i.test(inner.attribs['href'] ?? '')).length > 0;
@@ -554,7 +579,7 @@ function genericMetadata($: CheerioAPI, url: string | undefined, trace?: Extract
     fields: {
       canonicalUrl,
       title,
-      category: pickSection($, jsonLd, meta, { url, title, siteNames: [meta.ogSiteName, jsonLd?.publisherName ?? null, url ? hostOf(url) : null], vietnamese: isVietnamese(language, url) }, trace),
+      category: pickSection($, jsonLd, meta, { url, title, siteNames: [meta.ogSiteName, jsonLd?.publisherName ?? null, url ? hostOf(url) : null], vietnamese: isVietnamese(language, url), headline: headlineElement($) }, trace),
       tags,
       publishedAt: published ?? printed?.value ?? null,
       updatedAt: firstDate([['jsonld dateModified', jsonLd?.dateModified], ...meta.modified.map((entry) => [entry.source, entry.value] as [string, string])], zone, 'updatedAt', trace),

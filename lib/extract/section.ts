@@ -8,11 +8,13 @@
  * otherwise the first (CMSs list the primary section first). Tags stay tags: they are not read here.
  * On a Vietnamese page a section field holding a generic English word ("News": a CMS default left in place)
  * names no section; such a page's own section bar (a "category" block of a few section links, as giadinhonline
- * prints "Sống + › Y tế 360" above the headline) is read instead, before the URL's section.
+ * prints "Sống + › Y tế 360" above the headline) is read instead, before the URL's section. Last, on a
+ * Vietnamese page, the section link printed alone just above the headline. A name printed only in capitals
+ * is given in sentence case.
  */
 import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
-import { cleanText, lettersAndDigits } from '../normalize/text.ts';
+import { cleanText, lettersAndDigits, stripDiacritics } from '../normalize/text.ts';
 import { readJsonLdBreadcrumb, type BreadcrumbStep, type JsonLdArticle } from './jsonld.ts';
 import type { PageMeta } from './meta.ts';
 import type { ExtractionTrace } from './explain.ts';
@@ -63,6 +65,8 @@ interface PageIdentity {
   siteNames: (string | null)[];
   /** the page is in Vietnamese: an English placeholder in its section field names no section */
   vietnamese: boolean;
+  /** the headline the page prints (its first printed h1), when it has one */
+  headline?: Element;
 }
 
 /** The steps of a trail that are sections: not the home page or site name, not the article, not a sentence. */
@@ -182,8 +186,78 @@ export function pickSection($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: P
     return bar;
   }
   const filed = sectionOfUrl($, page);
-  if (filed) trace?.chose('category', 'heuristic: the site\'s menu link (or selected option) to the section the article\'s URL is filed under', filed);
-  return filed;
+  if (filed) {
+    trace?.chose('category', 'heuristic: the site\'s menu link (or selected option) to the section the article\'s URL is filed under', filed);
+    return filed;
+  }
+  const label = page.vietnamese ? sectionLabelAboveHeadline(page) : null;
+  if (label) trace?.chose('category', `heuristic: the section link printed alone just above the headline (within ${ELEMENTS_BEFORE_HEADLINE} elements)`, label);
+  return label;
+}
+
+/** How far before the headline its section label is looked for, in elements (document order, its boxes included). */
+const ELEMENTS_BEFORE_HEADLINE = 15;
+
+/** The element before `element` in document order (its previous sibling's last descendant, else its parent). */
+function previousElement(element: Element): Element | null {
+  let previous = element.prev;
+  while (previous && previous.type !== 'tag') previous = previous.prev;
+  if (!previous) return element.parent?.type === 'tag' ? (element.parent as Element) : null;
+  let last = previous as Element;
+  for (let child = lastChildElement(last); child; child = lastChildElement(last)) last = child;
+  return last;
+}
+
+function lastChildElement(element: Element): Element | null {
+  for (let index = element.children.length - 1; index >= 0; index -= 1) {
+    const child = element.children[index]!;
+    if (child.type === 'tag') return child as Element;
+  }
+  return null;
+}
+
+/**
+ * The section label a page prints just above its headline when nothing else names the section (thesaigontimes:
+ * "BẠN ĐỌC VIẾT" linking to /diendan/bandocviet/, the article's URL naming no section): the closest link before the
+ * headline that stands alone in its box (not an entry of a menu or list), a few words long, to another page of
+ * the site than the article and its home page.
+ */
+function sectionLabelAboveHeadline(page: PageIdentity): string | null {
+  if (!page.url || !page.headline) return null;
+  const articlePath = pathOf(page.url);
+  let host: string;
+  try {
+    host = new URL(page.url).host;
+  } catch {
+    return null;
+  }
+  let element = previousElement(page.headline);
+  for (let count = 0; element && count < ELEMENTS_BEFORE_HEADLINE; count += 1, element = previousElement(element)) {
+    if (element.name !== 'a' || !element.attribs['href']) continue;
+    const parent = element.parent?.type === 'tag' ? (element.parent as Element) : null;
+    if (!parent || parent.name === 'li' || linksIn(parent).length > 1) return null;
+    let target: URL;
+    try {
+      target = new URL(element.attribs['href'], page.url);
+    } catch {
+      return null;
+    }
+    const path = target.pathname.replace(/\/+$/, '');
+    const name = cleanText(renderedText(element));
+    const words = name.split(/\s+/).length;
+    if (target.host !== host || path === '' || path === articlePath || name === '' || words > MAX_SECTION_BAR_WORDS || !/\p{L}/u.test(name)) return null;
+    return inSentenceCase(name);
+  }
+  return null;
+}
+
+/** The links (with an href) inside a box. */
+function linksIn(box: Element): Element[] {
+  const links: Element[] = [];
+  walkElements(box, (element) => {
+    if (element.name === 'a' && element.attribs['href']) links.push(element);
+  });
+  return links;
 }
 
 /** A menu entry's path without its page extension: "/xa-hoi.htm" and "/xa-hoi/" both name "/xa-hoi". */
@@ -219,7 +293,23 @@ function sectionOfUrl($: CheerioAPI, page: PageIdentity): string | null {
   }
   for (const prefix of prefixes.reverse()) {
     const names = named.get(prefix);
-    if (names) return names.find((name) => /\p{Ll}/u.test(name)) ?? names[0]!;
+    if (names) return names.find((name) => /\p{Ll}/u.test(name)) ?? inSentenceCase(names[0]!);
   }
   return null;
+}
+
+/**
+ * A section name printed only in capitals (a menu's or label's style: "BẠN ĐỌC VIẾT") in the sentence case
+ * Vietnamese writes section names in ("Bạn đọc viết"). Initials, runs without a vowel, stay as printed
+ * ("BĐS", "TP.HCM").
+ */
+function inSentenceCase(name: string): string {
+  if (/\p{Ll}/u.test(name)) return name;
+  let first = true;
+  return name.replace(/\p{L}+/gu, (run) => {
+    if (!/[aeiouy]/i.test(stripDiacritics(run))) return run;
+    const cased = first ? run.charAt(0) + run.slice(1).toLocaleLowerCase('vi') : run.toLocaleLowerCase('vi');
+    first = false;
+    return cased;
+  });
 }

@@ -16,11 +16,14 @@ const ROLE_LABEL = new RegExp(
   'giu',
 );
 
-/** Words that say who wrote it without naming a person: a group or an anonymous reporter. */
-const ANONYMOUS = /^(?:nhóm\s+(?:phóng\s+viên|pv|ctv|thực\s+hiện)|phóng\s+viên|pv|ctv|cộng\s+tác\s+viên|bt|btv|bbt|ban\s+biên\s+tập|tổng\s+hợp|staff|reporters?|editorial\s+(?:team|staff|board))$/iu;
+/**
+ * Words that say who wrote it without naming a person: an anonymous reporter, or a group, also when its desk
+ * follows ("Nhóm PV Kinh tế": the economy desk's reporters).
+ */
+const ANONYMOUS = /^(?:nhóm\s+(?:phóng\s+viên|pv|ctv|thực\s+hiện)(?:\s.*)?|phóng\s+viên|pv|ctv|cộng\s+tác\s+viên|bt|btv|bbt|ban\s+biên\s+tập|tổng\s+hợp|staff|reporters?|editorial\s+(?:team|staff|board))$/iu;
 
 /** A leading "PV" or "Phóng viên" before a name ("PV Ngọc Phú"). */
-const LEADING_TITLE = new RegExp(`^(?:nhóm\\s+(?:phóng\\s+viên|pv)|phóng\\s+viên|pv|nhà\\s+báo)${NOT_A_LETTER}\\.?\\s*`, 'iu');
+const LEADING_TITLE = new RegExp(`^(?:phóng\\s+viên|pv|nhà\\s+báo)${NOT_A_LETTER}\\.?\\s*`, 'iu');
 
 /** A name without a staff title before it: "PV Ngọc Phú" → "Ngọc Phú" (docs/dataset.md). */
 export function withoutStaffTitle(name: string): string {

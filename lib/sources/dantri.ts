@@ -1,4 +1,8 @@
+import { cleanText } from '../normalize/text.ts';
 import type { SourceAdapter } from './types.ts';
+
+/** The sapo of the 2014 mobile template: a bold span in a plain one, under the date line. */
+const SAPO_2014 = 'div.content > span > span';
 
 /**
  * Dân Trí: Tailwind-style `dt-*` classes change often, so selectors use the stable `data-slot` hooks.
@@ -27,6 +31,30 @@ export const dantri: SourceAdapter = {
         caption: 'figcaption',
         // JSON-LD keywords also list the section names; the keywords meta has only the article's topics
         tags: [{ selector: 'meta[name="keywords"]', attr: 'content', split: ',' }],
+      },
+    },
+    {
+      // The 2014 mobile template: no h1 and no metadata but the canonical link (the <title> is the site's
+      // name), the headline a bold <font>, date and sapo in plain spans above div.news_details, Word markup inside.
+      id: 'mobile-2014',
+      since: '2013-01-01',
+      detect: 'div.content > div.news_details',
+      selectors: {
+        title: ['div.content > font > b'],
+        lead: [SAPO_2014],
+        date: ['div.content > div > span.fon7'],
+        body: 'div.content > div.news_details',
+        // the "Tin liên quan" list opening the body, a right-floated box of links to the group's finance site
+        bodyDrop: ['div:has(> h4)', 'table[align="right"]', 'script', 'style'],
+        // a centred picture with its caption after a <br>, wrapped in a span
+        figure: 'span:has(> div[align="center"] > img)',
+        caption: 'div[align="center"]',
+        bylineParagraph: 'div[align="right"]',
+      },
+      // The sapo runs on after a <br> into a ">> …" link to a related article: the lead is its own text only.
+      hook: ({ $ }) => {
+        const lead = cleanText($(SAPO_2014).first().contents().filter((_, node) => node.type === 'text').text());
+        return lead ? { lead } : {};
       },
     },
   ],

@@ -22,6 +22,9 @@ const FORMS: [printed: string, authors: { name: string; raw: string }[]][] = [
   ['Thực hiện: NGỌC PHÚ - HÀ THU', [{ name: 'Ngọc Phú', raw: 'NGỌC PHÚ' }, { name: 'Hà Thu', raw: 'HÀ THU' }]],
   ['Nhóm phóng viên', []],
   ['Nhóm PV', []],
+  // a team named by its desk (dantri-855374 closes with it)
+  ['Nhóm PV Kinh tế', []],
+  ['Nhóm phóng viên Thời sự', []],
   ['PV', []],
   ['Thực hiện: Nhóm phóng viên', []],
   ['PV Ngọc Phú', [{ name: 'Ngọc Phú', raw: 'Ngọc Phú' }]],
