@@ -80,11 +80,11 @@ describe('cost model', () => {
     expect(model.usdPerMillion).toBeCloseTo(5.3 + 0.1 + 22.5 + 1.0 + 0.55 + 0.5, 8);
   });
 
-  it('charges a re-check of an article whose feed entry changed as its ledger share of PUTs, two GETs and a whole Lambda run', () => {
+  it('charges a re-check of an article whose feed entry changed as its ledger share of PUTs, one GET (the article under its id) and a whole Lambda run', () => {
     const model = costModel(PRICES, MEASURED, { ...ASSUMPTIONS, processingsPerArticle: 1.5 });
     expect(model.processingsPerArticle).toBe(1.5);
     expect(line(model.lines, 'S3 PUT')).toBeCloseTo((4.5 + 0.5 * 0.5) * 5, 10);
-    expect(line(model.lines, 'S3 GET')).toBeCloseTo((2.5 + 0.5 * 2) * 0.4, 10);
+    expect(line(model.lines, 'S3 GET')).toBeCloseTo((2.5 + 0.5 * 1) * 0.4, 10);
     expect(line(model.lines, 'Lambda duration (process-article)')).toBeCloseTo(1.5 * 5.3, 8);
     expect(model.dominant).toBe('S3 PUT');
     expect(model.usdPerMillion).toBeCloseTo(model.lines.reduce((sum, entry) => sum + entry.usdPerMillion, 0), 10);
