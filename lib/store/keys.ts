@@ -32,7 +32,7 @@ export const ARTICLES_PREFIX = 'articles/v2/';
 /**
  * An article's one object, named by its id alone, so any writer finds it with one GET whatever its date
  * or source says now (the dated partitions are built by the compaction, lib/dataset/days.ts). The two-hex
- * shard keeps keys of one listing page spread over S3's prefixes.
+ * shard spreads the keys over 256 prefixes (S3 scales request rates per prefix) and directories (./data).
  */
 export function articleKey(id: string): string {
   check(id, ARTICLE_ID, 'article id');

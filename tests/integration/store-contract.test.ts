@@ -96,11 +96,11 @@ describe.each(implementations)('ObjectStore contract: %s', (_name, makeStore, { 
   });
 
   it('creates with ifNoneMatch when the key is absent, and refuses with PreconditionFailedError when present', async () => {
-    await store.put('state/index/ab/x.json', 'first', { ifNoneMatch: true });
-    const second = store.put('state/index/ab/x.json', 'second', { ifNoneMatch: true });
+    await store.put('articles/v2/ab/x.json', 'first', { ifNoneMatch: true });
+    const second = store.put('articles/v2/ab/x.json', 'second', { ifNoneMatch: true });
     await expect(second).rejects.toBeInstanceOf(PreconditionFailedError);
     await expect(second).rejects.toThrow(/state\/index\/ab\/x\.json already exists/);
-    expect((await store.get('state/index/ab/x.json'))?.toString()).toBe('first');
+    expect((await store.get('articles/v2/ab/x.json'))?.toString()).toBe('first');
   });
 
   it.runIf(racingCreatesAreAtomic)('lets exactly one of many racing ifNoneMatch creates win', async () => {
