@@ -188,7 +188,8 @@ part is rewritten by every run while the day grows. A day whose content did not 
 day left with no article loses its part. \`news-ingest compact --full\` rebuilds every day from all the
 articles (a lost or damaged part). \`articles/v2/\` is always complete and current; \`articles-daily/v1/\` is
 each day as of the last compaction; \`news-ingest export\` reads the parts and adds what changed since, so it
-is current without reading every article.
+is current without reading every article (a store never compacted has every article read twice: once to
+learn its day, once when the day is written out).
 
 ### Raw pages
 
@@ -215,7 +216,8 @@ article to its id key through the same conditional write as the pipeline, moves 
 raw page batch, then deletes the page object, the index entry and the old article (the article last), so
 a run that stops anywhere is simply run again; index entries left without an article are removed at the
 end. Until it has run, the reconciliation refuses the store (it would take every article there for lost
-and fetch them all again), \`export\`, \`compact\` and Athena see only \`articles/v2/\`, and a re-check of an
+and fetch them all again; so a local \`ingest\` stops with that message, and the cloud's daily reconciliation
+fails and raises its alarm), \`export\`, \`compact\` and Athena see only \`articles/v2/\`, and a re-check of an
 article still in the old layout stores it again under its id (\`stored\`); the migration keeps whichever
 copy was fetched later (the other comes out \`unchanged\`). On the versioned bucket the deleted old objects
 stay as noncurrent versions until the bucket's noncurrent-version rule expires them.
