@@ -47,8 +47,8 @@ export interface MeasuredInputs {
   rawGzBytes: number;
   /**
    * S3 requests per stored article, counted by the end-to-end run's store wrapper: the article's own
-   * objects (index entry, article; the run's few feed-state and summary writes are spread over its
-   * articles). Not the raw page batches, which the local run writes at its own grain: in the cloud they
+   * object (keyed by id: one GET that finds nothing, one PUT; the run's few feed-state and summary writes
+   * are spread over its articles). Not the raw page batches, which the local run writes at its own grain: in the cloud they
    * are one per invocation (PROCESS_ARTICLE_INVOCATION_S3).
    */
   s3PutsPerStoredArticle: number;
@@ -126,9 +126,10 @@ export const DEFAULT_ASSUMPTIONS: Readonly<CostAssumptions> = Object.freeze({
 
 /**
  * S3 requests of a re-check that finds the article unchanged (lib/store/articles.ts writeArticle): it reads
- * the index entry and the article and writes nothing, not even its page. (A first store is measured: MeasuredInputs.)
+ * the article under its id and writes nothing, not even its page (tests/integration/store-articles.test.ts
+ * counts them). A first store is measured: MeasuredInputs.
  */
-export const RECHECK_S3_REQUESTS = { put: 0, get: 2 } as const;
+export const RECHECK_S3_REQUESTS = { put: 0, get: 1 } as const;
 
 /**
  * S3 requests of one process-article invocation besides its articles' own (functions/process-article.ts):
@@ -237,12 +238,12 @@ function perArticleLines(
     {
       item: 'S3 PUT',
       usdPerMillion: MILLION * puts * (prices.s3.putPer1000 / 1000),
-      basis: `${puts.toFixed(2)} PUT (index and article measured: ${measured.s3PutsPerStoredArticle.toFixed(2)}; raw page batch and run-ledger outcomes: ${PROCESS_ARTICLE_INVOCATION_S3.put} per invocation of ${assumptions.articlesPerInvocation}; a re-check only its outcomes share) × $${prices.s3.putPer1000}/1000`,
+      basis: `${puts.toFixed(2)} PUT (the article's own measured: ${measured.s3PutsPerStoredArticle.toFixed(2)}; raw page batch and run-ledger outcomes: ${PROCESS_ARTICLE_INVOCATION_S3.put} per invocation of ${assumptions.articlesPerInvocation}; a re-check only its outcomes share) × $${prices.s3.putPer1000}/1000`,
     },
     {
       item: 'S3 GET',
       usdPerMillion: MILLION * gets * (prices.s3.getPer1000 / 1000),
-      basis: `${gets.toFixed(2)} GET (index, article per processing; dispatch reads each invocation's outcomes ${OUTCOMES_OBJECT_READS} times: health fold, two daily summaries) × $${prices.s3.getPer1000}/1000`,
+      basis: `${gets.toFixed(2)} GET (the article under its id per processing; dispatch reads each invocation's outcomes ${OUTCOMES_OBJECT_READS} times: health fold, two daily summaries) × $${prices.s3.getPer1000}/1000`,
     },
     {
       item: 'SQS (FIFO)',

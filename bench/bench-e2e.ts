@@ -110,6 +110,7 @@ function timedStore(inner: ObjectStore, latencies: StageLatencies): ObjectStore 
       return timed(latencies.storePut, () => inner.put(key, body, options));
     },
     list: (prefix: string) => inner.list(prefix),
+    listWithTimes: (prefix: string) => inner.listWithTimes(prefix),
     delete: (key: string) => inner.delete(key),
   };
 }

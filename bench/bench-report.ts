@@ -158,7 +158,7 @@ export function reportSections(results: BenchResults): Section[] {
         'Latency sums overlap (many requests in flight) and include waiting for the busy event loop; the CPU columns come from a sampling profile of this process (the site runs in its own).',
         `Stored per article: ${fixed(e2e.articleJsonBytes / 1024)} KB JSON + ${fixed(e2e.rawGzBytes / 1024)} KB gzipped raw page.`,
         `Store requests per stored article: ${fixed((e2e.latencies.storePut.count - e2e.latencies.rawBatchPuts) / e2e.stored, 2)} PUT of its own ` +
-          `(index entry, article; feed states, run summary and compaction markers spread over the run) + ${fixed(e2e.latencies.rawBatchPuts / e2e.stored, 3)} ` +
+          `(the article under its id; feed states, run summary and compaction markers spread over the run) + ${fixed(e2e.latencies.rawBatchPuts / e2e.stored, 3)} ` +
           `raw page batch PUT (${e2e.latencies.rawBatchPuts} batches for ${e2e.stored} pages); ${fixed(e2e.latencies.storeGet.count / e2e.stored, 2)} GET.`,
       ],
     },

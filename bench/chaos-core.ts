@@ -3,7 +3,7 @@ import { PoliteFetcher } from '../lib/http/fetcher.ts';
 import { normalizeUrl } from '../lib/normalize/url.ts';
 import { runIngest } from '../lib/pipeline/local-runner.ts';
 import type { ItemState, RunSummary } from '../lib/pipeline/types.ts';
-import { ARTICLES_ROOT } from '../lib/dataset/partitions.ts';
+import { ARTICLES_PREFIX } from '../lib/store/keys.ts';
 import { createFaultySampleSite, type FaultySampleSite } from '../lib/sample-site/faults.ts';
 import type { HostileKind, HostileUrl } from '../lib/sample-site/hostile.ts';
 import { seededUniform, type TransientFaultKind } from '../lib/sample-site/transient-faults.ts';
@@ -42,7 +42,7 @@ export interface ChaosOptions {
 }
 
 export interface StoreAudit {
-  /** Article objects under articles/v1/. */
+  /** Article objects under articles/v2/. */
   objects: number;
   /** Ground-truth articles with no object. */
   lost: string[];
@@ -139,7 +139,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const deleted = await loseArticles(options.store, settings.storeLossRate, settings.seed);
     const second = await ingest(2);
     const audit = await auditStore(options.store, faulty.groundTruth());
-    const present = new Set(await listKeys(options.store, ARTICLES_ROOT));
+    const present = new Set(await listKeys(options.store, ARTICLES_PREFIX));
     const { store: _store, onRunFinished: _onRunFinished, ...reported } = settings;
     return {
       options: reported,
@@ -180,7 +180,7 @@ async function listKeys(store: ObjectStore, prefix: string): Promise<string[]> {
 /** Deletes round(rate × count) article objects, picked by the seed; returns their keys. */
 async function loseArticles(store: ObjectStore, rate: number, seed: number): Promise<string[]> {
   if (rate === 0) return [];
-  const keys = await listKeys(store, ARTICLES_ROOT);
+  const keys = await listKeys(store, ARTICLES_PREFIX);
   const picked = keys
     .map((key) => ({ key, rank: seededUniform(seed, `lose ${key}`) }))
     .sort((a, b) => a.rank - b.rank)
@@ -196,7 +196,7 @@ export async function auditStore(store: ObjectStore, groundTruth: readonly strin
   const copies = new Map<string, number>();
   const unreadable: string[] = [];
   let objects = 0;
-  for await (const key of store.list(ARTICLES_ROOT)) {
+  for await (const key of store.list(ARTICLES_PREFIX)) {
     objects += 1;
     const bytes = await store.get(key);
     try {

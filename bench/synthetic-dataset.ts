@@ -66,7 +66,7 @@ export function writeSyntheticDataset(
     const article = syntheticArticle(index, source, day, options.paragraphs ?? 4);
     // All articles are built the same way: validating the first proves the shape without slowing 50,000 writes.
     const line = index === 0 ? serializeArticle(article) : JSON.stringify(article);
-    const directory = join(root, 'articles', 'v1', `source=${source}`, `date=${day}`);
+    const directory = join(root, 'articles', 'v2', article.id.slice(0, 2));
     if (!createdDirectories.has(directory)) {
       mkdirSync(directory, { recursive: true });
       createdDirectories.add(directory);

@@ -1,33 +1,23 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { compactRecentDays, type CompactSummary } from '../lib/dataset/compact.ts';
+import { compactDataset, type CompactSummary } from '../lib/dataset/compact.ts';
 import { bucketStoreFromEnv } from '../lib/dataset/open-store.ts';
 import * as z from '../lib/schema/zod.ts';
 import { METRICS_SERVICE } from './metric-names.ts';
 
 /**
- * Scheduled daily compaction (infra/compaction.ts): re-compacts the last LOOKBACK_DAYS closed days of
- * every source in SOURCE_IDS. An invocation may pass {"days": N} to reach further back once.
+ * Scheduled daily compaction (infra/compaction.ts): compacts every day whose articles changed since the
+ * last run (lib/dataset/compact.ts). An invocation may pass {"full": true} to rebuild every day once.
  */
 
 const logger = new Logger({ serviceName: METRICS_SERVICE });
 
-const EnvSchema = z.object({
-  SOURCE_IDS: z.pipe(
-    z.string().check(z.minLength(1)),
-    z.transform((value: string) => value.split(',')),
-  ),
-  LOOKBACK_DAYS: z.coerce.number().check(z.int(), z.gte(1), z.lte(366)),
-});
-
-const EventSchema = z.looseObject({ days: z.optional(z.number().check(z.int(), z.gte(1), z.lte(3660))) });
+const EventSchema = z.looseObject({ full: z.optional(z.boolean()) });
 
 export async function handler(event: unknown): Promise<CompactSummary> {
-  const env = parseOrExplain(EnvSchema, process.env, 'compaction function environment');
-  const { days } = parseOrExplain(EventSchema, event ?? {}, 'compaction event');
-  const summary = await compactRecentDays({
+  const { full } = parseOrExplain(EventSchema, event ?? {}, 'compaction event');
+  const summary = await compactDataset({
     store: bucketStoreFromEnv(process.env),
-    sources: env.SOURCE_IDS,
-    days: days ?? env.LOOKBACK_DAYS,
+    full: full === true,
     onPartition: (result) => {
       if (result.outcome === 'failed') logger.error('partition not compacted', { ...result });
       else logger.info('partition compacted', { ...result });
@@ -35,7 +25,9 @@ export async function handler(event: unknown): Promise<CompactSummary> {
   });
   logger.info('compaction done', { ...summary });
   // A day left uncompacted must show up as a failed invocation (and its alarm), not only in the logs.
-  if (summary.failed > 0) throw new Error(`${summary.failed} partitions could not be compacted (see the log for each)`);
+  if (summary.failed > 0 || summary.unreadable > 0) {
+    throw new Error(`${summary.failed} partitions could not be compacted, ${summary.unreadable} changed articles unreadable (see the log)`);
+  }
   return summary;
 }
 

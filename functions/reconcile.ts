@@ -6,7 +6,7 @@ import { METRICS_SERVICE } from './metric-names.ts';
 /**
  * Scheduled reconciliation of the feed states with the bucket (infra/reconcile.ts): fetch-feed remembers
  * an item as seen once it is queued, so an article that never got stored (its message dead-lettered) or
- * was deleted since would otherwise never be fetched again. One listing of articles/v1/, one GET per feed.
+ * was deleted since would otherwise never be fetched again. One listing of articles/v2/, one GET per feed.
  */
 
 const logger = new Logger({ serviceName: METRICS_SERVICE });

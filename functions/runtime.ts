@@ -124,6 +124,7 @@ export function articleWriteObserver(store: ObjectStore): { store: ObjectStore; 
       get: (key) => store.get(key),
       getWithEtag: (key) => store.getWithEtag(key),
       list: (prefix) => store.list(prefix),
+      listWithTimes: (prefix) => store.listWithTimes(prefix),
       delete: (key) => store.delete(key),
       async put(key, body, options) {
         const etag = await store.put(key, body, options);

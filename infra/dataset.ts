@@ -10,13 +10,14 @@ import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-c
 import { Construct } from 'constructs';
 import articleJsonSchema from '../schema/article.v1.json' with { type: 'json' };
 import { glueColumnsFromJsonSchema, type GlueColumn } from '../lib/dataset/glue-columns.ts';
-import { ARTICLES_ROOT, DAILY_ROOT } from '../lib/dataset/partitions.ts';
+import { DAILY_ROOT } from '../lib/dataset/partitions.ts';
+import { ARTICLES_PREFIX } from '../lib/store/keys.ts';
 import { savedQueries } from '../lib/dataset/athena-queries.ts';
 import { LAMBDA_BUNDLING, LAMBDA_RUNTIME, RUNTIME_CHOICE_REASON } from './lambda-bundling.ts';
 import { DEFAULT_SETTINGS } from './settings.ts';
 
 export interface DatasetCatalogProps {
-  /** The dataset bucket (articles/v1/ and articles-daily/v1/). */
+  /** The dataset bucket (articles/v2/ and articles-daily/v1/). */
   bucket: IBucket;
   /** Source ids from config/feeds.json: the values of the `source_id` partition (projection enum). */
   sources: string[];
@@ -45,11 +46,12 @@ export const ARTICLE_COLUMNS: GlueColumn[] = glueColumnsFromJsonSchema(articleJs
 const TEN_GIB = 10 * 1024 ** 3;
 
 /**
- * The dataset in Athena: a Glue database with two tables over the same Article JSON, `articles`
- * (articles/v1/, one object per article, current to the minute) and `articles_daily`
- * (articles-daily/v1/, one gzipped NDJSON part per source and closed day: far fewer objects, so cheaper and
- * faster for anything before today). Partition projection on source_id (enum) and date (date range), so
- * new partitions need no crawler or MSCK REPAIR. A workgroup with its own encrypted results location,
+ * The dataset in Athena: a Glue database with two tables over the same Article JSON, `articles_daily`
+ * (articles-daily/v1/, one gzipped NDJSON part per source and day, as of the last compaction: few objects,
+ * partitioned, so cheap and fast) and `articles` (articles/v2/, one object per article keyed by id alone,
+ * current to the minute; not partitioned, so every query on it reads the whole archive: for the last
+ * hours, or an exact count). Partition projection on source_id (enum) and date (date range), so new
+ * partitions need no crawler or MSCK REPAIR. A workgroup with its own encrypted results location,
  * enforced, and saved queries for the common questions.
  */
 export class DatasetCatalog extends Construct {
@@ -78,8 +80,20 @@ export class DatasetCatalog extends Construct {
       databaseInput: { name: this.databaseName, description: 'news-ingest: one row per news article (Article schema v1)' },
     });
 
-    const table = (tableId: string, name: string, prefix: string, description: string): CfnTable => {
+    const table = (tableId: string, name: string, prefix: string, description: string, partitioned: boolean): CfnTable => {
       const location = `s3://${props.bucket.bucketName}/${prefix}`;
+      const projection = {
+        'projection.enabled': 'true',
+        'projection.source_id.type': 'enum',
+        'projection.source_id.values': props.sources.join(','),
+        'projection.date.type': 'date',
+        'projection.date.format': 'yyyy-MM-dd',
+        // +1 day: a Vietnamese day starts 7 hours before the UTC one that NOW stands for.
+        'projection.date.range': `${firstDate},NOW+1DAYS`,
+        'projection.date.interval': '1',
+        'projection.date.interval.unit': 'DAYS',
+        'storage.location.template': `${location}source=\${source_id}/date=\${date}/`,
+      };
       const created = new CfnTable(this, tableId, {
         catalogId: account,
         databaseName: this.databaseName,
@@ -87,20 +101,8 @@ export class DatasetCatalog extends Construct {
           name,
           description,
           tableType: 'EXTERNAL_TABLE',
-          partitionKeys: PARTITION_KEYS,
-          parameters: {
-            classification: 'json',
-            'projection.enabled': 'true',
-            'projection.source_id.type': 'enum',
-            'projection.source_id.values': props.sources.join(','),
-            'projection.date.type': 'date',
-            'projection.date.format': 'yyyy-MM-dd',
-            // +1 day: a Vietnamese day starts 7 hours before the UTC one that NOW stands for.
-            'projection.date.range': `${firstDate},NOW+1DAYS`,
-            'projection.date.interval': '1',
-            'projection.date.interval.unit': 'DAYS',
-            'storage.location.template': `${location}source=\${source_id}/date=\${date}/`,
-          },
+          ...(partitioned ? { partitionKeys: PARTITION_KEYS } : {}),
+          parameters: { classification: 'json', ...(partitioned ? projection : {}) },
           storageDescriptor: {
             location,
             columns: ARTICLE_COLUMNS,
@@ -117,12 +119,19 @@ export class DatasetCatalog extends Construct {
       created.addResourceDependency(this.database);
       return created;
     };
-    this.articlesTable = table('ArticlesTable', 'articles', ARTICLES_ROOT, 'One JSON object per article (articles/v1/), current');
+    this.articlesTable = table(
+      'ArticlesTable',
+      'articles',
+      ARTICLES_PREFIX,
+      'One JSON object per article (articles/v2/), current; not partitioned: every query reads all of it',
+      false,
+    );
     this.dailyTable = table(
       'DailyTable',
       'articles_daily',
       DAILY_ROOT,
-      'Daily compaction of articles (articles-daily/v1/): one gzipped NDJSON part per source and closed day',
+      'Daily compaction of articles (articles-daily/v1/): one gzipped NDJSON part per source and day, as of the last compaction',
+      true,
     );
 
     this.resultsBucket = new Bucket(this, 'QueryResults', {

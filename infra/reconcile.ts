@@ -6,8 +6,7 @@ import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BUCKET_ENV } from '../lib/dataset/open-store.ts';
-import { ARTICLES_ROOT } from '../lib/dataset/partitions.ts';
-import { FEED_STATE_PREFIX } from '../lib/store/keys.ts';
+import { ARTICLES_PREFIX, FEED_STATE_PREFIX, LEGACY_ARTICLES_PREFIX } from '../lib/store/keys.ts';
 import { dailySchedule } from './daily-schedule.ts';
 import { allowDatasetObjects, datasetFunction } from './dataset.ts';
 
@@ -21,7 +20,7 @@ export interface FeedStateReconciliationProps {
 
 /**
  * Daily, at 03:00 in Vietnam: feed states forget the items whose article the bucket does not hold (never
- * stored, or deleted since), so the next poll stores them again. Lists articles/v1/ (1 LIST per 1,000
+ * stored, or deleted since), so the next poll stores them again. Lists articles/v2/ (1 LIST per 1,000
  * articles) and reads and rewrites state/feeds/; it reads no article.
  */
 export class FeedStateReconciliation extends Construct {
@@ -44,7 +43,8 @@ export class FeedStateReconciliation extends Construct {
         effect: Effect.ALLOW,
         actions: ['s3:ListBucket'],
         resources: [props.bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${ARTICLES_ROOT}*`] } },
+        // Its own listing, and the layout before ids (which it refuses until `news-ingest migrate` emptied it).
+        conditions: { StringLike: { 's3:prefix': [`${ARTICLES_PREFIX}*`, `${LEGACY_ARTICLES_PREFIX}*`] } },
       }),
     );
 

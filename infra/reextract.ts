@@ -16,12 +16,11 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { STEPFUNCTIONS_USE_DISTRIBUTED_MAP_RESULT_WRITER_V2 } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { BUCKET_ENV } from '../lib/dataset/open-store.ts';
-import { ARTICLES_ROOT, RAW_ROOT } from '../lib/dataset/partitions.ts';
-import { COMPACTION_DUE_PREFIX } from '../lib/store/keys.ts';
+import { RAW_ROOT } from '../lib/dataset/partitions.ts';
+import { ARTICLES_PREFIX, COMPACTION_DUE_PREFIX } from '../lib/store/keys.ts';
 import { allowDatasetObjects, datasetFunction } from './dataset.ts';
 
 export const REEXTRACT_RESULTS_PREFIX = 'reextract-results/';
-const INDEX_PREFIX = 'state/index/';
 const REVISIONS_PREFIX = 'revisions/';
 
 export interface ReextractBackfillProps {
@@ -41,7 +40,7 @@ export interface ReextractBackfillProps {
 
 /**
  * Re-extraction of every stored page, for when an adapter improves: a Step Functions Distributed Map whose
- * S3 item reader lists raw/ and hands each object (a batch of pages, or one page stored before batching) to
+ * S3 item reader lists raw/ and hands each object (a batch of pages) to
  * the reextract Lambda (functions/reextract.ts), which re-runs extraction on its pages and writes through
  * writeArticle (changed articles come out `updated`). Millions of pages fan out across up to `maxConcurrency` Lambdas in Express child workflows; per-page results
  * (including each failure and its reason) are written under reextract-results/ in the bucket.
@@ -68,10 +67,9 @@ export class ReextractBackfill extends Construct {
     });
     // Re-extraction reads the stored page and never writes it again.
     allowDatasetObjects(this.function, props.bucket, RAW_ROOT, ['s3:GetObject']);
-    allowDatasetObjects(this.function, props.bucket, INDEX_PREFIX, ['s3:GetObject']);
-    allowDatasetObjects(this.function, props.bucket, ARTICLES_ROOT, ['s3:GetObject', 's3:PutObject']);
+    allowDatasetObjects(this.function, props.bucket, ARTICLES_PREFIX, ['s3:GetObject', 's3:PutObject']);
     allowDatasetObjects(this.function, props.bucket, REVISIONS_PREFIX, ['s3:PutObject']);
-    // An updated article of a closed day marks the day for the daily compaction.
+    // An update that moves an article to another day marks the day it left for the compaction.
     allowDatasetObjects(this.function, props.bucket, COMPACTION_DUE_PREFIX, ['s3:PutObject']);
 
     const reextractPage = new LambdaInvoke(this, 'ReextractPage', {

@@ -70,7 +70,6 @@ export class NewsIngestStack extends Stack {
     });
     this.compaction = new DailyCompaction(this, 'Compaction', {
       bucket: this.storage.bucket,
-      sources: sourceIds,
       projectRoot: props.projectRoot,
       schedulerDeadLetterQueue: this.schedulerDeadLetterQueue,
     });

@@ -11,11 +11,11 @@ import { Schedule, ScheduleExpression, ScheduleTargetInput, ContextAttribute } f
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ARTICLES_ROOT, RAW_ROOT } from '../../lib/dataset/partitions.ts';
+import { RAW_ROOT } from '../../lib/dataset/partitions.ts';
 import { CloudEnv } from '../../lib/pipeline/cloud-deps.ts';
 import { DAILY_SUMMARY_RUN_ID, LEDGER_ROOT } from '../../lib/pipeline/run-ledger.ts';
 import { SOURCE_HEALTH_KEY } from '../../lib/pipeline/source-health.ts';
-import { COMPACTION_DUE_PREFIX } from '../../lib/store/keys.ts';
+import { ARTICLES_PREFIX, COMPACTION_DUE_PREFIX } from '../../lib/store/keys.ts';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../functions/metric-names.ts';
 import { LAMBDA_BUNDLING, LAMBDA_RUNTIME, RUNTIME_CHOICE_REASON } from '../lambda-bundling.ts';
 
@@ -60,16 +60,15 @@ function dispatchEventAge(expression: string): Duration {
 }
 
 /**
- * Prefixes process-article reads and writes: the dataset and closed-day compaction markers (lib/store/articles.ts
- * writeArticle), its run-ledger outcomes (which carry what source health needs). Raw pages are written in batches and never read; the
- * one-object page of an article stored before batching is deleted when the article is updated.
+ * Prefixes process-article reads and writes: the dataset and the markers of days an update moved an article
+ * from (lib/store/articles.ts writeArticle), its run-ledger outcomes (which carry what source health needs).
+ * Raw pages are written in batches and never read.
  */
 const PROCESS_ARTICLE_PREFIXES: ReadonlyArray<{ prefix: string; actions: string[] }> = [
-  { prefix: 'state/index/', actions: ['s3:GetObject', 's3:PutObject'] },
-  { prefix: ARTICLES_ROOT, actions: ['s3:GetObject', 's3:PutObject'] },
-  { prefix: RAW_ROOT, actions: ['s3:PutObject', 's3:DeleteObject'] },
+  { prefix: ARTICLES_PREFIX, actions: ['s3:GetObject', 's3:PutObject'] },
+  { prefix: RAW_ROOT, actions: ['s3:PutObject'] },
   { prefix: 'revisions/', actions: ['s3:PutObject'] },
-  { prefix: COMPACTION_DUE_PREFIX, actions: ['s3:GetObject', 's3:PutObject'] },
+  { prefix: COMPACTION_DUE_PREFIX, actions: ['s3:PutObject'] },
   { prefix: LEDGER_ROOT, actions: ['s3:PutObject'] },
 ];
 

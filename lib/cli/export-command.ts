@@ -43,7 +43,7 @@ export async function runExport(
       ...(options.until !== undefined ? { until: options.until } : {}),
       ...(options.source !== undefined ? { source: options.source } : {}),
       // The message starts with the key.
-      onError: (_key, message) => stderr.write(`news-ingest export: skipped ${message}\n`),
+      onError: (message) => stderr.write(`news-ingest export: skipped ${message}\n`),
     });
     stderr.write(`news-ingest export: ${summary.exported} articles exported, ${summary.failed} unreadable\n`);
     return summary.failed > 0 ? EXIT_PARTIAL_FAILURE : EXIT_OK;

@@ -4,6 +4,7 @@ import { EXIT_OK, EXIT_USAGE } from './conventions.ts';
 import { registerExportCommand } from './export-command.ts';
 import { registerExtractCommand } from './extract-command.ts';
 import { registerIngestCommand } from './ingest-command.ts';
+import { registerMigrateCommand } from './migrate-command.ts';
 import { registerReextractCommand } from './reextract-command.ts';
 import { registerServeSampleCommand } from './serve-sample-command.ts';
 
@@ -40,4 +41,5 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerExportCommand,
   registerCompactCommand,
   registerReextractCommand,
+  registerMigrateCommand,
 ];

@@ -1,30 +1,21 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { COMPACTION_DUE_PREFIX, compactionDueKey } from '../store/keys.ts';
 import type { ObjectStore } from '../store/types.ts';
-import { readStoredArticle } from './export.ts';
 import { describeError } from '../errors.ts';
-import { mapOrdered } from './ordered.ts';
-import {
-  ARTICLES_ROOT,
-  DATASET_TIME_ZONE,
-  addDays,
-  checkFilter,
-  dailyPartKey,
-  listPartitionedKeys,
-  todayInDatasetZone,
-  type PartitionFilter,
-  type PartitionedKey,
-} from './partitions.ts';
+import { assembleDay, compareDays, dayId, scanDataset, WATERMARK_OVERLAP_MS, writeWatermark, type DayRef } from './days.ts';
+import { checkFilter, dailyPartKey, matchesFilter, type PartitionFilter } from './partitions.ts';
 
 export interface CompactOptions extends PartitionFilter {
   store: ObjectStore;
-  /** Decides which days are closed (before today in Asia/Ho_Chi_Minh). */
-  now?: Date;
-  /** Called once per partition as it is finished, for progress output. */
+  /** Rebuild every day from all the articles, ignoring the parts and the watermark (a lost or damaged part). */
+  full?: boolean;
+  /** The clock that names the next watermark. */
+  now?: () => Date;
+  /** Called once per day as it is finished, for progress output. */
   onPartition?: (result: PartitionCompaction) => void;
 }
 
-export type CompactionOutcome = 'written' | 'unchanged' | 'failed';
+export type CompactionOutcome = 'written' | 'removed' | 'unchanged' | 'failed';
 
 export interface PartitionCompaction {
   source: string;
@@ -37,74 +28,67 @@ export interface PartitionCompaction {
 
 export interface CompactSummary {
   written: number;
+  removed: number;
   unchanged: number;
   failed: number;
   articles: number;
-}
-
-/** The last closed day: yesterday in the dataset's zone. Today's partitions are still growing. */
-export function lastClosedDay(now: Date): string {
-  return addDays(todayInDatasetZone(now), -1);
+  /** Changed articles that could not be read (their day is unknown): the run counts as failed. */
+  unreadable: number;
 }
 
 /**
- * Writes articles-daily/v1/source=<id>/date=<day>/part-00000.ndjson.gz for every closed day the filter
- * selects: the day's articles, one per line, in key order. Re-running over the same articles produces the
- * same content and skips the write, so the step is safe to repeat (and the schedule re-runs recent days
- * to take in late arrivals). A day whose articles cannot all be read is reported and left as it was.
+ * Writes articles-daily/v1/source=<id>/date=<day>/part-00000.ndjson.gz for every day whose articles
+ * changed since the last compaction (lib/dataset/days.ts): a day an article was stored in, updated in or
+ * moved to, however far back, today's open day included, and every day a writer marked as left
+ * (state/compaction-due/). A day's part holds its articles in id order; a day left with none loses its
+ * part. Re-running over the same articles produces the same content and skips the write. A run over the
+ * whole dataset that compacted every day it had to moves the watermark to the start of its listing, so
+ * the next run reads only what was written after; a day that cannot be compacted keeps its part as it was
+ * and the watermark stays, so the next run tries again.
  */
-export async function compactClosedDays(options: CompactOptions): Promise<CompactSummary> {
+export async function compactDataset(options: CompactOptions): Promise<CompactSummary> {
   const filter = checkFilter(options);
-  const lastClosed = lastClosedDay(options.now ?? new Date());
-  if (filter.since !== undefined && filter.since > lastClosed) {
-    throw new Error(
-      `day ${filter.since} is not closed yet: the last closed day is ${lastClosed} (days are counted in ${DATASET_TIME_ZONE})`,
-    );
-  }
-  const until = filter.until === undefined || filter.until > lastClosed ? lastClosed : filter.until;
-  const summary: CompactSummary = { written: 0, unchanged: 0, failed: 0, articles: 0 };
-  const record = (result: PartitionCompaction) => {
+  const { store } = options;
+  const filtered = filter.source !== undefined || filter.since !== undefined || filter.until !== undefined;
+  const summary: CompactSummary = { written: 0, removed: 0, unchanged: 0, failed: 0, articles: 0, unreadable: 0 };
+  const scan = await scanDataset(store, { full: options.full === true, ...(options.now === undefined ? {} : { now: options.now }) });
+  summary.unreadable = scan.unreadable.length;
+  const days = new Map<string, DayRef>();
+  for (const { day } of scan.changedByDay.values()) if (matchesFilter(day, filter)) days.set(dayId(day), day);
+  const marked = await takeMarkers(store, filter, scan.since);
+  for (const { day } of marked) days.set(dayId(day), day);
+  for (const day of [...days.values()].sort(compareDays)) {
+    const result = await compactDay(store, scan, day);
     summary[result.outcome] += 1;
     if (result.outcome !== 'failed') summary.articles += result.articles;
+    else if (marked.some((marker) => dayId(marker.day) === dayId(day))) await putMarker(store, day);
     options.onPartition?.(result);
-  };
-  // Keys arrive in key order, so one partition's keys are contiguous: gather one day, write it, move on.
-  let current: PartitionedKey[] = [];
-  for await (const partitioned of listPartitionedKeys(options.store, ARTICLES_ROOT, { ...filter, until })) {
-    const head = current[0];
-    if (head !== undefined && (head.source !== partitioned.source || head.date !== partitioned.date)) {
-      record(await compactPartition(options.store, current));
-      current = [];
-    }
-    current.push(partitioned);
   }
-  if (current.length > 0) record(await compactPartition(options.store, current));
+  if (!filtered && summary.failed === 0 && summary.unreadable === 0) await writeWatermark(store, scan.listedFrom);
   return summary;
 }
 
-async function compactPartition(store: ObjectStore, keys: PartitionedKey[]): Promise<PartitionCompaction> {
-  const { source, date } = keys[0]!;
-  const key = dailyPartKey(source, date);
-  const result = { source, date, key, articles: keys.length };
-  const lines: string[] = [];
-  const problems: string[] = [];
-  for await (const { outcome } of mapOrdered(toAsync(keys), 16, (partitioned) => readStoredArticle(store, partitioned.key))) {
-    if (outcome.ok) lines.push(`${JSON.stringify(outcome.value)}\n`);
-    else problems.push(describeError(outcome.error));
+async function compactDay(store: ObjectStore, scan: Awaited<ReturnType<typeof scanDataset>>, day: DayRef): Promise<PartitionCompaction> {
+  const key = dailyPartKey(day.source, day.date);
+  const assembled = await assembleDay(store, scan, day);
+  const result = { source: day.source, date: day.date, key, articles: assembled.lines.length };
+  if (assembled.problems.length > 0) {
+    return { ...result, outcome: 'failed', error: `${assembled.problems.length} articles unreadable: ${assembled.problems.join('; ')}` };
   }
-  if (problems.length > 0) {
-    return { ...result, outcome: 'failed', error: `${problems.length} of ${keys.length} articles unreadable: ${problems.join('; ')}` };
-  }
-  const content = Buffer.from(lines.join(''), 'utf8');
-  const existing = await store.get(key);
-  // Compare what the file holds, not the gzip bytes: another zlib build may compress the same text differently.
-  if (existing !== null && sameContent(existing, content)) return { ...result, outcome: 'unchanged' };
   try {
+    if (assembled.lines.length === 0) {
+      if (assembled.part === null) return { ...result, outcome: 'unchanged' };
+      await store.delete(key);
+      return { ...result, outcome: 'removed' };
+    }
+    const content = Buffer.from(assembled.lines.map((line) => `${line}\n`).join(''), 'utf8');
+    // Compare what the file holds, not the gzip bytes: another zlib build may compress the same text differently.
+    if (assembled.part !== null && sameContent(assembled.part, content)) return { ...result, outcome: 'unchanged' };
     await store.put(key, gzipSync(content, { level: 9 }), { contentType: 'application/gzip' });
+    return { ...result, outcome: 'written' };
   } catch (error) {
     return { ...result, outcome: 'failed', error: `cannot write ${key}: ${describeError(error)}` };
   }
-  return { ...result, outcome: 'written' };
 }
 
 function sameContent(existingGzip: Buffer, content: Buffer): boolean {
@@ -116,57 +100,30 @@ function sameContent(existingGzip: Buffer, content: Buffer): boolean {
   }
 }
 
-async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
-  yield* items;
-}
-
-export interface CompactRecentOptions {
-  store: ObjectStore;
-  sources: string[];
-  /** How many closed days back to (re)compact, ending with yesterday; late articles land in recent days. */
-  days: number;
-  now?: Date;
-  onPartition?: (result: PartitionCompaction) => void;
+interface Marker {
+  key: string;
+  day: DayRef;
 }
 
 /**
- * The scheduled run: the last `days` closed days of each source, listed one day prefix at a time, so the
- * cost follows the days compacted, not the size of the whole dataset; and, however far back, every day
- * a write marked after it closed (state/compaction-due/: an update, a late or healed article, a
- * re-extraction). Markers are taken before compacting, so a write meanwhile marks its day again; a day
- * that fails keeps its marker.
+ * The days writers marked as left, within the filter. A marker is deleted only once it is older than the
+ * changes this run reads (the watermark less its overlap): the article write that follows a marker may
+ * land after this run's listing, and the day must then be compacted again by the run that reads that write.
  */
-export async function compactRecentDays(options: CompactRecentOptions): Promise<CompactSummary> {
-  if (!Number.isInteger(options.days) || options.days < 1) throw new Error(`days must be a positive integer, got ${options.days}`);
-  const now = options.now ?? new Date();
-  const lastClosed = lastClosedDay(now);
-  const total: CompactSummary = { written: 0, unchanged: 0, failed: 0, articles: 0 };
-  for (const source of options.sources) {
-    const days = new Set<string>();
-    for (let back = options.days - 1; back >= 0; back -= 1) days.add(addDays(lastClosed, -back));
-    const marked = await takeCompactionMarkers(options.store, source, lastClosed);
-    for (const day of marked) days.add(day);
-    for (const day of [...days].sort()) {
-      const summary = await compactClosedDays({ store: options.store, source, since: day, until: day, now, onPartition: options.onPartition });
-      if (summary.failed > 0 && marked.has(day)) await options.store.put(compactionDueKey(source, day), '{}', { contentType: 'application/json' });
-      total.written += summary.written;
-      total.unchanged += summary.unchanged;
-      total.failed += summary.failed;
-      total.articles += summary.articles;
-    }
+async function takeMarkers(store: ObjectStore, filter: PartitionFilter, since: Date | null): Promise<Marker[]> {
+  const markers: Marker[] = [];
+  const prefix = filter.source === undefined ? COMPACTION_DUE_PREFIX : `${COMPACTION_DUE_PREFIX}source=${filter.source}/`;
+  for await (const { key, lastModified } of store.listWithTimes(prefix)) {
+    const match = /source=([a-z0-9][a-z0-9.-]*)\/date=(\d{4}-\d{2}-\d{2})\.json$/.exec(key.slice(COMPACTION_DUE_PREFIX.length));
+    if (match === null) continue;
+    const day = { source: match[1]!, date: match[2]! };
+    if (!matchesFilter(day, filter)) continue;
+    markers.push({ key, day });
+    if (since !== null && lastModified.getTime() < since.getTime() - WATERMARK_OVERLAP_MS) await store.delete(key);
   }
-  return total;
+  return markers;
 }
 
-/** The closed days marked for compaction for one source; their markers are deleted. */
-async function takeCompactionMarkers(store: ObjectStore, source: string, lastClosed: string): Promise<Set<string>> {
-  const days = new Set<string>();
-  const prefix = `${COMPACTION_DUE_PREFIX}source=${source}/`;
-  for await (const key of store.list(prefix)) {
-    const day = /^date=(\d{4}-\d{2}-\d{2})\.json$/.exec(key.slice(prefix.length))?.[1];
-    if (day === undefined || day > lastClosed) continue;
-    await store.delete(key);
-    days.add(day);
-  }
-  return days;
+async function putMarker(store: ObjectStore, day: DayRef): Promise<void> {
+  await store.put(compactionDueKey(day.source, day.date), '{}', { contentType: 'application/json' });
 }

@@ -172,30 +172,37 @@ related link on the last line of a paragraph (">> Vì sao sữa…" one line bre
 
 ## Key layout
 
-The bucket and the local \`./data\` directory use the same keys. Partitions are Hive-style, so Athena
-partition projection works without crawlers or \`MSCK REPAIR\`.
+The bucket and the local \`./data\` directory use the same keys. An article's key is named by its id alone,
+so a re-check or an update finds it with one GET whatever its date or source says now; the days are
+Hive-style partitions of the daily parts, so Athena partition projection works without crawlers or
+\`MSCK REPAIR\`.
 
 \`\`\`
-articles/v1/source=<id>/date=<YYYY-MM-DD>/<articleId>.json          one article; date = publishedAt's local date
-                                                                     (the fetch date in Vietnam when there is none)
-articles-daily/v1/source=<id>/date=<YYYY-MM-DD>/part-00000.ndjson.gz  the same articles, one gzipped NDJSON file per
-                                                                     source and closed day (news-ingest compact)
+articles/v2/<xx>/<articleId>.json                                    one article, current; xx = the id's first two hex digits
+articles-daily/v1/source=<id>/date=<YYYY-MM-DD>/part-00000.ndjson.gz  the articles of one source and day (date = publishedAt's
+                                                                     local date, the fetch date in Vietnam when there is
+                                                                     none), one gzipped NDJSON file (news-ingest compact)
 raw/batches/date=<YYYY-MM-DD>/<batchId>.pages                       the pages as fetched, for re-extraction: one object
                                                                      per Lambda invocation (or group of pages a local run
                                                                      fetched together), date = the day it was written
-raw/source=<id>/date=<YYYY-MM-DD>/<articleId>.html.gz               one page, as stored before pages were batched
 revisions/<articleId>/<fetchedAt>-<hash>.json                        earlier versions of updated articles (local store;
                                                                      the bucket keeps them as object versions)
-state/index/<xx>/<articleId>.json                                    where an article was first stored (its key never moves)
-state/compaction-due/source=<id>/date=<YYYY-MM-DD>.json              a closed day written to since: compact it again
+state/compaction/watermark.json                                      when the compaction last listed the articles
+state/compaction-due/source=<id>/date=<YYYY-MM-DD>.json              a day an update moved an article out of: compact it again
 \`\`\`
 
-A day is closed once it is over in Asia/Ho_Chi_Minh. The daily compaction runs at 00:30 Vietnam time and
-re-compacts the last three closed days, so articles that arrive late are included, and every older day an
-article was written to after the day closed (an update, a late or restored article, a re-extraction: each
-such write leaves a marker under \`state/compaction-due/\`); a day whose content did not change is not
-rewritten. \`articles/v1/\` is always complete and current; \`articles-daily/v1/\` is the
-cheaper way to read closed days.
+A day is closed once it is over in Asia/Ho_Chi_Minh. The compaction runs daily at 00:30 Vietnam time. It
+lists \`articles/v2/\` once (1 LIST per 1,000 articles, with each object's last-modified time) and reads
+only the articles written since its previous run (an hour of overlap covers clock skew); each day such an
+article belongs to is rebuilt from that day's part, less the articles changed or deleted since, plus their
+current versions, however far back the day is (a late, updated, restored or re-extracted article), and so
+is every day an update moved an article out of (the writer marks it under \`state/compaction-due/\`). Today's
+part is rewritten by every run while the day grows. A day whose content did not change is not rewritten; a
+day left with no article loses its part. \`news-ingest compact --full\` rebuilds every day from all the
+articles (a lost or damaged part). \`articles/v2/\` is always complete and current; \`articles-daily/v1/\` is
+each day as of the last compaction; \`news-ingest export\` reads the parts and adds what changed since, so it
+is current without reading every article (a store never compacted has every article read twice: once to
+learn its day, once when the day is written out).
 
 ### Raw pages
 
@@ -204,7 +211,7 @@ the pages of the articles one Lambda invocation stores (locally: the articles in
 go into one batch object. Its first line is a JSON manifest, \`{"format": "news-ingest raw pages 1", "pages":
 [{id, source, date, fetchedAt, offset, length}]}\`, then each page as its own gzip member at \`offset\`
 (counted from the byte after that line) and \`length\`, so one page can be read with a byte range.
-\`date\` is the day of the article's key, which \`reextract --since\` selects on. A page is written
+\`date\` is the day of the article extracted from the page, which \`reextract --since\` selects on. A page is written
 before the article extracted from it (the article waits for its batch), so a stored article always has
 its page; an unchanged article stores no page. Batches are written once and never changed: an update's
 page goes into a new batch, the earlier page stays in its own until the raw-page lifecycle expires the
@@ -212,12 +219,21 @@ batch (N days after it was written). Which page is an article's current one is d
 the page whose \`fetchedAt\` is the stored article's. Re-extraction reads each batch once and skips its
 other pages (\`superseded\`: an earlier fetch of an updated article, or a fetch that lost a create race).
 
-**Migrating a bucket written before batching needs no step.** Its \`raw/source=…\` page objects stay where
-they are and are still re-extracted (the key names the article). When such an article is
-updated, its new page goes into a batch and the old page object is deleted just before the article is
-written (local store: copied to \`revisions/\` first; bucket: kept as a noncurrent version, which the
-raw-page lifecycle expires a day later), so a page can never be re-extracted into content newer than it.
-Otherwise the old objects expire under the same \`raw/\` lifecycle rule as batches.
+### Migrating a store written before articles were keyed by id
+
+Before, an article lived at \`articles/v1/source=<id>/date=<day>/<id>.json\`, an index entry
+(\`state/index/<xx>/<id>.json\`) recorded that key, and a page stored before batching had an object of its
+own (\`raw/source=<id>/date=<day>/<id>.html.gz\`). The new code does not read that layout: run
+\`news-ingest migrate\` (\`--from DIR\` or \`--bucket NAME\`) once, right after deploying. It writes each
+article to its id key through the same conditional write as the pipeline, moves its page object into a
+raw page batch, then deletes the page object, the index entry and the old article (the article last), so
+a run that stops anywhere is simply run again; index entries left without an article are removed at the
+end. Until it has run, the reconciliation refuses the store (it would take every article there for lost
+and fetch them all again; so a local \`ingest\` stops with that message, and the cloud's daily reconciliation
+fails and raises its alarm), \`export\`, \`compact\` and Athena see only \`articles/v2/\`, and a re-check of an
+article still in the old layout stores it again under its id (\`stored\`); the migration keeps whichever
+copy was fetched later (the other comes out \`unchanged\`). On the versioned bucket the deleted old objects
+stay as noncurrent versions until the bucket's noncurrent-version rule expires them.
 
 ## Command line
 
@@ -226,9 +242,13 @@ Otherwise the old objects expire under the same \`raw/\` lifecycle rule as batch
 news-ingest export --since 2024-10-01 --until 2024-10-31 --source baodanang > baodanang-2024-10.ndjson
 news-ingest export --format csv --bucket my-news-bucket --source vnexpress --since 2026-03-01 > vnexpress.csv
 
-# write articles-daily/v1/ for every closed day (or one --day / --source); re-runs skip unchanged days
+# write articles-daily/v1/ for every day whose articles changed since the last run (or one --day / --source;
+# --full rebuilds every day); re-runs skip unchanged days
 news-ingest compact
 news-ingest compact --day 2024-10-18 --source baodanang
+
+# once, on a store written before articles were keyed by id (see above)
+news-ingest migrate --bucket my-news-bucket
 
 # re-run extraction on the stored raw pages after an adapter improved; prints updated/unchanged counts
 news-ingest reextract --since 2024-10-01 --source baodanang
@@ -240,7 +260,7 @@ content_hash, fetched_at, extractor, missing, body_text\`), RFC 4180 quoting and
 (tags, author names, missing) are joined with \`; \`. NDJSON is the lossless form.
 
 In the cloud, re-extraction of the whole archive is a Step Functions state machine (a Distributed Map over
-the \`raw/\` objects, one Lambda per batch or pre-batching page); start an execution with input \`{}\`. Per-page results,
+the \`raw/\` objects, one Lambda per batch); start an execution with input \`{}\`. Per-page results,
 including each failure and its reason, are written under \`reextract-results/\` (kept 30 days).
 
 Every article records the extractor version that produced it (\`extractor.version\`). Re-extraction does not
@@ -254,12 +274,15 @@ records the new digest (lib/extract/extractor-version.json).
 Database \`${ATHENA_DATABASE}\`, workgroup \`news-ingest\` (results are encrypted and kept in the workgroup's
 own bucket). Two tables with the same columns:
 
-- \`articles\` over \`articles/v1/\`: current to the minute.
-- \`articles_daily\` over \`articles-daily/v1/\`: closed days only, far fewer objects, so faster and cheaper.
+- \`articles_daily\` over \`articles-daily/v1/\`: each source and day as of the last compaction (closed days
+  complete; today as of 00:30), partitioned, few objects: use it for anything by day.
+- \`articles\` over \`articles/v2/\`: current to the minute, one object per article keyed by id, so not
+  partitioned: every query reads the whole archive (one request per article). For the last hours, or an
+  exact count.
 
 Athena lowercases column and struct field names (\`publishedAt\` is \`publishedat\`, \`body.wordCount\` is
-\`body.wordcount\`). The article's \`source\` is a struct column, so the source partition is named
-\`source_id\`. Always filter on \`source_id\` and \`date\` (write it \`"date"\`): only those partitions are read.
+\`body.wordcount\`). The article's \`source\` is a struct column, so the source partition of \`articles_daily\` is
+named \`source_id\`. Always filter on \`source_id\` and \`date\` (write it \`"date"\`): only those partitions are read.
 The columns are derived from the JSON Schema in code (lib/dataset/glue-columns.ts), and a test checks
 them against it.
 

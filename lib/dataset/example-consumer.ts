@@ -6,7 +6,7 @@
 //     console.log(article.publishedAt, article.title, article.authors.map((author) => author.name));
 //   }
 import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
 
 /** The fields this example uses; every field is described in docs/dataset.md. */
 export interface DatasetArticle {
@@ -31,26 +31,14 @@ async function getObject(client: S3Client, bucket: string, key: string): Promise
 }
 
 /**
- * A closed day is one gzipped NDJSON object (articles-daily/v1/): one request. Today, or a day not yet
- * compacted, is read object by object from articles/v1/.
+ * A day is one gzipped NDJSON object (articles-daily/v1/): one request. It holds the day as of the last
+ * daily compaction (00:30 Vietnam time), so a closed day is complete; today's articles, and changes since,
+ * come with the next compaction (`news-ingest export` adds them at once). A day without articles has none.
  */
 export async function* readDay(client: S3Client, bucket: string, source: string, day: string): AsyncGenerator<DatasetArticle> {
   const compacted = await getObject(client, bucket, `articles-daily/v1/source=${source}/date=${day}/part-00000.ndjson.gz`);
-  if (compacted !== null) {
-    for (const line of gunzipSync(compacted).toString('utf8').split('\n')) {
-      if (line !== '') yield JSON.parse(line) as DatasetArticle;
-    }
-    return;
+  if (compacted === null) return;
+  for (const line of gunzipSync(compacted).toString('utf8').split('\n')) {
+    if (line !== '') yield JSON.parse(line) as DatasetArticle;
   }
-  let continuationToken: string | undefined;
-  do {
-    const page = await client.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: `articles/v1/source=${source}/date=${day}/`, ContinuationToken: continuationToken }),
-    );
-    for (const object of page.Contents ?? []) {
-      const body = await getObject(client, bucket, object.Key!);
-      if (body !== null) yield JSON.parse(body.toString('utf8')) as DatasetArticle;
-    }
-    continuationToken = page.NextContinuationToken;
-  } while (continuationToken !== undefined);
 }

@@ -1,10 +1,9 @@
-import { gunzipSync } from 'node:zlib';
 import { EXTRACTOR_VERSION, extractArticle, NotAnArticleError } from '../extract/index.ts';
 import { readArticle, writeArticle, type WriteArticleOptions } from '../store/articles.ts';
 import type { ObjectStore, WriteOutcome } from '../store/types.ts';
 import { describeError } from '../errors.ts';
 import { mapOrdered } from './ordered.ts';
-import { RAW_ROOT, checkFilter, listPartitionedKeys, matchesFilter, parseRawKey, type PartitionFilter } from './partitions.ts';
+import { checkFilter, matchesFilter, type PartitionFilter } from './partitions.ts';
 import { RAW_BATCH_PREFIX } from '../store/keys.ts';
 import { decodeRawBatch, parseRawBatchKey } from '../store/raw-pages.ts';
 
@@ -17,9 +16,9 @@ import { decodeRawBatch, parseRawBatchKey } from '../store/raw-pages.ts';
 export type ReextractOutcome = WriteOutcome | 'current' | 'skipped' | 'failed';
 
 export interface ReextractResult {
-  /** The raw object read: a batch of pages or (stored before batching) one page. */
+  /** The raw page batch read. */
   rawKey: string;
-  /** The article the page belongs to (known from the key or the batch's manifest). */
+  /** The article the page belongs to (from the batch's manifest). */
   articleId?: string;
   outcome: ReextractOutcome;
   /** The article's key when it was written (or found unchanged). */
@@ -33,15 +32,14 @@ export type ReextractSummary = Record<ReextractOutcome, number>;
 interface StoredPage {
   rawKey: string;
   id: string;
-  /** The fetch the page came from (batched pages): it is used only while the stored article says the same. */
-  fetchedAt?: string;
-  html: () => Promise<string | null>;
+  /** The fetch the page came from: it is used only while the stored article says the same. */
+  fetchedAt: string;
+  html: () => string;
 }
 
 /**
- * Re-runs extraction on the pages of one raw object, a batch (raw/batches/…, see lib/store/raw-pages.ts)
- * or a page stored before batching (raw/source=…/date=…/<id>.html.gz), one result per page. Never throws
- * for a bad page or object; the results say what happened.
+ * Re-runs extraction on the pages of one raw page batch (raw/batches/…, see lib/store/raw-pages.ts), one
+ * result per page. Never throws for a bad page or object; the results say what happened.
  */
 export async function reextractRawObject(
   store: ObjectStore,
@@ -49,17 +47,9 @@ export async function reextractRawObject(
   options: WriteArticleOptions = { keepRevisions: 'local-copy' },
   filter: PartitionFilter = {},
 ): Promise<ReextractResult[]> {
-  const legacy = parseRawKey(rawKey);
-  if (legacy !== null) {
-    // The page object's name is the article's: one page, current as long as it exists (an update removes it).
-    const html = async () => {
-      const gzipped = await store.get(rawKey);
-      return gzipped === null ? null : gunzipSync(gzipped).toString('utf8');
-    };
-    return [await reextractPage(store, { rawKey, id: legacy.id, html }, options)];
-  }
   if (parseRawBatchKey(rawKey) === null) {
-    return [{ rawKey, outcome: 'failed', reason: `not a raw object key (raw/batches/date=<day>/<batch>.pages, or raw/source=<id>/date=<day>/<id>.html.gz)` }];
+    const hint = rawKey.startsWith('raw/source=') ? ': a page stored before batching, which `news-ingest migrate` moves into a batch' : '';
+    return [{ rawKey, outcome: 'failed', reason: `not a raw page batch key (raw/batches/date=<day>/<batch>.pages)${hint}` }];
   }
   let batch;
   try {
@@ -72,7 +62,7 @@ export async function reextractRawObject(
   const results: ReextractResult[] = [];
   for (const entry of batch.pages) {
     if (!matchesFilter({ source: entry.source, date: entry.date }, filter)) continue;
-    const page: StoredPage = { rawKey, id: entry.id, fetchedAt: entry.fetchedAt, html: async () => batch.html(entry) };
+    const page: StoredPage = { rawKey, id: entry.id, fetchedAt: entry.fetchedAt, html: () => batch.html(entry) };
     results.push(await reextractPage(store, page, options));
   }
   return results;
@@ -87,7 +77,7 @@ async function reextractPage(store: ObjectStore, page: StoredPage, options: Writ
   try {
     const stored = await readArticle(store, id);
     if (stored === null) return { rawKey, articleId: id, outcome: 'failed', reason: `no stored article with id ${id} for this page` };
-    if (page.fetchedAt !== undefined && page.fetchedAt !== stored.fetchedAt) {
+    if (page.fetchedAt !== stored.fetchedAt) {
       // An earlier fetch (the article was updated since), or a fetch whose article write lost or failed.
       return { rawKey, articleId: id, outcome: 'skipped', reason: `superseded: the stored article was extracted from the fetch of ${stored.fetchedAt}, this page is from ${page.fetchedAt}` };
     }
@@ -95,8 +85,7 @@ async function reextractPage(store: ObjectStore, page: StoredPage, options: Writ
       return { rawKey, articleId: id, outcome: 'current', reason: `already extracted by extractor version ${EXTRACTOR_VERSION}` };
     }
     // The pipeline stores the page as it decoded it (UTF-8 text), so no charset sniffing here.
-    const html = await page.html();
-    if (html === null) return { rawKey, articleId: id, outcome: 'failed', reason: 'the raw page is gone' };
+    const html = page.html();
     let article;
     try {
       article = extractArticle(html, {
@@ -133,17 +122,11 @@ export interface ReextractOptions extends Pick<PartitionFilter, 'since' | 'sourc
   onResult?: (result: ReextractResult) => void;
 }
 
-/**
- * Re-extracts every stored raw page the filter selects (the article's partition date >= since, one
- * source): the pages stored before batching, selected by their keys, then every batch, selected by page.
- */
+/** Re-extracts every stored raw page the filter selects (the article's partition date >= since, one source), batch by batch. */
 export async function reextractStoredPages(options: ReextractOptions): Promise<ReextractSummary> {
   const filter = checkFilter({ since: options.since, source: options.source });
   const summary: ReextractSummary = { current: 0, stored: 0, unchanged: 0, updated: 0, skipped: 0, failed: 0 };
-  const keys = concat(
-    map(listPartitionedKeys(options.store, RAW_ROOT, filter), (raw) => raw.key),
-    filterAsync(options.store.list(RAW_BATCH_PREFIX), (key) => parseRawBatchKey(key) !== null),
-  );
+  const keys = filterAsync(options.store.list(RAW_BATCH_PREFIX), (key) => parseRawBatchKey(key) !== null);
   const concurrency = options.concurrency ?? 4;
   for await (const { outcome } of mapOrdered(keys, concurrency, (key) => reextractRawObject(options.store, key, undefined, filter))) {
     // reextractRawObject reports failures as results; a rejection here would be a bug, so let it surface.
@@ -156,14 +139,6 @@ export async function reextractStoredPages(options: ReextractOptions): Promise<R
   return summary;
 }
 
-async function* map<T, U>(items: AsyncIterable<T>, mapper: (item: T) => U): AsyncGenerator<U> {
-  for await (const item of items) yield mapper(item);
-}
-
 async function* filterAsync<T>(items: AsyncIterable<T>, keep: (item: T) => boolean): AsyncGenerator<T> {
   for await (const item of items) if (keep(item)) yield item;
-}
-
-async function* concat<T>(...sources: AsyncIterable<T>[]): AsyncGenerator<T> {
-  for (const source of sources) yield* source;
 }

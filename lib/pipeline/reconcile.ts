@@ -1,6 +1,5 @@
 import { forgetSeen, keyOfSeenEntry, loadFeedStateVersionAt, saveFeedState } from '../feeds/state.ts';
-import { ARTICLES_ROOT, listPartitionedKeys } from '../dataset/partitions.ts';
-import { FEED_STATE_PREFIX } from '../store/keys.ts';
+import { ARTICLES_PREFIX, articleIdOfKey, FEED_STATE_PREFIX, LEGACY_ARTICLES_PREFIX } from '../store/keys.ts';
 import { PreconditionFailedError, type ObjectStore } from '../store/types.ts';
 import type { PipelineLogger } from './types.ts';
 
@@ -22,13 +21,18 @@ export interface ReconcileResult {
  * state was saved), is forgotten, and its feed's ETag and Last-Modified are dropped so the next fetch reads
  * the feed in full and stores the article again. Items that ended without an article (null) stay seen.
  *
- * Cheap at any size: one listing of articles/v1/ (1 LIST per 1,000 articles in S3) and one GET per feed
+ * Cheap at any size: one listing of articles/v2/ (1 LIST per 1,000 articles in S3) and one GET per feed
  * state, never a request per seen item. The local runner calls it at the start of every run; in the cloud
- * a daily schedule does (functions/reconcile.ts).
+ * a daily schedule does (functions/reconcile.ts). A store that still holds articles in the layout before
+ * articles were keyed by id is refused: it would forget every item stored there (run `news-ingest migrate`).
  */
 export async function reconcileFeedStates(store: ObjectStore, logger?: PipelineLogger): Promise<ReconcileResult> {
+  await refuseUnmigratedStore(store);
   const stored = new Set<string>();
-  for await (const article of listPartitionedKeys(store, ARTICLES_ROOT, {})) stored.add(article.id);
+  for await (const key of store.list(ARTICLES_PREFIX)) {
+    const id = articleIdOfKey(key);
+    if (id !== null) stored.add(id);
+  }
   const result: ReconcileResult = {
     articlesInStore: stored.size,
     feedStates: 0,
@@ -63,4 +67,16 @@ export async function reconcileFeedStates(store: ObjectStore, logger?: PipelineL
     });
   }
   return result;
+}
+
+export class UnmigratedStoreError extends Error {
+  override readonly name = 'UnmigratedStoreError';
+}
+
+async function refuseUnmigratedStore(store: ObjectStore): Promise<void> {
+  for await (const key of store.list(LEGACY_ARTICLES_PREFIX)) {
+    throw new UnmigratedStoreError(
+      `${store.description} still holds articles under ${LEGACY_ARTICLES_PREFIX} (e.g. ${key}), the layout before articles were keyed by id: run \`news-ingest migrate\` on it first`,
+    );
+  }
 }

@@ -27,8 +27,31 @@ function check(value: string, pattern: RegExp, what: string): string {
   return value;
 }
 
-export function articleKey(sourceId: string, localDate: string, id: string): string {
-  return `articles/v1/source=${check(sourceId, SOURCE_ID, 'source id')}/date=${check(localDate, LOCAL_DATE, 'date')}/${check(id, ARTICLE_ID, 'article id')}.json`;
+export const ARTICLES_PREFIX = 'articles/v2/';
+
+/**
+ * An article's one object, named by its id alone, so any writer finds it with one GET whatever its date
+ * or source says now (the dated partitions are built by the compaction, lib/dataset/days.ts). The two-hex
+ * shard spreads the keys over 256 prefixes (S3 scales request rates per prefix) and directories (./data).
+ */
+export function articleKey(id: string): string {
+  check(id, ARTICLE_ID, 'article id');
+  return `${ARTICLES_PREFIX}${id.slice(0, 2)}/${id}.json`;
+}
+
+/** The article id of an `articles/v2/<xx>/<id>.json` key, or null for any other key. */
+export function articleIdOfKey(key: string): string | null {
+  const match = /^articles\/v2\/([0-9a-f]{2})\/([0-9a-f]{20})\.json$/.exec(key);
+  return match !== null && match[2]!.startsWith(match[1]!) ? match[2]! : null;
+}
+
+/** Before articles were keyed by id (read only by `news-ingest migrate`, lib/store/migrate.ts). */
+export const LEGACY_ARTICLES_PREFIX = 'articles/v1/';
+export const LEGACY_INDEX_PREFIX = 'state/index/';
+
+export function legacyIndexKey(id: string): string {
+  check(id, ARTICLE_ID, 'article id');
+  return `${LEGACY_INDEX_PREFIX}${id.slice(0, 2)}/${id}.json`;
 }
 
 export const RAW_BATCH_PREFIX = 'raw/batches/';
@@ -48,21 +71,18 @@ export function feedStateKey(feedId: string): string {
 export const COMPACTION_DUE_PREFIX = 'state/compaction-due/';
 
 /**
- * Marks a closed day of a source whose articles changed after the day closed, so the daily compaction
- * re-compacts it however far back it is.
+ * Marks a day of a source that an article left (an update moved its date), so the compaction rewrites that
+ * day's part without it however far back it is (lib/dataset/days.ts).
  */
 export function compactionDueKey(sourceId: string, localDate: string): string {
   return `${COMPACTION_DUE_PREFIX}source=${check(sourceId, SOURCE_ID, 'source id')}/date=${check(localDate, LOCAL_DATE, 'date')}.json`;
 }
 
+/** The time from which the compaction next looks for changed articles (lib/dataset/days.ts). */
+export const COMPACTION_WATERMARK_KEY = 'state/compaction/watermark.json';
+
 export function runKey(localDate: string, runId: string): string {
   return `runs/${check(localDate, LOCAL_DATE, 'date')}/${check(runId, RUN_ID, 'run id')}.json`;
-}
-
-/** The small index keyed by id that records where an article was first stored. */
-export function indexKey(id: string): string {
-  check(id, ARTICLE_ID, 'article id');
-  return `state/index/${id.slice(0, 2)}/${id}.json`;
 }
 
 /**
@@ -70,19 +90,10 @@ export function indexKey(id: string): string {
  * The time is ISO 8601 basic format (20260905T151701.000Z): no ':' so the key is a valid file name everywhere.
  */
 export function revisionKey(id: string, contentHash: string, fetchedAt: string): string {
-  return `${revisionStem(id, contentHash, fetchedAt)}.json`;
-}
-
-/** The raw page that went with the revision of the same name. */
-export function rawRevisionKey(id: string, contentHash: string, fetchedAt: string): string {
-  return `${revisionStem(id, contentHash, fetchedAt)}.html.gz`;
-}
-
-function revisionStem(id: string, contentHash: string, fetchedAt: string): string {
   const time = new Date(fetchedAt);
   if (Number.isNaN(time.getTime())) throw new Error(`invalid fetchedAt ${JSON.stringify(fetchedAt)} for a revision key`);
   const basic = time.toISOString().replace(/[-:]/g, '');
-  return `revisions/${check(id, ARTICLE_ID, 'article id')}/${basic}-${check(contentHash, CONTENT_HASH, 'content hash').slice(0, 8)}`;
+  return `revisions/${check(id, ARTICLE_ID, 'article id')}/${basic}-${check(contentHash, CONTENT_HASH, 'content hash').slice(0, 8)}.json`;
 }
 
 const SLUG_MAX_LENGTH = 60;

@@ -3,7 +3,7 @@ import { link, mkdir, open, readdir, readFile, rename, stat, unlink, writeFile }
 import { setTimeout as sleep } from 'node:timers/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { assertValidKey } from './keys.ts';
-import { PreconditionFailedError, type ObjectStore, type PutOptions, type TaggedObject } from './types.ts';
+import { PreconditionFailedError, type ListedObject, type ObjectStore, type PutOptions, type TaggedObject } from './types.ts';
 
 const TEMP_SUFFIX = '.tmp';
 const LOCK_SUFFIX = '.lock';
@@ -160,6 +160,14 @@ export class LocalDirectoryStore implements ObjectStore {
       } else if (child.key.startsWith(prefix)) {
         yield child.key;
       }
+    }
+  }
+
+  async *listWithTimes(prefix: string): AsyncIterable<ListedObject> {
+    for await (const key of this.list(prefix)) {
+      // A file removed between the walk and the stat is no longer listed, as in S3.
+      const stats = await stat(this.pathFor(key)).catch((error: unknown) => (isErrno(error, 'ENOENT') ? null : Promise.reject(error)));
+      if (stats !== null) yield { key, lastModified: stats.mtime };
     }
   }
 

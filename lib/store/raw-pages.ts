@@ -24,7 +24,7 @@ export interface RawPageEntry {
   /** The article id the page was extracted as. */
   id: string;
   source: string;
-  /** The day of the article's partition (its key), which re-extraction's --since selects on. */
+  /** The day of the article extracted from the page (its daily part's), which re-extraction's --since selects on. */
   date: string;
   /** The fetchedAt of the article extracted from this page. */
   fetchedAt: string;

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { assertValidKey } from './keys.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PreconditionFailedError, type ObjectStore, type PutOptions, type TaggedObject } from './types.ts';
+import { PreconditionFailedError, type ListedObject, type ObjectStore, type PutOptions, type TaggedObject } from './types.ts';
 
 export interface S3ObjectStoreOptions {
   bucket: string;
@@ -109,10 +109,14 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async *list(prefix: string): AsyncIterable<string> {
+    for await (const object of this.listWithTimes(prefix)) yield object.key;
+  }
+
+  async *listWithTimes(prefix: string): AsyncIterable<ListedObject> {
     const pages = paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: prefix });
     for await (const page of pages) {
       for (const object of page.Contents ?? []) {
-        if (object.Key !== undefined) yield object.Key;
+        if (object.Key !== undefined) yield { key: object.Key, lastModified: object.LastModified ?? new Date(0) };
       }
     }
   }

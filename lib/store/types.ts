@@ -16,6 +16,12 @@ export interface TaggedObject {
   etag: string;
 }
 
+/** A key as a listing gives it, with the time its current version was written. */
+export interface ListedObject {
+  key: string;
+  lastModified: Date;
+}
+
 /** A flat key/value object store: a local directory (./data, the default) or an S3 bucket. */
 export interface ObjectStore {
   /** Human-readable location, e.g. "./data" or "s3://bucket". */
@@ -27,6 +33,8 @@ export interface ObjectStore {
   put(key: string, body: Buffer | string, options?: PutOptions): Promise<string>;
   /** Keys under a prefix, in lexicographic order. */
   list(prefix: string): AsyncIterable<string>;
+  /** list, with each object's last-modified time (S3's LastModified, the file's mtime). */
+  listWithTimes(prefix: string): AsyncIterable<ListedObject>;
   delete(key: string): Promise<void>;
 }
 

@@ -8,7 +8,8 @@ import { hostLimitsFor } from '../../lib/pipeline/politeness.ts';
 import type { RunSummary } from '../../lib/pipeline/types.ts';
 import { createSampleSite, type SampleSite } from '../../lib/sample-site/site.ts';
 import { S3ObjectStore } from '../../lib/store/s3.ts';
-import type { ObjectStore, PutOptions, TaggedObject } from '../../lib/store/types.ts';
+import { ARTICLES_PREFIX } from '../../lib/store/keys.ts';
+import type { ListedObject, ObjectStore, PutOptions, TaggedObject } from '../../lib/store/types.ts';
 import type { TestServer } from '../helpers/http-server.ts';
 import { createTestBucket, startMoto, startMotoProxy, type MotoServer } from '../helpers/moto.ts';
 
@@ -81,7 +82,7 @@ class BucketWipedMidRun implements ObjectStore {
   }
 
   async put(key: string, body: Buffer | string, options?: PutOptions): Promise<string> {
-    if (!key.startsWith('articles/v1/')) return this.call(() => this.inner.put(key, body, options));
+    if (!key.startsWith(ARTICLES_PREFIX)) return this.call(() => this.inner.put(key, body, options));
     while (this.pause !== null) await this.pause;
     this.articleWrites += 1;
     if (this.articleWrites !== this.wipeAfter + 1) return this.call(() => this.inner.put(key, body, options));
@@ -89,7 +90,7 @@ class BucketWipedMidRun implements ObjectStore {
     this.pause = new Promise((resolve) => (resume = resolve));
     try {
       while (this.inFlight > 0) await sleep(5);
-      this.articlesWrittenBeforeWipe = (await listAll(this.inner, 'articles/v1/')).length;
+      this.articlesWrittenBeforeWipe = (await listAll(this.inner, ARTICLES_PREFIX)).length;
       await this.wipe.stop();
       return await this.inner.put(key, body, options);
     } finally {
@@ -102,6 +103,10 @@ class BucketWipedMidRun implements ObjectStore {
 
   list(prefix: string): AsyncIterable<string> {
     return this.inner.list(prefix);
+  }
+
+  listWithTimes(prefix: string): AsyncIterable<ListedObject> {
+    return this.inner.listWithTimes(prefix);
   }
 
   delete(key: string): Promise<void> {
@@ -200,7 +205,7 @@ describe('S3 faults during a run', () => {
       // The write sent to the stopped moto, and no other, failed.
       expect(first.counts['failed:store']).toBe(1);
       // Run 1 saved its feed states into the emptied bucket: they remember as seen the articles the wipe took.
-      expect(await listAll(s3, 'articles/v1/')).toHaveLength(ARTICLES - store.articlesWrittenBeforeWipe - 1);
+      expect(await listAll(s3, ARTICLES_PREFIX)).toHaveLength(ARTICLES - store.articlesWrittenBeforeWipe - 1);
 
       const second = await ingest(store);
       expectOneStatePerItem(second);

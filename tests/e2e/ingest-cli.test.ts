@@ -32,8 +32,8 @@ async function runSummaries(): Promise<RunSummary[]> {
 }
 
 async function articleFiles(): Promise<string[]> {
-  const files = await readdir(join(out, 'articles', 'v1'), { recursive: true });
-  return files.filter((file) => file.endsWith('.json')).map((file) => join(out, 'articles', 'v1', file));
+  const files = await readdir(join(out, 'articles', 'v2'), { recursive: true });
+  return files.filter((file) => file.endsWith('.json')).map((file) => join(out, 'articles', 'v2', file));
 }
 
 beforeAll(async () => {

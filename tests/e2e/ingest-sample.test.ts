@@ -31,7 +31,7 @@ async function collect(prefix: string): Promise<string[]> {
 
 async function storedArticles(): Promise<Map<string, Article>> {
   const articles = new Map<string, Article>();
-  for (const key of await collect('articles/v1/')) {
+  for (const key of await collect('articles/v2/')) {
     const bytes = await store.get(key);
     const text = bytes!.toString('utf8');
     expect(text.trimEnd().includes('\n'), `${key} is one line`).toBe(false);

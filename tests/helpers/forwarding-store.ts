@@ -8,6 +8,7 @@ export function forwardingStore(inner: ObjectStore, overrides: Partial<Omit<Obje
     getWithEtag: (key) => inner.getWithEtag(key),
     put: (key, body, options) => inner.put(key, body, options),
     list: (prefix) => inner.list(prefix),
+    listWithTimes: (prefix) => inner.listWithTimes(prefix),
     delete: (key) => inner.delete(key),
     ...overrides,
   };

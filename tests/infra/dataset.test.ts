@@ -113,7 +113,7 @@ describe('dataset constructs (Glue, Athena, compaction, re-extraction)', () => {
     new DatasetCatalog(stack, 'Dataset', { bucket, sources: sourceIds, accessLogsBucket: accessLogs, firstDate: '2024-01-01' });
     const scheduleDeadLetters = new Queue(stack, 'ScheduleDeadLetters', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true });
     Validations.of(scheduleDeadLetters).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This test queue is a dead-letter queue.' });
-    new DailyCompaction(stack, 'Compaction', { bucket, sources: sourceIds, projectRoot: PROJECT_ROOT, schedulerDeadLetterQueue: scheduleDeadLetters });
+    new DailyCompaction(stack, 'Compaction', { bucket, projectRoot: PROJECT_ROOT, schedulerDeadLetterQueue: scheduleDeadLetters });
     new ReextractBackfill(stack, 'Reextract', { bucket, projectRoot: PROJECT_ROOT, maxConcurrency: 5, reservedConcurrency: 5 });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     // Synthesis fails with the list of findings if any AwsSolutions rule is broken and not acknowledged.
@@ -141,10 +141,15 @@ describe('dataset constructs (Glue, Athena, compaction, re-extraction)', () => {
     expect(byName.publishedat).toBe('string');
   });
 
-  it.each([
-    ['articles', 'articles/v1/'],
-    ['articles_daily', 'articles-daily/v1/'],
-  ])('%s: partition projection on source_id (configured sources) and date over %s', (name, prefix) => {
+  it('articles: every article object under articles/v2/ (keyed by id, so not partitioned)', () => {
+    const input = tableInput('articles');
+    expect(input.PartitionKeys).toBeUndefined();
+    expect(input.Parameters).toEqual({ classification: 'json' });
+    expect(JSON.stringify(input.StorageDescriptor.Location)).toContain('/articles/v2/');
+    expect(input.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.openx.data.jsonserde.JsonSerDe');
+  });
+
+  it.each([['articles_daily', 'articles-daily/v1/']])('%s: partition projection on source_id (configured sources) and date over %s', (name, prefix) => {
     const input = tableInput(name);
     expect(input.PartitionKeys.map((key: { Name: string; Type: string }) => `${key.Name}:${key.Type}`)).toEqual(['source_id:string', 'date:string']);
     const parameters = input.Parameters as Record<string, string>;
@@ -211,7 +216,7 @@ describe('dataset constructs (Glue, Athena, compaction, re-extraction)', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
-      Environment: { Variables: { SOURCE_IDS: sourceIds.join(','), LOOKBACK_DAYS: '3', NEWS_INGEST_BUCKET: { Ref: Match.stringLikeRegexp('^Data') } } },
+      Environment: { Variables: { NEWS_INGEST_BUCKET: { Ref: Match.stringLikeRegexp('^Data') } } },
     });
   });
 

@@ -96,9 +96,13 @@ describe('storage', () => {
   });
 
   it('projects Athena date partitions from the configured first day, by default one before any archived article', () => {
-    const tables = Object.values(template.findResources('AWS::Glue::Table')).map((table) => table.Properties.TableInput.Parameters);
-    expect(tables.length).toBeGreaterThan(0);
-    for (const parameters of tables) expect(parameters['projection.date.range']).toBe('1990-01-01,NOW+1DAYS');
+    const tables = Object.values(template.findResources('AWS::Glue::Table')).map((table) => table.Properties.TableInput);
+    // The daily parts; the table of articles keyed by id has no partitions.
+    const partitioned = tables.filter((table) => table.PartitionKeys !== undefined).map((table) => table.Name);
+    expect(partitioned).toEqual(['articles_daily']);
+    for (const table of tables.filter((table) => table.PartitionKeys !== undefined)) {
+      expect(table.Parameters['projection.date.range']).toBe('1990-01-01,NOW+1DAYS');
+    }
   });
 
   it('removes expired delete markers, expires re-extraction results, and revisions/ copies like revisions', () => {
@@ -244,7 +248,7 @@ describe('monitoring', () => {
     }
   });
 
-  it('reconciles feed states with the bucket daily: lists articles/v1/, reads and writes state/feeds/ only', () => {
+  it('reconciles feed states with the bucket daily: lists articles/v2/ (and articles/v1/, which it refuses), reads and writes state/feeds/ only', () => {
     const fnId = stack.getLogicalId(stack.reconciliation.function.node.defaultChild as CfnFunction);
     const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')).map((resource) => resource.Properties);
     expect(schedules.filter((schedule) => JSON.stringify(schedule.Target).includes(fnId))).toEqual([
@@ -258,7 +262,7 @@ describe('monitoring', () => {
     expect(s3Statements.map((statement) => [statement.Action, statement.Condition ?? JSON.stringify(statement.Resource).match(/\/[a-z/]*\*/)?.[0]])).toEqual([
       [['s3:GetObject', 's3:PutObject'], '/state/feeds/*'],
       ['s3:ListBucket', { StringLike: { 's3:prefix': ['state/feeds/*'] } }],
-      ['s3:ListBucket', { StringLike: { 's3:prefix': ['articles/v1/*'] } }],
+      ['s3:ListBucket', { StringLike: { 's3:prefix': ['articles/v2/*', 'articles/v1/*'] } }],
     ]);
   });
 
@@ -340,27 +344,31 @@ describe('monitoring', () => {
         .filter((suffix): suffix is string => typeof suffix === 'string')
         .sort();
     expect(objectResources('PipelineProcessArticleRole')).toEqual([
-      '/articles/v1/*',
+      '/articles/v2/*',
       '/raw/*',
       '/revisions/*',
       '/runs/ledger/*',
       '/state/compaction-due/*',
-      '/state/index/*',
     ]);
     expect(objectResources('PipelineDispatchRole')).toEqual(['/runs/*/daily-summary.json', '/runs/ledger/*', '/state/feeds/*', '/state/source-health.json']);
     expect(objectResources('PipelineFetchFeedRole')).toEqual(['/runs/ledger/*', '/state/feeds/*']);
-    expect(objectResources('CompactionCompactRole')).toEqual(['/articles-daily/v1/*', '/articles/v1/*', '/state/compaction-due/*']);
-    expect(objectResources('ReextractReextractRole')).toEqual(['/articles/v1/*', '/raw/*', '/revisions/*', '/state/compaction-due/*', '/state/index/*']);
+    expect(objectResources('CompactionCompactRole')).toEqual([
+      '/articles-daily/v1/*',
+      '/articles/v2/*',
+      '/state/compaction-due/*',
+      '/state/compaction/watermark.json*',
+    ]);
+    expect(objectResources('ReextractReextractRole')).toEqual(['/articles/v2/*', '/raw/*', '/revisions/*', '/state/compaction-due/*']);
   });
 
-  it('process-article writes raw page batches and deletes a pre-batching page object, and never reads raw/', () => {
+  it('process-article only writes raw page batches: it never reads or deletes under raw/', () => {
     const rawActions = Object.entries(template.findResources('AWS::IAM::Policy'))
       .filter(([id]) => id.startsWith('PipelineProcessArticleRole'))
       .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as any[])
       .filter((statement) => JSON.stringify(statement.Resource).includes('/raw/*'))
       .flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]))
       .sort();
-    expect(rawActions).toEqual(['s3:DeleteObject', 's3:PutObject']);
+    expect(rawActions).toEqual(['s3:PutObject']);
   });
 
   it('sizes process-article and fetch-feed as the cost model (bench/bench-cost.ts) prices them', () => {

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compactDataset } from '../../lib/dataset/compact.ts';
 import { exportArticles } from '../../lib/dataset/export.ts';
+import { COMPACTION_WATERMARK_KEY } from '../../lib/store/keys.ts';
 import { LocalDirectoryStore } from '../../lib/store/local.ts';
 import type { ObjectStore } from '../../lib/store/types.ts';
 import { writeSyntheticDataset, type SyntheticDataset } from '../../bench/synthetic-dataset.ts';
@@ -30,6 +32,10 @@ function recordingStore(store: ObjectStore): ObjectStore & { listed: string[]; r
     list: (prefix) => {
       listed.push(prefix);
       return store.list(prefix);
+    },
+    listWithTimes: (prefix) => {
+      listed.push(prefix);
+      return store.listWithTimes(prefix);
     },
     delete: (key) => store.delete(key),
   };
@@ -84,7 +90,10 @@ describe('export of 50,000 articles', () => {
     expect(growth).toBeLessThan(80 * MIB);
   }, 120_000);
 
-  it('exports one source and one week by reading only those partitions', async () => {
+  it('exports one source and one week of a compacted store by reading only those days\' parts, no article', async () => {
+    // Compacted two hours from now: every article was written before, so none counts as changed since.
+    const compacted = await compactDataset({ store: new LocalDirectoryStore(root), now: () => new Date(Date.now() + 2 * 3600_000) });
+    expect(compacted).toMatchObject({ written: 150, failed: 0, articles: COUNT });
     const sink = new CountingSink();
     const store = recordingStore(new LocalDirectoryStore(root));
     const summary = await exportArticles({ store, format: 'csv', output: sink, source: 'vnexpress', since: '2024-10-08', until: '2024-10-14' });
@@ -96,11 +105,12 @@ describe('export of 50,000 articles', () => {
     expect(expected).toBeGreaterThan(0);
     expect(expected).toBeLessThan(COUNT / 10);
     expect(summary).toEqual({ exported: expected, failed: 0 });
-    // One listing, of that source only; one read per selected article, none outside the week.
-    expect(store.listed).toEqual(['articles/v1/source=vnexpress/']);
-    expect(store.read).toHaveLength(expected);
-    expect(new Set(store.read).size).toBe(expected);
-    const outside = store.read.filter((key) => !/^articles\/v1\/source=vnexpress\/date=2024-10-(0[89]|1[0-4])\/[0-9a-f]{20}\.json$/.test(key));
-    expect(outside).toEqual([]);
-  }, 120_000);
+    // One listing of the ids, one of that source's parts; the watermark and the week's seven parts read.
+    expect(store.listed).toEqual(['articles/v2/', 'articles-daily/v1/source=vnexpress/']);
+    const days = ['08', '09', '10', '11', '12', '13', '14'];
+    expect(store.read).toEqual([
+      COMPACTION_WATERMARK_KEY,
+      ...days.map((day) => `articles-daily/v1/source=vnexpress/date=2024-10-${day}/part-00000.ndjson.gz`),
+    ]);
+  }, 300_000);
 });

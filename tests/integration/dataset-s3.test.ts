@@ -6,16 +6,16 @@ import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as compactHandler } from '../../functions/compact.ts';
 import { handler as reextractHandler } from '../../functions/reextract.ts';
-import { compactClosedDays, lastClosedDay } from '../../lib/dataset/compact.ts';
+import { compactDataset } from '../../lib/dataset/compact.ts';
 import { readDay, type DatasetArticle } from '../../lib/dataset/example-consumer.ts';
-import { dailyPartKey } from '../../lib/dataset/partitions.ts';
+import { dailyPartKey, todayInDatasetZone } from '../../lib/dataset/partitions.ts';
 import { reextractRawObject, reextractStoredPages } from '../../lib/dataset/reextract.ts';
 import { EXTRACTOR_VERSION, extractArticle } from '../../lib/extract/index.ts';
 import type { Article } from '../../lib/schema/article.ts';
 import { serializeArticle } from '../../lib/schema/article.ts';
 import { sha256Hex } from '../../lib/schema/ids.ts';
 import { readArticle, writeArticle } from '../../lib/store/articles.ts';
-import { COMPACTION_DUE_PREFIX, indexKey } from '../../lib/store/keys.ts';
+import { legacyIndexKey } from '../../lib/store/keys.ts';
 import { storeRawPage } from '../../lib/store/raw-pages.ts';
 import { S3ObjectStore } from '../../lib/store/s3.ts';
 import type { ObjectStore } from '../../lib/store/types.ts';
@@ -24,8 +24,6 @@ import { createTestBucket, startMoto, testS3Client, type MotoServer } from '../h
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BUCKET = 'dataset-s3-test';
-// 17:00 in Vietnam on 4 October 2024: 1-3 October are closed.
-const NOW = new Date('2024-10-04T10:00:00.000Z');
 const MOTO_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' };
 
 /** A saved page, what this extractor makes of it, and what an older version made of it (another title). */
@@ -48,9 +46,9 @@ async function keysUnder(store: ObjectStore, prefix: string): Promise<string[]> 
 }
 
 /** Runs the real CLI against the moto bucket and collects its output. */
-function cli(args: string[], endpoint: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(args: string[], endpoint: string, bucket = BUCKET): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/news-ingest.mjs'), ...args, '--bucket', BUCKET, '--endpoint', endpoint], {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/news-ingest.mjs'), ...args, '--bucket', bucket, '--endpoint', endpoint], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...MOTO_CREDENTIALS },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -97,18 +95,21 @@ describe('export, compaction and re-extraction on S3 (moto_server)', () => {
     expect(rows.slice(1).map((row) => row.split(',')[0]).sort()).toEqual(expected.map((a) => a.id).sort());
   }, 60_000);
 
-  it('compacts closed days into the bucket, and a second run writes nothing', async () => {
-    const first = await compactClosedDays({ store, now: NOW });
-    // 1-3 October: alpha has the 1st and 3rd, beta the 2nd and 4th; the 4th is not closed.
-    expect(first).toEqual({ written: 3, unchanged: 0, failed: 0, articles: 9 });
+  it('compacts every day whose articles changed into the bucket, and a second run writes nothing', async () => {
+    const first = await compactDataset({ store });
+    // alpha has the 1st and 3rd, beta the 2nd and 4th.
+    expect(first).toEqual({ written: 4, removed: 0, unchanged: 0, failed: 0, articles: 12, unreadable: 0 });
     const part = await store.get(dailyPartKey('alpha', '2024-10-03'));
     const lines = gunzipSync(part!).toString('utf8').trim().split('\n');
     expect(lines.sort()).toEqual(synthetic.filter((a) => a.source.id === 'alpha' && a.publishedAt!.startsWith('2024-10-03')).map(serializeArticle).sort());
-    expect(await store.get(dailyPartKey('beta', '2024-10-04'))).toBeNull();
-    expect(await compactClosedDays({ store, now: NOW })).toEqual({ written: 0, unchanged: 3, failed: 0, articles: 9 });
+    // Written within the hour the watermark overlaps: read again, and found the same.
+    expect(await compactDataset({ store })).toEqual({ written: 0, removed: 0, unchanged: 4, failed: 0, articles: 12, unreadable: 0 });
+    // The export of a compacted bucket reads the parts and the articles changed since: the same articles.
+    const exported = await cli(['export'], moto.endpoint);
+    expect(exported.stdout.trim().split('\n').map((line) => (JSON.parse(line) as Article).id).sort()).toEqual(synthetic.map((a) => a.id).sort());
   }, 60_000);
 
-  it('the documented TypeScript consumer reads a compacted day and a day not compacted yet', async () => {
+  it('the documented TypeScript consumer reads a compacted day', async () => {
     const client = testS3Client(moto.endpoint);
     const collect = async (source: string, day: string) => {
       const articles: DatasetArticle[] = [];
@@ -119,44 +120,34 @@ describe('export, compaction and re-extraction on S3 (moto_server)', () => {
       synthetic.filter((a) => a.source.id === source && a.publishedAt!.startsWith(day)).map((a) => a.id).sort();
     expect(await store.get(dailyPartKey('alpha', '2024-10-03'))).not.toBeNull();
     expect(await collect('alpha', '2024-10-03')).toEqual(expected('alpha', '2024-10-03'));
-    expect(await store.get(dailyPartKey('beta', '2024-10-04'))).toBeNull();
     expect(await collect('beta', '2024-10-04')).toEqual(expected('beta', '2024-10-04'));
     expect(await collect('beta', '2024-10-04')).toHaveLength(3);
+    expect(await collect('beta', '2024-10-05')).toEqual([]);
     client.destroy();
   }, 60_000);
 
-  it('the compaction Lambda compacts the configured sources over its look-back days', async () => {
+  it('the compaction Lambda compacts the day of an article written since its last run', async () => {
     const saved = { ...process.env };
-    Object.assign(process.env, MOTO_CREDENTIALS, {
-      NEWS_INGEST_BUCKET: BUCKET,
-      AWS_ENDPOINT_URL_S3: moto.endpoint,
-      SOURCE_IDS: 'alpha,beta',
-      LOOKBACK_DAYS: '3',
-    });
+    Object.assign(process.env, MOTO_CREDENTIALS, { NEWS_INGEST_BUCKET: BUCKET, AWS_ENDPOINT_URL_S3: moto.endpoint });
     try {
-      // The Lambda runs on the real clock: an article from yesterday (in Vietnam) is due for compaction.
-      const yesterday = lastClosedDay(new Date());
+      const yesterday = todayInDatasetZone(new Date(Date.now() - 24 * 3600_000));
       const late = syntheticArticle(100, 'beta', yesterday, 2);
-      // The tests above wrote to long-closed days (and compacted them): this one is about the look-back.
-      for await (const key of store.list(COMPACTION_DUE_PREFIX)) await store.delete(key);
       await writeArticle(store, late, null);
       const summary = await compactHandler({});
-      expect(summary).toEqual({ written: 1, unchanged: 0, failed: 0, articles: 1 });
+      expect(summary).toMatchObject({ written: 1, removed: 0, failed: 0, unreadable: 0 });
       const part = await store.get(dailyPartKey('beta', yesterday));
       expect(gunzipSync(part!).toString('utf8')).toBe(`${serializeArticle(late)}\n`);
-      expect(await compactHandler({})).toMatchObject({ written: 0, unchanged: 1 });
+      expect(await compactHandler({})).toMatchObject({ written: 0, failed: 0 });
     } finally {
       process.env = saved;
     }
   }, 120_000);
 
-  it('the compaction Lambda names the environment variable or event field that is wrong', async () => {
+  it('the compaction Lambda names the event field that is wrong', async () => {
     const saved = { ...process.env };
-    Object.assign(process.env, { NEWS_INGEST_BUCKET: BUCKET, SOURCE_IDS: 'alpha', LOOKBACK_DAYS: 'three' });
+    Object.assign(process.env, { NEWS_INGEST_BUCKET: BUCKET });
     try {
-      await expect(compactHandler({})).rejects.toThrow(/^compaction function environment is invalid:\n.*\n {2}→ at LOOKBACK_DAYS$/);
-      process.env.LOOKBACK_DAYS = '3';
-      await expect(compactHandler({ days: 0 })).rejects.toThrow(/^compaction event is invalid:\n.*>=1\n {2}→ at days$/);
+      await expect(compactHandler({ full: 'yes' })).rejects.toThrow(/^compaction event is invalid:\n.*\n {2}→ at full$/);
     } finally {
       process.env = saved;
     }
@@ -188,29 +179,32 @@ describe('export, compaction and re-extraction on S3 (moto_server)', () => {
     }
   }, 60_000);
 
-  it('a bucket written before pages were batched: the Lambda re-extracts its page objects, and an update deletes one', async () => {
-    const bucket = 'reextract-pre-batching';
+  it('a versioned bucket written before ids: `news-ingest migrate` moves it, and the moved page is re-extracted', async () => {
+    const bucket = 'migrate-versioned';
     await createTestBucket(moto.endpoint, bucket, { versioning: true });
     const client = testS3Client(moto.endpoint);
     const legacyStore = new S3ObjectStore({ bucket, client });
     const { html, current, older } = olderExtractionOfAPage();
     const date = current.publishedAt!.slice(0, 10);
-    const key = `articles/v1/source=vnexpress/date=${date}/${current.id}.json`;
+    const legacyKey = `articles/v1/source=vnexpress/date=${date}/${current.id}.json`;
     const legacyPage = `raw/source=vnexpress/date=${date}/${current.id}.html.gz`;
-    await legacyStore.put(indexKey(current.id), JSON.stringify({ id: current.id, articleKey: key, rawKey: legacyPage }));
+    await legacyStore.put(legacyIndexKey(current.id), JSON.stringify({ id: current.id, articleKey: legacyKey, rawKey: legacyPage }));
     await legacyStore.put(legacyPage, gzipSync(html));
-    await legacyStore.put(key, serializeArticle(older));
+    await legacyStore.put(legacyKey, serializeArticle(older));
     try {
-      expect(await reextractRawObject(legacyStore, legacyPage, { keepRevisions: 'bucket-versioning' })).toEqual([
-        { rawKey: legacyPage, articleId: current.id, outcome: 'updated', articleKey: key },
+      const migrated = await cli(['migrate'], moto.endpoint, bucket);
+      expect(migrated.stderr).not.toContain('news-ingest migrate:');
+      expect(migrated.stdout).toContain('migrated: 1 stored, 0 updated, 0 unchanged (a copy at least as new was there), 0 failed; 1 page objects moved into batches, 0 index entries removed');
+      expect(migrated.code).toBe(0);
+      expect(await readArticle(legacyStore, current.id)).toEqual(older);
+      expect(await keysUnder(legacyStore, 'state/')).toEqual([]);
+      expect(await keysUnder(legacyStore, 'articles/v1/')).toEqual([]);
+      const rawKeys = await keysUnder(legacyStore, 'raw/');
+      expect(rawKeys).toEqual([expect.stringMatching(/^raw\/batches\//)]);
+      expect(await reextractRawObject(legacyStore, rawKeys[0]!, { keepRevisions: 'bucket-versioning' })).toEqual([
+        { rawKey: rawKeys[0], articleId: current.id, outcome: 'updated', articleKey: `articles/v2/${current.id.slice(0, 2)}/${current.id}.json` },
       ]);
       expect((await readArticle(legacyStore, current.id))!.title).toBe(current.title);
-      expect(await legacyStore.get(legacyPage)).not.toBeNull();
-      // A fresh fetch with other content: its page goes into a batch, the page object goes (a noncurrent version).
-      const refetched = { ...current, title: 'Tiêu đề mới', contentHash: sha256Hex('edited on the site'), fetchedAt: '2026-03-08T02:00:00.000Z' };
-      expect(await writeArticle(legacyStore, refetched, '<html><body>edited</body></html>', { keepRevisions: 'bucket-versioning' })).toEqual({ outcome: 'updated', key });
-      expect(await legacyStore.get(legacyPage)).toBeNull();
-      expect(await keysUnder(legacyStore, 'raw/batches/')).toHaveLength(1);
       expect(await keysUnder(legacyStore, 'revisions/')).toEqual([]);
     } finally {
       client.destroy();

@@ -196,7 +196,7 @@ describe('Lambda handlers on moto S3/SQS', () => {
     expect(responses[0]!.batchItemFailures).toEqual([{ itemIdentifier: 'flaky-article' }]);
     expect(responses[1]!.batchItemFailures).toEqual([]);
 
-    const stored = (await keysUnder('articles/v1/')).filter((key) => key.endsWith('.json'));
+    const stored = (await keysUnder('articles/v2/')).filter((key) => key.endsWith('.json'));
     expect(stored).toHaveLength(site.pages.length);
     // One raw page batch per invocation, holding the pages of the articles it stored.
     const rawPages = await storedRawPages(new S3ObjectStore({ bucket: BUCKET, client: testS3Client(moto.endpoint) }));
@@ -244,7 +244,7 @@ describe('Lambda handlers on moto S3/SQS', () => {
   it('process-article: an update keeps the earlier version as an object version only, no revisions/ copy', async () => {
     const job = JSON.parse(articleMessages[0]!.Body!) as ArticleJob;
     const page = site.pages.find((candidate) => candidate.url === job.url)!;
-    const key = (await keysUnder('articles/v1/')).find((candidate) => candidate.endsWith(`/${articleIdFor(page.url)}.json`))!;
+    const key = (await keysUnder('articles/v2/')).find((candidate) => candidate.endsWith(`/${articleIdFor(page.url)}.json`))!;
     site.reviseArticle(page.index);
     const result = await handlers.processArticle(
       { Records: [syntheticRecord('revised-article', JSON.stringify(job), articleQueue.arn)] },

@@ -133,7 +133,7 @@ describe('runIngest', () => {
 
     // One article of each of two publishers disappears (deleted by hand, a lifecycle rule, a restored backup).
     const lostPages = ['vnexpress', 'dantri'].map((publisher) => current.pages.find((page) => page.publisher === publisher)!);
-    const stored = await collectKeys('articles/v1/');
+    const stored = await collectKeys('articles/v2/');
     for (const page of lostPages) {
       const key = stored.find((candidate) => candidate.endsWith(`/${articleIdFor(page.url)}.json`));
       expect(key).toBeDefined();
@@ -150,7 +150,7 @@ describe('runIngest', () => {
     const feedsOfLost = current.feeds.filter((feed) => lostSources.has(feed.sourceId)).length;
     expect(second.summary.feeds.fetched).toBe(feedsOfLost);
     expect(second.summary.feeds.notModified).toBe(current.feeds.length - feedsOfLost);
-    expect(await collectKeys('articles/v1/')).toHaveLength(stored.length);
+    expect(await collectKeys('articles/v2/')).toHaveLength(stored.length);
 
     // Healed: a third run finds everything in place and fetches nothing.
     const third = await runIngest(depsFor(current));

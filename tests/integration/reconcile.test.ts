@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { handler as reconcileHandler } from '../../functions/reconcile.ts';
 import { loadFeedState, recordArticleIds, saveFeedState } from '../../lib/feeds/state.ts';
 import type { FeedState } from '../../lib/feeds/types.ts';
-import { reconcileFeedStates } from '../../lib/pipeline/reconcile.ts';
+import { reconcileFeedStates, UnmigratedStoreError } from '../../lib/pipeline/reconcile.ts';
 import { articleKey } from '../../lib/store/keys.ts';
 import { S3ObjectStore } from '../../lib/store/s3.ts';
 import type { ObjectStore } from '../../lib/store/types.ts';
@@ -32,7 +32,7 @@ describe.each(stores.implementations)('reconcileFeedStates: %s', (_name, makeSto
   });
 
   it('forgets seen items whose article is gone and drops the validators of their feed; keeps the rest as it was', async () => {
-    await store.put(articleKey('vnexpress', '2026-09-05', KEPT), '{}');
+    await store.put(articleKey(KEPT), '{}');
     await saveFeedState(store, feedState(FEED, [['kept', KEPT], ['gone', GONE], ['not-an-article', null]]));
     const untouched = feedState(OTHER_FEED, [['kept', KEPT]]);
     await saveFeedState(store, untouched);
@@ -51,6 +51,15 @@ describe.each(stores.implementations)('reconcileFeedStates: %s', (_name, makeSto
 
     // Nothing left to heal: a second pass writes nothing.
     expect(await reconcileFeedStates(store)).toMatchObject({ feedStatesHealed: 0, itemsForgotten: 0 });
+  });
+
+  it('refuses a store that still holds articles in the layout before ids, instead of forgetting every item stored there', async () => {
+    await store.put(`articles/v1/source=vnexpress/date=2026-09-05/${KEPT}.json`, '{}');
+    const state = feedState(FEED, [['kept', KEPT]]);
+    await saveFeedState(store, state);
+    await expect(reconcileFeedStates(store)).rejects.toThrow(UnmigratedStoreError);
+    await expect(reconcileFeedStates(store)).rejects.toThrow('run `news-ingest migrate` on it first');
+    expect(await loadFeedState(store, FEED)).toEqual(state);
   });
 
   it('does not undo a feed state a fetch saved while it was being checked; the next pass checks the new one', async () => {

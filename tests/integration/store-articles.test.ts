@@ -2,11 +2,9 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { gzipSync } from 'node:zlib';
-import { serializeArticle } from '../../lib/schema/article.ts';
 import { articleIdFor } from '../../lib/schema/ids.ts';
 import { partitionDateFor, readArticle, writeArticle } from '../../lib/store/articles.ts';
-import { indexKey } from '../../lib/store/keys.ts';
+import { articleKey } from '../../lib/store/keys.ts';
 import type { ObjectStore } from '../../lib/store/types.ts';
 import { forwardingStore } from '../helpers/forwarding-store.ts';
 import { testS3Client } from '../helpers/moto.ts';
@@ -77,11 +75,11 @@ const stores: Array<[string, () => Promise<ObjectStore>, { racingCreatesAreAtomi
 ];
 
 describe.each(stores)('writeArticle on %s', (_name, makeStore, { racingCreatesAreAtomic }) => {
-  it('stores a new article as one JSON line at its publishedAt partition, with the raw page gzipped in a batch', async () => {
+  it('stores a new article as one JSON line under the key its id names, with the raw page gzipped in a batch', async () => {
     const store = await makeStore();
     const article = makeArticle();
     const result = await writeArticle(store, article, RAW_HTML);
-    const key = `articles/v1/source=baodanang/date=2024-10-18/${article.id}.json`;
+    const key = `articles/v2/${article.id.slice(0, 2)}/${article.id}.json`;
     expect(result).toEqual({ outcome: 'stored', key });
     const text = (await store.get(key))!.toString('utf8');
     expect(text.split('\n')).toHaveLength(1);
@@ -95,7 +93,7 @@ describe.each(stores)('writeArticle on %s', (_name, makeStore, { racingCreatesAr
     expect(await readArticle(store, articleIdFor('https://baodanang.vn/never-stored-1.html'))).toBeNull();
   });
 
-  it('a new article costs one GET and two PUTs of its own (index entry, article) and its page in a batch; a re-check two GETs', async () => {
+  it('a new article costs one GET and one PUT of its own (the article) and its page in a batch; a re-check one GET', async () => {
     const inner = await makeStore();
     const requests: string[] = [];
     const counted = forwardingStore(inner, {
@@ -104,13 +102,11 @@ describe.each(stores)('writeArticle on %s', (_name, makeStore, { racingCreatesAr
       put: (key, body, options) => (requests.push(`PUT ${key.split('/')[0]}`), inner.put(key, body, options)),
     });
     const article = makeArticle();
-    // Written on its publication day, so its day is not closed and no compaction marker is needed.
-    const now = new Date('2024-10-18T14:00:00.000Z');
-    expect((await writeArticle(counted, article, RAW_HTML, { keepRevisions: 'local-copy', now })).outcome).toBe('stored');
-    expect(requests).toEqual(['GET state', 'PUT state', 'PUT raw', 'PUT articles']);
+    expect((await writeArticle(counted, article, RAW_HTML)).outcome).toBe('stored');
+    expect(requests).toEqual(['GET articles', 'PUT raw', 'PUT articles']);
     requests.length = 0;
-    expect((await writeArticle(counted, article, RAW_HTML, { keepRevisions: 'local-copy', now })).outcome).toBe('unchanged');
-    expect(requests).toEqual(['GET state', 'GET articles']);
+    expect((await writeArticle(counted, article, RAW_HTML)).outcome).toBe('unchanged');
+    expect(requests).toEqual(['GET articles']);
   });
 
   it('writes nothing at all for the same contentHash', async () => {
@@ -121,13 +117,13 @@ describe.each(stores)('writeArticle on %s', (_name, makeStore, { racingCreatesAr
     const refetched = makeArticle({ fetchedAt: '2024-10-20T01:00:00.000Z' });
     expect(await writeArticle(store, refetched, '<html>re-fetched page bytes</html>')).toEqual({
       outcome: 'unchanged',
-      key: `articles/v1/source=baodanang/date=2024-10-18/${article.id}.json`,
+      key: articleKey(article.id),
     });
     expect(await collect(store.list(''))).toEqual(before);
     expect(await readArticle(store, article.id)).toEqual(article);
   });
 
-  it('updates changed content at the first key, even when publishedAt moved to another day, keeping the earlier version', async () => {
+  it('updates changed content at the same key when publishedAt moved to another day, keeping the earlier version and marking the day it left', async () => {
     const store = await makeStore();
     const first = makeArticle();
     const stored = await writeArticle(store, first, RAW_HTML);
@@ -147,10 +143,12 @@ describe.each(stores)('writeArticle on %s', (_name, makeStore, { racingCreatesAr
     const stem = `revisions/${first.id}/20241018T130000.000Z-${first.contentHash.slice(0, 8)}`;
     expect(revisions).toEqual([`${stem}.json`]);
     expect(JSON.parse((await store.get(`${stem}.json`))!.toString('utf8'))).toEqual(first);
-    // Each page stays in its own batch, filed under the article's first key's day.
+    // Each page stays in its own batch, filed under its article's day.
     expect(await rawPageOf(store, changed)).toBe('<html>v2</html>');
     expect(await rawPageOf(store, first)).toBe(RAW_HTML);
-    expect((await storedRawPages(store)).map((page) => page.date)).toEqual(['2024-10-18', '2024-10-18']);
+    expect((await storedRawPages(store)).map((page) => page.date).sort()).toEqual(['2024-10-18', '2024-10-21']);
+    // The compaction learns the day the article joined from the article; the day it left, from this marker.
+    expect(await collect(store.list('state/'))).toEqual(['state/compaction-due/source=baodanang/date=2024-10-18.json']);
   });
 
   it('partitions an article without publishedAt by its fetch date in Vietnam', async () => {
@@ -164,7 +162,7 @@ describe.each(stores)('writeArticle on %s', (_name, makeStore, { racingCreatesAr
     });
     expect(partitionDateFor(article)).toBe('2024-10-19');
     const result = await writeArticle(store, article, null);
-    expect(result).toEqual({ outcome: 'stored', key: `articles/v1/source=baodanang/date=2024-10-19/${article.id}.json` });
+    expect(result).toEqual({ outcome: 'stored', key: articleKey(article.id) });
     expect(await collect(store.list('raw/'))).toEqual([]);
   });
 
@@ -192,7 +190,6 @@ describe.each(stores)('writeArticle on %s', (_name, makeStore, { racingCreatesAr
     const articleKeys = await collect(store.list('articles/'));
     expect(articleKeys).toHaveLength(10);
     expect(new Set(articleKeys.map((key) => key.split('/').pop())).size).toBe(10);
-    expect(await collect(store.list('state/index/'))).toHaveLength(10);
   });
 
   it('does not replace stored content with content fetched before it (a late retry, a re-extraction of an older page)', async () => {
@@ -231,9 +228,8 @@ describe.each(stores)('writeArticle on %s', (_name, makeStore, { racingCreatesAr
     const inner = await makeStore();
     const early = makeArticle({ fetchedAt: '2024-10-18T13:00:00.000Z' });
     const late = makeArticle({ fetchedAt: '2024-10-18T13:05:00.000Z' });
-    const articleKey = `articles/v1/source=baodanang/date=2024-10-18/${early.id}.json`;
     // The early writer has stored its page and stops before its article; the late one creates the article meanwhile.
-    const gate = new WriteGate(inner, (putKey) => putKey === articleKey);
+    const gate = new WriteGate(inner, (putKey) => putKey === articleKey(early.id));
     const held = writeArticle(gate.store, early, '<html>early fetch</html>');
     await gate.reached;
     expect(await writeArticle(inner, late, '<html>late fetch</html>')).toMatchObject({ outcome: 'stored' });
@@ -243,28 +239,6 @@ describe.each(stores)('writeArticle on %s', (_name, makeStore, { racingCreatesAr
     // Both pages are kept, never overwritten; the article's page is the one of its own fetch.
     expect(await rawPageOf(inner, late)).toBe('<html>late fetch</html>');
     expect(await rawPageOf(inner, early)).toBe('<html>early fetch</html>');
-  });
-
-  it('an article stored before pages were batched keeps its own page object until an update brings a new page', async () => {
-    const store = await makeStore();
-    const first = makeArticle();
-    const key = `articles/v1/source=baodanang/date=2024-10-18/${first.id}.json`;
-    const legacyPage = `raw/source=baodanang/date=2024-10-18/${first.id}.html.gz`;
-    // The layout written before batching: an index entry naming the page's own object, the page, the article.
-    await store.put(indexKey(first.id), JSON.stringify({ id: first.id, articleKey: key, rawKey: legacyPage }));
-    await store.put(legacyPage, gzipSync(RAW_HTML));
-    await store.put(key, serializeArticle(first));
-
-    expect(await writeArticle(store, first, RAW_HTML)).toEqual({ outcome: 'unchanged', key });
-    expect(await store.get(legacyPage)).not.toBeNull();
-    const changed = makeArticle({ body: CHANGED_BODY, fetchedAt: '2024-10-21T02:00:00.000Z' });
-    expect(await writeArticle(store, changed, '<html>v2</html>')).toEqual({ outcome: 'updated', key });
-    // Gone, so it can never be re-extracted as the page of the new content; its revisions/ copy is kept.
-    expect(await store.get(legacyPage)).toBeNull();
-    const stem = `revisions/${first.id}/20241018T130000.000Z-${first.contentHash.slice(0, 8)}`;
-    expect(await collect(store.list(`revisions/${first.id}/`))).toEqual([`${stem}.html.gz`, `${stem}.json`]);
-    expect(await rawPageOf(store, changed)).toBe('<html>v2</html>');
-    expect(await collect(store.list('articles/'))).toEqual([key]);
   });
 
   it('rejects an article that does not match the schema before writing anything', async () => {
@@ -287,12 +261,12 @@ describe('writeArticle on a local directory', () => {
     expect(after.ino).toBe(before.ino);
   });
 
-  it('names the index entry that is not JSON instead of writing past it', async () => {
+  it('names the stored article that is not JSON instead of writing past it', async () => {
     const { store } = await localStore();
     const article = makeArticle();
-    await store.put(indexKey(article.id), '{"id": "', { contentType: 'application/json' });
-    await expect(writeArticle(store, article, RAW_HTML)).rejects.toThrow(`index entry ${indexKey(article.id)} is not JSON: `);
-    expect(await collect(store.list('articles/'))).toEqual([]);
+    await store.put(articleKey(article.id), '{"id": "', { contentType: 'application/json' });
+    await expect(writeArticle(store, article, RAW_HTML)).rejects.toThrow(`stored article ${articleKey(article.id)} is unreadable: `);
+    expect(await collect(store.list(''))).toEqual([articleKey(article.id)]);
   });
 });
 
@@ -304,8 +278,8 @@ describe('writeArticle on a versioned S3 bucket', () => {
     expect(await versionCount(bucket, key)).toBe(1);
 
     expect((await writeArticle(store, first, RAW_HTML, { keepRevisions: 'bucket-versioning' })).outcome).toBe('unchanged');
-    // Index, page, article, and the compaction marker of its day (closed long ago); nothing more.
-    expect(await versionCount(bucket, '')).toBe(4);
+    // The page and the article; nothing more.
+    expect(await versionCount(bucket, '')).toBe(2);
 
     const changed = makeArticle({ body: CHANGED_BODY });
     expect(await writeArticle(store, changed, RAW_HTML, { keepRevisions: 'bucket-versioning' })).toEqual({
@@ -315,6 +289,5 @@ describe('writeArticle on a versioned S3 bucket', () => {
     expect(await versionCount(bucket, key)).toBe(2);
     expect(await collect(store.list('revisions/'))).toEqual([]);
     expect(await readArticle(store, first.id)).toEqual(changed);
-    expect(await store.get(indexKey(first.id))).not.toBeNull();
   });
 });

@@ -66,6 +66,19 @@ describe.each(implementations)('ObjectStore contract: %s', (_name, makeStore, { 
     expect(await collect(store.list('missing/'))).toEqual([]);
   });
 
+  it('lists with each object\'s last-modified time, in the same order as list', async () => {
+    const before = Date.now();
+    for (const key of ['t/b.json', 't/a.json', 't/a/1.json']) await store.put(key, key);
+    const listed: Array<{ key: string; lastModified: Date }> = [];
+    for await (const object of store.listWithTimes('t/')) listed.push(object);
+    expect(listed.map((object) => object.key)).toEqual(await collect(store.list('t/')));
+    for (const { lastModified } of listed) {
+      // S3 gives whole seconds.
+      expect(lastModified.getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 - 1000);
+      expect(lastModified.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+    }
+  });
+
   it('lists past one page of results', async () => {
     const keys = Array.from({ length: 1005 }, (_, index) => `many/${String(index).padStart(4, '0')}.json`);
     for (let start = 0; start < keys.length; start += 50) {
@@ -83,11 +96,11 @@ describe.each(implementations)('ObjectStore contract: %s', (_name, makeStore, { 
   });
 
   it('creates with ifNoneMatch when the key is absent, and refuses with PreconditionFailedError when present', async () => {
-    await store.put('state/index/ab/x.json', 'first', { ifNoneMatch: true });
-    const second = store.put('state/index/ab/x.json', 'second', { ifNoneMatch: true });
+    await store.put('articles/v2/ab/x.json', 'first', { ifNoneMatch: true });
+    const second = store.put('articles/v2/ab/x.json', 'second', { ifNoneMatch: true });
     await expect(second).rejects.toBeInstanceOf(PreconditionFailedError);
-    await expect(second).rejects.toThrow(/state\/index\/ab\/x\.json already exists/);
-    expect((await store.get('state/index/ab/x.json'))?.toString()).toBe('first');
+    await expect(second).rejects.toThrow(/articles\/v2\/ab\/x\.json already exists/);
+    expect((await store.get('articles/v2/ab/x.json'))?.toString()).toBe('first');
   });
 
   it.runIf(racingCreatesAreAtomic)('lets exactly one of many racing ifNoneMatch creates win', async () => {

@@ -82,11 +82,11 @@ describe('cost model', () => {
     expect(model.usdPerMillion).toBeCloseTo(5.2 + 0.1 + 20 + 1.4 + 0.55 + 0.5, 8);
   });
 
-  it('charges a re-check of an article whose feed entry changed as its outcomes share of PUTs and reads, two GETs and a whole Lambda run', () => {
+  it('charges a re-check of an article whose feed entry changed as its outcomes share of PUTs and reads, one GET (the article under its id) and a whole Lambda run', () => {
     const model = costModel(PRICES, MEASURED, { ...ASSUMPTIONS, processingsPerArticle: 1.5 });
     expect(model.processingsPerArticle).toBe(1.5);
     expect(line(model.lines, 'S3 PUT')).toBeCloseTo((4 + 0.5 * 0.5) * 5, 10);
-    expect(line(model.lines, 'S3 GET')).toBeCloseTo((2 + 0.5 * 2 + 1.5 * 1.5) * 0.4, 10);
+    expect(line(model.lines, 'S3 GET')).toBeCloseTo((2 + 0.5 * 1 + 1.5 * 1.5) * 0.4, 10);
     expect(line(model.lines, 'Lambda duration (process-article)')).toBeCloseTo(1.5 * 5.2, 8);
     expect(model.dominant).toBe('S3 PUT');
     expect(model.usdPerMillion).toBeCloseTo(model.lines.reduce((sum, entry) => sum + entry.usdPerMillion, 0), 10);

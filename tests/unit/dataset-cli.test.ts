@@ -6,6 +6,8 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCompact } from '../../lib/cli/compact-command.ts';
 import { runExport } from '../../lib/cli/export-command.ts';
+import { runMigrate } from '../../lib/cli/migrate-command.ts';
+import { articleKey } from '../../lib/store/keys.ts';
 import { runReextract } from '../../lib/cli/reextract-command.ts';
 import { LocalDirectoryStore } from '../../lib/store/local.ts';
 import { writeSyntheticDataset } from '../../bench/synthetic-dataset.ts';
@@ -33,12 +35,12 @@ describe('dataset commands', () => {
     const badRoot = mkdtempSync(join(tmpdir(), 'dataset-cli-bad-'));
     try {
       writeSyntheticDataset(badRoot, { count: 2, sources: ['alpha'], days: 1, firstDay: '2024-10-01' });
-      await new LocalDirectoryStore(badRoot).put('articles/v1/source=alpha/date=2024-10-01/ffffffffffffffffffff.json', '{');
+      await new LocalDirectoryStore(badRoot).put(articleKey('ffffffffffffffffffff'), '{');
       const stdout = capture();
       const stderr = capture();
       expect(await runExport({ from: badRoot, format: 'ndjson' }, stdout.stream, stderr.stream)).toBe(1);
       expect(stdout.text().trim().split('\n')).toHaveLength(2);
-      expect(stderr.text()).toContain('skipped articles/v1/source=alpha/date=2024-10-01/ffffffffffffffffffff.json: not valid JSON');
+      expect(stderr.text()).toContain(`skipped ${articleKey('ffffffffffffffffffff')}: not valid JSON`);
       expect(stderr.text()).toContain('2 articles exported, 1 unreadable');
     } finally {
       rmSync(badRoot, { recursive: true, force: true });
@@ -66,7 +68,8 @@ describe('dataset commands', () => {
     try {
       const down = { bucket: 'news', endpoint: `http://127.0.0.1:${await freeLoopbackPort()}` };
       const runs: Array<[string, (stderr: PassThrough) => Promise<number>]> = [
-        ['compact', (stderr) => runCompact(down, capture().stream, stderr, new Date('2024-10-10T00:00:00Z'))],
+        ['compact', (stderr) => runCompact(down, capture().stream, stderr)],
+        ['migrate', (stderr) => runMigrate(down, capture().stream, stderr)],
         ['reextract', (stderr) => runReextract(down, capture().stream, stderr)],
         ['export', (stderr) => runExport({ ...down, format: 'ndjson' }, capture().stream, stderr)],
       ];
@@ -82,9 +85,9 @@ describe('dataset commands', () => {
 
   it('compact prints each day written and the counts', async () => {
     const stdout = capture();
-    expect(await runCompact({ from: root, source: 'beta', day: '2024-10-02' }, stdout.stream, capture().stream, new Date('2024-10-10T00:00:00Z'))).toBe(0);
+    expect(await runCompact({ from: root, source: 'beta', day: '2024-10-02' }, stdout.stream, capture().stream)).toBe(0);
     expect(stdout.text()).toBe(
-      'written articles-daily/v1/source=beta/date=2024-10-02/part-00000.ndjson.gz (500 articles)\ncompacted: 1 days written, 0 unchanged, 0 failed (500 articles)\n',
+      'written articles-daily/v1/source=beta/date=2024-10-02/part-00000.ndjson.gz (500 articles)\ncompacted: 1 days written, 0 removed, 0 unchanged, 0 failed (500 articles)\n',
     );
   });
 

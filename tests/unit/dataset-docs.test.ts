@@ -21,7 +21,8 @@ describe('docs/dataset.md', () => {
 
   it('has the key layout, the Athena examples and the consumer', () => {
     const docs = renderDatasetDocs();
-    expect(docs).toContain('articles/v1/source=<id>/date=<YYYY-MM-DD>/<articleId>.json');
+    expect(docs).toContain('articles/v2/<xx>/<articleId>.json');
+    expect(docs).toContain('news-ingest migrate');
     expect(docs).toContain('articles-daily/v1/source=<id>/date=<YYYY-MM-DD>/part-00000.ndjson.gz');
     expect(docs).toContain('### Articles missing a date or byline');
     expect(docs).toContain('export async function* readDay(');

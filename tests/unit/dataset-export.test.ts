@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -6,7 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvField, csvHeader, CSV_COLUMNS } from '../../lib/dataset/csv.ts';
 import { exportArticles } from '../../lib/dataset/export.ts';
 import { LocalDirectoryStore } from '../../lib/store/local.ts';
-import { writeSyntheticDataset } from '../../bench/synthetic-dataset.ts';
+import { compactDataset } from '../../lib/dataset/compact.ts';
+import { writeArticle } from '../../lib/store/articles.ts';
+import { articleKey } from '../../lib/store/keys.ts';
+import { sha256Hex } from '../../lib/schema/ids.ts';
+import { syntheticArticle, writeSyntheticDataset } from '../../bench/synthetic-dataset.ts';
 
 /** Collects what was written; with `slow`, each write completes on a later turn so backpressure matters. */
 class Collector extends Writable {
@@ -67,7 +72,7 @@ describe('export from a local store', () => {
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('writes every article as one NDJSON line, in key order', async () => {
+  it('writes every article as one NDJSON line, by source, day and id', async () => {
     const output = new Collector();
     const summary = await exportArticles({ store, format: 'ndjson', output });
     const lines = output.text.split('\n');
@@ -125,14 +130,14 @@ describe('export from a local store', () => {
     try {
       writeSyntheticDataset(badRoot, { count: 3, sources: ['alpha'], days: 1, firstDay: '2024-10-01' });
       const badStore = new LocalDirectoryStore(badRoot);
-      const badKey = 'articles/v1/source=alpha/date=2024-10-01/0000000000000000000a.json';
+      const badKey = articleKey('0000000000000000000a');
       await badStore.put(badKey, '{"schemaVersion": 1, "id": "0000000000000000000a"}');
       const errors: string[] = [];
       const summary = await exportArticles({
         store: badStore,
         format: 'ndjson',
         output: new Collector(),
-        onError: (key, message) => errors.push(`${key} ${message}`),
+        onError: (message) => errors.push(message),
       });
       expect(summary).toEqual({ exported: 3, failed: 1 });
       expect(errors).toHaveLength(1);
@@ -150,5 +155,46 @@ describe('export from a local store', () => {
     await expect(
       exportArticles({ store, format: 'ndjson', output: new Collector(), since: '2024-10-05', until: '2024-10-01' }),
     ).rejects.toThrow('--since 2024-10-05 is after --until 2024-10-01');
+  });
+});
+
+describe('export after a compaction', () => {
+  it('reads each day from its part brought up to date: a moved article once, in its new day; a deleted one not at all', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dataset-export-compacted-'));
+    try {
+      const store = new LocalDirectoryStore(root);
+      const articles = [0, 1, 2].map((index) => syntheticArticle(index, 'alpha', '2024-10-01', 1));
+      const threeHoursAgo = new Date(Date.now() - 3 * 3600_000);
+      for (const article of articles) {
+        await writeArticle(store, article, null);
+        // Written well before the compaction: from now on the part holds them.
+        await utimes(join(root, ...articleKey(article.id).split('/')), threeHoursAgo, threeHoursAgo);
+      }
+      await compactDataset({ store });
+      const moved = {
+        ...articles[0]!,
+        title: 'Bài viết đã sửa',
+        publishedAt: '2024-10-03T08:00:00+07:00',
+        publishedAtUtc: '2024-10-03T01:00:00.000Z',
+        contentHash: sha256Hex('moved'),
+        fetchedAt: '2024-10-03T02:00:00.000Z',
+      };
+      await writeArticle(store, moved, null);
+      await store.delete(articleKey(articles[1]!.id));
+
+      const output = new Collector();
+      expect(await exportArticles({ store, format: 'ndjson', output })).toEqual({ exported: 2, failed: 0 });
+      const exported = output.text.trim().split('\n').map((line) => JSON.parse(line) as { id: string; title: string; publishedAt: string });
+      expect(exported.map((article) => [article.id, article.publishedAt.slice(0, 10)])).toEqual([
+        [articles[2]!.id, '2024-10-01'],
+        [moved.id, '2024-10-03'],
+      ]);
+      expect(exported[1]!.title).toBe('Bài viết đã sửa');
+      const firstDay = new Collector();
+      await exportArticles({ store, format: 'ndjson', output: firstDay, since: '2024-10-01', until: '2024-10-01' });
+      expect(firstDay.text.trim().split('\n')).toHaveLength(1);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -3,13 +3,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { reextractStoredPages, type ReextractResult } from '../../lib/dataset/reextract.ts';
+import { reextractRawObject, reextractStoredPages, type ReextractResult } from '../../lib/dataset/reextract.ts';
 import { EXTRACTOR_VERSION, extractArticle } from '../../lib/extract/index.ts';
 import { sha256Hex } from '../../lib/schema/ids.ts';
 import type { Article } from '../../lib/schema/article.ts';
-import { serializeArticle } from '../../lib/schema/article.ts';
 import { readArticle, writeArticle } from '../../lib/store/articles.ts';
-import { indexKey } from '../../lib/store/keys.ts';
 import { storeRawPage } from '../../lib/store/raw-pages.ts';
 import { LocalDirectoryStore } from '../../lib/store/local.ts';
 import { forwardingStore } from '../helpers/forwarding-store.ts';
@@ -166,27 +164,19 @@ describe('re-extraction from stored raw pages', () => {
     expect((await readArticle(store, current.id))!.title).toBe(current.title);
   });
 
-  it('re-extracts pages stored before batching (one object per page, named by the index entry)', async () => {
-    const article = byPreviousVersion(fresh.tuoitre!);
-    const key = `articles/v1/source=tuoitre/date=${article.publishedAt!.slice(0, 10)}/${article.id}.json`;
-    const legacyPage = `raw/source=tuoitre/date=${article.publishedAt!.slice(0, 10)}/${article.id}.html.gz`;
-    await store.put(indexKey(article.id), JSON.stringify({ id: article.id, articleKey: key, rawKey: legacyPage }));
+  it('names a page stored before batching that was not migrated, and re-extracts the rest', async () => {
+    await storeAll();
+    const legacyPage = 'raw/source=tuoitre/date=2026-03-07/00000000000000000000.html.gz';
     await store.put(legacyPage, gzipSync(PAGES.tuoitre));
-    await store.put(key, serializeArticle(article));
-    await store.put('raw/source=tuoitre/date=2026-03-07/00000000000000000000.html.gz', gzipSync(PAGES.tuoitre));
-
     const results: ReextractResult[] = [];
-    expect(await reextractStoredPages({ store, onResult: (result) => results.push(result) })).toEqual({
-      current: 0,
-      stored: 0,
-      unchanged: 1,
-      updated: 0,
-      skipped: 0,
-      failed: 1,
-    });
-    expect(results).toContainEqual({ rawKey: legacyPage, articleId: article.id, outcome: 'unchanged', articleKey: key });
-    expect((await readArticle(store, article.id))!.extractor.version).toBe(EXTRACTOR_VERSION);
-    // Re-extraction writes no page: the page object stays the article's.
-    expect(await store.get(legacyPage)).not.toBeNull();
+    expect(await reextractStoredPages({ store, onResult: (result) => results.push(result) })).toMatchObject({ unchanged: 3, failed: 0 });
+    expect(results.map((result) => result.rawKey)).not.toContain(legacyPage);
+    expect(await reextractRawObject(store, legacyPage)).toEqual([
+      {
+        rawKey: legacyPage,
+        outcome: 'failed',
+        reason: 'not a raw page batch key (raw/batches/date=<day>/<batch>.pages): a page stored before batching, which `news-ingest migrate` moves into a batch',
+      },
+    ]);
   });
 });
