@@ -3,8 +3,9 @@
  * compiles its selector on every call, and the adapters ask the same few dozen selectors of every page.
  */
 import type { CheerioAPI } from 'cheerio';
-import { compile, is, selectAll, type Options } from 'css-select';
+import { compile, is, type Options } from 'css-select';
 import type { AnyNode, Element } from 'domhandler';
+import { pageElements } from './dom.ts';
 
 type CompiledSelector = ReturnType<typeof compile<AnyNode, Element>>;
 
@@ -26,7 +27,9 @@ function compiled(selector: string): CompiledSelector {
  * only: jQuery's positional extensions (`:first`, `:eq()`) are not CSS and do not compile here.
  */
 export function selectOnPage($: CheerioAPI, selector: string): Element[] {
-  return selectAll(compiled(selector), $.root().get(0)!, SELECT_OPTIONS);
+  // The page's element list filtered: what css-select's selectAll finds walking the tree, without the walk.
+  const query = compiled(selector);
+  return pageElements($).filter((element) => query(element));
 }
 
 /** Whether `element` matches `selector`, as `$(element).is(selector)` answers for plain CSS. */
