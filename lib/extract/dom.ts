@@ -3,7 +3,7 @@
  * `.text()`, `.find(tag)` and `.remove()`, without compiling a selector or building a wrapper per call.
  */
 import type { CheerioAPI } from 'cheerio';
-import { isTag, type AnyNode, type Document, type Element, type ParentNode } from 'domhandler';
+import { isTag, type AnyNode, type Element, type ParentNode } from 'domhandler';
 import { cleanText } from '../normalize/text.ts';
 
 /**
@@ -203,7 +203,11 @@ interface PageIndex {
   byTag: Map<string, Element[]>;
 }
 
-const INDEX_BY_PAGE = new WeakMap<Document, PageIndex>();
+/**
+ * Keyed by the loaded page's `$`, not its document: `$.root()` builds a selection on every call, and
+ * extraction asks for the index dozens of times a page.
+ */
+const INDEX_BY_PAGE = new WeakMap<CheerioAPI, PageIndex>();
 const NONE: readonly Element[] = [];
 
 /**
@@ -212,9 +216,11 @@ const NONE: readonly Element[] = [];
  * the index stays true.
  */
 function pageIndex($: CheerioAPI): PageIndex {
-  const page = $.root().get(0)!;
-  let index = INDEX_BY_PAGE.get(page);
+  let index = INDEX_BY_PAGE.get($);
   if (!index) {
+    // The document the page was loaded with, as cheerio's own static methods read it (typed on CheerioAPI):
+    // `$.root()` would build the page's first selection, tens of microseconds on a freshly loaded page.
+    const page = $._root;
     const all: Element[] = [];
     const byTag = new Map<string, Element[]>();
     const visit = (parent: ParentNode): void => {
@@ -231,7 +237,7 @@ function pageIndex($: CheerioAPI): PageIndex {
     };
     visit(page);
     index = { all, byTag };
-    INDEX_BY_PAGE.set(page, index);
+    INDEX_BY_PAGE.set($, index);
   }
   return index;
 }
