@@ -13,7 +13,7 @@ import { readPageMeta } from './meta.ts';
 import { bylineText, closingCreditOf, MAX_CLOSING_CREDITS } from './closing-credit.ts';
 import type { ExtractionTrace, TracedField } from './explain.ts';
 import { BLOCK_TAGS, elementsByTag, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
-import { matchesSelector, selectOnPage } from './select.ts';
+import { matchesSelector, selectBelow, selectOnPage } from './select.ts';
 
 /** What an adapter layout found: only the fields it found are present (absent = ask the generic path). */
 export type AdapterFields = Partial<ExtractedFields>;
@@ -28,10 +28,6 @@ const RELATED_LINK = /^(>>|»|xem thêm\b|tin liên quan\b|đọc thêm\b|bài l
 const HAS_WORD = /[\p{L}\p{N}]/u;
 /** A byline paragraph is a name or two, never a sentence. */
 const MAX_BYLINE_LENGTH = 80;
-
-function isElement(node: AnyNode): node is Element {
-  return node.type === 'tag' || node.type === 'script' || node.type === 'style';
-}
 
 function hasBlockDescendant(element: Element): boolean {
   return element.children.some((child) => child.type === 'tag' && (BLOCK_TAGS.has(child.name) || hasBlockDescendant(child)));
@@ -211,13 +207,12 @@ function imageUrl(img: Element, base: string | undefined): string | null {
   return null;
 }
 
-function readImage($: CheerioAPI, figure: Element, layout: SourceLayout, base: string | undefined): ArticleImage | null {
-  const $figure = $(figure);
-  const img = $figure.find('img').toArray().find(isElement);
+function readImage(figure: Element, layout: SourceLayout, base: string | undefined): ArticleImage | null {
+  const img = selectBelow(figure, 'img')[0];
   if (!img) return null;
   const url = imageUrl(img, base);
   if (!url) return null;
-  const captionElement = $figure.find(layout.selectors.caption ?? 'figcaption').toArray().find(isElement);
+  const captionElement = selectBelow(figure, layout.selectors.caption ?? 'figcaption')[0];
   const printed = captionElement ? renderedText(captionElement) : '';
   const { caption, credit } = printed ? splitCaption(printed) : { caption: null, credit: null };
   const alt = cleanText(img.attribs['alt'] ?? '');
@@ -262,7 +257,7 @@ function readBody($: CheerioAPI, layout: SourceLayout, base: string | undefined,
     blocks.pop();
     if (credit === 'byline' && byline.length === 0) byline = parseByline(bylineText(last.text));
   }
-  const images = walk.figures.map((figure) => readImage($, figure, layout, base)).filter((image): image is ArticleImage => image !== null);
+  const images = walk.figures.map((figure) => readImage(figure, layout, base)).filter((image): image is ArticleImage => image !== null);
   return { paragraphs: blocks.map((block) => block.text), images, byline };
 }
 

@@ -3,7 +3,7 @@
  * compiles its selector on every call, and the adapters ask the same few dozen selectors of every page.
  */
 import type { CheerioAPI } from 'cheerio';
-import { compile, is, type Options } from 'css-select';
+import { compile, is, selectAll, type Options } from 'css-select';
 import type { AnyNode, Element } from 'domhandler';
 import { pageElements } from './dom.ts';
 
@@ -30,6 +30,15 @@ export function selectOnPage($: CheerioAPI, selector: string): Element[] {
   // The page's element list filtered: what css-select's selectAll finds walking the tree, without the walk.
   const query = compiled(selector);
   return pageElements($).filter((element) => query(element));
+}
+
+/**
+ * The elements below `root` matching `selector`, in document order, as `$(root).find(selector)` finds them
+ * for a selector without combinators ("img", "figcaption, p.Image"). With combinators they differ: here an
+ * ancestor of `root` may match the left part ("article time"), in `.find()` it must be below `root`.
+ */
+export function selectBelow(root: Element, selector: string): Element[] {
+  return selectAll(compiled(selector), root, SELECT_OPTIONS);
 }
 
 /** Whether `element` matches `selector`, as `$(element).is(selector)` answers for plain CSS. */
