@@ -14,7 +14,7 @@ import { bylineText, closingCreditOf, MAX_CLOSING_CREDITS } from './closing-cred
 import { withPhotoStoryParagraphs } from './photo-story.ts';
 import type { ExtractionTrace, TracedField } from './explain.ts';
 import { BLOCK_TAGS, elementsByTag, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
-import { matchesSelector, selectOnPage } from './select.ts';
+import { matchesSelector, selectBelow, selectOnPage } from './select.ts';
 
 /** What an adapter layout found: only the fields it found are present (absent = ask the generic path). */
 export type AdapterFields = Partial<ExtractedFields>;
@@ -29,10 +29,6 @@ const RELATED_LINK = /^(>>|»|xem thêm\b|tin liên quan\b|đọc thêm\b|bài l
 const HAS_WORD = /[\p{L}\p{N}]/u;
 /** A byline paragraph is a name or two, never a sentence. */
 const MAX_BYLINE_LENGTH = 80;
-
-function isElement(node: AnyNode): node is Element {
-  return node.type === 'tag' || node.type === 'script' || node.type === 'style';
-}
 
 function hasBlockDescendant(element: Element): boolean {
   return element.children.some((child) => child.type === 'tag' && (BLOCK_TAGS.has(child.name) || hasBlockDescendant(child)));
@@ -212,14 +208,13 @@ function imageUrl(img: Element, base: string | undefined): string | null {
   return null;
 }
 
-function readImage($: CheerioAPI, figure: Element, layout: SourceLayout, base: string | undefined): ArticleImage | null {
-  const $figure = $(figure);
-  const img = $figure.find('img').toArray().find(isElement);
+function readImage(figure: Element, layout: SourceLayout, base: string | undefined): ArticleImage | null {
+  const img = selectBelow(figure, 'img')[0];
   if (!img) return null;
   const url = imageUrl(img, base);
   if (!url) return null;
   // The first caption element that prints text: a template may give the picture's own cell the caption's class too.
-  const printed = $figure.find(layout.selectors.caption ?? 'figcaption').toArray().filter(isElement).map((element) => renderedText(element)).find((text) => text !== '') ?? '';
+  const printed = selectBelow(figure, layout.selectors.caption ?? 'figcaption').map((element) => renderedText(element)).find((text) => text !== '') ?? '';
   const { caption, credit } = printed ? splitCaption(printed) : { caption: null, credit: null };
   const alt = cleanText(img.attribs['alt'] ?? '');
   const junk = alt === '' || (layout.junkAlt?.test(alt) ?? false);
@@ -263,7 +258,7 @@ function readBody($: CheerioAPI, layout: SourceLayout, base: string | undefined,
     blocks.pop();
     if (credit === 'byline' && byline.length === 0) byline = parseByline(bylineText(last.text));
   }
-  const images = walk.figures.map((figure) => readImage($, figure, layout, base)).filter((image): image is ArticleImage => image !== null);
+  const images = walk.figures.map((figure) => readImage(figure, layout, base)).filter((image): image is ArticleImage => image !== null);
   return { paragraphs: withPhotoStoryParagraphs(blocks.map((block) => block.text), images), images, byline };
 }
 

@@ -3,7 +3,7 @@
  * `.text()`, `.find(tag)` and `.remove()`, without compiling a selector or building a wrapper per call.
  */
 import type { CheerioAPI } from 'cheerio';
-import { isTag, type AnyNode, type Document, type Element, type ParentNode } from 'domhandler';
+import { isTag, type AnyNode, type Element, type ParentNode } from 'domhandler';
 import { cleanText } from '../normalize/text.ts';
 
 /**
@@ -197,22 +197,36 @@ const INDEXED_TAGS = ['meta', 'link', 'title', 'time', 'h1', 'html', 'script', '
 export type IndexedTag = (typeof INDEXED_TAGS)[number];
 const IS_INDEXED: ReadonlySet<string> = new Set(INDEXED_TAGS);
 
-const ELEMENTS_BY_TAG = new WeakMap<Document, Map<string, Element[]>>();
+/** The page's elements in document order, and those with an indexed tag name filed by name. */
+interface PageIndex {
+  all: Element[];
+  byTag: Map<string, Element[]>;
+}
+
+/**
+ * Keyed by the loaded page's `$`, not its document: `$.root()` builds a selection on every call, and
+ * extraction asks for the index dozens of times a page.
+ */
+const INDEX_BY_PAGE = new WeakMap<CheerioAPI, PageIndex>();
 const NONE: readonly Element[] = [];
 
 /**
- * The page's elements with one of the indexed tag names, in document order, as `$(name)` finds them. The
- * first call walks the page once and files those elements by tag, so the head fields cost no selector scan
- * each. Extraction only reads the loaded page, so the index stays true.
+ * The first call walks the page once, listing its elements and filing the indexed ones by tag; later
+ * queries read the lists instead of walking the tree again. Extraction only reads the loaded page, so
+ * the index stays true.
  */
-export function elementsByTag($: CheerioAPI, name: IndexedTag): readonly Element[] {
-  const page = $.root().get(0)!;
-  let index = ELEMENTS_BY_TAG.get(page);
+function pageIndex($: CheerioAPI): PageIndex {
+  let index = INDEX_BY_PAGE.get($);
   if (!index) {
+    // The document the page was loaded with, as cheerio's own static methods read it (typed on CheerioAPI):
+    // `$.root()` would build the page's first selection, tens of microseconds on a freshly loaded page.
+    const page = $._root;
+    const all: Element[] = [];
     const byTag = new Map<string, Element[]>();
     const visit = (parent: ParentNode): void => {
       for (const child of parent.children) {
         if (!isTag(child)) continue;
+        all.push(child);
         if (IS_INDEXED.has(child.name)) {
           const list = byTag.get(child.name);
           if (list) list.push(child);
@@ -222,10 +236,37 @@ export function elementsByTag($: CheerioAPI, name: IndexedTag): readonly Element
       }
     };
     visit(page);
-    ELEMENTS_BY_TAG.set(page, byTag);
-    index = byTag;
+    index = { all, byTag };
+    INDEX_BY_PAGE.set($, index);
   }
-  return index.get(name) ?? NONE;
+  return index;
+}
+
+/** The page's elements with one of the indexed tag names, in document order, as `$(name)` finds them. */
+export function elementsByTag($: CheerioAPI, name: IndexedTag): readonly Element[] {
+  return pageIndex($).byTag.get(name) ?? NONE;
+}
+
+/**
+ * Every element of the page in document order, as `$('*')` finds them: a page-wide scan reads this list
+ * instead of walking the tree (a walk costs about as much as the test it runs on each element).
+ */
+export function pageElements($: CheerioAPI): readonly Element[] {
+  return pageIndex($).all;
+}
+
+/** The elements below `root` (an element of the page), in document order: `findElements(root, () => true)`, read off the page's list. */
+export function elementsBelow($: CheerioAPI, root: Element): readonly Element[] {
+  const all = pageIndex($).all;
+  const start = all.indexOf(root) + 1;
+  if (start === 0) throw new Error(`elementsBelow: <${root.name}> is not an element of the page`);
+  // The subtree ends where the next element after it in document order starts: a later sibling of root or of an ancestor.
+  for (let node: AnyNode | null = root; node; node = node.parent) {
+    for (let next = node.next; next; next = next.next) {
+      if (isTag(next)) return all.slice(start, all.indexOf(next, start));
+    }
+  }
+  return all.slice(start);
 }
 
 /** The first of the page's `tag` elements whose `attribute` equals `value`, ignoring case: `$('tag[attribute="value" i]').first()`. */

@@ -13,7 +13,7 @@ import { splitDateline } from '../normalize/dateline.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
 import { readPageMeta, type PageMeta } from './meta.ts';
 import { extractBodyParagraphs } from './content.ts';
-import { BLOCK_TAGS, elementsByTag, findElements, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
+import { BLOCK_TAGS, elementsBelow, elementsByTag, findElements, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
 import { selectOnPage } from './select.ts';
 import { allBold, isNameLine } from './closing-credit.ts';
 import { pickSection } from './section.ts';
@@ -115,7 +115,7 @@ function printedDateNearHeadline($: CheerioAPI, zone: string | undefined): { fro
   const headline = headlineElement($);
   const body = elementsByTag($, 'body')[0];
   if (!headline || !body) return null;
-  const elements = findElements(body, () => true);
+  const elements = elementsBelow($, body);
   const at = elements.indexOf(headline);
   const window = [...elements.slice(at + 1, at + 1 + ELEMENTS_AFTER_HEADLINE), ...elements.slice(Math.max(0, at - ELEMENTS_BEFORE_HEADLINE), at).reverse()];
   for (const element of window) {
@@ -286,7 +286,8 @@ function printedLead($: CheerioAPI, description: string | null): PrintedLead | n
   const unlabelledOpening = labelled ? comparable(labelled[1]!).slice(0, LEAD_OPENING_LENGTH) : null;
   const body = elementsByTag($, 'body')[0];
   if (!body) return null;
-  for (const element of findElements(body, (candidate) => candidate.name === 'h2' || PRINTED_LEAD_CLASS.test(candidate.attribs['class'] ?? ''))) {
+  for (const element of elementsBelow($, body)) {
+    if (element.name !== 'h2' && !PRINTED_LEAD_CLASS.test(element.attribs['class'] ?? '')) continue;
     const text = renderedText(element);
     if (text.length > description.length * 3 + 40) continue;
     const split = splitDateline(text);

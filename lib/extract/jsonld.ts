@@ -1,5 +1,4 @@
 import type { CheerioAPI } from 'cheerio';
-import type { Document } from 'domhandler';
 import { collapseWhitespace, decodeEntities } from '../normalize/text.ts';
 import { elementsByTag, nodeText } from './dom.ts';
 
@@ -218,8 +217,11 @@ function rank(node: JsonObject): number {
   return completeness * 100 + (ARTICLE_TYPES.length - best);
 }
 
-/** Read once per page: the adapter run, the not-an-article check and the generic path all ask for it. */
-const ARTICLE_BY_PAGE = new WeakMap<Document, JsonLdArticle | null>();
+/**
+ * Read once per page: the adapter run, the not-an-article check and the generic path all ask for it. Keyed
+ * by the loaded page's `$` (as the page's element index is, in dom.ts): `$.root()` builds a wrapper per call.
+ */
+const ARTICLE_BY_PAGE = new WeakMap<CheerioAPI, JsonLdArticle | null>();
 
 /**
  * The page's JSON-LD article, from all `<script type="application/ld+json">` blocks. A block that
@@ -227,20 +229,18 @@ const ARTICLE_BY_PAGE = new WeakMap<Document, JsonLdArticle | null>();
  * on every call for one loaded page: callers read it, never change it.
  */
 export function readJsonLdArticle($: CheerioAPI): JsonLdArticle | null {
-  const page = $.root().get(0)!;
-  const known = ARTICLE_BY_PAGE.get(page);
+  const known = ARTICLE_BY_PAGE.get($);
   if (known !== undefined) return known;
   const article = jsonLdArticleOf($);
-  ARTICLE_BY_PAGE.set(page, article);
+  ARTICLE_BY_PAGE.set($, article);
   return article;
 }
 
 /** Every JSON-LD node of the page, parsed once per page (the article and the breadcrumb both read them). */
-const NODES_BY_PAGE = new WeakMap<Document, JsonObject[]>();
+const NODES_BY_PAGE = new WeakMap<CheerioAPI, JsonObject[]>();
 
 function jsonLdNodes($: CheerioAPI): JsonObject[] {
-  const page = $.root().get(0)!;
-  let nodes = NODES_BY_PAGE.get(page);
+  let nodes = NODES_BY_PAGE.get($);
   if (nodes) return nodes;
   nodes = [];
   for (const element of elementsByTag($, 'script')) {
@@ -248,7 +248,7 @@ function jsonLdNodes($: CheerioAPI): JsonObject[] {
     if (type === undefined || type.length !== JSON_LD_TYPE.length || type.toLowerCase() !== JSON_LD_TYPE) continue;
     collectNodes(parseBlock(nodeText(element)), nodes);
   }
-  NODES_BY_PAGE.set(page, nodes);
+  NODES_BY_PAGE.set($, nodes);
   return nodes;
 }
 

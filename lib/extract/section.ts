@@ -18,7 +18,7 @@ import { cleanText, lettersAndDigits, stripDiacritics } from '../normalize/text.
 import { readJsonLdBreadcrumb, type BreadcrumbStep, type JsonLdArticle } from './jsonld.ts';
 import type { PageMeta } from './meta.ts';
 import type { ExtractionTrace } from './explain.ts';
-import { renderedText, walkElements } from './dom.ts';
+import { pageElements, renderedText, walkElements } from './dom.ts';
 import { matchesSelector, selectOnPage } from './select.ts';
 
 /** Trail steps that name the site, not a section. */
@@ -84,18 +84,15 @@ function sectionSteps(steps: BreadcrumbStep[], page: PageIdentity): BreadcrumbSt
 
 /**
  * The first visible trail's steps: its links (one per step, not the drop-down lists nested in a step). The
- * page is walked in document order, as selectOnPage finds the trails, but only up to the first trail with links.
+ * page's elements are read in document order, as selectOnPage finds the trails, but only up to the first trail with links.
  */
 function visibleTrail($: CheerioAPI): BreadcrumbStep[] {
-  let steps: BreadcrumbStep[] = [];
-  walkElements($.root().get(0)!, (element) => {
-    if (steps.length > 0) return false;
-    if (matchesSelector(element, VISIBLE_TRAIL)) {
-      steps = topLevelLinks(element).map((link) => ({ name: renderedText(link), url: link.attribs['href'] ?? null }));
-    }
-    return steps.length === 0;
-  });
-  return steps;
+  for (const element of pageElements($)) {
+    if (!matchesSelector(element, VISIBLE_TRAIL)) continue;
+    const steps = topLevelLinks(element).map((link) => ({ name: renderedText(link), url: link.attribs['href'] ?? null }));
+    if (steps.length > 0) return steps;
+  }
+  return [];
 }
 
 /** The first section bar's steps: a block of class "category…" holding a few short links, none to the article. */

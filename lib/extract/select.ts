@@ -5,6 +5,7 @@
 import type { CheerioAPI } from 'cheerio';
 import { compile, is, selectAll, type Options } from 'css-select';
 import type { AnyNode, Element } from 'domhandler';
+import { pageElements } from './dom.ts';
 
 type CompiledSelector = ReturnType<typeof compile<AnyNode, Element>>;
 
@@ -26,7 +27,18 @@ function compiled(selector: string): CompiledSelector {
  * only: jQuery's positional extensions (`:first`, `:eq()`) are not CSS and do not compile here.
  */
 export function selectOnPage($: CheerioAPI, selector: string): Element[] {
-  return selectAll(compiled(selector), $.root().get(0)!, SELECT_OPTIONS);
+  // The page's element list filtered: what css-select's selectAll finds walking the tree, without the walk.
+  const query = compiled(selector);
+  return pageElements($).filter((element) => query(element));
+}
+
+/**
+ * The elements below `root` matching `selector`, in document order, as `$(root).find(selector)` finds them
+ * for a selector without combinators ("img", "figcaption, p.Image"). With combinators they differ: here an
+ * ancestor of `root` may match the left part ("article time"), in `.find()` it must be below `root`.
+ */
+export function selectBelow(root: Element, selector: string): Element[] {
+  return selectAll(compiled(selector), root, SELECT_OPTIONS);
 }
 
 /** Whether `element` matches `selector`, as `$(element).is(selector)` answers for plain CSS. */
