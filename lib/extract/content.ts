@@ -7,7 +7,7 @@ import { cloneNode, Document, Element, isTag, Text, type AnyNode, type ChildNode
 import type { ArticleImage } from '../schema/article.ts';
 import { cleanText, isWhitespace } from '../normalize/text.ts';
 import { boilerplateVerdict, screenOnly, wordsOf, type Verdict } from './chrome.ts';
-import { BLOCK_TAGS, elementsByTag, elementsNamed, findElements, hasDescendantNamed, removeNode, renderedRuns, renderedText, walkElements } from './dom.ts';
+import { BLOCK_TAGS, elementsNamed, findElements, hasDescendantNamed, pageBody, removeNode, renderedRuns, renderedText, walkElements } from './dom.ts';
 import { collectImages } from './pictures.ts';
 import { isTeaserCard } from './teaser.ts';
 import { bylineText, closingCreditOf, closingCreditOfRun, isWriterCreditLine, MAX_CLOSING_CREDITS, type ClosingCredit } from './closing-credit.ts';
@@ -19,8 +19,11 @@ export interface BodyContent {
   closingByline: string | null;
 }
 
-/** Never article text, whatever their classes say (h1 is the title, reported on its own). */
-const DROPPED_TAGS: ReadonlySet<string> = new Set(['script', 'style', 'noscript', 'template', 'svg', 'canvas', 'iframe', 'object', 'embed', 'button', 'input', 'select', 'textarea', 'dialog', 'h1']);
+/**
+ * Never article text, whatever their classes say (h1 is the title, reported on its own; so is <title>, read here when a page without a
+ * <body> tag is read whole, and the parser may leave the page's elements in an unclosed <head>).
+ */
+const DROPPED_TAGS: ReadonlySet<string> = new Set(['script', 'style', 'noscript', 'template', 'svg', 'canvas', 'iframe', 'object', 'embed', 'button', 'input', 'select', 'textarea', 'dialog', 'h1', 'title']);
 /** The same, <noscript> kept: some pages print their whole text only there, for readers without scripts. */
 const DROPPED_TAGS_BUT_NOSCRIPT: ReadonlySet<string> = new Set([...DROPPED_TAGS].filter((tag) => tag !== 'noscript'));
 
@@ -865,7 +868,7 @@ function introduces(block: TextBlock): boolean {
  * without it (a saved page whose URL is unknown) pictures given by a relative address are left out.
  */
 export function extractBodyParagraphs($: CheerioAPI, base: string | undefined): BodyContent {
-  const pageRoot = elementsByTag($, 'body')[0];
+  const pageRoot = pageBody($);
   if (!pageRoot) return { paragraphs: [], images: [], closingByline: null };
   let body: BodyContent = { paragraphs: [], images: [], closingByline: null };
   for (const pass of PASSES) {

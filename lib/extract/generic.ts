@@ -13,7 +13,8 @@ import { splitDateline } from '../normalize/dateline.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
 import { readPageMeta, type PageMeta } from './meta.ts';
 import { extractBodyParagraphs } from './content.ts';
-import { BLOCK_TAGS, elementsByTag, findElements, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
+import { hiddenByMarkup } from './chrome.ts';
+import { BLOCK_TAGS, elementsByTag, findElements, pageBody, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
 import { selectOnPage } from './select.ts';
 import { allBold, isNameLine } from './closing-credit.ts';
 import { pickSection } from './section.ts';
@@ -67,14 +68,6 @@ const ELEMENTS_BEFORE_HEADLINE = 15;
 /** A date line is short: "Thứ bảy, 07/03/2026 - 08:07 (GMT+7)". */
 const MAX_DATE_LINE_LENGTH = 80;
 
-/** An inline `display: none`. */
-const HIDDEN_STYLE = /(?:^|;)\s*display\s*:\s*none\b/i;
-
-/** Hidden from every reader by its own markup (the `hidden` attribute, an inline display:none): "<h1 style="display:none">Mobile</h1>". */
-function hiddenByMarkup(element: Element): boolean {
-  return element.attribs['hidden'] !== undefined || HIDDEN_STYLE.test(element.attribs['style'] ?? '');
-}
-
 /** An h1 a reader sees the text of: not an empty one around the logo, nor one the markup hides. */
 function isPrintedHeading(element: Element, text: string): boolean {
   return text !== '' && !hiddenByMarkup(element);
@@ -113,7 +106,7 @@ function elementsUnderHeadline($: CheerioAPI, count: number): Element[] {
  */
 function printedDateNearHeadline($: CheerioAPI, zone: string | undefined): { from: string; value: string } | null {
   const headline = headlineElement($);
-  const body = elementsByTag($, 'body')[0];
+  const body = pageBody($);
   if (!headline || !body) return null;
   const elements = findElements(body, () => true);
   const at = elements.indexOf(headline);
@@ -284,7 +277,7 @@ function printedLead($: CheerioAPI, description: string | null): PrintedLead | n
   // A site label the description alone prefixes ("Afamily Mobile - Nhiều…" for the printed "Nhiều…"): the printed lead has no dateline.
   const labelled = SITE_LABEL_PREFIX.exec(described.lead);
   const unlabelledOpening = labelled ? comparable(labelled[1]!).slice(0, LEAD_OPENING_LENGTH) : null;
-  const body = elementsByTag($, 'body')[0];
+  const body = pageBody($);
   if (!body) return null;
   for (const element of findElements(body, (candidate) => candidate.name === 'h2' || PRINTED_LEAD_CLASS.test(candidate.attribs['class'] ?? ''))) {
     const text = renderedText(element);
@@ -394,7 +387,7 @@ function labelledByline($: CheerioAPI): string | null {
     }
     return null;
   };
-  const body = elementsByTag($, 'body')[0];
+  const body = pageBody($);
   return body ? visit(body) : null;
 }
 
@@ -538,7 +531,7 @@ function withClosingByline($: CheerioAPI, metadata: GenericMetadata, closingByli
   }
   const printed = new Set(authors.map((author) => comparable(author.name)));
   if (structured.some((author) => printed.has(comparable(author.name)))) return structured;
-  const pageText = comparable(renderedText(elementsByTag($, 'body')[0] ?? $.root().get(0)!));
+  const pageText = comparable(renderedText(pageBody($) ?? $.root().get(0)!));
   if (structured.some((author) => pageText.includes(comparable(author.raw)) || pageText.includes(comparable(author.name)))) return structured;
   for (const author of structured) trace?.reject('authors', 'metadata author', author.raw, 'printed nowhere on the page, unlike the closing byline');
   trace?.chose('authors', from, authors.map((author) => author.name));

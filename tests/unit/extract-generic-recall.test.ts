@@ -1,6 +1,7 @@
 import * as cheerio from 'cheerio';
 import { describe, expect, it } from 'vitest';
 import { extractGeneric } from '../../lib/extract/generic.ts';
+import { extractSavedPage } from '../../lib/extract/index.ts';
 
 /**
  * The body rules of issue 11, each on a short excerpt of a page of trafilatura's evaluation set (markup and
@@ -145,6 +146,32 @@ describe('generic body: chrome inside the article region', () => {
     const closing = 'Windows jest ostatnim mainstreamowym systemem operacyjnym, który nadal utrzymywał obsługę technologii Flash. Systemy iOS i Android nigdy go nie obsługiwały, a przeglądarki wycofały ją już wcześniej.';
     const { paragraphs } = bodyOf(`${NAVIGATION}<div class="article-content">${zooParagraphs}<p>${closing}</p></div>`);
     expect(paragraphs.at(-1)).toBe(closing);
+  });
+});
+
+describe('generic body: hidden boxes', () => {
+  it('leaves out a line the markup hides (display:none), so the line introducing a dropped embed dangles and goes too (incurvy.de)', () => {
+    const { paragraphs } = bodyOf(
+      `${NAVIGATION}<div class="entry-content">${zooParagraphs}<p>Das Thema könnte dich auch interessieren:</p>` +
+        '<blockquote class="wp-embedded-content"><p><a href="/trends/naturpeelings/">Natur Peelings selber machen: für Gesicht und Körper</a></p></blockquote>' +
+        '<div class="hatom-extra" style="display:none !important;visibility:hidden;"><span class="entry-title">Wellness Gesichtsbehandlung: Plaisir D’Aromes</span> was last modified: <span class="updated"> Januar 8th, 2017</span> by <span class="author vcard"><span class="fn">Maria</span></span></div></div>',
+    );
+    expect(paragraphs).toEqual(ZOO_TEXT);
+  });
+});
+
+describe('generic body: pages without a <body> tag', () => {
+  /** As `news-ingest extract` reads a saved page: its parser makes no <body> the page does not print. */
+  const savedBody = (html: string): string[] => extractSavedPage(html, { url: 'https://www.example.org/article/1' }).body.paragraphs;
+
+  it('reads a minified page that leaves out the optional <body> tag (hoy.com.py)', () => {
+    const html = `<!DOCTYPE html><html lang=es><head><title>Darán bendición a vehículos este sábado</title></head><div class=site-wrapper>${NAVIGATION}<main id=content role=main><article class=entry-main-content><h1>Darán bendición a vehículos este sábado</h1><div class=entry-text>${zooParagraphs}</div></article></main></div></html>`;
+    expect(savedBody(html)).toEqual(ZOO_TEXT);
+  });
+
+  it('reads a page that closes neither its <head> nor opens a <body>, so the parser leaves the text inside the head (volksstimme.ch)', () => {
+    const html = `<!DOCTYPE html><html><head><meta charset="UTF-8"><title>«Gute Löhne alleine reichen nicht»</title><div class="container"><div class="row">${NAVIGATION}<div id="article" class="jslc isPaywall"><h1>«Gute Löhne alleine reichen nicht»</h1><div class="content">${zooParagraphs}</div></div></div></div></html>`;
+    expect(savedBody(html)).toEqual(ZOO_TEXT);
   });
 });
 
