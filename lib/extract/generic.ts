@@ -594,12 +594,19 @@ function genericBody($: CheerioAPI, url: string | undefined, metadata: GenericMe
   const underHeadline = !description && isVietnamese(metadata.fields.language, url) ? leadUnderHeadline($) : null;
   const printed = printedLead($, description) ?? underHeadline;
   // The title, the lead and a byline line repeated inside the body container are not body text.
-  const notBody = new Set([title, description, printed?.text, ...authors.flatMap((author) => [author.raw, author.name])].filter((text): text is string => !!text).map(comparable));
-  const paragraphs = body.paragraphs.filter((paragraph) => !notBody.has(comparable(paragraph)));
+  const comparables = (texts: (string | null | undefined)[]): Set<string> => new Set(texts.filter((text): text is string => !!text).map(comparable));
+  const headAndByline = comparables([title, ...authors.flatMap((author) => [author.raw, author.name])]);
+  const notBody = new Set([...headAndByline, ...comparables([description, printed?.text])]);
+  const besideLead = body.paragraphs.filter((paragraph) => !notBody.has(comparable(paragraph)));
+  // A page whose whole text is its lead (a short notice, an article cut to its first paragraph for non-subscribers)
+  // prints it once: it is the body, and no lead repeats it.
+  const paragraphs = besideLead.length > 0 ? besideLead : body.paragraphs.filter((paragraph) => !headAndByline.has(comparable(paragraph)));
+  const wholeText = besideLead.length === 0 && paragraphs.length > 0;
   trace?.chose('paragraphs', 'heuristic: containers scored by the prose they hold, chrome and related boxes dropped', `${paragraphs.length} paragraphs`);
   // The body may open with the printed standfirst, the paragraph the description was cut from after it.
   const truncated = paragraphs.slice(0, 2).some((paragraph) => truncatedCopyOf(description, paragraph));
   if (truncated) trace?.reject('lead', 'jsonld / meta description', description, 'a truncated copy of the first paragraph');
+  else if (wholeText) trace?.reject('lead', 'printed lead / jsonld / meta description', printed?.lead ?? description, "the page's whole text: read as its body");
   else if (printed) {
     trace?.chose('lead', underHeadline ? 'heuristic: the lead printed under the headline (a subheading or bold paragraph; no description in the metadata)' : `heuristic: the lead printed on the page (an element of class sapo/desc/lead/summary… opening like the description)`, printed.lead);
     if (printed.dateline) trace?.chose('dateline', 'heuristic: the label or dateline prefix of the printed lead', printed.dateline);
@@ -608,8 +615,9 @@ function genericBody($: CheerioAPI, url: string | undefined, metadata: GenericMe
   // The page's own figures carry captions; the JSON-LD / og:image picture only stands in when there are none.
   const images = dedupeImages(body.images.length > 0 ? body.images : leadImages(jsonLd, meta, url));
   trace?.chose('images', body.images.length > 0 ? 'heuristic: pictures of the article region, captions split' : 'jsonld image / og:image (no picture in the body)', `${images.length} images`);
-  const lead = truncated ? null : (printed?.lead ?? description);
-  return { paragraphs, lead, dateline: truncated ? null : (printed?.dateline ?? null), images, closingByline: body.closingByline };
+  const noLead = truncated || wholeText;
+  const lead = noLead ? null : (printed?.lead ?? description);
+  return { paragraphs, lead, dateline: noLead ? null : (printed?.dateline ?? null), images, closingByline: body.closingByline };
 }
 
 /**

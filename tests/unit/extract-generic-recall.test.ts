@@ -176,6 +176,17 @@ describe('generic body: pages without a <body> tag', () => {
 });
 
 describe('generic lead', () => {
+  it('reads a page whose whole text is its lead as the body, without a lead repeating it (caymancompass.com, cut for non-subscribers)', () => {
+    const text = 'A senior prison official has said in a sworn affidavit that ‘anyone with sufficient determination to escape’ from Cayman’s prison could do so.';
+    const { lead, paragraphs } = bodyOf(
+      `${NAVIGATION}<article class="post"><h1>Prison official: Anyone could escape from Northward</h1><div class="td-post-content"><p>${text}</p></div>` +
+        '<div class="paywall-box">You have 4 free articles left this month</div></article>',
+      `<meta name="description" content="${text}">`,
+    );
+    expect(paragraphs).toEqual([text]);
+    expect(lead).toBeNull();
+  });
+
   it('takes the printed lead under an "article-teaser" class when the description copies it (bmfsfj.de)', () => {
     const printed = 'Klimaschutz, Pandemiebekämpfung, Gleichstellung und ein starkes Miteinander: Das Bundeskabinett hat sich auf ein Programm für die diesjährige deutsche G7-Präsidentschaft verständigt.';
     const { lead, paragraphs } = bodyOf(
