@@ -149,6 +149,18 @@ describe('generic body: chrome inside the article region', () => {
   });
 });
 
+describe('generic body: lists', () => {
+  it('keeps a list of the text\'s points printed above it, its items too short for paragraphs, and leaves out a list of links (adac.de)', () => {
+    const points = ['Elf Modelle sind empfehlenswert', 'Vier fallen wegen zu hohen Schadstoffen durch', 'Mit dabei: Ein Kindersitz zum Aufpumpen'];
+    const { paragraphs } = bodyOf(
+      `${NAVIGATION}<div id="l_main_content" class="l-main-content"><div class="cf m-basic-text h-space-m"><ul class="m-basic-list">${points.map((point) => `<li><strong>${point}</strong></li>`).join('')}</ul></div>` +
+        ZOO_TEXT.map((text) => `<div class="cf m-basic-text h-space-m"><div><p>${text}</p></div></div>`).join('<ul><li><a href="/tests/reifen">Reifentest 2018: die besten Winterreifen</a></li><li><a href="/tests/autositze">Alle Kindersitztests seit 2010</a></li></ul>') +
+        '</div>',
+    );
+    expect(paragraphs).toEqual([...points, ...ZOO_TEXT]);
+  });
+});
+
 describe('generic body: hidden boxes', () => {
   it('leaves out a line the markup hides (display:none), so the line introducing a dropped embed dangles and goes too (incurvy.de)', () => {
     const { paragraphs } = bodyOf(
