@@ -455,7 +455,7 @@ function regionParagraphs(root: Element, best: Element, chosen: Set<Element>, bl
 }
 
 const LIST_TAGS = new Set(['ul', 'ol']);
-/** A list of the text's points ("Elf Modelle sind empfehlenswert / Vier fallen … durch") holds this much text in two items or more. */
+/** A list of the text's points ("Elf Modelle sind empfehlenswert / Vier fallen … durch") has this many items or more; one item is a line, not a list. */
 const MIN_TEXT_LIST_ITEMS = 2;
 
 /**
