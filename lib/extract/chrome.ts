@@ -87,6 +87,18 @@ export function wordsOf(element: Element): readonly string[] {
 }
 
 
+/** An inline `display: none`. */
+const HIDDEN_STYLE = /(?:^|;)\s*display\s*:\s*none\b/i;
+
+/**
+ * Hidden from every reader by its own markup (the `hidden` attribute, an inline display:none): "<h1 style="display:none">Mobile</h1>",
+ * a wiki's hover tips. Pages that show their text by script after loading hide it so too: the verdict keeps such a block when it holds the prose.
+ */
+export function hiddenByMarkup(element: Element): boolean {
+  const style = element.attribs['style'];
+  return element.attribs['hidden'] !== undefined || (style !== undefined && HIDDEN_STYLE.test(style));
+}
+
 export type Verdict = 'keep' | 'drop' | 'drop-unless-prose';
 
 /**
@@ -103,7 +115,7 @@ const PICTURE_NEUTRAL_WORDS = new Set(['caption', 'figcaption', 'credit', 'credi
 export function boilerplateVerdict(element: Element, forPicture = false): Verdict {
   const name = element.name;
   if (name === 'body' || name === 'html' || name === 'main' || name === 'article' || (forPicture && name === 'figure')) return 'keep';
-  if (!forPicture && (element.attribs['aria-hidden'] === 'true' || element.attribs['hidden'] !== undefined)) return 'drop-unless-prose';
+  if (!forPicture && (element.attribs['aria-hidden'] === 'true' || hiddenByMarkup(element))) return 'drop-unless-prose';
   const role = element.attribs['role'];
   // A dialog (cookie consent, sign-up, a modal) floats over the page; it is never the article, however much it says.
   if (!forPicture && (role === 'dialog' || role === 'alertdialog' || element.attribs['aria-modal'] === 'true')) return 'drop';

@@ -7,7 +7,7 @@ import { cloneNode, Document, Element, isTag, Text, type AnyNode, type ChildNode
 import type { ArticleImage } from '../schema/article.ts';
 import { cleanText, isWhitespace } from '../normalize/text.ts';
 import { boilerplateVerdict, screenOnly, wordsOf, type Verdict } from './chrome.ts';
-import { BLOCK_TAGS, elementsByTag, elementsNamed, findElements, hasDescendantNamed, removeNode, renderedRuns, renderedText, walkElements } from './dom.ts';
+import { BLOCK_TAGS, elementsNamed, findElements, hasDescendantNamed, pageBody, removeNode, renderedRuns, renderedText, walkElements } from './dom.ts';
 import { collectImages } from './pictures.ts';
 import { isTeaserCard } from './teaser.ts';
 import { bylineText, closingCreditOf, closingCreditOfRun, isWriterCreditLine, MAX_CLOSING_CREDITS, type ClosingCredit } from './closing-credit.ts';
@@ -19,8 +19,11 @@ export interface BodyContent {
   closingByline: string | null;
 }
 
-/** Never article text, whatever their classes say (h1 is the title, reported on its own). */
-const DROPPED_TAGS: ReadonlySet<string> = new Set(['script', 'style', 'noscript', 'template', 'svg', 'canvas', 'iframe', 'object', 'embed', 'button', 'input', 'select', 'textarea', 'dialog', 'h1']);
+/**
+ * Never article text, whatever their classes say (h1 is the title, reported on its own; so is <title>, read here when a page without a
+ * <body> tag is read whole, and the parser may leave the page's elements in an unclosed <head>).
+ */
+const DROPPED_TAGS: ReadonlySet<string> = new Set(['script', 'style', 'noscript', 'template', 'svg', 'canvas', 'iframe', 'object', 'embed', 'button', 'input', 'select', 'textarea', 'dialog', 'h1', 'title']);
 /** The same, <noscript> kept: some pages print their whole text only there, for readers without scripts. */
 const DROPPED_TAGS_BUT_NOSCRIPT: ReadonlySet<string> = new Set([...DROPPED_TAGS].filter((tag) => tag !== 'noscript'));
 
@@ -422,10 +425,10 @@ function isInside(element: Element, others: Set<Element>): boolean {
  * Paragraphs of the article outside the chosen containers: the body is often cut into boxes (intro,
  * sections, steps, columns) and the best container is one of them. The region is the closest ancestor of the
  * best container that holds REGION_PROSE_SHARE of the page's prose; its sentence-long paragraphs with few
- * links that stand before the end of the chosen body are the article's too. After the body come sign-up,
- * subscription and teaser boxes, which read like prose.
+ * links, and its lists that are not of links (isTextList), that stand before the end of the chosen body are the
+ * article's too. After the body come sign-up, subscription and teaser boxes, which read like prose.
  */
-function regionParagraphs(root: Element, best: Element, chosen: Set<Element>, blocks: ScoredParagraph[], prose: Map<Element, number>): Element[] {
+function regionParagraphs(root: Element, best: Element, chosen: Set<Element>, blocks: ScoredParagraph[], prose: Map<Element, number>, stats: TextStats): Element[] {
   const pageProse = prose.get(root) ?? 0;
   let region = best;
   while ((prose.get(region) ?? 0) < pageProse * REGION_PROSE_SHARE) {
@@ -435,18 +438,33 @@ function regionParagraphs(root: Element, best: Element, chosen: Set<Element>, bl
   }
   if (region === best) return [];
   const order = new Map<Element, number>();
+  const lists: Element[] = [];
   walkElements(region, (element) => {
     order.set(element, order.size);
+    if (LIST_TAGS.has(element.name)) lists.push(element);
   });
   const bodyEnd = Math.max(...[...chosen].map((element) => order.get(element) ?? -1));
+  const beforeBodyEnd = (element: Element): boolean => order.get(element)! <= bodyEnd && !chosen.has(element) && !isInside(element, chosen);
   const found: Element[] = [];
   for (const block of blocks) {
     const element = block.element;
-    const position = element ? order.get(element) : undefined;
-    if (!element || position === undefined || position > bodyEnd || chosen.has(element) || isInside(element, chosen)) continue;
+    if (!element || !order.has(element) || !beforeBodyEnd(element)) continue;
     if (textWeight(block.text) >= MIN_PROSE_HOLDER_PARAGRAPH_WEIGHT && paragraphLinkShare(block) < MAX_PROSE_LINK_SHARE) found.push(element);
   }
-  return found;
+  return [...found, ...lists.filter((list) => beforeBodyEnd(list) && isTextList(list, stats))];
+}
+
+const LIST_TAGS = new Set(['ul', 'ol']);
+/** A list of the text's points ("Elf Modelle sind empfehlenswert / Vier fallen … durch") has this many items or more; one item is a line, not a list. */
+const MIN_TEXT_LIST_ITEMS = 2;
+
+/**
+ * A list of the article's points, not of links: a bulleted summary or a list of items between its paragraphs, its items
+ * too short to be paragraphs of prose. A menu, a teaser list or a tag list is mostly links.
+ */
+function isTextList(list: Element, stats: TextStats): boolean {
+  const items = list.children.filter((child) => child.type === 'tag' && (child as Element).name === 'li');
+  return items.length >= MIN_TEXT_LIST_ITEMS && (stats.length.get(list) ?? 0) >= MIN_PROSE_HOLDER_PARAGRAPH_WEIGHT && linkShare(stats, list) < MAX_PROSE_LINK_SHARE;
 }
 
 /**
@@ -559,7 +577,7 @@ function findContentBlocks(root: Element): ContentBlocks {
     const nearlyAsGood = (scores.get(element) ?? 0) >= Math.max(bestScore * SIBLING_SCORE_SHARE, MIN_SIBLING_SCORE);
     if (nearlyAsGood || siblingProse >= Math.max(MIN_PROSE_HOLDER_WEIGHT, bestProse * SIBLING_PROSE_SHARE)) chosen.add(element);
   }
-  for (const element of regionParagraphs(root, best, chosen, blocks, prose)) chosen.add(element);
+  for (const element of regionParagraphs(root, best, chosen, blocks, prose, stats)) chosen.add(element);
   for (const element of subheadsBefore(chosen)) chosen.add(element);
   const leads = new Set(leadParagraphs(best, chosen, blocks));
   for (const element of leads) chosen.add(element);
@@ -865,7 +883,7 @@ function introduces(block: TextBlock): boolean {
  * without it (a saved page whose URL is unknown) pictures given by a relative address are left out.
  */
 export function extractBodyParagraphs($: CheerioAPI, base: string | undefined): BodyContent {
-  const pageRoot = elementsByTag($, 'body')[0];
+  const pageRoot = pageBody($);
   if (!pageRoot) return { paragraphs: [], images: [], closingByline: null };
   let body: BodyContent = { paragraphs: [], images: [], closingByline: null };
   for (const pass of PASSES) {

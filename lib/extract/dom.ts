@@ -277,3 +277,11 @@ export function firstWithAttribute($: CheerioAPI, tag: IndexedTag, attribute: st
     return actual !== undefined && actual.length === wanted.length && actual.toLowerCase() === wanted;
   });
 }
+
+/**
+ * The page's <body>; on a page that leaves out its optional <body> tag (minified pages do: "<html lang=es><head>…</head><div…"),
+ * for which this parser makes none, the <html> element: the text is all in it (left inside the <head> when that is not closed either).
+ */
+export function pageBody($: CheerioAPI): Element | undefined {
+  return elementsByTag($, 'body')[0] ?? elementsByTag($, 'html')[0];
+}

@@ -13,7 +13,8 @@ import { splitDateline } from '../normalize/dateline.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
 import { readPageMeta, type PageMeta } from './meta.ts';
 import { extractBodyParagraphs } from './content.ts';
-import { BLOCK_TAGS, elementsBelow, elementsByTag, findElements, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
+import { hiddenByMarkup } from './chrome.ts';
+import { BLOCK_TAGS, elementsBelow, elementsByTag, findElements, pageBody, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
 import { selectOnPage } from './select.ts';
 import { allBold, isNameLine } from './closing-credit.ts';
 import { pickSection } from './section.ts';
@@ -67,14 +68,6 @@ const ELEMENTS_BEFORE_HEADLINE = 15;
 /** A date line is short: "Thứ bảy, 07/03/2026 - 08:07 (GMT+7)". */
 const MAX_DATE_LINE_LENGTH = 80;
 
-/** An inline `display: none`. */
-const HIDDEN_STYLE = /(?:^|;)\s*display\s*:\s*none\b/i;
-
-/** Hidden from every reader by its own markup (the `hidden` attribute, an inline display:none): "<h1 style="display:none">Mobile</h1>". */
-function hiddenByMarkup(element: Element): boolean {
-  return element.attribs['hidden'] !== undefined || HIDDEN_STYLE.test(element.attribs['style'] ?? '');
-}
-
 /** An h1 a reader sees the text of: not an empty one around the logo, nor one the markup hides. */
 function isPrintedHeading(element: Element, text: string): boolean {
   return text !== '' && !hiddenByMarkup(element);
@@ -113,7 +106,7 @@ function elementsUnderHeadline($: CheerioAPI, count: number): Element[] {
  */
 function printedDateNearHeadline($: CheerioAPI, zone: string | undefined): { from: string; value: string } | null {
   const headline = headlineElement($);
-  const body = elementsByTag($, 'body')[0];
+  const body = pageBody($);
   if (!headline || !body) return null;
   const elements = elementsBelow($, body);
   const at = elements.indexOf(headline);
@@ -284,7 +277,7 @@ function printedLead($: CheerioAPI, description: string | null): PrintedLead | n
   // A site label the description alone prefixes ("Afamily Mobile - Nhiều…" for the printed "Nhiều…"): the printed lead has no dateline.
   const labelled = SITE_LABEL_PREFIX.exec(described.lead);
   const unlabelledOpening = labelled ? comparable(labelled[1]!).slice(0, LEAD_OPENING_LENGTH) : null;
-  const body = elementsByTag($, 'body')[0];
+  const body = pageBody($);
   if (!body) return null;
   for (const element of elementsBelow($, body)) {
     if (element.name !== 'h2' && !PRINTED_LEAD_CLASS.test(element.attribs['class'] ?? '')) continue;
@@ -395,7 +388,7 @@ function labelledByline($: CheerioAPI): string | null {
     }
     return null;
   };
-  const body = elementsByTag($, 'body')[0];
+  const body = pageBody($);
   return body ? visit(body) : null;
 }
 
@@ -539,7 +532,7 @@ function withClosingByline($: CheerioAPI, metadata: GenericMetadata, closingByli
   }
   const printed = new Set(authors.map((author) => comparable(author.name)));
   if (structured.some((author) => printed.has(comparable(author.name)))) return structured;
-  const pageText = comparable(renderedText(elementsByTag($, 'body')[0] ?? $.root().get(0)!));
+  const pageText = comparable(renderedText(pageBody($) ?? $.root().get(0)!));
   if (structured.some((author) => pageText.includes(comparable(author.raw)) || pageText.includes(comparable(author.name)))) return structured;
   for (const author of structured) trace?.reject('authors', 'metadata author', author.raw, 'printed nowhere on the page, unlike the closing byline');
   trace?.chose('authors', from, authors.map((author) => author.name));
@@ -602,12 +595,19 @@ function genericBody($: CheerioAPI, url: string | undefined, metadata: GenericMe
   const underHeadline = !description && isVietnamese(metadata.fields.language, url) ? leadUnderHeadline($) : null;
   const printed = printedLead($, description) ?? underHeadline;
   // The title, the lead and a byline line repeated inside the body container are not body text.
-  const notBody = new Set([title, description, printed?.text, ...authors.flatMap((author) => [author.raw, author.name])].filter((text): text is string => !!text).map(comparable));
-  const paragraphs = body.paragraphs.filter((paragraph) => !notBody.has(comparable(paragraph)));
+  const comparables = (texts: (string | null | undefined)[]): Set<string> => new Set(texts.filter((text): text is string => !!text).map(comparable));
+  const headAndByline = comparables([title, ...authors.flatMap((author) => [author.raw, author.name])]);
+  const notBody = new Set([...headAndByline, ...comparables([description, printed?.text])]);
+  const besideLead = body.paragraphs.filter((paragraph) => !notBody.has(comparable(paragraph)));
+  // A page whose whole text is its lead (a short notice, an article cut to its first paragraph for non-subscribers)
+  // prints it once: it is the body, and no lead repeats it.
+  const paragraphs = besideLead.length > 0 ? besideLead : body.paragraphs.filter((paragraph) => !headAndByline.has(comparable(paragraph)));
+  const wholeText = besideLead.length === 0 && paragraphs.length > 0;
   trace?.chose('paragraphs', 'heuristic: containers scored by the prose they hold, chrome and related boxes dropped', `${paragraphs.length} paragraphs`);
   // The body may open with the printed standfirst, the paragraph the description was cut from after it.
   const truncated = paragraphs.slice(0, 2).some((paragraph) => truncatedCopyOf(description, paragraph));
   if (truncated) trace?.reject('lead', 'jsonld / meta description', description, 'a truncated copy of the first paragraph');
+  else if (wholeText) trace?.reject('lead', 'printed lead / jsonld / meta description', printed?.lead ?? description, "the page's whole text: read as its body");
   else if (printed) {
     trace?.chose('lead', underHeadline ? 'heuristic: the lead printed under the headline (a subheading or bold paragraph; no description in the metadata)' : `heuristic: the lead printed on the page (an element of class sapo/desc/lead/summary… opening like the description)`, printed.lead);
     if (printed.dateline) trace?.chose('dateline', 'heuristic: the label or dateline prefix of the printed lead', printed.dateline);
@@ -616,8 +616,9 @@ function genericBody($: CheerioAPI, url: string | undefined, metadata: GenericMe
   // The page's own figures carry captions; the JSON-LD / og:image picture only stands in when there are none.
   const images = dedupeImages(body.images.length > 0 ? body.images : leadImages(jsonLd, meta, url));
   trace?.chose('images', body.images.length > 0 ? 'heuristic: pictures of the article region, captions split' : 'jsonld image / og:image (no picture in the body)', `${images.length} images`);
-  const lead = truncated ? null : (printed?.lead ?? description);
-  return { paragraphs, lead, dateline: truncated ? null : (printed?.dateline ?? null), images, closingByline: body.closingByline };
+  const noLead = truncated || wholeText;
+  const lead = noLead ? null : (printed?.lead ?? description);
+  return { paragraphs, lead, dateline: noLead ? null : (printed?.dateline ?? null), images, closingByline: body.closingByline };
 }
 
 /**

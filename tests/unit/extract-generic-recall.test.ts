@@ -1,6 +1,7 @@
 import * as cheerio from 'cheerio';
 import { describe, expect, it } from 'vitest';
 import { extractGeneric } from '../../lib/extract/generic.ts';
+import { extractSavedPage } from '../../lib/extract/index.ts';
 
 /**
  * The body rules of issue 11, each on a short excerpt of a page of trafilatura's evaluation set (markup and
@@ -148,7 +149,56 @@ describe('generic body: chrome inside the article region', () => {
   });
 });
 
+describe('generic body: lists', () => {
+  it('keeps a list of the text\'s points printed above it, its items too short for paragraphs, and leaves out a list of links (adac.de)', () => {
+    const points = ['Elf Modelle sind empfehlenswert', 'Vier fallen wegen zu hohen Schadstoffen durch', 'Mit dabei: Ein Kindersitz zum Aufpumpen'];
+    const { paragraphs } = bodyOf(
+      `${NAVIGATION}<div id="l_main_content" class="l-main-content"><div class="cf m-basic-text h-space-m"><ul class="m-basic-list">${points.map((point) => `<li><strong>${point}</strong></li>`).join('')}</ul></div>` +
+        ZOO_TEXT.map((text) => `<div class="cf m-basic-text h-space-m"><div><p>${text}</p></div></div>`).join('<ul><li><a href="/tests/reifen">Reifentest 2018: die besten Winterreifen</a></li><li><a href="/tests/autositze">Alle Kindersitztests seit 2010</a></li></ul>') +
+        '</div>',
+    );
+    expect(paragraphs).toEqual([...points, ...ZOO_TEXT]);
+  });
+});
+
+describe('generic body: hidden boxes', () => {
+  it('leaves out a line the markup hides (display:none), so the line introducing a dropped embed dangles and goes too (incurvy.de)', () => {
+    const { paragraphs } = bodyOf(
+      `${NAVIGATION}<div class="entry-content">${zooParagraphs}<p>Das Thema könnte dich auch interessieren:</p>` +
+        '<blockquote class="wp-embedded-content"><p><a href="/trends/naturpeelings/">Natur Peelings selber machen: für Gesicht und Körper</a></p></blockquote>' +
+        '<div class="hatom-extra" style="display:none !important;visibility:hidden;"><span class="entry-title">Wellness Gesichtsbehandlung: Plaisir D’Aromes</span> was last modified: <span class="updated"> Januar 8th, 2017</span> by <span class="author vcard"><span class="fn">Maria</span></span></div></div>',
+    );
+    expect(paragraphs).toEqual(ZOO_TEXT);
+  });
+});
+
+describe('generic body: pages without a <body> tag', () => {
+  /** As `news-ingest extract` reads a saved page: its parser makes no <body> the page does not print. */
+  const savedBody = (html: string): string[] => extractSavedPage(html, { url: 'https://www.example.org/article/1' }).body.paragraphs;
+
+  it('reads a minified page that leaves out the optional <body> tag (hoy.com.py)', () => {
+    const html = `<!DOCTYPE html><html lang=es><head><title>Darán bendición a vehículos este sábado</title></head><div class=site-wrapper>${NAVIGATION}<main id=content role=main><article class=entry-main-content><h1>Darán bendición a vehículos este sábado</h1><div class=entry-text>${zooParagraphs}</div></article></main></div></html>`;
+    expect(savedBody(html)).toEqual(ZOO_TEXT);
+  });
+
+  it('reads a page that closes neither its <head> nor opens a <body>, so the parser leaves the text inside the head (volksstimme.ch)', () => {
+    const html = `<!DOCTYPE html><html><head><meta charset="UTF-8"><title>«Gute Löhne alleine reichen nicht»</title><div class="container"><div class="row">${NAVIGATION}<div id="article" class="jslc isPaywall"><h1>«Gute Löhne alleine reichen nicht»</h1><div class="content">${zooParagraphs}</div></div></div></div></html>`;
+    expect(savedBody(html)).toEqual(ZOO_TEXT);
+  });
+});
+
 describe('generic lead', () => {
+  it('reads a page whose whole text is its lead as the body, without a lead repeating it (caymancompass.com, cut for non-subscribers)', () => {
+    const text = 'A senior prison official has said in a sworn affidavit that ‘anyone with sufficient determination to escape’ from Cayman’s prison could do so.';
+    const { lead, paragraphs } = bodyOf(
+      `${NAVIGATION}<article class="post"><h1>Prison official: Anyone could escape from Northward</h1><div class="td-post-content"><p>${text}</p></div>` +
+        '<div class="paywall-box">You have 4 free articles left this month</div></article>',
+      `<meta name="description" content="${text}">`,
+    );
+    expect(paragraphs).toEqual([text]);
+    expect(lead).toBeNull();
+  });
+
   it('takes the printed lead under an "article-teaser" class when the description copies it (bmfsfj.de)', () => {
     const printed = 'Klimaschutz, Pandemiebekämpfung, Gleichstellung und ein starkes Miteinander: Das Bundeskabinett hat sich auf ein Programm für die diesjährige deutsche G7-Präsidentschaft verständigt.';
     const { lead, paragraphs } = bodyOf(

@@ -26,10 +26,11 @@ describe('generic extractor on a fixed sample of trafilatura\'s evaluation set',
       return { counts: scoreSegments(text, page), text };
     });
     const totals = segmentTotals(scored);
-    // Measured 2026-12-06 on these 24 pages: P 0.970, R 0.867, F1 0.915, every page with output (before the
-    // second round of issue 11's rules: P 0.954, R 0.827, F1 0.886; before the first: F1 0.859, one page without output).
+    // Measured 2026-12-06 on these 24 pages: P 0.971, R 0.907, F1 0.938, every page with output (before the third
+    // round of issue 11's rules, lists of the text's points and pages without a <body> tag: P 0.970, R 0.867, F1 0.915;
+    // before the second: P 0.954, R 0.827, F1 0.886; before the first: F1 0.859, one page without output).
     expect(totals.pagesWithoutOutput).toBe(0);
-    expect(totals.f1).toBeGreaterThanOrEqual(0.9);
+    expect(totals.f1).toBeGreaterThanOrEqual(0.92);
     expect(totals.precision).toBeGreaterThanOrEqual(0.95);
   });
 
