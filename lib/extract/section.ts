@@ -210,7 +210,7 @@ export function pickSection($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: P
   }
   const filed = sectionOfUrl($, page);
   if (filed === null) return sectionOfHeadingTrail($, page, trace);
-  if (filed) trace?.chose('category', 'heuristic: the site\'s menu link (or selected option) to the section the article\'s URL is filed under', filed);
+  trace?.chose('category', 'heuristic: the site\'s menu link (or selected option) to the section the article\'s URL is filed under', filed);
   return filed;
 }
 
