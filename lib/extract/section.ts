@@ -8,9 +8,10 @@
  * otherwise the first (CMSs list the primary section first). Tags stay tags: they are not read here.
  * On a Vietnamese page a section field holding a generic English word ("News": a CMS default left in place)
  * names no section; such a page's own section bar (a "category" block of a few section links, as giadinhonline
- * prints "Sống + › Y tế 360" above the headline) is read instead, before the URL's section. Last, on a
- * Vietnamese page, the section link printed alone just above the headline. A name printed only in capitals
- * is given in sentence case.
+ * prints "Sống + › Y tế 360" above the headline) is read instead, before the URL's section. Last, a page that
+ * states its section nowhere else may print it as a heading of links between trail marks (baocantho's h1
+ * "Y tế > Sức khỏe" above the headline), or, on a Vietnamese page, as a section link printed alone just
+ * above the headline. A name printed only in capitals is given in sentence case.
  */
 import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
@@ -44,6 +45,12 @@ const MAX_SECTION_BAR_WORDS = 5;
 
 /** A section name is a few words ("Chỉ đạo, quyết định của Chính phủ - Thủ tướng Chính phủ" has 10): longer text in a trail is a sentence. */
 const MAX_SECTION_WORDS = 14;
+
+/** Headings, where some sites print the section trail instead of a breadcrumb block ("Y tế > Sức khỏe" as the page's h1). */
+const HEADINGS = 'h1, h2, h3, h4, h5, h6';
+
+/** The marks a trail puts between its steps; "|" and "/" are left out: menus put them between sibling entries. */
+const TRAIL_SEPARATORS = /^[\s>›»→]*$/u;
 
 function comparable(text: string): string {
   return lettersAndDigits(text.normalize('NFC').toLocaleLowerCase('vi'));
@@ -101,6 +108,25 @@ function sectionBar($: CheerioAPI, page: PageIdentity): BreadcrumbStep[] {
   for (const bar of selectOnPage($, SECTION_BAR)) {
     const steps = topLevelLinks(bar).map((link) => ({ name: cleanText(renderedText(link)), url: link.attribs['href'] ?? null }));
     if (steps.length === 0 || steps.length > MAX_SECTION_BAR_LINKS) continue;
+    const short = steps.every((step) => step.name !== '' && step.name.split(/\s+/).length <= MAX_SECTION_BAR_WORDS);
+    if (short && steps.every((step) => pathOf(step.url) !== articlePath)) return steps;
+  }
+  return [];
+}
+
+/**
+ * The first heading that is a link trail: two to four short links with nothing between them but trail marks
+ * ("Y tế > Sức khỏe"), none to the article itself. Baocantho prints its section this way in the h1 above the
+ * headline; a heading of one link is a box title (a sidebar's "Thể thao"), so one link is not a trail.
+ */
+function headingTrail($: CheerioAPI, page: PageIdentity): BreadcrumbStep[] {
+  const articlePath = pathOf(page.url);
+  for (const heading of selectOnPage($, HEADINGS)) {
+    const links = topLevelLinks(heading);
+    if (links.length < 2 || links.length > MAX_SECTION_BAR_LINKS) continue;
+    const between = renderedText(heading, new Set(links));
+    if (!TRAIL_SEPARATORS.test(between) || between.replace(/\s/gu, '').length < links.length - 1) continue;
+    const steps = links.map((link) => ({ name: cleanText(renderedText(link)), url: link.attribs['href'] ?? null }));
     const short = steps.every((step) => step.name !== '' && step.name.split(/\s+/).length <= MAX_SECTION_BAR_WORDS);
     if (short && steps.every((step) => pathOf(step.url) !== articlePath)) return steps;
   }
@@ -187,6 +213,8 @@ export function pickSection($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: P
     trace?.chose('category', 'heuristic: the site\'s menu link (or selected option) to the section the article\'s URL is filed under', filed);
     return filed;
   }
+  const trail = sectionOfHeadingTrail($, page, trace);
+  if (trail) return trail;
   const label = page.vietnamese ? sectionLabelAboveHeadline(page) : null;
   if (label) trace?.chose('category', `heuristic: the section link printed alone just above the headline (within ${ELEMENTS_BEFORE_HEADLINE} elements)`, label);
   return label;
@@ -255,6 +283,13 @@ function linksIn(box: Element): Element[] {
     if (element.name === 'a' && element.attribs['href']) links.push(element);
   });
   return links;
+}
+
+/** The last section step of a heading printed as a link trail, for a page that states its section nowhere else. */
+function sectionOfHeadingTrail($: CheerioAPI, page: PageIdentity, trace?: ExtractionTrace): string | null {
+  const section = sectionSteps(headingTrail($, page), page).at(-1)?.name ?? null;
+  if (section) trace?.chose('category', `heuristic: a heading printed as a link trail (${HEADINGS}: 2 to ${MAX_SECTION_BAR_LINKS} short links between trail marks)`, section);
+  return section;
 }
 
 /** A menu entry's path without its page extension: "/xa-hoi.htm" and "/xa-hoi/" both name "/xa-hoi". */

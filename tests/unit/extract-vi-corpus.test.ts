@@ -9,7 +9,10 @@ import { loadViCorpus, scoreVietnamesePage, VI_CORPUS_DIR, type VietnameseField 
  * listed miss that now comes out right fails too, so the list only ever names real misses.
  */
 /** Why each page still misses, by class (the rules of docs/dataset.md do not decide these pages yet). */
-const KNOWN_MISSES: Record<string, Partial<Record<VietnameseField, string>>> = {};
+const EMPTY_BODY = 'the article body element is empty (the 2015 text was never migrated): the extractor takes the "Đừng bỏ lỡ" teaser sapos below it as the body, and an article with no body is refused (NotAnArticleError) by design';
+const KNOWN_MISSES: Record<string, Partial<Record<VietnameseField, string>>> = {
+  'vi/khoahocphothong-104238425.html': { firstParagraph: EMPTY_BODY, lastParagraph: EMPTY_BODY, notInBody: EMPTY_BODY },
+};
 
 const corpus = loadViCorpus();
 

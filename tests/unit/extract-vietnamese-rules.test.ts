@@ -71,6 +71,27 @@ describe('section: one, the most specific', () => {
     const english = `<!doctype html><html lang="en"><head><title>Title</title>${placeholder}</head><body><h1>Title</h1><article>${BODY}</article></body></html>`;
     expect(extractArticle(english, { url: 'https://news.example.com/story-123.html' }).category).toBe('News');
   });
+
+  it('reads a heading printed as a link trail when the page states its section nowhere else (baocantho-56315)', () => {
+    // the heading above the headline of tests/fixtures/vi/baocantho-56315.html, as saved
+    const trail =
+      '<div class="titlecate">\n\t\t\t<h1>\n\t\t\t\t<a href="https://baocantho.com.vn/news/y-te/">Y tế</a>\n' +
+      '\t\t\t\t<span class="fw400"> > <a style="color:#b0b0b0;" href="https://baocantho.com.vn/y-te/suc-khoe/">Sức khỏe</a></span>\t\t\t</h1>\n\t\t</div>';
+    const headline = '<h1 class="margintopbot10 fw700">Tốp 10 rau củ, trái cây giàu chất chống ôxy hóa</h1>';
+    const url = 'https://baocantho.com.vn/top-10-rau-cu-trai-cay-giau-chat-chong-oxy-hoa-a56315.html';
+    expect(extractArticle(page('', `${trail}${headline}<article>${BODY}</article>`), { url }).category).toBe('Sức khỏe');
+    // links set apart by "|" (a menu) or by words are no trail (a heading of one link is the section label above the headline, tested with thesaigontimes)
+    const notTrails = [
+      '<h3><a href="/y-te/">Y tế</a> | <a href="/y-te/suc-khoe/">Sức khỏe</a></h3>',
+      '<h3><a href="/y-te/">Y tế</a> và <a href="/y-te/suc-khoe/">Sức khỏe</a></h3>',
+    ];
+    for (const heading of notTrails) expect(extractArticle(page('', `${heading}${headline}<article>${BODY}</article>`), { url }).category).toBeNull();
+    // a section the page states elsewhere wins over the heading
+    expect(extractArticle(page('<meta property="article:section" content="Dinh dưỡng" />', `${trail}${headline}<article>${BODY}</article>`), { url }).category).toBe('Dinh dưỡng');
+    // the saved page itself
+    const saved = loadVietnameseCorpus().find((want) => want.file === 'vi/baocantho-56315.html')!;
+    expect(extractArticle(readPage(saved), { url: saved.url }).category).toBe('Sức khỏe');
+  });
 });
 
 describe('authors: persons only', () => {
