@@ -162,10 +162,10 @@ printed alone just above the headline. A section the page prints only in capital
 in sentence case ("Bạn đọc viết"; initials stay: "BĐS"). Tags stay in \`tags\`.
 
 \`lead\` is the sapo printed under the headline, its dateline ("ĐNO - …", "(Dân trí) - …") moved to
-\`dateline\`. A line of search keywords where the sapo goes ("Khoa Học Phổ Thông, khoa học, tạp chí, tin
-tức": three or more short comma-separated items, no sentence) summarizes nothing: no lead. On a
-Vietnamese page with no lead, a dateline opening the first body paragraph ("KHPT-Lòng bàn chân…") is
-the dateline and leaves the paragraph.
+\`dateline\`; Word's "<o:p>" tag printed as text at its end ("<_o3a_p>") is markup, left out. A line of
+search keywords where the sapo goes ("Khoa Học Phổ Thông, khoa học, tạp chí, tin tức": three or more short
+comma-separated items, no sentence) summarizes nothing: no lead. On a Vietnamese page with no lead, a
+dateline opening the first body paragraph ("KHPT-Lòng bàn chân…") is the dateline and leaves the paragraph.
 
 \`body.paragraphs\` is the article's text after the lead, in reading order, one item per paragraph and one
 per subhead: a body that opens with a subhead starts with it (its first paragraph is that subhead, as a

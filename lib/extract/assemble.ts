@@ -57,6 +57,16 @@ function isKeywordLine(text: string): boolean {
 }
 
 /**
+ * Word's "<o:p>" tag, pasted into a sapo field the CMS escapes, prints as text at the end of a lead ("… viêm
+ * đường hô hấp. <_o3a_p>", the ":" written "_o3a_"): markup, not the lead's words.
+ */
+const OFFICE_TAG_AS_TEXT = /\s*<\/?(?:o:p|_o3a_p)>\s*/giu;
+
+function withoutOfficeTagText(text: string): string {
+  return text.replace(OFFICE_TAG_AS_TEXT, ' ').trim();
+}
+
+/**
  * On a Vietnamese page with no lead, the dateline opens the first body paragraph ("KHPT-Lòng bàn chân…"):
  * the same rule as a lead's dateline (normalize/dateline.ts) moves it out of the paragraph.
  */
@@ -71,6 +81,7 @@ function datelineOpeningBody(paragraphs: string[]): { paragraphs: string[]; date
 function contentOf(fields: ExtractedFields, input: Omit<AssembleInput, 'fields' | 'url' | 'source'>): Omit<Article, 'contentHash' | 'id' | 'url' | 'canonicalUrl' | 'source'> {
   if (!fields.title) throw new Error('cannot assemble an article without a title');
   let { lead, dateline } = fields;
+  if (lead) lead = withoutOfficeTagText(lead) || null;
   if (lead && isKeywordLine(lead)) lead = null;
   if (lead && !dateline) {
     const split = splitDateline(lead);

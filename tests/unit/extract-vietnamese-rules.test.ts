@@ -377,3 +377,12 @@ describe('lead and dateline on a page whose sapo is a stock keyword line (khoaho
     expect(article.body.paragraphs[0]).toMatch(/^KHPT-Lòng bàn chân/u);
   });
 });
+
+describe('a lead ending in Word\'s <o:p> tag printed as text (khoahocphothong-104241265)', () => {
+  it('leaves the tag out of the lead', () => {
+    const want = loadVietnameseCorpus().find((expectation) => expectation.file === 'vi/khoahocphothong-104241265.html')!;
+    const article = extractArticle(readPage(want), { url: want.url });
+    // the sapo prints "… như khi mắc xương hay viêm đường hô hấp. &lt;_o3a_p&gt;"
+    expect(article.lead).toBe('Ho là phản xạ tự vệ có lợi của cơ thể trước sự xâm nhập của các yếu tố lạ ảnh hưởng tới sự lưu thông hô hấp, như khi mắc xương hay viêm đường hô hấp.');
+  });
+});
