@@ -142,7 +142,8 @@ Authors are persons only, one rule each:
   when the byline names a writer ("Tin, ảnh: X" credits both, so X is an author);
 - "PV" / "Phóng viên" / "Nhóm phóng viên" (and "Nhóm PV", "CTV", "BTV") alone are staff credits, which name
   nobody: no author; so is a team named by its desk ("Nhóm PV Kinh tế"). Before a name ("PV Ngọc Phú") the
-  title is dropped and the name kept.
+  title is dropped and the name kept; so are academic and professional titles abbreviated before a name
+  ("DS. Nguyễn Bá Huy Cường", "PGS.TS. …", "TS.BS.CKII …": the person is the name).
 - when the metadata names no person, the byline printed on the page counts: a byline block near the
   headline (also a line of names alone right under it: "Hạ Trắng", "Long Trần - Theo Trí Thức Trẻ"), or
   a short bold or right-aligned name closing the body, a source in parentheses after it allowed (the
@@ -159,6 +160,12 @@ the section the article's URL is filed under, named as the site's menu names it 
 link to "/xa-hoi.htm", "Xã hội"; the deepest such section), else on a Vietnamese page the section link
 printed alone just above the headline. A section the page prints only in capitals ("BẠN ĐỌC VIẾT") is given
 in sentence case ("Bạn đọc viết"; initials stay: "BĐS"). Tags stay in \`tags\`.
+
+\`lead\` is the sapo printed under the headline, its dateline ("ĐNO - …", "(Dân trí) - …") moved to
+\`dateline\`; Word's "<o:p>" tag printed as text at its end ("<_o3a_p>") is markup, left out. A line of
+search keywords where the sapo goes ("Khoa Học Phổ Thông, khoa học, tạp chí, tin tức": three or more short
+comma-separated items, no sentence) summarizes nothing: no lead. On a Vietnamese page with no lead, a
+dateline opening the first body paragraph ("KHPT-Lòng bàn chân…") is the dateline and leaves the paragraph.
 
 \`body.paragraphs\` is the article's text after the lead, in reading order, one item per paragraph and one
 per subhead: a body that opens with a subhead starts with it (its first paragraph is that subhead, as a

@@ -70,16 +70,50 @@ function realUpdate(publishedAt: string | null, updatedAt: string | null): strin
   return updatedAt;
 }
 
+/**
+ * A line of search keywords printed where the sapo goes ("Khoa Học Phổ Thông, khoa học, tạp chí, tin tức":
+ * a stock line a CMS sets on migrated articles): three or more short comma-separated items (at most four
+ * words each) and no sentence mark. A sapo summarizes in sentences, so this is no lead.
+ */
+function isKeywordLine(text: string): boolean {
+  const items = text.trim().split(/\s*,\s*/u);
+  return items.length >= 3 && !/[.!?:;…]/u.test(text) && items.every((item) => item !== '' && item.split(/\s+/u).length <= 4);
+}
+
+/**
+ * Word's "<o:p>" tag, pasted into a sapo field the CMS escapes, prints as text at the end of a lead ("… viêm
+ * đường hô hấp. <_o3a_p>", the ":" written "_o3a_"): markup, not the lead's words.
+ */
+const OFFICE_TAG_AS_TEXT = /\s*<\/?(?:o:p|_o3a_p)>\s*/giu;
+
+function withoutOfficeTagText(text: string): string {
+  return text.replace(OFFICE_TAG_AS_TEXT, ' ').trim();
+}
+
+/**
+ * On a Vietnamese page with no lead, the dateline opens the first body paragraph ("KHPT-Lòng bàn chân…"):
+ * the same rule as a lead's dateline (normalize/dateline.ts) moves it out of the paragraph.
+ */
+function datelineOpeningBody(paragraphs: string[]): { paragraphs: string[]; dateline: string | null } {
+  const [first, ...rest] = paragraphs;
+  if (first === undefined) return { paragraphs, dateline: null };
+  const split = splitDateline(first);
+  return split.dateline ? { paragraphs: [split.lead, ...rest], dateline: split.dateline } : { paragraphs, dateline: null };
+}
+
 /** The article's fields as the page gives them, ids and URLs left to the caller; `missing` filled in. */
 function contentOf(fields: ExtractedFields, input: Omit<AssembleInput, 'fields' | 'url' | 'source'>): Omit<Article, 'contentHash' | 'id' | 'url' | 'canonicalUrl' | 'source'> {
   if (!fields.title) throw new Error('cannot assemble an article without a title');
   let { lead, dateline } = fields;
+  if (lead) lead = withoutOfficeTagText(lead) || null;
+  if (lead && isKeywordLine(lead)) lead = null;
   if (lead && !dateline) {
     const split = splitDateline(lead);
     lead = split.lead || null;
     dateline = split.dateline;
   }
-  const paragraphs = fields.paragraphs;
+  let paragraphs = fields.paragraphs;
+  if (!lead && !dateline && fields.language === 'vi') ({ paragraphs, dateline } = datelineOpeningBody(paragraphs));
   const text = paragraphs.join('\n\n');
   const content = {
     schemaVersion: 1 as const,

@@ -6,7 +6,7 @@ import type { ExtractedFields } from './types.ts';
 import { cleanText, lettersAndDigits } from '../normalize/text.ts';
 import { absoluteHttpUrl } from '../normalize/url.ts';
 import { formatPublished, parseNewsDate } from '../normalize/dates.ts';
-import { dedupeAuthors, naturalCase, notAPerson, parseByline, withoutStaffTitle } from '../normalize/byline.ts';
+import { dedupeAuthors, naturalCase, notAPerson, parseByline, withoutTitleBeforeName } from '../normalize/byline.ts';
 import type { ExtractionTrace } from './explain.ts';
 import { splitCaption } from '../normalize/caption.ts';
 import { splitDateline } from '../normalize/dateline.ts';
@@ -410,7 +410,7 @@ function looksLikePersonalName(text: string): boolean {
  * without a letter ("105092") names nobody.
  */
 function structuredAuthors(entry: string): Author[] {
-  let raw = withoutStaffTitle(cleanText(entry).replace(/^by\s+/i, '').replace(/\s*\([^()]*\)\s*$/, ''));
+  let raw = withoutTitleBeforeName(cleanText(entry).replace(/^by\s+/i, '').replace(/\s*\([^()]*\)\s*$/, ''));
   const [first, ...rest] = raw.split(/\s*,\s*/);
   if (first && rest.some((part) => /(?:^|\s)\p{Ll}/u.test(part))) raw = first;
   // A credit in the agencies' form "Name/Agency[/Agency]" ("Văn Giáp/Bnews/vnanet.vn") names the person first.

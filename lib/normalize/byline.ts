@@ -23,11 +23,18 @@ const ROLE_LABEL = new RegExp(
 const ANONYMOUS = /^(?:nhóm\s+(?:phóng\s+viên|pv|ctv|thực\s+hiện)(?:\s.*)?|phóng\s+viên|pv|ctv|cộng\s+tác\s+viên|bt|btv|bbt|ban\s+biên\s+tập|tổng\s+hợp|staff|reporters?|editorial\s+(?:team|staff|board))$/iu;
 
 /** A leading "PV" or "Phóng viên" before a name ("PV Ngọc Phú"). */
-const LEADING_TITLE = new RegExp(`^(?:phóng\\s+viên|pv|nhà\\s+báo)${NOT_A_LETTER}\\.?\\s*`, 'iu');
+const STAFF_TITLE = new RegExp(`^(?:phóng\\s+viên|pv|nhà\\s+báo)${NOT_A_LETTER}\\.?\\s*`, 'iu');
 
-/** A name without a staff title before it: "PV Ngọc Phú" → "Ngọc Phú" (docs/dataset.md). */
-export function withoutStaffTitle(name: string): string {
-  return name.replace(LEADING_TITLE, '');
+/**
+ * Academic and professional titles written before a name, each abbreviated with a dot and often chained:
+ * "DS." (dược sĩ), "BS." (bác sĩ), "TS.", "ThS.", "PGS.TS.", "KS.", "LS.", "TS.BS.CKII" (a specialist
+ * degree, written without a dot). The person is the name after them.
+ */
+const PROFESSIONAL_TITLES = /^(?:(?:gs|pgs|tskh|ts|ths|bs|ds|ks|ls)\.\s*(?:cki{1,2}\s+)?)+(?=\p{L})/iu;
+
+/** A name without a staff or professional title before it: "PV Ngọc Phú" → "Ngọc Phú", "DS. NGUYỄN BÁ HUY CƯỜNG" → "NGUYỄN BÁ HUY CƯỜNG" (docs/dataset.md). */
+export function withoutTitleBeforeName(name: string): string {
+  return name.replace(STAFF_TITLE, '').replace(PROFESSIONAL_TITLES, '');
 }
 
 /** How the text was put together, said after the name without parentheses ("Hà Thu tổng hợp"). */
@@ -84,7 +91,7 @@ export function naturalCase(name: string): string {
 }
 
 function tidyName(part: string): string | null {
-  let name = part.replace(/^[\s.,;:–—-]+/u, '').replace(LEADING_TITLE, '').replace(/[\s,;:–—-]+$/u, '');
+  let name = withoutTitleBeforeName(part.replace(/^[\s.,;:–—-]+/u, '')).replace(/[\s,;:–—-]+$/u, '');
   name = name.replace(TRAILING_QUALIFIER, '');
   name = withoutTrailingDots(name).trim();
   if (name === '' || ANONYMOUS.test(name) || SOURCE_CREDIT.test(name)) return null;

@@ -374,3 +374,36 @@ describe('a layout hook', () => {
     });
   });
 });
+
+describe('lead and dateline on a page whose sapo is a stock keyword line (khoahocphothong-104237593)', () => {
+  const want = loadVietnameseCorpus().find((expectation) => expectation.file === 'vi/khoahocphothong-104237593.html')!;
+  const html = readPage(want);
+
+  it.each([false, true])('gives no lead, and takes the dateline off the first body paragraph (generic path alone: %s)', (genericOnly) => {
+    const article = extractArticle(html, { url: want.url, genericOnly });
+    // the sapo prints "Khoa Học Phổ Thông, khoa học, tạp chí, tin tức": keywords, not a summary
+    expect(article.lead).toBeNull();
+    expect(article.dateline).toBe('KHPT');
+    expect(article.body.paragraphs[0]).toMatch(/^Lòng bàn chân của chúng ta/u);
+    expect(article.authors).toEqual([{ name: 'Nguyễn Bá Huy Cường', raw: 'NGUYỄN BÁ HUY CƯỜNG' }]);
+  });
+
+  it('keeps a sapo written in sentences, and then leaves the first paragraph whole', () => {
+    // short comma-separated items like the keyword line, but a sentence
+    const summary = 'Trà chứa acid tanic, diệt vi khuẩn, giảm mồ hôi chân.';
+    const withSummary = html.replaceAll('Khoa Học Phổ Thông, khoa học, tạp chí, tin tức', summary);
+    const article = extractArticle(withSummary, { url: want.url });
+    expect(article.lead).toBe(summary);
+    expect(article.dateline).toBeNull();
+    expect(article.body.paragraphs[0]).toMatch(/^KHPT-Lòng bàn chân/u);
+  });
+});
+
+describe('a lead ending in Word\'s <o:p> tag printed as text (khoahocphothong-104241265)', () => {
+  it('leaves the tag out of the lead', () => {
+    const want = loadVietnameseCorpus().find((expectation) => expectation.file === 'vi/khoahocphothong-104241265.html')!;
+    const article = extractArticle(readPage(want), { url: want.url });
+    // the sapo prints "… như khi mắc xương hay viêm đường hô hấp. &lt;_o3a_p&gt;"
+    expect(article.lead).toBe('Ho là phản xạ tự vệ có lợi của cơ thể trước sự xâm nhập của các yếu tố lạ ảnh hưởng tới sự lưu thông hô hấp, như khi mắc xương hay viêm đường hô hấp.');
+  });
+});

@@ -28,6 +28,11 @@ const FORMS: [printed: string, authors: { name: string; raw: string }[]][] = [
   ['PV', []],
   ['Thực hiện: Nhóm phóng viên', []],
   ['PV Ngọc Phú', [{ name: 'Ngọc Phú', raw: 'Ngọc Phú' }]],
+  // academic and professional titles before a name (khoahocphothong-104237593: "DS. NGUYỄN BÁ HUY CƯỜNG")
+  ['DS. NGUYỄN BÁ HUY CƯỜNG', [{ name: 'Nguyễn Bá Huy Cường', raw: 'NGUYỄN BÁ HUY CƯỜNG' }]],
+  ['PGS.TS. Nguyễn Văn An', [{ name: 'Nguyễn Văn An', raw: 'Nguyễn Văn An' }]],
+  ['TS.BS.CKII Trần Văn Dương', [{ name: 'Trần Văn Dương', raw: 'Trần Văn Dương' }]],
+  ['ThS. Lê Hà, BS. Minh Khôi', [{ name: 'Lê Hà', raw: 'Lê Hà' }, { name: 'Minh Khôi', raw: 'Minh Khôi' }]],
   ['H.Y.T.', [{ name: 'H.Y.T.', raw: 'H.Y.T.' }]],
   ['NGỌC PHÚ.', [{ name: 'Ngọc Phú', raw: 'NGỌC PHÚ' }]],
   ['NGỌC PHÚ, HÀ THU', [{ name: 'Ngọc Phú', raw: 'NGỌC PHÚ' }, { name: 'Hà Thu', raw: 'HÀ THU' }]],
