@@ -784,9 +784,20 @@ function hasDescendantIn(root: Element, names: ReadonlySet<string>): boolean {
 /** Stands in for an unknown page URL: a relative link is the site's own whatever the site is; an absolute one never matches it. */
 const UNKNOWN_PAGE = 'http://unknown.invalid/';
 
+/**
+ * A word every path SIGN_IN_PATH matches starts with. The URL parser copies a path's letters from the link as
+ * written (less tabs and newlines) or, for a relative link, from the page URL, so a link where neither spells
+ * one is no sign-in link: this test spares parsing nearly every link on the page.
+ */
+const SIGN_IN_WORD = /log-?in|sign-?(?:in|up)|regist|subscri|abo/i;
+
+function mayLinkToSignIn(href: string, base: string | undefined): boolean {
+  return SIGN_IN_WORD.test(href.replace(/[\t\n\r]/g, '')) || (base !== undefined && SIGN_IN_WORD.test(base));
+}
+
 function isOwnSignInLink(anchor: Element, base: string | undefined): boolean {
   const href = anchor.attribs['href']?.trim();
-  if (!href || /^(?:mailto|javascript|tel):/i.test(href)) return false;
+  if (!href || !mayLinkToSignIn(href, base) || /^(?:mailto|javascript|tel):/i.test(href)) return false;
   try {
     const target = new URL(href, base ?? UNKNOWN_PAGE);
     const own = !/^(?:[a-z][a-z0-9+.-]*:)?\/\//i.test(href) || (base !== undefined && target.hostname === new URL(base).hostname);

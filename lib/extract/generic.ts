@@ -240,6 +240,12 @@ const PRINTED_LEAD_CLASS = /sapo|desc|lead|summary|excerpt|intro|standfirst|teas
 /** Enough of a lead's opening to know two texts are the same lead. */
 const LEAD_OPENING_LENGTH = 40;
 
+/** Most elements have no class: the expression then does not run. */
+function hasPrintedLeadClass(element: Element): boolean {
+  const className = element.attribs['class'];
+  return className !== undefined && PRINTED_LEAD_CLASS.test(className);
+}
+
 /** A label printed before a lead with no dash ("BNEWS", "Dân trí"): one or two short words opening with a capital. */
 const LEAD_LABELS = [/^([\p{Lu}\p{N}][\p{L}\p{N}.&]*)\s+(.+)$/su, /^([\p{Lu}\p{N}][\p{L}\p{N}.&]* [\p{L}\p{N}.&]+)\s+(.+)$/su];
 const MAX_LABEL_LENGTH = 20;
@@ -280,12 +286,13 @@ function printedLead($: CheerioAPI, description: string | null): PrintedLead | n
   const body = pageBody($);
   if (!body) return null;
   for (const element of elementsBelow($, body)) {
-    if (element.name !== 'h2' && !PRINTED_LEAD_CLASS.test(element.attribs['class'] ?? '')) continue;
+    if (element.name !== 'h2' && !hasPrintedLeadClass(element)) continue;
     const text = renderedText(element);
     if (text.length > description.length * 3 + 40) continue;
     const split = splitDateline(text);
-    if (comparable(split.lead).startsWith(opening)) return { text, lead: split.lead, dateline: split.dateline ?? described.dateline };
-    if (unlabelledOpening && comparable(split.lead).startsWith(unlabelledOpening)) return { text, lead: split.lead, dateline: split.dateline };
+    const printedOpening = comparable(split.lead);
+    if (printedOpening.startsWith(opening)) return { text, lead: split.lead, dateline: split.dateline ?? described.dateline };
+    if (unlabelledOpening && printedOpening.startsWith(unlabelledOpening)) return { text, lead: split.lead, dateline: split.dateline };
     const labelled = labelBefore(split.lead, opening);
     if (labelled) return { text, lead: labelled.rest, dateline: labelled.label };
   }
@@ -304,7 +311,7 @@ const ELEMENTS_BEFORE_LEAD = 3;
  */
 function leadUnderHeadline($: CheerioAPI): PrintedLead | null {
   for (const element of elementsUnderHeadline($, ELEMENTS_BEFORE_LEAD)) {
-    const printedAsLead = element.name === 'h2' || element.name === 'h3' || PRINTED_LEAD_CLASS.test(element.attribs['class'] ?? '') || (element.name === 'p' && allBold(element));
+    const printedAsLead = element.name === 'h2' || element.name === 'h3' || hasPrintedLeadClass(element) || (element.name === 'p' && allBold(element));
     if (!printedAsLead) continue;
     const text = renderedText(element);
     if (text.split(' ').length < MIN_LEAD_WORDS) continue;

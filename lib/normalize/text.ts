@@ -103,6 +103,16 @@ function isLetterOrDigitCode(code: number): boolean {
   return LETTER_OR_DIGIT_BY_CODE[code] === 1;
 }
 
+/** Whether the character at `index` is a letter or digit (`/[\p{L}\p{N}]/u`), a surrogate pair read as one character. */
+export function isLetterOrDigitAt(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  if (code >= 0xd800 && code <= 0xdbff && index + 1 < text.length) {
+    const next = text.charCodeAt(index + 1);
+    return next >= 0xdc00 && next <= 0xdfff && LETTER_OR_DIGIT.test(text.slice(index, index + 2));
+  }
+  return isLetterOrDigitCode(code);
+}
+
 /**
  * `text.replace(/[^\p{L}\p{N}]+/gu, '')`: the letters and digits alone, which texts are compared by. The
  * Unicode classes make that expression slow on text outside Latin-1; this looks each code unit up in a table

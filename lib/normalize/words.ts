@@ -1,3 +1,5 @@
+import { isLetterOrDigitAt } from './text.ts';
+
 /**
  * Word count for body.wordCount: whitespace-separated tokens that contain a letter or a digit, so
  * dashes and ellipses between words do not count. A Vietnamese syllable counts as one word; scripts
@@ -6,7 +8,13 @@
 export function countWords(text: string): number {
   let count = 0;
   for (const token of text.split(/\s+/)) {
-    if (/[\p{L}\p{N}]/u.test(token)) count++;
+    // The letter table, not a Unicode-class expression per token: most tokens open with a letter.
+    for (let index = 0; index < token.length; index += 1) {
+      if (isLetterOrDigitAt(token, index)) {
+        count += 1;
+        break;
+      }
+    }
   }
   return count;
 }
