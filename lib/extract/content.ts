@@ -7,7 +7,7 @@ import { cloneNode, Document, Element, isTag, Text, type AnyNode, type ChildNode
 import type { ArticleImage } from '../schema/article.ts';
 import { cleanText, isWhitespace } from '../normalize/text.ts';
 import { boilerplateVerdict, screenOnly, wordsOf, type Verdict } from './chrome.ts';
-import { BLOCK_TAGS, elementsNamed, findElements, hasDescendantNamed, pageBody, removeNode, renderedRuns, renderedText, walkElements } from './dom.ts';
+import { BLOCK_TAGS, elementsNamed, findElements, hasDescendantNamed, pageBody, rawRenderedText, removeNode, renderedRuns, renderedText, walkElements } from './dom.ts';
 import { collectImages } from './pictures.ts';
 import { isTeaserCard } from './teaser.ts';
 import { bylineText, closingCreditOf, closingCreditOfRun, isWriterCreditLine, MAX_CLOSING_CREDITS, type ClosingCredit } from './closing-credit.ts';
@@ -113,10 +113,10 @@ function textWeight(text: string): number {
  */
 function proseHolders(scope: Element): Set<Element> {
   const direct = new Map<Element, number>();
-  for (const { holder, text } of paragraphBlocks(scope, null)) {
-    const weight = textWeight(text);
+  forEachParagraph(scope, (holder, element, run) => {
+    const weight = proseHolderParagraphWeight(element, run);
     if (weight >= MIN_PROSE_HOLDER_PARAGRAPH_WEIGHT) direct.set(holder, (direct.get(holder) ?? 0) + weight);
-  }
+  });
   const holders = new Set<Element>();
   for (const [element, weight] of direct) {
     if (weight < MIN_PROSE_HOLDER_WEIGHT) continue;
@@ -125,6 +125,28 @@ function proseHolders(scope: Element): Set<Element> {
     }
   }
   return holders;
+}
+
+/**
+ * Code units that can make clean text longer than its raw text or weigh more than its length: an entity
+ * (it may decode to Han), and from U+0300 on combining marks, characters NFC rewrites, Han, kana and Hangul.
+ */
+const MAY_GROW_WHEN_CLEANED = /[^\0-\u02ff]|&/;
+
+/**
+ * A paragraph's weight for proseHolders, or 0 where its raw text is provably too light: the scan covers the
+ * page's chrome too, mostly short lines, and cleaning their text was most of its time. A text cleaned here
+ * is kept for the later scans.
+ */
+function proseHolderParagraphWeight(element: Element | null, run: AnyNode[] | null): number {
+  const kept = element === null ? undefined : COPY_TEXT.get(element);
+  if (kept !== undefined) return textWeight(kept);
+  const raw = element === null ? rawRunText(run!) : rawRenderedText(element);
+  // Cleaning only drops characters of such text (invisible ones, repeated spaces), and each weighs one.
+  if (raw.length < MIN_PROSE_HOLDER_PARAGRAPH_WEIGHT && !MAY_GROW_WHEN_CLEANED.test(raw)) return 0;
+  const text = cleanText(raw);
+  if (element !== null) COPY_TEXT.set(element, text);
+  return textWeight(text);
 }
 
 /** The clean text of one element. */
@@ -352,27 +374,37 @@ function hasText(run: AnyNode[]): boolean {
 }
 
 /**
- * The paragraphs of a scope with their clean text, measured once: paragraph-like elements, and the runs of
- * text in containers that mix text with blocks (an inline element's text is its paragraph's).
+ * Visits the paragraphs of a scope: paragraph-like elements (`element`), and the runs of text in containers
+ * that mix text with blocks (`run`; an inline element's text is its paragraph's).
  */
-function paragraphBlocks(scope: Element, stats: TextStats | null): ScoredParagraph[] {
-  const blocks: ScoredParagraph[] = [];
+function forEachParagraph(scope: Element, visit: (holder: Element, element: Element | null, run: AnyNode[] | null) => void): void {
   walkElements(scope, (element) => {
     const parent = element.parent;
     const textBlock = isTextBlock(element);
     if (PARAGRAPH_LIKE_TAGS.has(element.name) && (element.name === 'pre' || textBlock)) {
-      const text = copyText(element);
-      if (text !== '' && parent?.type === 'tag') blocks.push({ element, holder: parent as Element, text, stats });
+      if (parent?.type === 'tag') visit(parent as Element, element, null);
       // Paragraphs inside it count too: a "text-only" div may wrap a whole embedded document (<html><body><p>…).
       return true;
     }
     if (textBlock || !hasOwnText(element)) return true;
     for (const part of childParts(element)) {
-      if (!Array.isArray(part) || !hasText(part)) continue;
-      const text = runText(part);
-      if (text !== '') blocks.push({ run: part, holder: element, text, stats });
+      if (Array.isArray(part) && hasText(part)) visit(element, null, part);
     }
     return true;
+  });
+}
+
+/** The paragraphs of a scope with their clean text, measured once. */
+function paragraphBlocks(scope: Element, stats: TextStats | null): ScoredParagraph[] {
+  const blocks: ScoredParagraph[] = [];
+  forEachParagraph(scope, (holder, element, run) => {
+    if (element !== null) {
+      const text = copyText(element);
+      if (text !== '') blocks.push({ element, holder, text, stats });
+    } else {
+      const text = runText(run!);
+      if (text !== '') blocks.push({ run: run!, holder, text, stats });
+    }
   });
   return blocks;
 }
@@ -703,7 +735,11 @@ function withoutClosingLinkLines(parent: Element, nodes: AnyNode[]): AnyNode[] {
 
 /** Inline runs as a browser renders them (block vs inline boundaries), as one cleaned text. */
 function runText(nodes: AnyNode[]): string {
-  return cleanText(nodes.flatMap((node) => renderedRuns(node)).join(''));
+  return cleanText(rawRunText(nodes));
+}
+
+function rawRunText(nodes: AnyNode[]): string {
+  return nodes.flatMap((node) => renderedRuns(node)).join('');
 }
 
 /**

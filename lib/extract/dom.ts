@@ -69,8 +69,8 @@ export function renderedText(node: AnyNode, leftOut?: ReadonlySet<AnyNode>): str
   return cleanText(rawRenderedText(node, leftOut));
 }
 
-/** renderedRuns joined, built as one string: the body scoring asks for the text of many elements. */
-function rawRenderedText(node: AnyNode, leftOut: ReadonlySet<AnyNode> | undefined): string {
+/** renderedRuns joined, built as one string, not yet cleaned: the body scoring asks for the text of many elements. */
+export function rawRenderedText(node: AnyNode, leftOut?: ReadonlySet<AnyNode>): string {
   if (node.type === 'text') return node.data;
   if (node.type !== 'tag' && node.type !== 'root') return '';
   if (leftOut?.has(node)) return '';
