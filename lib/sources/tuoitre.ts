@@ -16,7 +16,8 @@ import type { SourceAdapter, SourceLayout } from './types.ts';
  * The 2014 mobile template of Kênh 14 and Afamily (m.kenh14.vn, m.afamily.vn): `post-*` classes, the only
  * date is the visible "16/01/2014 | 16:05". The body is `div#detailmain` with bare `img.detail-image`
  * pictures and captions as italic runs after them, nothing a figure selector can name: the generic path
- * reads it (its caption rules pair each picture with the italic text after it).
+ * reads it (its caption rules pair each picture with the italic text after it). Served in 2014 (saved
+ * pages of January to March 2014); when it began and ended is not known, so no `since`.
  */
 const postMobile2014: SourceLayout = {
   id: 'post-mobile-2014',
@@ -37,7 +38,7 @@ const postMobile2014: SourceLayout = {
  * `h2.initNewsContent`, the only date an unmarked span above the headline (CafeF) or `p.time` (CafeBiz).
  * CafeF's section is the selected option of its section menu; CafeBiz prints none. The byline closes the
  * body ("Theo <strong>Vân Anh</strong>", the outlet right-aligned after it), and the body's pictures are
- * bare images: both are left to the generic path.
+ * bare images: both are left to the generic path. Served in 2014 (saved pages of February and April 2014).
  */
 const aspMobile2014: SourceLayout = {
   id: 'asp-mobile-2014',
