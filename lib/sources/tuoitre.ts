@@ -51,6 +51,46 @@ const aspMobile2014: SourceLayout = {
   },
 };
 
+/**
+ * tuoitre.vn before it moved to the CMS above (saved pages of March 2015): desktop and mobile templates of
+ * one article. The headline, date ("23/03/2015 08:06 GMT+7") and lead ("TT - …", dateline TT) sit in a
+ * header block; the body's pictures are CKEditor tables (`table.desc_image`, caption `td.ck_legend`
+ * "… - Ảnh: V.D"); the byline is a bold name after the body (desktop: inside the like-button box closing
+ * `div.fck`; mobile: `div.hlight span.author`); the topics are the "Từ khóa" list.
+ */
+const TUOITRE_2015_SHARED = { figure: 'table.desc_image', caption: 'td.ck_legend', tags: ['ul.block-key li a'] };
+
+const tuoitreDesktop2015: SourceLayout = {
+  id: 'tto-desktop-2015',
+  detect: 'div.detail-content h1.title-2',
+  selectors: {
+    title: ['h1.title-2'],
+    category: ['div.detail-content ul.breadcrumb li.active a'],
+    lead: ['div.detail-content p.txt-head'],
+    date: ['div.detail-content div.tool-bar span.date'],
+    authors: ['div.fck div.wrapper-qt > strong'],
+    body: 'div.left-side div.fck',
+    // the like-button box holding the byline, and a hidden video-ad wrapper after the first paragraph
+    bodyDrop: ['div.wrapper-qt', 'div[id^="tt-wrapper"]', 'script', 'style', 'noscript'],
+    ...TUOITRE_2015_SHARED,
+  },
+};
+
+const tuoitreMobile2015: SourceLayout = {
+  id: 'tto-mobile-2015',
+  detect: 'section.fck > h1',
+  selectors: {
+    title: ['section.fck > h1'],
+    // the dropdown beside the section lists its other sub-sections, none of them this article's
+    category: ['div.catego-title > a > span'],
+    lead: ['section.fck > p'],
+    date: ['section.fck div.tool-bar span.date'],
+    authors: ['div.hlight span.author'],
+    body: 'section.content div.fck',
+    ...TUOITRE_2015_SHARED,
+  },
+};
+
 export const tuoitreFamily: SourceAdapter = {
   id: 'tuoitre',
   name: 'VCCorp CMS family (Tuổi Trẻ, Thanh Niên, Kênh 14, CafeF…)',
@@ -118,6 +158,8 @@ export const tuoitreFamily: SourceAdapter = {
         tags: [{ selector: 'meta[property="article:tag"]', attr: 'content', split: ',' }],
       },
     },
+    tuoitreDesktop2015,
+    tuoitreMobile2015,
     postMobile2014,
     aspMobile2014,
   ],
