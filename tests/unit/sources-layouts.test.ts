@@ -22,9 +22,8 @@ const LAYOUT_OF: Record<string, string> = {
   'vi/cafef-188260905170800678.html': 'tuoitre/detail-content',
   'vi/cafef-2014021509250334717.html': 'tuoitre/asp-mobile-2014',
   'vi/cafef-20180724111229756.html': 'tuoitre/detail-content',
-  // Dân Trí's 2016 mobile template, which no layout of lib/sources/dantri.ts names yet
-  'vi/dantri-2016031215053552.html': NO_LAYOUT_YET,
-  'vi/dantri-20160314083511309.html': NO_LAYOUT_YET,
+  'vi/dantri-2016031215053552.html': 'dantri/mobile-2016',
+  'vi/dantri-20160314083511309.html': 'dantri/mobile-2016',
   'vi/dantri-855374.html': 'dantri/mobile-2014',
   'vi/genk-165260716163514059.html': 'tuoitre/genk-kbwc',
   'vi/kenh14-20140102113357263.html': 'tuoitre/post-mobile-2014',
