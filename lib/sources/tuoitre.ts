@@ -3,53 +3,15 @@ import type { SourceAdapter, SourceLayout } from './types.ts';
 /**
  * One CMS marked by `data-role` attributes (title, sapo, content, publishdate, author, cate-name), shared by
  * VCCorp's own sites and by Tuổi Trẻ, Thanh Niên and Người Lao Động (their pictures too are served from
- * VCCorp's mediacdn.vn, their ads by its Admicro network). Soha, CafeF,
- * Kênh 14 and VietnamBiz article pages carry the same `div.detail-content[data-role=content]` body
- * (VietnamBiz: `div.vnbcbc-body`); GenK has a template of its own (`kbwc-*` classes). The author list repeats
- * each name (avatar row, then a slider); img alt texts are generated ("giá hoa - Ảnh 1.") and carry
- * nothing; og:title can differ from the h1, which wins. VCCorp's 2014 mobile sites had two templates of
- * their own, kept below for the articles saved from them. The id stays "tuoitre", the family's first
- * site: extractor names of stored articles keep meaning what they meant.
+ * VCCorp's mediacdn.vn, their ads by its Admicro network). Soha, CafeF, Kênh 14 and VietnamBiz article
+ * pages carry the same `div.detail-content[data-role=content]` body (VietnamBiz: `div.vnbcbc-body`); GenK
+ * has a template of its own (`kbwc-*` classes). The author list repeats each name (avatar row, then a
+ * slider); img alt texts are generated ("giá hoa - Ảnh 1.") and carry nothing; og:title can differ from
+ * the h1, which wins. Older templates follow, newest first: Tuổi Trẻ's of 2015 and the two of VCCorp's
+ * 2014 mobile sites. Afamily and CafeBiz are saved only in those 2014 templates: that their pages of today
+ * are in the `detail-content` one, like their sister sites', is not checked on a page. The id stays
+ * "tuoitre", the family's first site: extractor names of stored articles keep meaning what they meant.
  */
-
-/**
- * The 2014 mobile template of Kênh 14 and Afamily (m.kenh14.vn, m.afamily.vn): `post-*` classes, the only
- * date is the visible "16/01/2014 | 16:05". The body is `div#detailmain` with bare `img.detail-image`
- * pictures and captions as italic runs after them, nothing a figure selector can name: the generic path
- * reads it (its caption rules pair each picture with the italic text after it). Served in 2014 (saved
- * pages of January to March 2014); when it began and ended is not known, so no `since`.
- */
-const postMobile2014: SourceLayout = {
-  id: 'post-mobile-2014',
-  detect: 'div.post-content h1.post-title',
-  selectors: {
-    title: ['h1.post-title'],
-    // the breadcrumb's label opens a hidden menu of the section's children, which are not the article's section
-    category: ['span.post-breadcrumb a.lt-catname'],
-    lead: ['h2.post-sapo'],
-    date: ['span.post-time'],
-    authors: ['p.post-meta'],
-  },
-};
-
-/**
- * The 2014 ASP.NET mobile template of CafeF and CafeBiz (m.cafef.vn, m.cafebiz.vn), which name the same
- * parts differently: the headline is `h1#h1news` or `h1.newsTitle`, the lead `div#briefNews` or
- * `h2.initNewsContent`, the only date an unmarked span above the headline (CafeF) or `p.time` (CafeBiz).
- * CafeF's section is the selected option of its section menu; CafeBiz prints none. The byline closes the
- * body ("Theo <strong>Vân Anh</strong>", the outlet right-aligned after it), and the body's pictures are
- * bare images: both are left to the generic path. Served in 2014 (saved pages of February and April 2014).
- */
-const aspMobile2014: SourceLayout = {
-  id: 'asp-mobile-2014',
-  detect: 'div#DivContent h1#h1news, div#DivContent h1.newsTitle',
-  selectors: {
-    title: ['h1#h1news', 'h1.newsTitle'],
-    category: ['select#ctl00_mainContent_selectCat option[selected]'],
-    lead: ['div#briefNews', 'h2.initNewsContent'],
-    date: ['div#ctl00_mainContent_divContent > div:first-child > span', 'div#newsDetail p.time'],
-  },
-};
 
 /**
  * tuoitre.vn before it moved to the CMS above (saved pages of March 2015): desktop and mobile templates of
@@ -88,6 +50,45 @@ const tuoitreMobile2015: SourceLayout = {
     authors: ['div.hlight span.author'],
     body: 'section.content div.fck',
     ...TUOITRE_2015_SHARED,
+  },
+};
+
+/**
+ * The 2014 mobile template of Kênh 14 and Afamily (m.kenh14.vn, m.afamily.vn): `post-*` classes, the only
+ * date is the visible "16/01/2014 | 16:05". The body is `div#detailmain` with bare `img.detail-image`
+ * pictures and captions as italic runs after them, nothing a figure selector can name: the generic path
+ * reads it (its caption rules pair each picture with the italic text after it). Served in 2014 (saved
+ * pages of January to March 2014); when it began and ended is not known, so no `since`.
+ */
+const postMobile2014: SourceLayout = {
+  id: 'post-mobile-2014',
+  detect: 'div.post-content h1.post-title',
+  selectors: {
+    title: ['h1.post-title'],
+    // the breadcrumb's label opens a hidden menu of the section's children, which are not the article's section
+    category: ['span.post-breadcrumb a.lt-catname'],
+    lead: ['h2.post-sapo'],
+    date: ['span.post-time'],
+    authors: ['p.post-meta'],
+  },
+};
+
+/**
+ * The 2014 ASP.NET mobile template of CafeF and CafeBiz (m.cafef.vn, m.cafebiz.vn), which name the same
+ * parts differently: the headline is `h1#h1news` or `h1.newsTitle`, the lead `div#briefNews` or
+ * `h2.initNewsContent`, the only date an unmarked span above the headline (CafeF) or `p.time` (CafeBiz).
+ * CafeF's section is the selected option of its section menu; CafeBiz prints none. The byline closes the
+ * body ("Theo <strong>Vân Anh</strong>", the outlet right-aligned after it), and the body's pictures are
+ * bare images: both are left to the generic path. Served in 2014 (saved pages of February and April 2014).
+ */
+const aspMobile2014: SourceLayout = {
+  id: 'asp-mobile-2014',
+  detect: 'div#DivContent h1#h1news, div#DivContent h1.newsTitle',
+  selectors: {
+    title: ['h1#h1news', 'h1.newsTitle'],
+    category: ['select#ctl00_mainContent_selectCat option[selected]'],
+    lead: ['div#briefNews', 'h2.initNewsContent'],
+    date: ['div#ctl00_mainContent_divContent > div:first-child > span', 'div#newsDetail p.time'],
   },
 };
 
