@@ -1,9 +1,9 @@
 import type { SourceAdapter } from './types.ts';
 
 /**
- * VietNamNet (today's template first): JSON-LD dates put a space before the offset ("2026-03-07T08:52:11.000 +07:00"); the
- * breadcrumb carries a drop-down menu of every section, so only its direct items count. Image alt texts
- * are file names ("flc vietnamnet.jpg").
+ * VietNamNet, today's template first: its JSON-LD dates put a space before the offset
+ * ("2026-03-07T08:52:11.000 +07:00"); the breadcrumb carries a drop-down menu of every section, so only its
+ * direct items count. Image alt texts are file names ("flc vietnamnet.jpg").
  */
 export const vietnamnet: SourceAdapter = {
   id: 'vietnamnet',
