@@ -240,6 +240,7 @@ function comparable(text: string): string {
 
 function readBody($: CheerioAPI, layout: SourceLayout, base: string | undefined, authors: Author[], title: string | null, lead: string | null): Body | null {
   const { selectors } = layout;
+  if (selectors.body === undefined) return null;
   const root = selectOnPage($, selectors.body)[0];
   if (!root) return null;
   const walk = walkBody($, root, (selectors.bodyDrop ?? []).join(', '), selectors.figure ?? 'figure');

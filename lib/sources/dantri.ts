@@ -34,6 +34,27 @@ export const dantri: SourceAdapter = {
       },
     },
     {
+      // The 2016 mobile template (VCCorp's editor: photos are div.VCSortableInPreviewMode[type=Photo] with a
+      // PhotoCMS_Caption, the body split around an ad slot into #divfirst and #divend). The only date is the
+      // visible "09:00 ngày 12/03/2016"; the sapo opens with the dateline in a span of its own
+      // ("<span>Dân trí</span> Sau khi…"); a related headline (div.rela) stands between the sapo and the body;
+      // the byline is a right-aligned bold paragraph closing the text (a picture may follow it).
+      id: 'mobile-2016',
+      detect: 'div.detail_w > h2.sapo',
+      selectors: {
+        title: ['div.detail_w > h1'],
+        category: ['div.submn_w a.itp'],
+        lead: ['div.detail_w > h2.sapo'],
+        dateline: ['div.detail_w > h2.sapo > span:first-child'],
+        date: ['div.detail_w > div.publishdate'],
+        body: 'div.detail_w > div.content',
+        bodyDrop: ['#admbackground', 'script', 'style', 'noscript'],
+        figure: 'div.VCSortableInPreviewMode[type="Photo"]',
+        caption: 'div.PhotoCMS_Caption',
+        bylineParagraph: 'p[style*="text-align: right"]',
+      },
+    },
+    {
       // The 2014 mobile template: no h1 and no metadata but the canonical link (the <title> is the site's
       // name), the headline a bold <font>, date and sapo in plain spans above div.news_details, Word markup inside.
       id: 'mobile-2014',

@@ -1,31 +1,56 @@
-import type { SourceAdapter } from './types.ts';
+import type { SourceAdapter, SourceLayout } from './types.ts';
 
 /**
- * The Hemera CMS ("mcms": `article__*` classes, `cms-title` / `cms-desc` / `cms-body` hooks) that Tiền
- * Phong and VietnamPlus share (and, by SITES.md, Nhân Dân and SGGP, with no saved page here yet). The
- * body holds `div.article-relate` boxes (a linked headline and thumbnail) after the last paragraph; ad
- * slots are `div.rennab`. The section is left to the generic rule: the visible trail shows only the
- * top section, which article:section continues ("Kinh tế,Doanh nghiệp").
+ * The CMS of Hemera Media ("Thiết kế và phát triển bởi Hemera Media" in the footers). Its "mcms" template
+ * (`article__*` classes, `cms-title` / `cms-desc` / `cms-body` hooks) is shared by Tiền Phong and
+ * VietnamPlus (and, by SITES.md, Nhân Dân and SGGP, with no saved page here yet): the body holds
+ * `div.article-relate` boxes (a linked headline and thumbnail) after the last paragraph; ad slots are
+ * `div.rennab`. The section is left to the generic rule: the visible trail shows only the top section,
+ * which article:section continues ("Kinh tế,Doanh nghiệp").
  */
+const mcmsArticle: SourceLayout = {
+  id: 'article',
+  detect: 'h1.article__title, div.article__body.cms-body',
+  selectors: {
+    title: ['h1.article__title'],
+    lead: ['div.article__sapo'],
+    date: ['jsonld', { selector: 'div.article__meta time.time', attr: 'datetime' }],
+    updated: ['jsonld'],
+    authors: ['div.article__author .name', 'div.article__meta .author'],
+    body: 'div.article__body',
+    bodyDrop: ['div.article-relate', 'div.article__source', 'div.rennab', 'script', 'style', 'noscript'],
+    tags: [{ selector: 'meta[property="article:tag"]', attr: 'content', split: ',' }],
+  },
+};
+
+/**
+ * Hemera's newer "Hemera AI CMS" (VnEconomy): each part of the article carries a `data-field` (title,
+ * sapo, author, distributionDate, zone, avatar, body). The body container holds the sapo and the lead
+ * picture before the paragraphs; the page's header repeats the breadcrumb with the parent section marked
+ * active, so the section is read from the article's own trail. The <title> may carry another headline.
+ */
+const aiCms: SourceLayout = {
+  id: 'ai-cms',
+  detect: 'main[data-field="body"]',
+  selectors: {
+    title: ['h1[data-field="title"]'],
+    category: ['div.article-detail-section__main nav.breadcrumb [data-field="zone"]'],
+    lead: ['[data-field="sapo"]'],
+    date: ['jsonld', 'time[data-field="distributionDate"]'],
+    updated: ['jsonld'],
+    authors: ['[data-field="author"] .article-meta__name'],
+    body: 'main[data-field="body"]',
+    bodyDrop: ['[data-field="sapo"]', 'script', 'style', 'noscript'],
+    tags: ['div.tags div.list-tag a.tag span.tag-name'],
+  },
+  // pictures without a description of their own are given the site's name
+  junkAlt: /^VnEconomy$/iu,
+};
+
 export const hemeraFamily: SourceAdapter = {
   id: 'hemera',
   name: 'Hemera CMS family',
-  domains: ['tienphong.vn', 'vietnamplus.vn'],
+  domains: ['tienphong.vn', 'vietnamplus.vn', 'vneconomy.vn'],
   language: 'vi',
-  layouts: [
-    {
-      id: 'article',
-      detect: 'h1.article__title, div.article__body.cms-body',
-      selectors: {
-        title: ['h1.article__title'],
-        lead: ['div.article__sapo'],
-        date: ['jsonld', { selector: 'div.article__meta time.time', attr: 'datetime' }],
-        updated: ['jsonld'],
-        authors: ['div.article__author .name', 'div.article__meta .author'],
-        body: 'div.article__body',
-        bodyDrop: ['div.article-relate', 'div.article__source', 'div.rennab', 'script', 'style', 'noscript'],
-        tags: [{ selector: 'meta[property="article:tag"]', attr: 'content', split: ',' }],
-      },
-    },
-  ],
+  layouts: [aiCms, mcmsArticle],
 };

@@ -23,8 +23,12 @@ export interface LayoutSelectors {
   updated?: DateSource[];
   /** The first source that yields any names wins; every match is one byline. */
   authors?: TextSource[];
-  /** The body container; its text blocks in document order become the paragraphs. */
-  body: string;
+  /**
+   * The body container; its text blocks in document order become the paragraphs. Left out, the generic
+   * path scores the page for the body (a template whose pictures and captions are bare images and italic
+   * runs, with nothing a selector can name as a figure or a caption).
+   */
+  body?: string;
   /** Elements inside the body that are not article text: ads, related boxes, share bars, embedded widgets. */
   bodyDrop?: string[];
   /** Figure elements inside the body (default "figure"); each gives at most one image. */

@@ -375,6 +375,21 @@ describe('a layout hook', () => {
   });
 });
 
+describe('a layout without a body selector', () => {
+  it('reads the fields its selectors name and leaves the body to the generic path (Kênh 14, 2014 mobile template)', () => {
+    const want = loadVietnameseCorpus().find((expectation) => expectation.file === 'vi/kenh14-20140102113357263.html')!;
+    const trace = new ExtractionTrace();
+    const article = extractArticle(readPage(want), { url: want.url, trace });
+    expect(article.extractor.name).toBe('tuoitre/post-mobile-2014');
+    expect(trace.fields.get('publishedAt')).toMatchObject({ chosen: { from: 'adapter tuoitre/post-mobile-2014 span.post-time', value: '2014-01-04T00:03:00+07:00' } });
+    expect(trace.fields.get('paragraphs')?.chosen?.from).toMatch(/^heuristic: /);
+    // bare pictures with italic captions after them, which no figure selector names: the generic caption rules pair them
+    expect(article.images).toHaveLength(22);
+    expect(article.images[0]?.caption).toBe('Vợ chồng Thanh Bùi trong tiệc cưới ngày 28/12/2013');
+    expect(article.body.text).not.toContain('Vợ chồng Thanh Bùi trong tiệc cưới');
+  });
+});
+
 describe('lead and dateline on a page whose sapo is a stock keyword line (khoahocphothong-104237593)', () => {
   const want = loadVietnameseCorpus().find((expectation) => expectation.file === 'vi/khoahocphothong-104237593.html')!;
   const html = readPage(want);

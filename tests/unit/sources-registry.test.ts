@@ -15,6 +15,11 @@ describe('findAdapter', () => {
     ['https://nld.com.vn/a-196260307071308923.htm', 'tuoitre'],
     ['https://dantri.com.vn/kinh-doanh/a.htm', 'dantri'],
     ['https://vietnamnet.vn/a-2495349.html', 'vietnamnet'],
+    ['https://m.kenh14.vn/star/a-20140102113357263.chn', 'tuoitre'],
+    ['https://afamily.vn/a-2014030404595969.chn', 'tuoitre'],
+    ['https://m.cafebiz.vn/a-201404031417040772.chn', 'tuoitre'],
+    ['https://laodong.vn/dinh-duong-am-thuc/a-1432162.ldo', 'laodong'],
+    ['https://vneconomy.vn/a.htm', 'hemera'],
   ])('%s → %s', (url, adapterId) => {
     expect(findAdapter(url)?.id).toBe(adapterId);
   });
@@ -57,8 +62,8 @@ describe('sourceForUrl', () => {
     const ids = SITES.map((site) => site.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.sort()).toEqual([
-      'baodanang', 'baohaiphong', 'baoquangnam', 'cafef', 'dantri', 'genk', 'hanoimoi', 'kenh14', 'nguoiquansat', 'nld', 'soha', 'thanhnien', 'tienphong',
-      'tuoitre', 'vietnambiz', 'vietnamnet', 'vietnamplus', 'vnexpress',
+      'afamily', 'baodanang', 'baohaiphong', 'baoquangnam', 'cafebiz', 'cafef', 'dantri', 'genk', 'hanoimoi', 'kenh14', 'laodong', 'nguoiquansat', 'nld',
+      'soha', 'thanhnien', 'tienphong', 'tuoitre', 'vietnambiz', 'vietnamnet', 'vietnamplus', 'vneconomy', 'vnexpress',
     ]);
     // every domain an adapter serves is a site with its own source id (families share an adapter, never an id)
     const domains = new Set(SITES.map((site) => site.domain));
