@@ -2,12 +2,13 @@ import type { SourceRef } from '../schema/article.ts';
 import { baodanangFamily } from './baodanang.ts';
 import { dantri } from './dantri.ts';
 import { hemeraFamily } from './hemera.ts';
+import { qdnd } from './qdnd.ts';
 import { tuoitreFamily } from './tuoitre.ts';
 import type { SourceAdapter, SourceSite } from './types.ts';
 import { vietnamnet } from './vietnamnet.ts';
 import { vnexpress } from './vnexpress.ts';
 
-export const ADAPTERS: readonly SourceAdapter[] = [baodanangFamily, vnexpress, tuoitreFamily, dantri, vietnamnet, hemeraFamily];
+export const ADAPTERS: readonly SourceAdapter[] = [baodanangFamily, vnexpress, tuoitreFamily, dantri, vietnamnet, hemeraFamily, qdnd];
 
 /** One source per publisher domain; families share an adapter, never a source id. */
 export const SITES: readonly SourceSite[] = [
@@ -29,6 +30,7 @@ export const SITES: readonly SourceSite[] = [
   { id: 'genk', name: 'GenK', domain: 'genk.vn' },
   { id: 'kenh14', name: 'Kênh 14', domain: 'kenh14.vn' },
   { id: 'vietnambiz', name: 'VietnamBiz', domain: 'vietnambiz.vn' },
+  { id: 'qdnd', name: 'Báo Quân đội nhân dân', domain: 'qdnd.vn' },
 ];
 
 /** The page host without "www." (the form domains are listed in), or an error naming the bad URL. */

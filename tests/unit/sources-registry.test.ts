@@ -41,6 +41,7 @@ describe('sourceForUrl', () => {
     expect(sourceForUrl('https://nguoiquansat.vn/a-1.html').id).toBe('nguoiquansat');
     expect(sourceForUrl('https://nld.com.vn/a.htm').id).toBe('nld');
     expect(sourceForUrl('https://thanhnien.vn/a.htm').id).toBe('thanhnien');
+    expect(sourceForUrl('https://www.qdnd.vn/y-te/tin-tuc/a-813419').id).toBe('qdnd');
   });
 
   it('counts the English edition as Báo Đà Nẵng and ignores www.', () => {
@@ -57,7 +58,7 @@ describe('sourceForUrl', () => {
     const ids = SITES.map((site) => site.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.sort()).toEqual([
-      'baodanang', 'baohaiphong', 'baoquangnam', 'cafef', 'dantri', 'genk', 'hanoimoi', 'kenh14', 'nguoiquansat', 'nld', 'soha', 'thanhnien', 'tienphong',
+      'baodanang', 'baohaiphong', 'baoquangnam', 'cafef', 'dantri', 'genk', 'hanoimoi', 'kenh14', 'nguoiquansat', 'nld', 'qdnd', 'soha', 'thanhnien', 'tienphong',
       'tuoitre', 'vietnambiz', 'vietnamnet', 'vietnamplus', 'vnexpress',
     ]);
     // every domain an adapter serves is a site with its own source id (families share an adapter, never an id)
