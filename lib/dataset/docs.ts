@@ -161,7 +161,8 @@ section bar, a block of class "category…" holding a few short section links, i
 the section the article's URL is filed under, named as the site's menu names it ("/xa-hoi/…" under the
 link to "/xa-hoi.htm", "Xã hội"; the deepest such section), else on a Vietnamese page the section link
 printed alone just above the headline. A section the page prints only in capitals ("BẠN ĐỌC VIẾT") is given
-in sentence case ("Bạn đọc viết"; initials stay: "BĐS"). Tags stay in \`tags\`.
+in sentence case ("Bạn đọc viết"; initials stay: "BĐS"); one a link of the page also prints in natural case
+takes that form (breadcrumb "THỂ THAO", footer menu "Thể thao"). Tags stay in \`tags\`.
 
 \`lead\` is the sapo printed under the headline, its dateline ("ĐNO - …", "(Dân trí) - …") moved to
 \`dateline\`; Word's "<o:p>" tag printed as text at its end ("<_o3a_p>") is markup, left out. A line of

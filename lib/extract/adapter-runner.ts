@@ -10,6 +10,7 @@ import { dedupeAuthors, notAPerson, parseByline } from '../normalize/byline.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
 import { readPageMeta } from './meta.ts';
+import { sectionInNaturalCase } from './section.ts';
 import { bylineText, closingCreditOf, dropSectionInvitations, MAX_CLOSING_CREDITS } from './closing-credit.ts';
 import { withPhotoStoryParagraphs } from './photo-story.ts';
 import type { ExtractionTrace, TracedField } from './explain.ts';
@@ -122,7 +123,8 @@ function readDate($: CheerioAPI, sources: DateSource[] | undefined, jsonLd: () =
 function readAuthors($: CheerioAPI, sources: TextSource[] | undefined, note = SILENT): Author[] {
   for (const source of sources ?? []) {
     const printed = readValues($, source);
-    const authors = dedupeAuthors(printed.flatMap((raw) => parseByline(raw)));
+    // A byline element may credit the staff and the site ("PV/VOV.VN"): neither names a person.
+    const authors = dedupeAuthors(printed.flatMap((raw) => parseByline(raw).filter((author) => notAPerson(author.raw) === null)));
     if (authors.length > 0) {
       note.found(source, authors.map((author) => author.name));
       return authors;
@@ -302,7 +304,8 @@ export function runLayout($: CheerioAPI, adapter: SourceAdapter, layout: SourceL
   const title = readTitle($, selectors.title, jsonLd()?.headline ?? readPageMeta($).ogTitle, note('title'));
   if (title) found.title = title;
   const category = readFirst($, selectors.category, note('category'));
-  if (category) found.category = category;
+  // "THỂ THAO": a Vietnamese section printed only in capitals is given in natural case, as on the generic path.
+  if (category) found.category = adapter.language === 'vi' ? sectionInNaturalCase($, category) : category;
   const tags = readList($, selectors.tags, note('tags'));
   if (tags.length > 0) found.tags = tags;
 
