@@ -7,8 +7,9 @@ import { tuoitreFamily } from './tuoitre.ts';
 import type { SourceAdapter, SourceSite } from './types.ts';
 import { vietnamnet } from './vietnamnet.ts';
 import { vnexpress } from './vnexpress.ts';
+import { vov } from './vov.ts';
 
-export const ADAPTERS: readonly SourceAdapter[] = [baodanangFamily, vnexpress, tuoitreFamily, dantri, vietnamnet, hemeraFamily, qdnd];
+export const ADAPTERS: readonly SourceAdapter[] = [baodanangFamily, vnexpress, tuoitreFamily, dantri, vietnamnet, hemeraFamily, qdnd, vov];
 
 /** One source per publisher domain; families share an adapter, never a source id. */
 export const SITES: readonly SourceSite[] = [
@@ -31,6 +32,7 @@ export const SITES: readonly SourceSite[] = [
   { id: 'kenh14', name: 'Kênh 14', domain: 'kenh14.vn' },
   { id: 'vietnambiz', name: 'VietnamBiz', domain: 'vietnambiz.vn' },
   { id: 'qdnd', name: 'Báo Quân đội nhân dân', domain: 'qdnd.vn' },
+  { id: 'vov', name: 'Báo điện tử VOV', domain: 'vov.vn' },
 ];
 
 /** The page host without "www." (the form domains are listed in), or an error naming the bad URL. */

@@ -42,6 +42,7 @@ describe('sourceForUrl', () => {
     expect(sourceForUrl('https://nld.com.vn/a.htm').id).toBe('nld');
     expect(sourceForUrl('https://thanhnien.vn/a.htm').id).toBe('thanhnien');
     expect(sourceForUrl('https://www.qdnd.vn/y-te/tin-tuc/a-813419').id).toBe('qdnd');
+    expect(sourceForUrl('https://vov.vn/the-thao/a-post1315698.vov').id).toBe('vov');
   });
 
   it('counts the English edition as Báo Đà Nẵng and ignores www.', () => {
@@ -59,7 +60,7 @@ describe('sourceForUrl', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.sort()).toEqual([
       'baodanang', 'baohaiphong', 'baoquangnam', 'cafef', 'dantri', 'genk', 'hanoimoi', 'kenh14', 'nguoiquansat', 'nld', 'qdnd', 'soha', 'thanhnien', 'tienphong',
-      'tuoitre', 'vietnambiz', 'vietnamnet', 'vietnamplus', 'vnexpress',
+      'tuoitre', 'vietnambiz', 'vietnamnet', 'vietnamplus', 'vnexpress', 'vov',
     ]);
     // every domain an adapter serves is a site with its own source id (families share an adapter, never an id)
     const domains = new Set(SITES.map((site) => site.domain));
