@@ -18,7 +18,6 @@ export const qdnd: SourceAdapter = {
   layouts: [
     {
       id: 'dnn-tn',
-      since: '2023-01-01',
       detect: 'div.article-detail h1.post-title',
       selectors: {
         title: ['div.article-detail h1.post-title'],
