@@ -134,6 +134,8 @@ Authors are persons only, one rule each:
   Online", "VietNamNet News": a name ending in Online, News, Media, Group, Corp, JSC) or a host name
   ("baochinhphu.vn") is left out; on Vietnamese pages also a JSON-LD author of type Organization (or
   NewsMediaOrganization, …) and a name equal to the publisher's or the site's;
+- a news agency credited as the author ("TTXVN", "TTXVN/Vietnam+", "Reuters", also with its desk or street after
+  a separator: "TTXVN - Lý Thường Kiệt, Hà Nội") names the source of the text, not a writer: no author from it;
 - "Theo X" / "Nguồn: X" names the source the text was taken from, not an author: no author from it. One
   form names the writer of a syndicated article: "Theo **Vân Anh**" (the name alone in bold) followed by
   the outlet on a line of its own in italics ("*Lao Động*"): the bold name is the author, also when that
@@ -159,7 +161,8 @@ section bar, a block of class "category…" holding a few short section links, i
 the section the article's URL is filed under, named as the site's menu names it ("/xa-hoi/…" under the
 link to "/xa-hoi.htm", "Xã hội"; the deepest such section), else on a Vietnamese page the section link
 printed alone just above the headline. A section the page prints only in capitals ("BẠN ĐỌC VIẾT") is given
-in sentence case ("Bạn đọc viết"; initials stay: "BĐS"). Tags stay in \`tags\`.
+in sentence case ("Bạn đọc viết"; initials stay: "BĐS"); one a link of the page also prints in natural case
+takes that form (breadcrumb "THỂ THAO", footer menu "Thể thao"). Tags stay in \`tags\`.
 
 \`lead\` is the sapo printed under the headline, its dateline ("ĐNO - …", "(Dân trí) - …") moved to
 \`dateline\`; Word's "<o:p>" tag printed as text at its end ("<_o3a_p>") is markup, left out. A line of
@@ -169,7 +172,8 @@ dateline opening the first body paragraph ("KHPT-Lòng bàn chân…") is the da
 
 \`body.paragraphs\` is the article's text after the lead, in reading order, one item per paragraph and one
 per subhead: a body that opens with a subhead starts with it (its first paragraph is that subhead, as a
-reader meets it). Captions, credits, the byline, related links and boxes the site inserts are not body.
+reader meets it). Captions, credits, the byline, related links and boxes the site inserts are not body, nor is
+the invitation to a section that closes some articles ("* Mời bạn đọc vào chuyên mục Y tế xem các tin, bài liên quan.").
 A photo story, told only by its pictures' captions (each printed as the picture's caption: a figcaption,
 the caption cell of its table), has those captions as its paragraphs as well, in order: its text is not
 lost, and each picture keeps its caption. A line printed beside a picture without caption markup (italic

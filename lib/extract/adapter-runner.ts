@@ -6,11 +6,12 @@ import type { ExtractedFields } from './types.ts';
 import { cleanText, lettersAndDigits } from '../normalize/text.ts';
 import { absoluteHttpUrl } from '../normalize/url.ts';
 import { formatPublished, parseNewsDate, VIETNAM_ZONE } from '../normalize/dates.ts';
-import { dedupeAuthors, parseByline } from '../normalize/byline.ts';
+import { dedupeAuthors, notAPerson, parseByline } from '../normalize/byline.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
 import { readPageMeta } from './meta.ts';
-import { bylineText, closingCreditOf, MAX_CLOSING_CREDITS } from './closing-credit.ts';
+import { sectionInNaturalCase } from './section.ts';
+import { bylineText, closingCreditOf, dropSectionInvitations, MAX_CLOSING_CREDITS } from './closing-credit.ts';
 import { withPhotoStoryParagraphs } from './photo-story.ts';
 import type { ExtractionTrace, TracedField } from './explain.ts';
 import { BLOCK_TAGS, elementsByTag, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
@@ -122,7 +123,8 @@ function readDate($: CheerioAPI, sources: DateSource[] | undefined, jsonLd: () =
 function readAuthors($: CheerioAPI, sources: TextSource[] | undefined, note = SILENT): Author[] {
   for (const source of sources ?? []) {
     const printed = readValues($, source);
-    const authors = dedupeAuthors(printed.flatMap((raw) => parseByline(raw)));
+    // A byline element may credit the staff and the site ("PV/VOV.VN"): neither names a person.
+    const authors = dedupeAuthors(printed.flatMap((raw) => parseByline(raw).filter((author) => notAPerson(author.raw) === null)));
     if (authors.length > 0) {
       note.found(source, authors.map((author) => author.name));
       return authors;
@@ -249,6 +251,7 @@ function readBody($: CheerioAPI, layout: SourceLayout, base: string | undefined,
   const notBody = new Set([title, lead].filter((text): text is string => !!text).map(comparable));
   const blocks = walk.blocks.filter((block) => !RELATED_LINK.test(block.text) && !notBody.has(comparable(block.text)));
 
+  dropSectionInvitations(blocks);
   let byline: Author[] = [];
   for (let count = 0; count < MAX_CLOSING_CREDITS; count += 1) {
     const last = blocks.at(-1);
@@ -257,7 +260,8 @@ function readBody($: CheerioAPI, layout: SourceLayout, base: string | undefined,
     const credit = marked || sameName(last.text, authors) ? 'byline' : closingCreditOf(last.element, last.text);
     if (!credit) break;
     blocks.pop();
-    if (credit === 'byline' && byline.length === 0) byline = parseByline(bylineText(last.text));
+    // A closing credit that names an agency ("TTXVN") or an outlet is a source, not a writer.
+    if (credit === 'byline' && byline.length === 0) byline = parseByline(bylineText(last.text)).filter((author) => notAPerson(author.raw) === null);
   }
   const images = walk.figures.map((figure) => readImage(figure, layout, base)).filter((image): image is ArticleImage => image !== null);
   return { paragraphs: withPhotoStoryParagraphs(blocks.map((block) => block.text), images), images, byline };
@@ -301,7 +305,8 @@ export function runLayout($: CheerioAPI, adapter: SourceAdapter, layout: SourceL
   const title = readTitle($, selectors.title, jsonLd()?.headline ?? readPageMeta($).ogTitle, note('title'));
   if (title) found.title = title;
   const category = readFirst($, selectors.category, note('category'));
-  if (category) found.category = category;
+  // "THỂ THAO": a Vietnamese section printed only in capitals is given in natural case, as on the generic path.
+  if (category) found.category = adapter.language === 'vi' ? sectionInNaturalCase($, category) : category;
   const tags = readList($, selectors.tags, note('tags'));
   if (tags.length > 0) found.tags = tags;
 

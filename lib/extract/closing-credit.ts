@@ -136,5 +136,14 @@ export function bylineText(text: string): string {
   return text.replace(/^\s*theo\s+/iu, '');
 }
 
+/** "* Mời bạn đọc vào chuyên mục Y tế xem các tin, bài liên quan.": the CMS's invitation to a section, after the credits. */
+const SECTION_INVITATION = /^\*?\s*mời\s+(?:quý\s+)?(?:bạn\s+đọc|độc\s+giả)(?![\p{L}\p{N}])/iu;
+const MAX_INVITATION_LENGTH = 160;
+
+/** Takes off the lines closing a body that invite the reader to a section: they point elsewhere, they are not body text. */
+export function dropSectionInvitations(blocks: { text: string }[]): void {
+  while (blocks.length > 0 && blocks.at(-1)!.text.length <= MAX_INVITATION_LENGTH && SECTION_INVITATION.test(blocks.at(-1)!.text)) blocks.pop();
+}
+
 /** How many credit lines may close a body (byline, source, source's date). */
 export const MAX_CLOSING_CREDITS = 3;

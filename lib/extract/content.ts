@@ -10,7 +10,7 @@ import { boilerplateVerdict, screenOnly, wordsOf, type Verdict } from './chrome.
 import { BLOCK_TAGS, elementsNamed, findElements, hasDescendantNamed, pageBody, rawRenderedText, removeNode, renderedRuns, renderedText, walkElements } from './dom.ts';
 import { collectImages } from './pictures.ts';
 import { isTeaserCard } from './teaser.ts';
-import { bylineText, closingCreditOf, closingCreditOfRun, isWriterCreditLine, MAX_CLOSING_CREDITS, type ClosingCredit } from './closing-credit.ts';
+import { bylineText, closingCreditOf, closingCreditOfRun, dropSectionInvitations, isWriterCreditLine, MAX_CLOSING_CREDITS, type ClosingCredit } from './closing-credit.ts';
 
 export interface BodyContent {
   paragraphs: string[];
@@ -999,6 +999,7 @@ function readBody(pageRoot: Element, base: string | undefined, pass: Pass): Body
     textBlocks.push(...collectBlocks(block));
   }
   textBlocks.splice(bodyEnd(textBlocks));
+  dropSectionInvitations(textBlocks);
   let closing: string | null = null;
   for (let count = 0; count < MAX_CLOSING_CREDITS && textBlocks.at(-1)?.credit; count += 1) {
     const credit = textBlocks.pop()!;

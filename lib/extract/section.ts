@@ -11,7 +11,8 @@
  * prints "Sống + › Y tế 360" above the headline) is read instead, before the URL's section. Last, a page that
  * states its section nowhere else may print it as a heading of links between trail marks (baocantho's h1
  * "Y tế > Sức khỏe" above the headline), or, on a Vietnamese page, as a section link printed alone just
- * above the headline. A name printed only in capitals is given in sentence case.
+ * above the headline. On a Vietnamese page a name printed only in capitals is given in natural case: as a link
+ * of the page prints it in lower case (a menu), else in sentence case.
  */
 import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
@@ -158,8 +159,29 @@ function continues(names: readonly string[], trail: readonly string[]): boolean 
   return trail.length > 0 && names.length > trail.length && trail.every((name, index) => comparable(name) === comparable(names[index]!));
 }
 
-/** The most specific section the page states, or null; every source tried and turned down goes into the trace. */
+/**
+ * A section name as the page writes it in natural case: one printed only in capitals ("THỂ THAO" in a
+ * breadcrumb) takes the form a link of the page prints in natural case (the footer menu's "Thể thao"), else
+ * the sentence case. Names with lower-case letters are kept as printed.
+ */
+export function sectionInNaturalCase($: CheerioAPI, name: string): string {
+  if (/\p{Ll}/u.test(name) || !/\p{Lu}/u.test(name)) return name;
+  const key = comparable(name);
+  for (const link of selectOnPage($, 'a')) {
+    const text = cleanText(renderedText(link));
+    if (/\p{Ll}/u.test(text) && comparable(text) === key) return text;
+  }
+  return inSentenceCase(name);
+}
+
+/** The most specific section the page states, or null; on a Vietnamese page a name printed only in capitals is given in natural case. */
 export function pickSection($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta, page: PageIdentity, trace?: ExtractionTrace): string | null {
+  const section = pickPrintedSection($, jsonLd, meta, page, trace);
+  return section && page.vietnamese ? sectionInNaturalCase($, section) : section;
+}
+
+/** The most specific section the page states, as printed, or null; every source tried and turned down goes into the trace. */
+function pickPrintedSection($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta, page: PageIdentity, trace?: ExtractionTrace): string | null {
   // The visible trail is looked for only when the JSON-LD one names no section (a page-wide selector scan).
   const trails: [string, () => BreadcrumbStep[]][] = [
     ['jsonld BreadcrumbList.itemListElement[last].name', () => readJsonLdBreadcrumb($)],

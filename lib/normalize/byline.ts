@@ -1,4 +1,5 @@
 import type { Author } from '../schema/article.ts';
+import { NEWS_AGENCY } from './caption.ts';
 import { cleanText, stripDiacritics, withoutTrailingDots } from './text.ts';
 
 const NOT_A_LETTER = '(?![\\p{L}\\p{N}])';
@@ -50,18 +51,24 @@ const SOURCE_CREDIT = new RegExp(`^(?:theo|nguồn|source|via|according\\s+to)${
 const ORGANIZATION_NAME = /^(?:báo|tạp\s+chí|đài|thông\s+tấn\s+xã|cổng\s+thông\s+tin|trang\s+tin|tòa\s+soạn|toà\s+soạn|ban\s+biên\s+tập|công\s+ty|tập\s+đoàn)(?![\p{L}\p{N}])/iu;
 /** Words that end a company's or an outlet's name ("FPT Online", "VietNamNet News", "Vietnam Media Group"); no personal name ends so. */
 const ORGANIZATION_SUFFIX = /\s(?:online|news|media|group|corp|corporation|jsc)\.?$/iu;
+/**
+ * A news agency, alone or with its desk or address after a separator ("TTXVN", "TTXVN/Vietnam+", "TTXVN - Lý
+ * Thường Kiệt, Hà Nội": the agency's street): credited as the source of a text, it names no writer.
+ */
+const AGENCY_CREDIT = new RegExp(`^${NEWS_AGENCY}(?:\\s*[-–—/,(]|$)`, 'iu');
 /** A host name ("baochinhphu.vn", "www.vneconomy.vn"): the site, not a person. */
 const HOST_NAME = /^(?:www\.)?[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:vn|com|net|org|info|news|asia|gov)$/iu;
 
 /**
  * Why a name from a byline or an author field names no person, or null when it may: a staff credit
- * ("PV", "Nhóm phóng viên"), a source ("Theo TTXVN"), an organization or a host name.
+ * ("PV", "Nhóm phóng viên"), a source ("Theo TTXVN"), an organization, a news agency or a host name.
  */
 export function notAPerson(name: string): string | null {
   const cleaned = cleanText(name);
   if (ANONYMOUS.test(cleaned)) return 'a staff credit, naming nobody';
   if (SOURCE_CREDIT.test(cleaned)) return 'a source credit ("Theo X"), not an author';
   if (ORGANIZATION_NAME.test(cleaned) || ORGANIZATION_SUFFIX.test(cleaned)) return 'an organization';
+  if (AGENCY_CREDIT.test(cleaned)) return 'a news agency';
   if (HOST_NAME.test(cleaned)) return 'a host name';
   return null;
 }

@@ -24,9 +24,12 @@ const CREDIT_LABEL =
  */
 const LABELLED_CREDIT = new RegExp(`(^|[.!?…"”')\\]]\\s+|[.!?…]|\\s*[-–—|]\\s*|\\s+)(${CREDIT_LABEL})\\s*`, 'giu');
 
-/** Agencies credited without a label: "… (Reuters)", "… / AFP". */
-const AGENCY =
-  '(?:reuters|ap(?:\\s+photo)?|afp(?:/getty images)?|epa(?:-efe)?|efe|getty images|getty|xinhua|tân hoa xã|ttxvn|vna|bloomberg|shutterstock|sputnik|yonhap|kyodo|ansa|dpa|anadolu|belga|ntb|ritzau scanpix|scanpix|tass|ria novosti|pa|pa wire)';
+/**
+ * News and photo agencies, credited without a label ("… (Reuters)", "… / AFP"); Vietnam+ is the Vietnam News
+ * Agency's (TTXVN's) news site, credited like it ("Ảnh minh họa / Vietnam+").
+ */
+export const NEWS_AGENCY =
+  '(?:reuters|ap(?:\\s+photo)?|afp(?:/getty images)?|epa(?:-efe)?|efe|getty images|getty|xinhua|tân hoa xã|ttxvn|vna|vietnam\\+|vietnamplus|bloomberg|shutterstock|sputnik|yonhap|kyodo|ansa|dpa|anadolu|belga|ntb|ritzau scanpix|scanpix|tass|ria novosti|pa|pa wire)';
 /**
  * A credit in parentheses or brackets at the end: labelled ("(Ảnh: X)", "[사진 출처 = X]"), an agency
  * ("(Reuters)") or an Indonesian "Dok." line ("(Dok.IGI)"). A place or date in parentheses ("(Jerusalén)")
@@ -36,7 +39,7 @@ const ENCLOSED_CREDIT = new RegExp(
   '\\s*[([]\\s*(?:' +
     `(?:${CREDIT_LABEL})\\s*([^()[\\]]+?)` +
     '|(?:사진|자료)(?:\\s*(?:출처|제공))?\\s*[=:]\\s*([^()[\\]]+?)' +
-    `|(${AGENCY})` +
+    `|(${NEWS_AGENCY})` +
     '|(dok\\.\\s*[^()[\\]]+?)' +
     ')\\s*[)\\]][\\s.]*$',
   'iu',
@@ -59,7 +62,7 @@ const COPYRIGHT_CREDIT = /(^|\s*[-–—|]\s*|\s+)©\s*(.+)$/u;
  * "caption / Reuters" (an agency after a slash), "caption. Supplied" (a handout marked as such).
  */
 const BAR_CREDIT = /\s+\|\s+([^|]{2,80})$/u;
-const SLASH_AGENCY = new RegExp(`\\s+/\\s*(${AGENCY})\\.?$`, 'iu');
+const SLASH_AGENCY = new RegExp(`\\s+/\\s*(${NEWS_AGENCY})\\.?$`, 'iu');
 const HANDOUT = /(^|[.!?…]\s+)(supplied|handout)\.?$/iu;
 
 function tidyCredit(raw: string): string | null {

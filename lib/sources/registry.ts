@@ -3,12 +3,14 @@ import { baodanangFamily } from './baodanang.ts';
 import { dantri } from './dantri.ts';
 import { hemeraFamily } from './hemera.ts';
 import { laodong } from './laodong.ts';
+import { qdnd } from './qdnd.ts';
 import { tuoitreFamily } from './tuoitre.ts';
 import type { SourceAdapter, SourceSite } from './types.ts';
 import { vietnamnet } from './vietnamnet.ts';
 import { vnexpress } from './vnexpress.ts';
+import { vov } from './vov.ts';
 
-export const ADAPTERS: readonly SourceAdapter[] = [baodanangFamily, vnexpress, tuoitreFamily, dantri, vietnamnet, hemeraFamily, laodong];
+export const ADAPTERS: readonly SourceAdapter[] = [baodanangFamily, vnexpress, tuoitreFamily, dantri, vietnamnet, hemeraFamily, laodong, qdnd, vov];
 
 /** One source per publisher domain; families share an adapter, never a source id. */
 export const SITES: readonly SourceSite[] = [
@@ -34,6 +36,8 @@ export const SITES: readonly SourceSite[] = [
   { id: 'cafebiz', name: 'CafeBiz', domain: 'cafebiz.vn' },
   { id: 'laodong', name: 'Báo Lao Động', domain: 'laodong.vn' },
   { id: 'vneconomy', name: 'VnEconomy', domain: 'vneconomy.vn' },
+  { id: 'qdnd', name: 'Báo Quân đội nhân dân', domain: 'qdnd.vn' },
+  { id: 'vov', name: 'Báo điện tử VOV', domain: 'vov.vn' },
 ];
 
 /** The page host without "www." (the form domains are listed in), or an error naming the bad URL. */

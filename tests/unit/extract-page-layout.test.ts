@@ -117,6 +117,18 @@ describe('the section label printed above the headline, when nothing else names 
     `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Tiêu đề bài</title></head><body>${above}<div><h1>Tiêu đề bài báo hôm nay</h1></div><article>${prose}</article></body></html>`;
   const category = (above: string) => extractArticle(page(above), { url: 'https://tin.example.vn/12345/tieu-de.html' }).category;
 
+  it('a breadcrumb section printed only in capitals takes the natural case a menu link prints it in (vov-1315698: "THỂ THAO", footer "Thể thao")', () => {
+    expect(genericArticle('vi/vov-1315698.html').category).toBe('Thể thao');
+    const want = corpus.find((candidate) => candidate.file === 'vi/vov-1315698.html')!;
+    expect(extractArticle(readPage(want), { url: want.url }).category).toBe('Thể thao');
+    const trail = (name: string, menu: string) =>
+      page(`<ol class="breadcrumb"><li><a href="/ha-noi">${name}</a></li></ol>${menu}`);
+    const at = (html: string) => extractArticle(html, { url: 'https://tin.example.vn/12345/tieu-de.html' }).category;
+    expect(at(trail('HÀ NỘI', '<footer><a href="/ha-noi">Hà Nội</a></footer>'))).toBe('Hà Nội');
+    expect(at(trail('XÃ HỘI', ''))).toBe('Xã hội');
+    expect(at(trail('Xã hội', ''))).toBe('Xã hội');
+  });
+
   it('keeps initials as printed, and names no section from a menu entry, the home page or a link to the article', () => {
     expect(category('<div><span>|</span><a href="/thi-truong/bds/">THỊ TRƯỜNG BĐS</a></div>')).toBe('Thị trường BĐS');
     expect(category('<div><a href="/thi-truong/">Thị trường</a></div>')).toBe('Thị trường');

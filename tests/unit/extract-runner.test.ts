@@ -90,6 +90,17 @@ describe('extractArticle: which sources are trusted', () => {
     expect(article.body.text).not.toContain('Bài khác');
     expect(article.authors).toEqual([{ name: 'Minh Phong', raw: 'Minh Phong' }]);
   });
+
+  it('takes no author from a byline element that credits the staff and the site (vov-1315698: "PV/VOV.VN")', () => {
+    const VOV_URL = 'https://vov.vn/the-thao/argentina-doi-dien-an-phat-tu-fifa-sau-khi-vao-chung-ket-world-cup-2026-post1315698.vov';
+    const page = read('vi/vov-1315698.html');
+    expect(page).toContain('<a href="/author?keyword=PV/VOV.VN">PV/VOV.VN</a>');
+    const article = extractArticle(page, { url: VOV_URL });
+    expect(article.extractor.name).toBe('vov/drupal-vovvn');
+    expect(article.authors).toEqual([]);
+    const named = extractArticle(edit(page, '>PV/VOV.VN</a>', '>Minh Hoàng/VOV.VN</a>'), { url: VOV_URL });
+    expect(named.authors).toEqual([{ name: 'Minh Hoàng', raw: 'Minh Hoàng' }]);
+  });
 });
 
 describe('extractArticle: pages that are not articles, or not of a known layout', () => {

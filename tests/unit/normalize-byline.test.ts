@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dedupeAuthors, naturalCase, parseByline } from '../../lib/normalize/byline.ts';
+import { dedupeAuthors, naturalCase, notAPerson, parseByline } from '../../lib/normalize/byline.ts';
 
 const FORMS: [printed: string, authors: { name: string; raw: string }[]][] = [
   ['NGỌC PHÚ', [{ name: 'Ngọc Phú', raw: 'NGỌC PHÚ' }]],
@@ -104,5 +104,16 @@ describe('dedupeAuthors', () => {
       { name: 'Ngọc Phúc', raw: 'Ngọc Phúc' },
     ];
     expect(dedupeAuthors(authors)).toEqual(authors);
+  });
+});
+
+describe('notAPerson', () => {
+  // a news agency credited as the author, alone or with its desk or its street (qdnd-813419's JSON-LD author)
+  it.each(['TTXVN', 'TTXVN - Lý Thường Kiệt, Hà Nội', 'TTXVN/Vietnam+', 'Reuters', 'AP', 'Vietnam+'])('%j is a news agency', (name) => {
+    expect(notAPerson(name)).toBe('a news agency');
+  });
+
+  it.each(['Pa Lê', 'Phạm An', 'Apple Nguyễn', 'Reuben Trần', 'Hưng Thịnh (TTXVN)'])('%j may be a person', (name) => {
+    expect(notAPerson(name)).toBeNull();
   });
 });

@@ -36,6 +36,8 @@ const FORMS: [printed: string, caption: string | null, credit: string | null][] 
   ['Verlinden tijdens de coronacrisis. — © BELGA', 'Verlinden tijdens de coronacrisis.', 'BELGA'],
   ['© Jane Doe', null, 'Jane Doe'],
   ['Protesters march in Paris / Reuters', 'Protesters march in Paris', 'Reuters'],
+  // Vietnam+, the news agency's site, credited like an agency (qdnd-813419)
+  ['Ảnh minh họa / Vietnam+ ', 'Ảnh minh họa', 'Vietnam+'],
   ['The lodge is open after a restoration. Supplied', 'The lodge is open after a restoration.', 'Supplied'],
   ['A spokesman answers questions. Credit: Jane Doe', 'A spokesman answers questions.', 'Jane Doe'],
   ['Meghan and Harry at the awards (Image: Getty)', 'Meghan and Harry at the awards', 'Getty'],

@@ -34,6 +34,7 @@ const LAYOUT_OF: Record<string, string> = {
   'vi/khoahocphothong-104241265.html': 'tuoitre/detail-content',
   'vi/laodong-1432162.html': 'laodong/article-detail',
   'vi/soha-198260716225935563.html': 'tuoitre/detail-content',
+  'vi/qdnd-813419.html': 'qdnd/dnn-tn',
   'vi/thanhnien-185177480.html': 'tuoitre/detail-content',
   'vi/tienphong-1860261.html': 'hemera/article',
   'vi/tuoitre-724115-mobile.html': 'tuoitre/tto-mobile-2015',
@@ -50,6 +51,7 @@ const LAYOUT_OF: Record<string, string> = {
   'vi/vnexpress-4936632.html': 'vnexpress/fck-detail',
   'vi/vnexpress-5098778.html': 'vnexpress/fck-detail',
   'vi/vnexpress-5099243.html': 'vnexpress/fck-detail',
+  'vi/vov-1315698.html': 'vov/drupal-vovvn',
 };
 
 const corpus = loadViCorpus();

@@ -46,6 +46,8 @@ describe('sourceForUrl', () => {
     expect(sourceForUrl('https://nguoiquansat.vn/a-1.html').id).toBe('nguoiquansat');
     expect(sourceForUrl('https://nld.com.vn/a.htm').id).toBe('nld');
     expect(sourceForUrl('https://thanhnien.vn/a.htm').id).toBe('thanhnien');
+    expect(sourceForUrl('https://www.qdnd.vn/y-te/tin-tuc/a-813419').id).toBe('qdnd');
+    expect(sourceForUrl('https://vov.vn/the-thao/a-post1315698.vov').id).toBe('vov');
   });
 
   it('counts the English edition as Báo Đà Nẵng and ignores www.', () => {
@@ -63,7 +65,7 @@ describe('sourceForUrl', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.sort()).toEqual([
       'afamily', 'baodanang', 'baohaiphong', 'baoquangnam', 'cafebiz', 'cafef', 'dantri', 'genk', 'hanoimoi', 'kenh14', 'laodong', 'nguoiquansat', 'nld',
-      'soha', 'thanhnien', 'tienphong', 'tuoitre', 'vietnambiz', 'vietnamnet', 'vietnamplus', 'vneconomy', 'vnexpress',
+      'qdnd', 'soha', 'thanhnien', 'tienphong', 'tuoitre', 'vietnambiz', 'vietnamnet', 'vietnamplus', 'vneconomy', 'vnexpress', 'vov',
     ]);
     // every domain an adapter serves is a site with its own source id (families share an adapter, never an id)
     const domains = new Set(SITES.map((site) => site.domain));
