@@ -109,6 +109,10 @@ describe('peer output mapped to the scored fields', () => {
     const ours = await newsIngestFields(readPage(tuoitre), tuoitre.url);
     const asPeer = { ...ours, lead: null, body: { paragraphs: [ours.lead!, ...ours.body.paragraphs], text: ours.body.text } };
     expect(compareVietnamese(asPeer, tuoitre, null).fields).toMatchObject({ lead: { right: 1, of: 1 }, firstParagraph: { right: 1, of: 1 } });
+    // A first paragraph that goes on to repeat the lead's words is still the first paragraph.
+    const [first, ...rest] = ours.body.paragraphs;
+    const repeating = { ...ours, body: { paragraphs: [`${first} ${ours.lead}`, ...rest], text: ours.body.text } };
+    expect(compareVietnamese(repeating, tuoitre, null).fields.firstParagraph).toEqual({ right: 1, of: 1 });
   });
 
   it('checks the dateline only on a page that has one, and wants it as its own field', async () => {
