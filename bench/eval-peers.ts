@@ -92,6 +92,9 @@ function referenceBodyOf(want: PageExpectation): string[] | null {
   return [expected.lead, ...expected.body.paragraphs];
 }
 
+/** Fields only news-ingest has: the peers count as wrong in them. */
+const PEERLESS_FIELDS: readonly ComparedField[] = ['category', 'dateline', 'captionCredit'];
+
 /** A page the extractor failed on is wrong in every field it is checked in, as in bench/eval-vietnamese.ts. */
 function allWrong(comparison: VietnamesePageComparison): VietnamesePageComparison {
   const fields = Object.fromEntries(Object.entries(comparison.fields).map(([field, tally]) => [field, { right: 0, of: tally.of }]));
@@ -113,6 +116,8 @@ export interface GroupTotals {
   fields: Partial<Record<ComparedField, Tally>>;
   /** every check of every field */
   all: Tally;
+  /** the checks of the fields every extractor has (no category, dateline, caption and credit) */
+  common: Tally;
   /** mean over the pages with a full reference body; null when none has one */
   bodyF1: number | null;
 }
@@ -136,18 +141,22 @@ function totalsOfGroup(pages: { want: PageExpectation; comparison: VietnamesePag
     for (const field of COMPARED_FIELDS) {
       const tally = comparison.fields[field];
       if (!tally) continue;
-      const sum = (fields[field] ??= { right: 0, of: 0 });
-      sum.right += tally.right;
-      sum.of += tally.of;
+      const total = (fields[field] ??= { right: 0, of: 0 });
+      total.right += tally.right;
+      total.of += tally.of;
     }
   }
-  const tallies = Object.values(fields);
+  const sumOf = (picked: ComparedField[]): Tally => ({
+    right: picked.reduce((total, field) => total + (fields[field]?.right ?? 0), 0),
+    of: picked.reduce((total, field) => total + (fields[field]?.of ?? 0), 0),
+  });
   const f1s = pages.flatMap(({ comparison }) => (comparison.bodyF1 === null ? [] : [comparison.bodyF1]));
   return {
     pages: pages.length,
     sites: new Set(pages.map(({ want }) => want.site ?? hostOf(want.url))).size,
     fields,
-    all: { right: tallies.reduce((sum, tally) => sum + tally.right, 0), of: tallies.reduce((sum, tally) => sum + tally.of, 0) },
+    all: sumOf([...COMPARED_FIELDS]),
+    common: sumOf(COMPARED_FIELDS.filter((field) => !PEERLESS_FIELDS.includes(field))),
     bodyF1: f1s.length === 0 ? null : f1s.reduce((sum, f1) => sum + f1, 0) / f1s.length,
   };
 }
@@ -250,6 +259,7 @@ export function printVietnamesePeers(result: Record<string, VietnamesePeerTotals
       return checks === undefined ? [] : [[FIELD_LABELS[field](checks), ...totals.map((t) => cell(t.groups[group].fields[field]))]];
     });
     rows.push([`all checks (${first.all.of})`, ...totals.map((t) => cell(t.groups[group].all))]);
+    rows.push([`checks of fields every extractor has (${first.common.of})`, ...totals.map((t) => cell(t.groups[group].common))]);
     if (first.bodyF1 !== null) rows.push(['body F1 (full reference)', ...totals.map((t) => t.groups[group].bodyF1!.toFixed(3))]);
     printTable(`Vietnamese corpus, ${GROUP_TITLES[group]}: ${first.pages} pages of ${first.sites} sites`, ['field', ...names], rows);
   }

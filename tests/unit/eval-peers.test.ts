@@ -144,6 +144,8 @@ describe('the Vietnamese peers table', () => {
     expect([result.groups.seed.pages, result.groups.saved.pages, result.groups.adapter.pages, result.groups.noAdapter.pages]).toEqual([1, 2, 1, 1]);
     // seed: the 10 fields written for it, with 5 captioned images
     expect(result.groups.seed.all.of).toBe(9 + 5);
+    // of which category, dateline and the 5 images are fields the peers do not have
+    expect(result.groups.seed.common.of).toBe(9 + 5 - 7);
     expect(result.groups.seed.bodyF1).toBe(1);
     expect(result.groups.saved.bodyF1).toBeNull();
   });
