@@ -2,10 +2,10 @@
  * `npm run eval`: how well the generic extractor does on 47 pages of sites it has never seen (reference:
  * Fundus's per-publisher parsers), and how the full extractor does on the Vietnamese pages against the
  * expectations written for them (eval-vietnamese.ts: tests/fixtures/vietnamese-expectations.ts and the
- * tests/fixtures/vi corpus; per field on the whole corpus, the vi pages, and sites with no adapter). Prints a
- * table per page, then totals, then the same pages through readability+jsdom, Postlight's parser and
- * article-extractor (eval-peers.ts), then ours and readability+jsdom on the trafilatura evaluation set when
- * it is beside the repository (eval-trafilatura.ts); the last line is one JSON object with the totals.
+ * tests/fixtures/vi corpus; per field on the whole corpus, the vi pages, and sites with no adapter). Each
+ * corpus prints a line per page and totals, then the same pages through readability+jsdom, Postlight's
+ * parser and article-extractor (eval-peers.ts); then ours and readability+jsdom on the trafilatura evaluation
+ * set when it is beside the repository (eval-trafilatura.ts); the last line is one JSON object with the totals.
  *
  * `--only <part>` (repeatable) runs some parts: `generic` (the generic corpus, ours and the peers),
  * `vietnamese` (the Vietnamese corpus, ours and the peers), `trafilatura` (the 990-page set: Readability
@@ -14,7 +14,7 @@
 import { parseArgs } from 'node:util';
 import { evaluateGenericCorpus, type CorpusResult } from '../tests/helpers/corpus-scoring.ts';
 import { extractGenericForScoring } from '../tests/helpers/generic-for-scoring.ts';
-import { evaluateGenericPeers, evaluateVietnamesePeers, printGenericPeers, printVietnamesePeers } from './eval-peers.ts';
+import { evaluateGenericPeers, evaluateVietnamesePeers, printGenericPeers, printNotRun, printVietnamesePeers } from './eval-peers.ts';
 import { evaluateTrafilaturaSet, printTrafilatura } from './eval-trafilatura.ts';
 import { evaluateVietnamese } from './eval-vietnamese.ts';
 
@@ -56,23 +56,21 @@ async function main(): Promise<void> {
   if (parts.has('generic')) {
     const generic = evaluateGenericCorpus(extractGenericForScoring, { runs: RUNS });
     printGeneric(generic);
-    totals['generic'] = generic.totals;
-  }
-  if (parts.has('vietnamese')) totals['vietnamese'] = evaluateVietnamese(RUNS);
-  if (parts.has('vietnamese')) {
-    const peers = await evaluateVietnamesePeers();
-    printVietnamesePeers(peers);
-    totals['vietnamesePeers'] = peers;
-  }
-  if (parts.has('generic')) {
     const peers = await evaluateGenericPeers();
     printGenericPeers(peers);
-    totals['genericPeers'] = peers;
+    Object.assign(totals, { generic: generic.totals, genericPeers: peers });
   }
+  if (parts.has('vietnamese')) {
+    const vietnamese = evaluateVietnamese(RUNS);
+    const peers = await evaluateVietnamesePeers();
+    printVietnamesePeers(peers);
+    Object.assign(totals, { vietnamese, vietnamesePeers: peers });
+  }
+  if (parts.has('generic') || parts.has('vietnamese')) printNotRun();
   if (parts.has('trafilatura')) {
     const trafilatura = await evaluateTrafilaturaSet();
     printTrafilatura(trafilatura);
-    totals['trafilatura'] = trafilatura;
+    Object.assign(totals, { trafilatura });
   }
   console.log(JSON.stringify(totals));
 }

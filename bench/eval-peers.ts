@@ -295,5 +295,8 @@ export function printGenericPeers(result: Record<string, GenericPeerTotals>): vo
       ['pages/s (one pass after a warm-up page)', ...generic.map((t) => t.pagesPerSecond.toFixed(1)), 'not run'],
     ],
   );
+}
+
+export function printNotRun(): void {
   for (const [name, reason] of Object.entries(NOT_RUN)) console.log(`Not run: ${name} (${reason})`);
 }
