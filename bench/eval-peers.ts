@@ -1,9 +1,15 @@
 /**
  * news-ingest beside what a user would pick instead, on the same saved pages and with the same scoring
- * functions as the rest of `npm run eval` (tests/helpers/corpus-scoring.ts): @mozilla/readability on jsdom,
- * and Postlight's parser given the saved HTML (the adapters: tests/helpers/peers.ts; the Vietnamese field
- * comparison: tests/helpers/vietnamese-comparison.ts). Fundus is the reference of the generic corpus (its output is the expected
- * file), so it is not run; trafilatura and news-please are Python and PyPI is not reachable here.
+ * functions for every extractor: @mozilla/readability on jsdom, Postlight's parser and
+ * @extractus/article-extractor given the saved HTML (the adapters: tests/helpers/peers.ts), and news-ingest
+ * both as shipped and with every adapter off (what a site without an adapter gets). Two corpora:
+ * - the whole Vietnamese corpus (every page of tests/fixtures/vietnamese-expectations.ts and
+ *   tests/fixtures/vi/, as bench/eval-vietnamese.ts loads it), scored field by field
+ *   (tests/helpers/vietnamese-comparison.ts), on the saved pages, split into sites with and without an
+ *   adapter, and on the seed pages apart (they were built from their expectation);
+ * - the generic corpus, with Fundus's output as the reference (tests/helpers/corpus-scoring.ts).
+ * Fundus is the reference of the generic corpus, so it is not run; trafilatura and news-please are Python
+ * and PyPI is not reachable here.
  *
  * Every peer runs with the network forbidden (forbidNetwork): a page on which it tries to connect
  * anywhere counts as a failure for it, and the connection is refused before a packet leaves.
@@ -11,29 +17,35 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { VIETNAMESE_EXPECTATIONS, type VietnameseExpectation } from '../tests/fixtures/vietnamese-expectations.ts';
+import { findAdapter, hostOf } from '../lib/sources/registry.ts';
 import { loadGenericCorpus, scorePage, totalsOf, type CorpusPage, type CorpusTotals, type PageScore } from '../tests/helpers/corpus-scoring.ts';
 import { forbidNetwork } from '../tests/helpers/network-guard.ts';
 import {
+  articleExtractorFields,
   newsIngestFields,
   newsIngestGenericFields,
+  newsIngestWithoutAdaptersFields,
   postlightFields,
   readabilityFields,
   type CompareExtractor,
   type ComparedFields,
 } from '../tests/helpers/peers.ts';
-import { compareVietnamese, type VietnamesePageComparison } from '../tests/helpers/vietnamese-comparison.ts';
+import { COMPARED_FIELDS, compareVietnamese, type ComparedField, type Tally, type VietnamesePageComparison } from '../tests/helpers/vietnamese-comparison.ts';
+import { loadVietnameseCorpus, readPage, type PageExpectation } from './eval-vietnamese.ts';
 
 export interface Contender {
   name: string;
   vietnamese: CompareExtractor;
-  generic: CompareExtractor;
+  /** left out of the generic corpus table when undefined */
+  generic?: CompareExtractor;
 }
 
 export const CONTENDERS: Contender[] = [
   { name: 'news-ingest', vietnamese: newsIngestFields, generic: newsIngestGenericFields },
-  { name: 'readability+jsdom', vietnamese: readabilityFields, generic: readabilityFields },
+  { name: 'news-ingest, no adapter', vietnamese: newsIngestWithoutAdaptersFields },
+  { name: 'Readability+jsdom', vietnamese: readabilityFields, generic: readabilityFields },
   { name: 'Postlight parser', vietnamese: postlightFields, generic: postlightFields },
+  { name: 'article-extractor', vietnamese: articleExtractorFields, generic: articleExtractorFields },
 ];
 
 const NOTHING: ComparedFields = {
@@ -43,13 +55,16 @@ const NOTHING: ComparedFields = {
   bodyParagraphs: [],
   imageCaptions: [],
   lead: null,
+  category: null,
+  dateline: null,
+  body: { paragraphs: [], text: '' },
   images: [],
 };
 
 interface Outcome {
   fields: ComparedFields;
   milliseconds: number;
-  /** what went wrong; the page then scores as if nothing was found */
+  /** what went wrong: on the generic corpus the page then scores as if nothing was found, on the Vietnamese one as wrong in every field */
   failure: string | null;
 }
 
@@ -63,34 +78,55 @@ async function runOnce(extract: CompareExtractor, html: string, url: string): Pr
   }
 }
 
-const fixture = (path: string): string => fileURLToPath(new URL(`../tests/fixtures/${path}`, import.meta.url));
+/** One untimed run, so that the first timed page does not carry the extractor's first compilation. */
+async function warmUp(extract: CompareExtractor, page: { html: string; url: string } | undefined): Promise<void> {
+  if (page) await runOnce(extract, page.html, page.url);
+}
+
+const SEED_REFERENCE = fileURLToPath(new URL('../tests/fixtures/seed/baodanang-2024-10-18.expected.json', import.meta.url));
 
 /** The seed pages have a full written reference (lead and every paragraph); the others only first/last starts. */
-function referenceBodyOf(want: VietnameseExpectation): string[] | null {
+function referenceBodyOf(want: PageExpectation): string[] | null {
   if (!want.file.startsWith('seed/baodanang-2024-10-18.')) return null;
-  const expected = JSON.parse(readFileSync(fixture('seed/baodanang-2024-10-18.expected.json'), 'utf8')) as {
-    lead: string;
-    body: { paragraphs: string[] };
-  };
+  const expected = JSON.parse(readFileSync(SEED_REFERENCE, 'utf8')) as { lead: string; body: { paragraphs: string[] } };
   return [expected.lead, ...expected.body.paragraphs];
 }
 
-export interface VietnameseTotals {
+/** Fields only news-ingest has: the peers count as wrong in them. */
+const PEERLESS_FIELDS: readonly ComparedField[] = ['category', 'dateline', 'captionCredit'];
+
+/** A page the extractor failed on is wrong in every field it is checked in, as in bench/eval-vietnamese.ts. */
+function allWrong(comparison: VietnamesePageComparison): VietnamesePageComparison {
+  const fields = Object.fromEntries(Object.entries(comparison.fields).map(([field, tally]) => [field, { right: 0, of: tally.of }]));
+  return { fields, bodyF1: comparison.bodyF1 === null ? null : 0 };
+}
+
+/** Saved pages (split by whether an adapter serves their site) and the seed pages built from their expectation. */
+export const VIETNAMESE_GROUPS = ['saved', 'adapter', 'noAdapter', 'seed'] as const;
+export type VietnameseGroup = (typeof VIETNAMESE_GROUPS)[number];
+
+function groupsOf(want: PageExpectation): VietnameseGroup[] {
+  if (want.builtFromExpectation) return ['seed'];
+  return ['saved', findAdapter(want.url) ? 'adapter' : 'noAdapter'];
+}
+
+export interface GroupTotals {
   pages: number;
-  failures: number;
-  title: number;
-  date: number;
-  authors: number;
-  leadWithoutDateline: number;
-  firstParagraph: number;
-  lastParagraph: number;
-  cleanBody: number;
-  /** mean over the pages with a full reference body */
-  bodyF1: number;
-  bodyF1Pages: number;
-  /** share of captioned/credited reference images split right */
-  captionCreditSplit: number;
-  captionCreditImages: number;
+  sites: number;
+  fields: Partial<Record<ComparedField, Tally>>;
+  /** every check of every field */
+  all: Tally;
+  /** the checks of the fields every extractor has (no category, dateline, caption and credit) */
+  common: Tally;
+  /** mean over the pages with a full reference body; null when none has one */
+  bodyF1: number | null;
+}
+
+export interface VietnamesePeerTotals {
+  groups: Record<VietnameseGroup, GroupTotals>;
+  /** pages on which the extractor threw or tried the network */
+  failures: string[];
+  /** over one pass of every page */
   pagesPerSecond: number;
 }
 
@@ -99,50 +135,58 @@ export interface GenericPeerTotals extends CorpusTotals {
   pagesPerSecond: number;
 }
 
-export interface PeersResult {
-  vietnamese: Record<string, VietnameseTotals>;
-  generic: Record<string, GenericPeerTotals>;
-  notRun: Record<string, string>;
-}
-
-export async function evaluateVietnamesePeers(contender: Contender, expectations = VIETNAMESE_EXPECTATIONS): Promise<VietnameseTotals> {
-  const comparisons: VietnamesePageComparison[] = [];
-  let milliseconds = 0;
-  let failures = 0;
-  for (const want of expectations) {
-    const html = readFileSync(fixture(want.file), 'utf8');
-    const outcome = await runOnce(contender.vietnamese, html, want.url);
-    milliseconds += outcome.milliseconds;
-    if (outcome.failure) failures += 1;
-    comparisons.push(compareVietnamese(outcome.fields, want, referenceBodyOf(want)));
+function totalsOfGroup(pages: { want: PageExpectation; comparison: VietnamesePageComparison }[]): GroupTotals {
+  const fields: GroupTotals['fields'] = {};
+  for (const { comparison } of pages) {
+    for (const field of COMPARED_FIELDS) {
+      const tally = comparison.fields[field];
+      if (!tally) continue;
+      const total = (fields[field] ??= { right: 0, of: 0 });
+      total.right += tally.right;
+      total.of += tally.of;
+    }
   }
-  const share = (pick: (page: VietnamesePageComparison) => boolean): number => comparisons.filter(pick).length / comparisons.length;
-  const f1s = comparisons.flatMap((page) => (page.bodyF1 === null ? [] : [page.bodyF1]));
-  const images = comparisons.reduce((sum, page) => sum + page.captionCredit.of, 0);
+  const sumOf = (picked: ComparedField[]): Tally => ({
+    right: picked.reduce((total, field) => total + (fields[field]?.right ?? 0), 0),
+    of: picked.reduce((total, field) => total + (fields[field]?.of ?? 0), 0),
+  });
+  const f1s = pages.flatMap(({ comparison }) => (comparison.bodyF1 === null ? [] : [comparison.bodyF1]));
   return {
-    pages: comparisons.length,
-    failures,
-    title: share((page) => page.title),
-    date: share((page) => page.date),
-    authors: share((page) => page.authors),
-    leadWithoutDateline: share((page) => page.lead),
-    firstParagraph: share((page) => page.firstParagraph),
-    lastParagraph: share((page) => page.lastParagraph),
-    cleanBody: share((page) => page.cleanBody),
-    bodyF1: f1s.reduce((sum, f1) => sum + f1, 0) / Math.max(f1s.length, 1),
-    bodyF1Pages: f1s.length,
-    captionCreditSplit: comparisons.reduce((sum, page) => sum + page.captionCredit.right, 0) / Math.max(images, 1),
-    captionCreditImages: images,
-    pagesPerSecond: comparisons.length / (milliseconds / 1000),
+    pages: pages.length,
+    sites: new Set(pages.map(({ want }) => want.site ?? hostOf(want.url))).size,
+    fields,
+    all: sumOf([...COMPARED_FIELDS]),
+    common: sumOf(COMPARED_FIELDS.filter((field) => !PEERLESS_FIELDS.includes(field))),
+    bodyF1: f1s.length === 0 ? null : f1s.reduce((sum, f1) => sum + f1, 0) / f1s.length,
   };
 }
 
-export async function evaluateGenericPeers(contender: Contender, pages: CorpusPage[] = loadGenericCorpus()): Promise<GenericPeerTotals> {
+/** One pass of one extractor over every Vietnamese page (tests/fixtures/vi and the first pages), scored per group. */
+export async function evaluateVietnamesePeer(contender: Contender, pages: PageExpectation[] = loadVietnameseCorpus()): Promise<VietnamesePeerTotals> {
+  const scored: { want: PageExpectation; comparison: VietnamesePageComparison }[] = [];
+  const failures: string[] = [];
+  let milliseconds = 0;
+  await warmUp(contender.vietnamese, pages[0] && { html: readPage(pages[0]), url: pages[0].url });
+  for (const want of pages) {
+    const outcome = await runOnce(contender.vietnamese, readPage(want), want.url);
+    milliseconds += outcome.milliseconds;
+    if (outcome.failure) failures.push(`${want.file}: ${outcome.failure}`);
+    const comparison = compareVietnamese(outcome.fields, want, referenceBodyOf(want));
+    scored.push({ want, comparison: outcome.failure ? allWrong(comparison) : comparison });
+  }
+  const groups = Object.fromEntries(
+    VIETNAMESE_GROUPS.map((group) => [group, totalsOfGroup(scored.filter(({ want }) => groupsOf(want).includes(group)))]),
+  ) as Record<VietnameseGroup, GroupTotals>;
+  return { groups, failures, pagesPerSecond: pages.length / (milliseconds / 1000) };
+}
+
+export async function evaluateGenericPeer(extract: CompareExtractor, pages: CorpusPage[] = loadGenericCorpus()): Promise<GenericPeerTotals> {
   const scores: PageScore[] = [];
   let milliseconds = 0;
   let failures = 0;
+  await warmUp(extract, pages[0]);
   for (const page of pages) {
-    const outcome = await runOnce(contender.generic, page.html, page.url);
+    const outcome = await runOnce(extract, page.html, page.url);
     milliseconds += outcome.milliseconds;
     if (outcome.failure) failures += 1;
     // The fields were produced (and timed) above; scorePage only applies the shared scoring to them.
@@ -157,15 +201,18 @@ export const NOT_RUN: Record<string, string> = {
   'news-please': 'Python; PyPI is not reachable here',
 };
 
-export async function evaluatePeers(contenders = CONTENDERS): Promise<PeersResult> {
-  const vietnamese: Record<string, VietnameseTotals> = {};
-  const generic: Record<string, GenericPeerTotals> = {};
+export async function evaluateVietnamesePeers(contenders = CONTENDERS): Promise<Record<string, VietnamesePeerTotals>> {
+  const pages = loadVietnameseCorpus();
+  const result: Record<string, VietnamesePeerTotals> = {};
+  for (const contender of contenders) result[contender.name] = await evaluateVietnamesePeer(contender, pages);
+  return result;
+}
+
+export async function evaluateGenericPeers(contenders = CONTENDERS): Promise<Record<string, GenericPeerTotals>> {
   const pages = loadGenericCorpus();
-  for (const contender of contenders) {
-    vietnamese[contender.name] = await evaluateVietnamesePeers(contender);
-    generic[contender.name] = await evaluateGenericPeers(contender, pages);
-  }
-  return { vietnamese, generic, notRun: NOT_RUN };
+  const result: Record<string, GenericPeerTotals> = {};
+  for (const contender of contenders) if (contender.generic) result[contender.name] = await evaluateGenericPeer(contender.generic, pages);
+  return result;
 }
 
 function percent(share: number): string {
@@ -180,28 +227,61 @@ function printTable(title: string, header: string[], rows: string[][]): void {
   for (const row of rows) console.log(line(row));
 }
 
-export function printPeers(result: PeersResult): void {
-  const names = Object.keys(result.vietnamese);
-  const vn = names.map((name) => result.vietnamese[name]!);
-  const first = vn[0]!;
-  printTable(
-    `Peers on the Vietnamese pages (${first.pages}; expectations in tests/fixtures/vietnamese-expectations.ts; same scorer for all)`,
-    ['field', ...names, 'Fundus'],
-    [
-      ['title', ...vn.map((t) => percent(t.title)), 'not run'],
-      ['date (same instant ±60 s)', ...vn.map((t) => percent(t.date)), 'not run'],
-      ['authors (set; NFC, case)', ...vn.map((t) => percent(t.authors)), 'not run'],
-      [`body F1 (${first.bodyF1Pages} pages with full ref.)`, ...vn.map((t) => t.bodyF1.toFixed(3)), 'not run'],
-      ['first paragraph after lead', ...vn.map((t) => percent(t.firstParagraph)), 'not run'],
-      ['last paragraph', ...vn.map((t) => percent(t.lastParagraph)), 'not run'],
-      ['no boilerplate in body', ...vn.map((t) => percent(t.cleanBody)), 'not run'],
-      ['lead without dateline', ...vn.map((t) => percent(t.leadWithoutDateline)), 'not run'],
-      [`caption+credit split (${first.captionCreditImages} images)`, ...vn.map((t) => percent(t.captionCreditSplit)), 'not run'],
-      ['failures (throw / network)', ...vn.map((t) => String(t.failures)), '-'],
-      ['pages/s (one pass)', ...vn.map((t) => t.pagesPerSecond.toFixed(1)), '-'],
-    ],
+const FIELD_LABELS: Record<ComparedField, (checks: number) => string> = {
+  title: (n) => `title (${n} pages)`,
+  publishedAt: (n) => `publish time, same instant ±60 s (${n})`,
+  authors: (n) => `authors, as a set (${n})`,
+  category: (n) => `category (${n})`,
+  lead: (n) => `lead without dateline (${n} pages with one)`,
+  dateline: (n) => `dateline (${n} pages with one)`,
+  firstParagraph: (n) => `first paragraph after the lead (${n})`,
+  lastParagraph: (n) => `last paragraph (${n})`,
+  notInBody: (n) => `no boilerplate in body (${n})`,
+  captionCredit: (n) => `caption + credit split (${n} images)`,
+};
+
+const GROUP_TITLES: Record<VietnameseGroup, string> = {
+  saved: 'saved pages',
+  adapter: 'saved pages of sites with an adapter (our adapters were built on some of them)',
+  noAdapter: 'saved pages of sites without an adapter',
+  seed: 'seed pages (built from their expectation, so ours match by construction)',
+};
+
+const cell = (tally: Tally | undefined): string => (tally && tally.of > 0 ? `${percent(tally.right / tally.of)} ${tally.right}/${tally.of}` : '-');
+
+export function printVietnamesePeers(result: Record<string, VietnamesePeerTotals>): void {
+  const names = Object.keys(result);
+  const totals = names.map((name) => result[name]!);
+  for (const group of VIETNAMESE_GROUPS) {
+    const first = totals[0]!.groups[group];
+    const rows = COMPARED_FIELDS.flatMap((field) => {
+      const checks = first.fields[field]?.of;
+      return checks === undefined ? [] : [[FIELD_LABELS[field](checks), ...totals.map((t) => cell(t.groups[group].fields[field]))]];
+    });
+    rows.push([`all checks (${first.all.of})`, ...totals.map((t) => cell(t.groups[group].all))]);
+    rows.push([`checks of fields every extractor has (${first.common.of})`, ...totals.map((t) => cell(t.groups[group].common))]);
+    if (first.bodyF1 !== null) rows.push(['body F1 (full reference)', ...totals.map((t) => t.groups[group].bodyF1!.toFixed(3))]);
+    printTable(`Vietnamese corpus, ${GROUP_TITLES[group]}: ${first.pages} pages of ${first.sites} sites`, ['field', ...names], rows);
+  }
+  printTable('Vietnamese corpus, one pass over every page', ['', ...names], [
+    ['failures (throw / network)', ...totals.map((t) => String(t.failures.length))],
+    ['pages/s (after one warm-up page)', ...totals.map((t) => t.pagesPerSecond.toFixed(1))],
+  ]);
+  for (const [index, name] of names.entries()) for (const failure of totals[index]!.failures) console.log(`  ${name} failed on ${failure}`);
+  console.log(
+    'Same scorer for every column (tests/helpers/vietnamese-comparison.ts): text whitespace-normalized, authors as a case-folded set. ' +
+      'The peers have no category, dateline, or caption and credit fields: those count as wrong for them (a category is right only on a page that has none). ' +
+      'Their summary field (Readability excerpt, Postlight dek/excerpt, article-extractor description) or their first paragraph counts as the lead. ' +
+      'Their body is the text of their content HTML with <figcaption> left out.',
   );
-  const generic = names.map((name) => result.generic[name]!);
+  console.log(
+    `Dates are compared as given; Postlight reads a date printed without a zone in the process's zone (here ${Intl.DateTimeFormat().resolvedOptions().timeZone}).`,
+  );
+}
+
+export function printGenericPeers(result: Record<string, GenericPeerTotals>): void {
+  const names = Object.keys(result);
+  const generic = names.map((name) => result[name]!);
   printTable(
     `Peers on the generic corpus (${generic[0]!.pages} pages; reference: Fundus; same scorer for all)`,
     ['field', ...names, 'Fundus'],
@@ -212,14 +292,11 @@ export function printPeers(result: PeersResult): void {
       ['body F1', ...generic.map((t) => t.meanBodyF1.toFixed(3)), 'reference'],
       ['caption recall', ...generic.map((t) => t.meanCaptionRecall.toFixed(2)), 'reference'],
       ['failures (throw / network)', ...generic.map((t) => String(t.failures)), '-'],
-      ['pages/s (one pass)', ...generic.map((t) => t.pagesPerSecond.toFixed(1)), 'not run'],
+      ['pages/s (one pass after a warm-up page)', ...generic.map((t) => t.pagesPerSecond.toFixed(1)), 'not run'],
     ],
   );
-  console.log(
-    'Peers have no lead, dateline, caption or credit fields: their summary field (readability excerpt, Postlight dek/excerpt) or first paragraph counts as the lead; their captions count as missing.',
-  );
-  console.log(
-    `Dates are compared as given; Postlight reads a date printed without a zone in the process's zone (here ${Intl.DateTimeFormat().resolvedOptions().timeZone}).`,
-  );
-  for (const [name, reason] of Object.entries(result.notRun)) console.log(`Not run: ${name} (${reason})`);
+}
+
+export function printNotRun(): void {
+  for (const [name, reason] of Object.entries(NOT_RUN)) console.log(`Not run: ${name} (${reason})`);
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -10,8 +10,10 @@ import { DailyCompaction } from '../../infra/compaction.ts';
 import { DatasetCatalog } from '../../infra/dataset.ts';
 import { ReextractBackfill } from '../../infra/reextract.ts';
 import { loadConfig } from '../../lib/config.ts';
+import { cdkAppsForTests } from '../helpers/cdk-apps.ts';
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
+const testApp = cdkAppsForTests();
 
 interface SchemaNode {
   type?: string | string[];
@@ -96,7 +98,7 @@ describe('dataset constructs (Glue, Athena, compaction, re-extraction)', () => {
 
   beforeAll(async () => {
     sourceIds = (await loadConfig(resolve(PROJECT_ROOT, 'config/feeds.json'))).sources.map((source) => source.id);
-    const app = new App();
+    const app = testApp();
     const stack = new Stack(app, 'DatasetTest');
     const accessLogs = new Bucket(stack, 'AccessLogs', {
       encryption: BucketEncryption.S3_MANAGED,
@@ -221,7 +223,7 @@ describe('dataset constructs (Glue, Athena, compaction, re-extraction)', () => {
   });
 
   it('refuses a catalog without sources', () => {
-    const stack = new Stack(new App(), 'Empty');
+    const stack = new Stack(testApp(), 'Empty');
     expect(() => new DatasetCatalog(stack, 'Dataset', { bucket: new Bucket(stack, 'B'), sources: [] })).toThrow(
       'DatasetCatalog needs at least one source id',
     );

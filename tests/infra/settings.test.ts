@@ -1,8 +1,9 @@
-import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, readDeploySettings, SettingsError } from '../../infra/settings.ts';
+import { cdkAppsForTests } from '../helpers/cdk-apps.ts';
 
-const settingsWith = (context: Record<string, unknown>) => readDeploySettings(new App({ context }).node);
+const testApp = cdkAppsForTests();
+const settingsWith = (context: Record<string, unknown>) => readDeploySettings(testApp({ context }).node);
 
 describe('readDeploySettings', () => {
   it('uses the defaults when no context is given', () => {

@@ -1,19 +1,19 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { type App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ASSUMPTIONS } from '../../bench/bench-cost.ts';
 import { loadConfig, type IngestConfig } from '../../lib/config.ts';
 import { FOLD_OVERLAP_MS } from '../../lib/pipeline/source-health.ts';
 import { FEATURE_FLAGS, readDeploySettings } from '../../infra/settings.ts';
 import { NewsIngestStack } from '../../infra/stack.ts';
+import { cdkAppsForTests } from '../helpers/cdk-apps.ts';
 
 /** The real stack, bundled with the local esbuild (no Docker), as `cdk synth` builds it. */
 
@@ -27,7 +27,7 @@ const CONTEXT = {
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
 
-let outdir: string;
+const testApp = cdkAppsForTests();
 let app: App;
 let stack: NewsIngestStack;
 let template: Template;
@@ -41,8 +41,7 @@ function logicalIdOf(type: string, prefix: string): string {
 }
 
 beforeAll(async () => {
-  outdir = mkdtempSync(join(tmpdir(), 'news-ingest-cdk-'));
-  app = new App({ outdir, context: { ...FEATURE_FLAGS, ...CONTEXT } });
+  app = testApp({ context: { ...FEATURE_FLAGS, ...CONTEXT } });
   const settings = readDeploySettings(app.node);
   config = await loadConfig(join(projectRoot, settings.configPath));
   stack = new NewsIngestStack(app, 'NewsIngest', { settings, config, projectRoot });
@@ -50,10 +49,6 @@ beforeAll(async () => {
   template = Template.fromStack(stack);
   resources = template.toJSON().Resources as Resources;
 }, 120_000);
-
-afterAll(() => {
-  rmSync(outdir, { recursive: true, force: true });
-});
 
 describe('storage', () => {
   it('the data bucket is private, SSE-S3 encrypted, versioned and logs access to the log bucket', () => {
@@ -431,10 +426,9 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('is live: an open, unlogged bucket in another app fails the synth', () => {
-    const badApp = new App({ outdir: mkdtempSync(join(tmpdir(), 'news-ingest-cdk-bad-')) });
+    const badApp = testApp();
     new Bucket(new Stack(badApp, 'Bad'), 'Open');
     Validations.of(badApp).addPlugins(new AwsSolutionsChecks(badApp));
     expect(() => badApp.synth()).toThrow(/AwsSolutions-S1\b[\s\S]*AwsSolutions-S10/);
-    rmSync(badApp.outdir, { recursive: true, force: true });
   });
 });

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateArticle, validateUrlLessArticle } from '../../lib/schema/article.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -23,6 +23,13 @@ async function extract(args: string[]): Promise<{ lines: unknown[]; exitCode: nu
 }
 
 describe('news-ingest extract', () => {
+  /** pages written by the tests (a missing file's directory, a page stripped of its URL); removed afterwards */
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cli-extract-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
   it('prints one valid Article line per file, in order, with the URL from each page', async () => {
     const { lines, exitCode } = await extract([join(SEED, 'baodanang-2024-10-18.pre2025.html'), join(PAGES, 'vnexpress_article.html')]);
     expect(exitCode).toBe(0);
@@ -42,7 +49,6 @@ describe('news-ingest extract', () => {
   });
 
   it('prints an error object in place of each failed file, carries on, and exits 1', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cli-extract-'));
     const missing = join(dir, 'missing.html');
     const { lines, exitCode } = await extract([missing, join(PAGES, 'tuoitre_list.html'), join(PAGES, 'dantri_article.html')]);
     expect(exitCode).toBe(1);
@@ -54,7 +60,6 @@ describe('news-ingest extract', () => {
   });
 
   it('extracts a saved page that names no URL of its own: "url" null, the id from its content', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cli-extract-'));
     const noUrl = join(dir, 'no-url.html');
     writeFileSync(noUrl, readFileSync(join(PAGES, 'vnexpress_article.html'), 'utf8').replace(/<link rel="canonical"[^>]*>/, '').replace(/<meta property="og:url"[^>]*>/, ''));
     const { lines, exitCode } = await extract([noUrl, noUrl]);
