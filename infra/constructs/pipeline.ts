@@ -15,7 +15,7 @@ import { RAW_ROOT } from '../../lib/dataset/partitions.ts';
 import { CloudEnv } from '../../lib/pipeline/cloud-deps.ts';
 import { DAILY_SUMMARY_RUN_ID, LEDGER_ROOT } from '../../lib/pipeline/run-ledger.ts';
 import { SOURCE_HEALTH_KEY } from '../../lib/pipeline/source-health.ts';
-import { ARTICLES_PREFIX, COMPACTION_DUE_PREFIX } from '../../lib/store/keys.ts';
+import { ARTICLES_PREFIX, COMPACTION_DUE_PREFIX, RAW_BATCH_PREFIX } from '../../lib/store/keys.ts';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../functions/metric-names.ts';
 import { LAMBDA_BUNDLING, LAMBDA_RUNTIME, RUNTIME_CHOICE_REASON } from '../lambda-bundling.ts';
 
@@ -164,12 +164,14 @@ export class Pipeline extends Construct {
     this.fetchFeedFunction = fetchFeed.fn;
     this.processArticleFunction = processArticle.fn;
 
-    // dispatch reads feed state and the run ledger, keeps source health (folded from the ledger's outcomes)
-    // and writes the ledger's daily summary; fetch-feed reads and writes feed state and writes its polls to the
+    // dispatch reads feed state and the run ledger (its outcomes objects and the manifests of the raw page
+    // batches, which record the articles stored), keeps source health (folded from the ledger) and writes the
+    // ledger's daily summary; fetch-feed reads and writes feed state and writes its polls to the
     // ledger; process-article writes the dataset (layout: lib/store) and its outcomes to the ledger.
     this.allowObjects(dispatch.role, props.bucket, 'state/feeds/*', ['s3:GetObject']);
     this.allowObjects(dispatch.role, props.bucket, SOURCE_HEALTH_KEY, ['s3:GetObject', 's3:PutObject']);
     this.allowObjects(dispatch.role, props.bucket, `${LEDGER_ROOT}*`, ['s3:GetObject']);
+    this.allowObjects(dispatch.role, props.bucket, `${RAW_BATCH_PREFIX}*`, ['s3:GetObject']);
     this.allowObjects(dispatch.role, props.bucket, `runs/*/${DAILY_SUMMARY_RUN_ID}.json`, ['s3:GetObject', 's3:PutObject']);
     this.allowObjects(fetchFeed.role, props.bucket, 'state/feeds/*', ['s3:GetObject', 's3:PutObject']);
     this.allowObjects(fetchFeed.role, props.bucket, `${LEDGER_ROOT}*`, ['s3:PutObject']);

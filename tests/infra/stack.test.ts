@@ -350,7 +350,14 @@ describe('monitoring', () => {
       '/runs/ledger/*',
       '/state/compaction-due/*',
     ]);
-    expect(objectResources('PipelineDispatchRole')).toEqual(['/runs/*/daily-summary.json', '/runs/ledger/*', '/state/feeds/*', '/state/source-health.json']);
+    // dispatch reads the raw page batches' manifests (the run ledger's record of stored articles), never writes them.
+    expect(objectResources('PipelineDispatchRole')).toEqual([
+      '/raw/batches/*',
+      '/runs/*/daily-summary.json',
+      '/runs/ledger/*',
+      '/state/feeds/*',
+      '/state/source-health.json',
+    ]);
     expect(objectResources('PipelineFetchFeedRole')).toEqual(['/runs/ledger/*', '/state/feeds/*']);
     expect(objectResources('CompactionCompactRole')).toEqual([
       '/articles-daily/v1/*',
