@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { todayInDatasetZone } from '../dataset/partitions.ts';
 import { RAW_BATCH_PREFIX, runKey } from '../store/keys.ts';
-import { decodeRawBatch } from '../store/raw-pages.ts';
+import { RawBatchFormatError, readRawBatchManifest } from '../store/raw-pages.ts';
 import type { ObjectStore } from '../store/types.ts';
 import type { ArticleOutcome, FeedOutcome, ItemState } from './types.ts';
 
@@ -132,37 +132,43 @@ export interface LedgerEvent extends OutcomeEntry {
  * The entries of ledger objects (outcomes objects and raw page batches; other keys and batches without ledger
  * fields give none), final states only, in the order they were written: a batch entry cancelled or corrected
  * by its own invocation's outcomes object is left out, and so are `retryable` entries. An object that cannot
- * be read is reported in `unreadable` and skipped. A batch is read whole (GET is priced per request).
+ * be read is reported in `unreadable` and skipped. Of a batch only the manifest is read (a ranged GET).
  */
 export async function readLedgerEvents(
   store: ObjectStore,
   keys: ReadonlyArray<{ key: string; at: Date }>,
 ): Promise<{ events: LedgerEvent[]; unreadable: string[] }> {
   const limit = pLimit(16);
-  const bodies = await Promise.all(keys.map(({ key }) => limit(() => store.get(key))));
   const unreadable: string[] = [];
   const claims: Array<LedgerEvent & { invocation: string }> = [];
   const recorded: Array<LedgerEvent & { invocation: string }> = [];
-  keys.forEach(({ key, at }, index) => {
-    const body = bodies[index];
-    if (body === null || body === undefined) return;
-    try {
-      const outcomes = OUTCOMES_KEY.exec(key);
-      if (outcomes !== null) {
-        for (const entry of parseOutcomes(body, key)) recorded.push({ ...entry, at, invocation: outcomes[2]! });
-        return;
-      }
-      const batch = decodeRawBatch(body, key);
-      if (batch.invocation === null) return;
-      for (const page of batch.pages) {
-        if (page.url === undefined || page.runId === undefined || page.state === undefined) continue;
-        const missing = page.state === 'stored' ? { missing: page.missing ?? [] } : {};
-        claims.push({ url: page.url, runId: page.runId, sourceId: page.source, state: page.state, ...missing, at, invocation: batch.invocation });
-      }
-    } catch (error) {
-      unreadable.push((error as Error).message);
+  const readOne = async ({ key, at }: { key: string; at: Date }): Promise<void> => {
+    const outcomes = OUTCOMES_KEY.exec(key);
+    if (outcomes !== null) {
+      const body = await store.get(key);
+      if (body === null) return;
+      for (const entry of parseOutcomes(body, key)) recorded.push({ ...entry, at, invocation: outcomes[2]! });
+      return;
     }
-  });
+    const batch = await readRawBatchManifest(store, key);
+    if (batch === null || batch.invocation === null) return;
+    for (const page of batch.pages) {
+      if (page.url === undefined || page.runId === undefined || page.state === undefined) continue;
+      const missing = page.state === 'stored' ? { missing: page.missing ?? [] } : {};
+      claims.push({ url: page.url, runId: page.runId, sourceId: page.source, state: page.state, ...missing, at, invocation: batch.invocation });
+    }
+  };
+  await Promise.all(
+    keys.map((listed) =>
+      limit(() =>
+        readOne(listed).catch((error: unknown) => {
+          // A read that failed (not a bad object) throws: the caller does not save, and reads it again next time.
+          if (!(error instanceof LedgerObjectError || error instanceof RawBatchFormatError)) throw error;
+          unreadable.push(error.message);
+        }),
+      ),
+    ),
+  );
   const corrected = new Set(recorded.map((entry) => `${entry.invocation}\n${entry.url}`));
   const events = [
     ...claims.filter((claim) => !corrected.has(`${claim.invocation}\n${claim.url}`)),
@@ -186,15 +192,20 @@ export async function recordOutcomes(store: ObjectStore, outcomes: readonly Outc
   await putLedger(store, `${LEDGER_ROOT}${dayOf(at)}/outcomes/${compactTime(at)}-${invocationName(invocationId)}.json`, { outcomes });
 }
 
+/** An outcomes object that cannot be read: the message names the key and what is wrong. */
+export class LedgerObjectError extends Error {
+  override readonly name = 'LedgerObjectError';
+}
+
 /** The entries of one outcomes object; the error names the key and what is wrong. */
 export function parseOutcomes(body: Buffer, key: string): OutcomeEntry[] {
   let parsed: { outcomes?: unknown };
   try {
     parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
   } catch (error) {
-    throw new Error(`${key}: not JSON (${(error as Error).message})`);
+    throw new LedgerObjectError(`${key}: not JSON (${(error as Error).message})`);
   }
-  if (!Array.isArray(parsed.outcomes)) throw new Error(`${key}: no "outcomes" list`);
+  if (!Array.isArray(parsed.outcomes)) throw new LedgerObjectError(`${key}: no "outcomes" list`);
   return parsed.outcomes as OutcomeEntry[];
 }
 

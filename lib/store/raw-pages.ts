@@ -227,20 +227,31 @@ export interface RawBatch {
   html(entry: RawPageEntry): string;
 }
 
-/** Reads a batch object; the error names the key and what is wrong with it. */
-export function decodeRawBatch(body: Buffer, key: string): RawBatch {
+/** A batch object whose manifest cannot be read: the message names the key and what is wrong. */
+export class RawBatchFormatError extends Error {
+  override readonly name = 'RawBatchFormatError';
+}
+
+interface Manifest {
+  invocation: string | null;
+  pages: RawPageEntry[];
+  /** Where the pages start: the byte after the manifest line. */
+  dataStart: number;
+}
+
+/** The manifest line at the start of `body`; the error names the key and what is wrong with it. */
+function parseManifest(body: Buffer, key: string): Manifest {
   const newline = body.indexOf(0x0a);
-  if (newline === -1) throw new Error(`${key}: not a raw page batch (no manifest line)`);
+  if (newline === -1) throw new RawBatchFormatError(`${key}: not a raw page batch (no manifest line)`);
   let manifest: { format?: unknown; invocation?: unknown; pages?: unknown };
   try {
     manifest = JSON.parse(body.subarray(0, newline).toString('utf8')) as typeof manifest;
   } catch (error) {
-    throw new Error(`${key}: the manifest line is not JSON (${(error as Error).message})`);
+    throw new RawBatchFormatError(`${key}: the manifest line is not JSON (${(error as Error).message})`);
   }
   if (manifest.format !== RAW_BATCH_FORMAT || !Array.isArray(manifest.pages)) {
-    throw new Error(`${key}: not a raw page batch of format "${RAW_BATCH_FORMAT}"`);
+    throw new RawBatchFormatError(`${key}: not a raw page batch of format "${RAW_BATCH_FORMAT}"`);
   }
-  const data = body.subarray(newline + 1);
   const pages = manifest.pages as RawPageEntry[];
   for (const entry of pages) {
     const valid =
@@ -251,14 +262,39 @@ export function decodeRawBatch(body: Buffer, key: string): RawBatch {
       Number.isInteger(entry.offset) &&
       Number.isInteger(entry.length) &&
       entry.offset >= 0 &&
-      entry.offset + entry.length <= data.length;
-    if (!valid) throw new Error(`${key}: manifest entry ${JSON.stringify(entry)} does not fit the batch`);
+      entry.length >= 0;
+    if (!valid) throw new RawBatchFormatError(`${key}: manifest entry ${JSON.stringify(entry)} is not a page entry`);
+  }
+  return { invocation: typeof manifest.invocation === 'string' ? manifest.invocation : null, pages, dataStart: newline + 1 };
+}
+
+/** Reads a batch object; the error names the key and what is wrong with it. */
+export function decodeRawBatch(body: Buffer, key: string): RawBatch {
+  const { invocation, pages, dataStart } = parseManifest(body, key);
+  const data = body.subarray(dataStart);
+  for (const entry of pages) {
+    if (entry.offset + entry.length > data.length) throw new RawBatchFormatError(`${key}: manifest entry ${JSON.stringify(entry)} does not fit the batch`);
   }
   return {
-    invocation: typeof manifest.invocation === 'string' ? manifest.invocation : null,
+    invocation,
     pages,
     html: (entry) => gunzipSync(data.subarray(entry.offset, entry.offset + entry.length)).toString('utf8'),
   };
+}
+
+/** Enough for the manifest of a batch of 100 pages with long URLs; a longer one costs a second GET. */
+const MANIFEST_PROBE_BYTES = 64 * 1024;
+
+/**
+ * A batch's manifest without its pages (a ranged GET of its first bytes): the run ledger's reader. Null
+ * when the batch is gone.
+ */
+export async function readRawBatchManifest(store: ObjectStore, key: string): Promise<Omit<RawBatch, 'html'> | null> {
+  let head = await store.getStart(key, MANIFEST_PROBE_BYTES);
+  if (head !== null && head.length === MANIFEST_PROBE_BYTES && head.indexOf(0x0a) === -1) head = await store.get(key);
+  if (head === null) return null;
+  const { invocation, pages } = parseManifest(head, key);
+  return { invocation, pages };
 }
 
 /** `raw/batches/date=<day>/<batch id>.pages`: the day the batch was written, or null for any other key. */

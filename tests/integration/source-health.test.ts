@@ -63,12 +63,16 @@ const storedCount = (hours: ReadonlyArray<{ stored: number }> | undefined): numb
 
 /** Counts the requests the fold makes. */
 function counting(inner: ObjectStore) {
-  const counts = { get: 0, put: 0, list: 0, gets: [] as string[] };
+  const counts = { get: 0, put: 0, list: 0, getStart: 0, gets: [] as string[] };
   const store = forwardingStore(inner, {
     get: (key) => {
       counts.get += 1;
       counts.gets.push(key);
       return inner.get(key);
+    },
+    getStart: (key, bytes) => {
+      counts.getStart += 1;
+      return inner.getStart(key, bytes);
     },
     put: (key, body, putOptions) => {
       counts.put += 1;
@@ -205,9 +209,12 @@ describe.each(stores.implementations)('source health on %s', (_name, makeStore) 
     // An invocation that only stored new articles wrote its batch and nothing else.
     await storeBatch(store, at(T0 + HOUR + MINUTE), 'inv-2', [claim('b', 'stored', ['image'])]);
     counts.put = 0;
+    counts.get = 0;
 
     const { state, folded, unreadable } = await updateSourceHealth(store, options(T0 + HOUR + 10 * MINUTE));
     expect({ folded, unreadable }).toEqual({ folded: 3, unreadable: [] });
+    // The health object and the outcomes object whole; of each batch only its manifest (a ranged GET).
+    expect(counts).toMatchObject({ get: 2, getStart: 2, put: 1 });
     expect(state.sources).toEqual({
       a: {
         firstStoredAt: at(T0 + MINUTE).toISOString(),
