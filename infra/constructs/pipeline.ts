@@ -61,8 +61,9 @@ function dispatchEventAge(expression: string): Duration {
 
 /**
  * Prefixes process-article reads and writes: the dataset and the markers of days an update moved an article
- * from (lib/store/articles.ts writeArticle), its run-ledger outcomes (which carry what source health needs).
- * Raw pages are written in batches and never read.
+ * from (lib/store/articles.ts writeArticle), its run-ledger outcomes (states its raw page batch does not
+ * record). Raw pages are written in batches and never read by it; the batch manifests are also its run
+ * ledger, which dispatch reads.
  */
 const PROCESS_ARTICLE_PREFIXES: ReadonlyArray<{ prefix: string; actions: string[] }> = [
   { prefix: ARTICLES_PREFIX, actions: ['s3:GetObject', 's3:PutObject'] },
