@@ -42,7 +42,9 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   const handleRecord = async (record: SQSRecord): Promise<void> => {
     const job = parseArticleJob(record.body, record.messageId);
     const observed = articleWriteObserver(deps.store);
-    const outcome = await processArticle(job, { ...deps, fetcher, store: observed.store, rawPages });
+    // No logger: the one line below says everything the pipeline's own 'article processed' line would.
+    const { logger: _pipelineLogger, ...quiet } = deps;
+    const outcome = await processArticle(job, { ...quiet, fetcher, store: observed.store, rawPages });
     outcomes.push(outcome);
 
     const publishedAt = outcome.state === 'stored' && outcome.key !== null ? observed.publishedAtUtc(outcome.key) : null;
@@ -51,6 +53,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       sourceId: job.sourceId,
       url: job.url,
       state: outcome.state,
+      key: outcome.key,
       missing: outcome.missing,
       publishToStoreLagMs: publishedAt === null ? null : deps.clock().getTime() - publishedAt.getTime(),
     });

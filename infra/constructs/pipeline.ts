@@ -88,9 +88,12 @@ interface FunctionSizing {
  *   object, so larger batches mean fewer PUTs: about $3.60 a month at 500 sources).
  * - process-article fetches pages (5 MB cap) and parses them with cheerio; the work is mostly waiting on
  *   the network and the per-host interval, billed by the GB-second, so more memory (CPU) mostly costs:
- *   256 MB, 2 minutes for 4 pages. Measured by `npm run bench`: 69 MB after loading the bundle, 55 MB more
- *   at the peak of extracting the largest fixture page, 4.25 MB per page in flight, so a batch of 4 peaks
- *   near 140 MB; at 256 MB extraction takes about 7× its one-vCPU time, ~120 ms a page.
+ *   256 MB, 2 minutes for a batch of 10. Measured by `npm run bench`: about 72 MB after loading the bundle,
+ *   55 MB more at the peak of extracting the largest fixture page (one at a time: extraction is synchronous),
+ *   about 5.6 MB per page in flight, so a batch of 10 pages in flight at once (10 hosts) peaks near 185 MB;
+ *   at 256 MB extraction takes about 7× its one-vCPU time, ~120 ms a page. A batch of one host fetches its
+ *   pages at the host's concurrency (2) and interval: 10 pages 2 s apart take ~10 s, far from the timeout.
+ *   Less memory would not save: the same figures leave too little room under 192 MB.
  */
 const SIZING = {
   dispatch: { memorySize: 256, timeout: Duration.seconds(60) },
@@ -99,7 +102,12 @@ const SIZING = {
 } satisfies Record<string, FunctionSizing>;
 
 const FETCH_FEED_BATCH_SIZE = 5;
-const PROCESS_ARTICLE_BATCH_SIZE = 4;
+/**
+ * The most SQS gives a FIFO event source. A receive returns all of a host's visible messages (up to this)
+ * and, when the host has fewer, may fill the batch with other hosts' messages: every article of the batch
+ * shares its invocation's one raw page batch (and its run ledger), and the waits of different hosts overlap.
+ */
+const PROCESS_ARTICLE_BATCH_SIZE = 10;
 
 export interface QueueWithDlq {
   queue: Queue;
