@@ -79,13 +79,10 @@ function parseCompactTime(time: string): Date {
   return new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}.${ms}Z`);
 }
 
-/** When an outcomes object was written, from its key; null for any other key (and for those named before the time prefix). */
-export function outcomesWrittenAt(key: string): Date | null {
-  const match = OUTCOMES_KEY.exec(key);
-  return match === null ? null : parseCompactTime(match[1]!);
-}
-
-/** When a ledger object (outcomes object or raw page batch) was written, from its key; null for any other key. */
+/**
+ * When a ledger object (outcomes object or raw page batch) was written, from its key; null for any other key
+ * (and for outcome keys named before the time prefix).
+ */
 export function ledgerWrittenAt(key: string): Date | null {
   const match = OUTCOMES_KEY.exec(key) ?? BATCH_KEY.exec(key);
   return match === null ? null : parseCompactTime(match[1]!);
@@ -169,11 +166,18 @@ export async function readLedgerEvents(
       ),
     ),
   );
-  const corrected = new Set(recorded.map((entry) => `${entry.invocation}\n${entry.url}`));
-  const events = [
-    ...claims.filter((claim) => !corrected.has(`${claim.invocation}\n${claim.url}`)),
-    ...recorded.filter((entry) => entry.retryable !== true),
-  ]
+  // Each outcomes entry of an invocation cancels one of its batch entries for the same URL (a URL queued twice
+  // into one invocation has two: the create that won stands, the one that lost came out unchanged).
+  const corrections = new Map<string, number>();
+  const tally = (entry: { invocation: string; url: string }): string => `${entry.invocation}\n${entry.url}`;
+  for (const entry of recorded) corrections.set(tally(entry), (corrections.get(tally(entry)) ?? 0) + 1);
+  const standing = claims.filter((claim) => {
+    const left = corrections.get(tally(claim)) ?? 0;
+    if (left === 0) return true;
+    corrections.set(tally(claim), left - 1);
+    return false;
+  });
+  const events = [...standing, ...recorded.filter((entry) => entry.retryable !== true)]
     .map(({ invocation: _invocation, ...event }) => event)
     .sort((a, b) => a.at.getTime() - b.at.getTime());
   return { events, unreadable };
@@ -198,7 +202,7 @@ export class LedgerObjectError extends Error {
 }
 
 /** The entries of one outcomes object; the error names the key and what is wrong. */
-export function parseOutcomes(body: Buffer, key: string): OutcomeEntry[] {
+function parseOutcomes(body: Buffer, key: string): OutcomeEntry[] {
   let parsed: { outcomes?: unknown };
   try {
     parsed = JSON.parse(body.toString('utf8')) as typeof parsed;

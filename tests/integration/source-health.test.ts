@@ -243,16 +243,18 @@ describe.each(stores.implementations)('source health on %s', (_name, makeStore) 
     const skipped = entry('b', 'skipped:http-404');
     const late = claim('a', 'stored');
     const deadLettered = claim('a', 'stored');
-    const queued = [stored, updated, storeFailed, lostRace, skipped, late, deadLettered];
+    // Queued twice into one invocation: one create wins, the other comes out unchanged.
+    const twice = claim('b', 'stored');
+    const queued = [stored, updated, storeFailed, lostRace, skipped, late, deadLettered, twice];
     await store.put(
       `${LEDGER_ROOT}${day}/polls/poll-1.json`,
       JSON.stringify({ polls: [{ runId: 'run', sourceId: 'a', feedUrl: 'https://example.vn/feed', status: 'fetched', queued: queued.map((item) => item.url), listedAsBefore: 0, duplicates: 0 }] }),
     );
     // 06:00 UTC is 13:00 in Vietnam (batch filed under 2026-09-05); 23:30 UTC is 06:30 the next day there.
-    await storeBatch(store, at(Date.UTC(2026, 8, 5, 6)), 'inv-1', [stored, updated, storeFailed, lostRace]);
+    await storeBatch(store, at(Date.UTC(2026, 8, 5, 6)), 'inv-1', [stored, updated, storeFailed, lostRace, twice, twice]);
     await recordOutcomes(
       store,
-      [{ ...storeFailed, state: 'failed:store', retryable: true }, { ...lostRace, state: 'unchanged' }, skipped],
+      [{ ...storeFailed, state: 'failed:store', retryable: true }, { ...lostRace, state: 'unchanged' }, skipped, { ...twice, state: 'unchanged' }],
       at(Date.UTC(2026, 8, 5, 6, 0, 1)),
       'inv-1',
     );
@@ -266,8 +268,8 @@ describe.each(stores.implementations)('source health on %s', (_name, makeStore) 
 
     const summary = await summarizeLedgerDay(store, day);
     expect(summary).toMatchObject({
-      queuedUrls: 7,
-      states: { stored: 3, updated: 1, unchanged: 1, 'skipped:http-404': 1 },
+      queuedUrls: 8,
+      states: { stored: 4, updated: 1, unchanged: 1, 'skipped:http-404': 1 },
       unaccounted: [deadLettered.url],
       balanced: false,
     });
