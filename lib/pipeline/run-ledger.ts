@@ -134,9 +134,10 @@ export interface LedgerEvent extends OutcomeEntry {
 export async function readLedgerEvents(
   store: ObjectStore,
   keys: ReadonlyArray<{ key: string; at: Date }>,
-): Promise<{ events: LedgerEvent[]; unreadable: string[] }> {
+): Promise<{ events: LedgerEvent[]; unreadable: string[]; batches: Array<{ at: Date; pages: number }> }> {
   const limit = pLimit(16);
   const unreadable: string[] = [];
+  const batches: Array<{ at: Date; pages: number }> = [];
   const claims: Array<LedgerEvent & { invocation: string }> = [];
   const recorded: Array<LedgerEvent & { invocation: string }> = [];
   const readOne = async ({ key, at }: { key: string; at: Date }): Promise<void> => {
@@ -149,6 +150,7 @@ export async function readLedgerEvents(
     }
     const batch = await readRawBatchManifest(store, key);
     if (batch === null || batch.invocation === null) return;
+    batches.push({ at, pages: batch.pages.length });
     for (const page of batch.pages) {
       if (page.url === undefined || page.runId === undefined || page.state === undefined) continue;
       const missing = page.state === 'stored' ? { missing: page.missing ?? [] } : {};
@@ -180,7 +182,7 @@ export async function readLedgerEvents(
   const events = [...standing, ...recorded.filter((entry) => entry.retryable !== true)]
     .map(({ invocation: _invocation, ...event }) => event)
     .sort((a, b) => a.at.getTime() - b.at.getTime());
-  return { events, unreadable };
+  return { events, unreadable, batches };
 }
 
 const putLedger = (store: ObjectStore, key: string, body: object): Promise<string> =>
@@ -228,6 +230,11 @@ export interface DailyRunSummary {
   /** Queued URLs with no final state: dead-lettered or lost. The day adds up when this is empty. */
   unaccounted: string[];
   balanced: boolean;
+  /**
+   * process-article's raw page batches written that day and the pages they hold: pages ÷ objects is the
+   * articles per invocation that the cost model assumes (bench/bench-cost.ts), measured.
+   */
+  rawPageBatches: { objects: number; pages: number };
 }
 
 async function readPolls(store: ObjectStore, prefix: string): Promise<PollEntry[]> {
@@ -261,7 +268,7 @@ async function ledgerKeysOfDays(store: ObjectStore, days: readonly string[]): Pr
 export async function summarizeLedgerDay(store: ObjectStore, date: string): Promise<DailyRunSummary> {
   const next = addDays(date, 1);
   const polls = await readPolls(store, `${LEDGER_ROOT}${date}/polls/`);
-  const { events, unreadable } = await readLedgerEvents(store, await ledgerKeysOfDays(store, [date, next]));
+  const { events, unreadable, batches } = await readLedgerEvents(store, await ledgerKeysOfDays(store, [date, next]));
   if (unreadable.length > 0) throw new Error(`run ledger of ${date}: ${unreadable.join('; ')}`);
   // The first final state of a URL counts (events are in the order they were written).
   const finalState = new Map<string, ItemState>();
@@ -278,7 +285,13 @@ export async function summarizeLedgerDay(store: ObjectStore, date: string): Prom
     states: {},
     unaccounted: [],
     balanced: true,
+    rawPageBatches: { objects: 0, pages: 0 },
   };
+  for (const batch of batches) {
+    if (dayOf(batch.at) !== date) continue;
+    summary.rawPageBatches.objects += 1;
+    summary.rawPageBatches.pages += batch.pages;
+  }
   const queued = new Set<string>();
   for (const poll of polls) {
     summary.polls[poll.status === 'not-modified' ? 'notModified' : poll.status] += 1;

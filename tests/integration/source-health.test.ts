@@ -272,6 +272,8 @@ describe.each(stores.implementations)('source health on %s', (_name, makeStore) 
       states: { stored: 4, updated: 1, unchanged: 1, 'skipped:http-404': 1 },
       unaccounted: [deadLettered.url],
       balanced: false,
+      // The day's batches (inv-1, inv-2, inv-4; inv-3's is the next day's): the articles per invocation, measured.
+      rawPageBatches: { objects: 3, pages: 8 },
     });
   });
 });
