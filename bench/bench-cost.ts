@@ -133,26 +133,33 @@ export const RECHECK_S3_REQUESTS = { put: 0, get: 1 } as const;
 
 /**
  * S3 requests of one process-article invocation besides its articles' own (functions/process-article.ts):
- * the raw page batch (lib/store/raw-pages.ts) and the run-ledger outcomes, one PUT each; the outcomes
- * carry what source health needs, so there is no health object to read and write. A re-check stores no
- * page; its outcomes PUT is counted with it.
+ * the raw page batch (lib/store/raw-pages.ts), one PUT, whose manifest is also the run ledger's record of
+ * the articles it stores (with what source health needs). An outcomes object is written only for other
+ * outcomes: an invocation of new articles that all store writes none (tests/integration/handlers-sqs.test.ts).
  */
-export const PROCESS_ARTICLE_INVOCATION_S3 = { put: 2, get: 0 } as const;
+export const PROCESS_ARTICLE_INVOCATION_S3 = { put: 1, get: 0 } as const;
+/**
+ * A re-check that finds the article unchanged stores no page, so its invocation records it in an outcomes
+ * object: counted as if re-checks never shared an invocation with a new article (they may, and then the
+ * batch's object is the only one).
+ */
 const RECHECK_INVOCATION_PUTS = 1;
 
 /**
- * GETs of one outcomes object by dispatch (functions/dispatch.ts): once when folded into source health
- * (lib/pipeline/source-health.ts), and by two daily summaries: its own day's and the day before's, which
- * also reads the next day for articles queued before midnight (lib/pipeline/run-ledger.ts).
+ * GETs of one ledger object (raw page batch or outcomes object) by dispatch (functions/dispatch.ts): once
+ * when folded into source health (lib/pipeline/source-health.ts), and by two daily summaries: its own day's
+ * and the day before's, which also reads the next day for articles queued before midnight
+ * (lib/pipeline/run-ledger.ts).
  */
-export const OUTCOMES_OBJECT_READS = 3;
+export const LEDGER_OBJECT_READS = 3;
 
 /**
- * LISTs per dispatch tick for the health fold: one per UTC hour of outcome keys it looks at, which span
- * the tick interval plus the fold's overlap. S3 prices a LIST as a PUT.
+ * LISTs per dispatch tick for the health fold: two per UTC hour of ledger keys it looks at (the outcomes
+ * prefix and the raw batch prefix), which span the tick interval plus the fold's overlap. S3 prices a LIST
+ * as a PUT.
  */
 export function healthListsPerTick(pollMinutes: number): number {
-  return 1 + (pollMinutes + FOLD_OVERLAP_MS / 60_000) / 60;
+  return 2 * (1 + (pollMinutes + FOLD_OVERLAP_MS / 60_000) / 60);
 }
 
 /** process-article's S3 requests per article of a first processing: its own (measured) and its share of the invocation's. */
@@ -221,8 +228,9 @@ function perArticleLines(
   const sqs = sqsRequestsPerArticle(assumptions.articlesPerInvocation) * processings;
   const first = s3RequestsPerFirstProcessing(measured, assumptions.articlesPerInvocation);
   const puts = first.put + repeats * (RECHECK_S3_REQUESTS.put + RECHECK_INVOCATION_PUTS / assumptions.articlesPerInvocation);
-  // Every processing's outcome is in its invocation's outcomes object, which dispatch reads.
-  const gets = first.get + repeats * RECHECK_S3_REQUESTS.get + (processings * OUTCOMES_OBJECT_READS) / assumptions.articlesPerInvocation;
+  // Every processing's outcome is in one ledger object of its invocation (the raw page batch of a new
+  // article, the outcomes object of a re-check), which dispatch reads.
+  const gets = first.get + repeats * RECHECK_S3_REQUESTS.get + (processings * LEDGER_OBJECT_READS) / assumptions.articlesPerInvocation;
   const logGb = (assumptions.logBytesPerProcessing * processings) / 1e9;
   return [
     {
@@ -238,12 +246,12 @@ function perArticleLines(
     {
       item: 'S3 PUT',
       usdPerMillion: MILLION * puts * (prices.s3.putPer1000 / 1000),
-      basis: `${puts.toFixed(2)} PUT (the article's own measured: ${measured.s3PutsPerStoredArticle.toFixed(2)}; raw page batch and run-ledger outcomes: ${PROCESS_ARTICLE_INVOCATION_S3.put} per invocation of ${assumptions.articlesPerInvocation}; a re-check only its outcomes share) × $${prices.s3.putPer1000}/1000`,
+      basis: `${puts.toFixed(2)} PUT (the article's own measured: ${measured.s3PutsPerStoredArticle.toFixed(2)}; the raw page batch, which carries the run ledger: ${PROCESS_ARTICLE_INVOCATION_S3.put} per invocation of ${assumptions.articlesPerInvocation}; a re-check its outcomes object's share) × $${prices.s3.putPer1000}/1000`,
     },
     {
       item: 'S3 GET',
       usdPerMillion: MILLION * gets * (prices.s3.getPer1000 / 1000),
-      basis: `${gets.toFixed(2)} GET (the article under its id per processing; dispatch reads each invocation's outcomes ${OUTCOMES_OBJECT_READS} times: health fold, two daily summaries) × $${prices.s3.getPer1000}/1000`,
+      basis: `${gets.toFixed(2)} GET (the article under its id per processing; dispatch reads each invocation's ledger object ${LEDGER_OBJECT_READS} times: health fold, two daily summaries) × $${prices.s3.getPer1000}/1000`,
     },
     {
       item: 'SQS (FIFO)',

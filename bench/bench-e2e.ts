@@ -105,6 +105,7 @@ function timedStore(inner: ObjectStore, latencies: StageLatencies): ObjectStore 
     description: inner.description,
     get: (key: string) => timed(latencies.storeGet, () => inner.get(key)),
     getWithEtag: (key: string) => timed(latencies.storeGet, () => inner.getWithEtag(key)),
+    getStart: (key: string, bytes: number) => timed(latencies.storeGet, () => inner.getStart(key, bytes)),
     put: (key: string, body: Buffer | string, options?: PutOptions) => {
       if (key.startsWith(RAW_BATCH_PREFIX)) latencies.rawBatchPuts += 1;
       return timed(latencies.storePut, () => inner.put(key, body, options));

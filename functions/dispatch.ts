@@ -75,8 +75,8 @@ function healthRulesFromEnv(env: Env): HealthRules {
 }
 
 /**
- * Every configured source's freshness and drift, after folding the outcomes process-article recorded since
- * the last tick into the one health object.
+ * Every configured source's freshness and drift, after folding the run ledger process-article wrote since
+ * the last tick (its raw page batches' manifests and outcomes objects) into the one health object.
  */
 async function judgeSources(deps: PipelineDeps, rules: HealthRules): Promise<SourceVerdict[]> {
   const now = deps.clock();

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { processArticle } from '../lib/pipeline/process-article.ts';
-import { outcomeEntries, recordOutcomes } from '../lib/pipeline/run-ledger.ts';
+import { invocationName, outcomeEntries, recordOutcomes } from '../lib/pipeline/run-ledger.ts';
 import { RawPageBatcher } from '../lib/store/raw-pages.ts';
 import type { ArticleOutcome } from '../lib/pipeline/types.ts';
 import { MetricNames } from './metric-names.ts';
@@ -25,22 +25,26 @@ export class RetryableArticleError extends Error {
  * ArticleJob messages → processArticle. A retryable failure (timeout, 5xx, 429, store fault, the
  * invocation's deadline) is reported in batchItemFailures so SQS delivers that message again (then the
  * DLQ); a permanent one (404, robots, not an article, extraction error) is logged, counted and acknowledged.
- * The invocation writes two objects of its own: the raw page batch (before the articles) and its outcomes
- * in the run ledger (after them), which also carry what source health needs (dispatch folds them).
+ * The invocation's run ledger (which also carries what source health needs; dispatch folds it) costs no
+ * object of its own when it stores articles: the raw page batch, written before them, records each article
+ * it is writing. An outcomes object is written after them only for what the batch cannot say: other final
+ * states (unchanged, skipped, failed) and writes that did not end as the batch records.
  */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   logger.addContext(context);
   const deps = await pipelineDeps();
   const invocationMetrics = new InvocationMetrics();
   const fetcher = fetcherWithDeadline(deps.fetcher, fetchDeadline(context));
-  // The batch's records run at once: their raw pages go into one object.
-  const rawPages = new RawPageBatcher(deps.store, { clock: deps.clock });
+  // The batch's records run at once: their raw pages go into one object, whose manifest is their ledger entry.
+  const rawPages = new RawPageBatcher(deps.store, { clock: deps.clock, invocation: invocationName(context.awsRequestId) });
   const outcomes: ArticleOutcome[] = [];
 
   const handleRecord = async (record: SQSRecord): Promise<void> => {
     const job = parseArticleJob(record.body, record.messageId);
     const observed = articleWriteObserver(deps.store);
-    const outcome = await processArticle(job, { ...deps, fetcher, store: observed.store, rawPages });
+    // No logger: the one line below says everything the pipeline's own 'article processed' line would.
+    const { logger: _pipelineLogger, ...quiet } = deps;
+    const outcome = await processArticle(job, { ...quiet, fetcher, store: observed.store, rawPages });
     outcomes.push(outcome);
 
     const publishedAt = outcome.state === 'stored' && outcome.key !== null ? observed.publishedAtUtc(outcome.key) : null;
@@ -49,6 +53,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       sourceId: job.sourceId,
       url: job.url,
       state: outcome.state,
+      key: outcome.key,
       missing: outcome.missing,
       publishToStoreLagMs: publishedAt === null ? null : deps.clock().getTime() - publishedAt.getTime(),
     });

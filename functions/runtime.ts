@@ -123,6 +123,7 @@ export function articleWriteObserver(store: ObjectStore): { store: ObjectStore; 
       description: store.description,
       get: (key) => store.get(key),
       getWithEtag: (key) => store.getWithEtag(key),
+      getStart: (key, bytes) => store.getStart(key, bytes),
       list: (prefix) => store.list(prefix),
       listWithTimes: (prefix) => store.listWithTimes(prefix),
       delete: (key) => store.delete(key),

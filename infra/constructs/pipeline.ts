@@ -15,7 +15,7 @@ import { RAW_ROOT } from '../../lib/dataset/partitions.ts';
 import { CloudEnv } from '../../lib/pipeline/cloud-deps.ts';
 import { DAILY_SUMMARY_RUN_ID, LEDGER_ROOT } from '../../lib/pipeline/run-ledger.ts';
 import { SOURCE_HEALTH_KEY } from '../../lib/pipeline/source-health.ts';
-import { ARTICLES_PREFIX, COMPACTION_DUE_PREFIX } from '../../lib/store/keys.ts';
+import { ARTICLES_PREFIX, COMPACTION_DUE_PREFIX, RAW_BATCH_PREFIX } from '../../lib/store/keys.ts';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../functions/metric-names.ts';
 import { LAMBDA_BUNDLING, LAMBDA_RUNTIME, RUNTIME_CHOICE_REASON } from '../lambda-bundling.ts';
 
@@ -61,8 +61,9 @@ function dispatchEventAge(expression: string): Duration {
 
 /**
  * Prefixes process-article reads and writes: the dataset and the markers of days an update moved an article
- * from (lib/store/articles.ts writeArticle), its run-ledger outcomes (which carry what source health needs).
- * Raw pages are written in batches and never read.
+ * from (lib/store/articles.ts writeArticle), its run-ledger outcomes (states its raw page batch does not
+ * record). Raw pages are written in batches and never read by it; the batch manifests are also its run
+ * ledger, which dispatch reads.
  */
 const PROCESS_ARTICLE_PREFIXES: ReadonlyArray<{ prefix: string; actions: string[] }> = [
   { prefix: ARTICLES_PREFIX, actions: ['s3:GetObject', 's3:PutObject'] },
@@ -87,9 +88,12 @@ interface FunctionSizing {
  *   object, so larger batches mean fewer PUTs: about $3.60 a month at 500 sources).
  * - process-article fetches pages (5 MB cap) and parses them with cheerio; the work is mostly waiting on
  *   the network and the per-host interval, billed by the GB-second, so more memory (CPU) mostly costs:
- *   256 MB, 2 minutes for 4 pages. Measured by `npm run bench`: 69 MB after loading the bundle, 55 MB more
- *   at the peak of extracting the largest fixture page, 4.25 MB per page in flight, so a batch of 4 peaks
- *   near 140 MB; at 256 MB extraction takes about 7× its one-vCPU time, ~120 ms a page.
+ *   256 MB, 2 minutes for a batch of 10. Measured by `npm run bench`: about 72 MB after loading the bundle,
+ *   55 MB more at the peak of extracting the largest fixture page (one at a time: extraction is synchronous),
+ *   about 5.6 MB per page in flight, so a batch of 10 pages in flight at once (10 hosts) peaks near 185 MB;
+ *   at 256 MB extraction takes about 7× its one-vCPU time, ~120 ms a page. A batch of one host fetches its
+ *   pages at the host's concurrency (2) and interval: 10 pages 2 s apart take ~10 s, far from the timeout.
+ *   Less memory would not save: the same figures leave too little room under 192 MB.
  */
 const SIZING = {
   dispatch: { memorySize: 256, timeout: Duration.seconds(60) },
@@ -98,7 +102,12 @@ const SIZING = {
 } satisfies Record<string, FunctionSizing>;
 
 const FETCH_FEED_BATCH_SIZE = 5;
-const PROCESS_ARTICLE_BATCH_SIZE = 4;
+/**
+ * The most SQS gives a FIFO event source. A receive returns all of a host's visible messages (up to this)
+ * and, when the host has fewer, may fill the batch with other hosts' messages: every article of the batch
+ * shares its invocation's one raw page batch (and its run ledger), and the waits of different hosts overlap.
+ */
+const PROCESS_ARTICLE_BATCH_SIZE = 10;
 
 export interface QueueWithDlq {
   queue: Queue;
@@ -164,12 +173,14 @@ export class Pipeline extends Construct {
     this.fetchFeedFunction = fetchFeed.fn;
     this.processArticleFunction = processArticle.fn;
 
-    // dispatch reads feed state and the run ledger, keeps source health (folded from the ledger's outcomes)
-    // and writes the ledger's daily summary; fetch-feed reads and writes feed state and writes its polls to the
+    // dispatch reads feed state and the run ledger (its outcomes objects and the manifests of the raw page
+    // batches, which record the articles stored), keeps source health (folded from the ledger) and writes the
+    // ledger's daily summary; fetch-feed reads and writes feed state and writes its polls to the
     // ledger; process-article writes the dataset (layout: lib/store) and its outcomes to the ledger.
     this.allowObjects(dispatch.role, props.bucket, 'state/feeds/*', ['s3:GetObject']);
     this.allowObjects(dispatch.role, props.bucket, SOURCE_HEALTH_KEY, ['s3:GetObject', 's3:PutObject']);
     this.allowObjects(dispatch.role, props.bucket, `${LEDGER_ROOT}*`, ['s3:GetObject']);
+    this.allowObjects(dispatch.role, props.bucket, `${RAW_BATCH_PREFIX}*`, ['s3:GetObject']);
     this.allowObjects(dispatch.role, props.bucket, `runs/*/${DAILY_SUMMARY_RUN_ID}.json`, ['s3:GetObject', 's3:PutObject']);
     this.allowObjects(fetchFeed.role, props.bucket, 'state/feeds/*', ['s3:GetObject', 's3:PutObject']);
     this.allowObjects(fetchFeed.role, props.bucket, `${LEDGER_ROOT}*`, ['s3:PutObject']);

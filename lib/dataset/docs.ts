@@ -221,7 +221,11 @@ A PUT costs as much as keeping a gzipped page for about 2½ years, so pages are 
 the pages of the articles one Lambda invocation stores (locally: the articles in flight together, up to 100)
 go into one batch object. Its first line is a JSON manifest, \`{"format": "news-ingest raw pages 1", "pages":
 [{id, source, date, fetchedAt, offset, length}]}\`, then each page as its own gzip member at \`offset\`
-(counted from the byte after that line) and \`length\`, so one page can be read with a byte range.
+(counted from the byte after that line) and \`length\`, so one page can be read with a byte range. A batch
+written by process-article also names its \`invocation\`, and each page entry says the URL that was queued
+(\`url\`), its \`runId\`, the \`state\` its article was being written in (\`stored\` or \`updated\`) and, for a new
+article, the fields it lacked (\`missing\`): the run ledger's record of the articles stored (docs/reliability.md,
+Writes per article), read by dispatch from the manifest alone.
 \`date\` is the day of the article extracted from the page, which \`reextract --since\` selects on. A page is written
 before the article extracted from it (the article waits for its batch), so a stored article always has
 its page; an unchanged article stores no page. Batches are written once and never changed: an update's

@@ -14,16 +14,26 @@ import type { ArticleJob, ArticleOutcome, PipelineDeps } from './types.ts';
  */
 export async function processArticle(job: ArticleJob, deps: PipelineDeps): Promise<ArticleOutcome> {
   // Joined before the fetch, so the batch of raw pages waits for this article while it is in flight.
-  const rawPages = deps.rawPages?.join();
+  const rawPages = deps.rawPages?.join({ url: job.url, runId: job.runId });
   try {
-    return await fetchExtractAndStore(job, deps, rawPages);
+    const outcome = await fetchExtractAndStore(job, deps, rawPages);
+    return { ...outcome, claimedInBatch: rawPages?.claimed ?? null };
   } finally {
     rawPages?.close();
   }
 }
 
 async function fetchExtractAndStore(job: ArticleJob, deps: PipelineDeps, rawPages: RawPageSlot | undefined): Promise<ArticleOutcome> {
-  const outcome: ArticleOutcome = { job, state: 'failed:unknown', retryable: false, articleId: null, key: null, missing: [], error: null };
+  const outcome: ArticleOutcome = {
+    job,
+    state: 'failed:unknown',
+    retryable: false,
+    articleId: null,
+    key: null,
+    missing: [],
+    error: null,
+    claimedInBatch: null,
+  };
   const source = deps.config.sources.find((candidate) => candidate.id === job.sourceId);
   if (!source) return fail(outcome, 'unknown-source', `source "${job.sourceId}" is not configured`, false);
 

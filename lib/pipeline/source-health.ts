@@ -1,7 +1,6 @@
-import pLimit from 'p-limit';
 import * as z from '../schema/zod.ts';
 import type { ObjectStore } from '../store/types.ts';
-import { outcomesHourPrefix, outcomesWrittenAt, parseOutcomes } from './run-ledger.ts';
+import { batchesHourPrefix, ledgerWrittenAt, outcomesHourPrefix, readLedgerEvents } from './run-ledger.ts';
 
 /**
  * Per-source freshness and extraction drift, judged from one state object instead of per-source
@@ -9,17 +8,21 @@ import { outcomesHourPrefix, outcomesWrittenAt, parseOutcomes } from './run-ledg
  * more), so per-source metrics make the fixed cost grow with every source. Dispatch publishes two numbers
  * (sources stale, sources drifting) and logs which sources, whatever the number of sources.
  *
- * process-article writes nothing for it: each final outcome it records in the run ledger (run-ledger.ts)
- * names the source and the state and, for a new article, the fields it lacked. On every tick dispatch folds
- * the outcomes objects written since its last tick into `state/source-health.json`, which holds every
- * source's hourly counts and where the fold stands, and judges every source from it: one GET and one PUT
- * per tick whatever the number of sources, a LIST per hour of ledger keys the fold looks at (outcome keys
- * start with the time they were written), and a GET per outcomes object, i.e. per process-article invocation.
+ * process-article writes nothing for it: its run ledger (run-ledger.ts) records each new article with its
+ * source and the fields it lacked, in the manifest of its raw page batch (or, when the write went otherwise,
+ * in its outcomes object). On every tick dispatch folds the ledger objects written since its last tick into
+ * `state/source-health.json`, which holds every source's hourly counts and where the fold stands, and judges
+ * every source from it: one GET and one PUT per tick whatever the number of sources, two LISTs per hour of
+ * ledger keys the fold looks at (outcome and batch keys start with the time they were written), and a GET per
+ * ledger object, i.e. about one per process-article invocation. A batch entry that its invocation's outcomes
+ * object corrects is left out when both are folded in the same tick; otherwise (an article that lost a race
+ * or failed after its page was stored, folded a tick apart) it counts once too often: rare, and health only
+ * judges hours of new articles.
  *
- * An outcomes key is named when it is written but is listed only once its PUT completes, so it can show up
+ * A ledger key is named when it is written but is listed only once its PUT completes, so it can show up
  * after a key named later. Each fold therefore lists again from FOLD_OVERLAP_MS before it ran and skips
  * the keys of that overlap it already counted: a PUT cannot outlast process-article's timeout (2 minutes;
- * tests/infra checks it stays below the overlap), so every outcomes object is counted exactly once.
+ * tests/infra checks it stays below the overlap), so every ledger object is counted exactly once.
  *
  * Only new articles (state `stored`) count: an article a feed lists exactly as before is never fetched
  * again, so it says nothing about today's template, and one stored earlier and now re-checked
@@ -82,26 +85,28 @@ export interface FoldOptions {
 
 export interface FoldResult {
   state: HealthState;
-  /** Outcomes objects counted by this fold. */
+  /** Ledger objects (outcomes objects, raw page batches) counted by this fold. */
   folded: number;
-  /** Outcomes objects that could not be parsed (skipped for good; the error says why). */
+  /** Ledger objects that could not be parsed (skipped for good; the error says why). */
   unreadable: string[];
 }
 
-/** Outcomes keys written at or after `from` (as far as `now`'s hour), with their times. */
-async function outcomeKeysSince(store: ObjectStore, from: Date, now: Date): Promise<Array<{ key: string; at: Date }>> {
+/** Ledger keys (outcomes objects, raw page batches) written at or after `from` (as far as `now`'s hour), with their times. */
+async function ledgerKeysSince(store: ObjectStore, from: Date, now: Date): Promise<Array<{ key: string; at: Date }>> {
   const keys: Array<{ key: string; at: Date }> = [];
   for (let hour = Math.floor(from.getTime() / HOUR_MS) * HOUR_MS; hour <= now.getTime(); hour += HOUR_MS) {
-    for await (const key of store.list(outcomesHourPrefix(new Date(hour)))) {
-      const at = outcomesWrittenAt(key);
-      if (at !== null && at >= from) keys.push({ key, at });
+    for (const prefix of [outcomesHourPrefix(new Date(hour)), batchesHourPrefix(new Date(hour))]) {
+      for await (const key of store.list(prefix)) {
+        const at = ledgerWrittenAt(key);
+        if (at !== null && at >= from) keys.push({ key, at });
+      }
     }
   }
   return keys;
 }
 
 /**
- * Adds the outcomes objects written since `previous` (at most the last 24 hours) to it and drops hours
+ * Adds the ledger objects written since `previous` (at most the last 24 hours) to it and drops hours
  * older than 24. A failed read throws (nothing is saved: the next tick folds them again).
  */
 export async function foldOutcomes(store: ObjectStore, previous: HealthState | null, options: FoldOptions): Promise<FoldResult> {
@@ -110,41 +115,28 @@ export async function foldOutcomes(store: ObjectStore, previous: HealthState | n
   const lookBack = now.getTime() - BUCKET_HOURS_KEPT * HOUR_MS;
   const from = new Date(Math.max(lookBack, previous === null ? lookBack : Date.parse(previous.foldedFrom)));
   const counted = new Set(previous?.foldedKeys ?? []);
-  const listed = await outcomeKeysSince(store, from, now);
+  const listed = await ledgerKeysSince(store, from, now);
   const fresh = listed.filter(({ key }) => !counted.has(key));
-  const limit = pLimit(16);
-  const bodies = await Promise.all(fresh.map(({ key }) => limit(() => store.get(key))));
+  const { events, unreadable } = await readLedgerEvents(store, fresh);
 
   const configured = new Set(options.sourceIds);
   const sources = new Map(Object.entries(structuredClone(previous?.sources ?? {})).filter(([sourceId]) => configured.has(sourceId)));
-  const unreadable: string[] = [];
-  fresh.forEach(({ key, at }, index) => {
-    const body = bodies[index];
-    if (body === null || body === undefined) return;
-    let entries;
-    try {
-      entries = parseOutcomes(body, key);
-    } catch (error) {
-      unreadable.push((error as Error).message);
-      return;
+  for (const { at, ...entry } of events) {
+    if (entry.state !== 'stored' || !configured.has(entry.sourceId)) continue;
+    const iso = at.toISOString();
+    const health = sources.get(entry.sourceId) ?? { firstStoredAt: iso, lastStoredAt: iso, hours: [] };
+    if (iso < health.firstStoredAt) health.firstStoredAt = iso;
+    if (iso > health.lastStoredAt) health.lastStoredAt = iso;
+    const hour = hourOf(at);
+    let bucket = health.hours.find((candidate) => candidate.hour === hour);
+    if (bucket === undefined) {
+      bucket = { hour, stored: 0, incomplete: 0 };
+      health.hours.push(bucket);
     }
-    for (const entry of entries) {
-      if (entry.state !== 'stored' || !configured.has(entry.sourceId)) continue;
-      const iso = at.toISOString();
-      const health = sources.get(entry.sourceId) ?? { firstStoredAt: iso, lastStoredAt: iso, hours: [] };
-      if (iso < health.firstStoredAt) health.firstStoredAt = iso;
-      if (iso > health.lastStoredAt) health.lastStoredAt = iso;
-      const hour = hourOf(at);
-      let bucket = health.hours.find((candidate) => candidate.hour === hour);
-      if (bucket === undefined) {
-        bucket = { hour, stored: 0, incomplete: 0 };
-        health.hours.push(bucket);
-      }
-      bucket.stored += 1;
-      if ((entry.missing ?? []).some((field) => options.watchedFields.includes(field))) bucket.incomplete += 1;
-      sources.set(entry.sourceId, health);
-    }
-  });
+    bucket.stored += 1;
+    if ((entry.missing ?? []).some((field) => options.watchedFields.includes(field))) bucket.incomplete += 1;
+    sources.set(entry.sourceId, health);
+  }
 
   const oldestHour = hourOf(new Date(now.getTime() - (BUCKET_HOURS_KEPT - 1) * HOUR_MS));
   for (const health of sources.values()) {

@@ -57,6 +57,11 @@ export interface ArticleOutcome {
   key: string | null;
   missing: string[];
   error: string | null;
+  /**
+   * The state the raw page batch's manifest records for this article (its page was added to a batch of a
+   * ledger-keeping invocation), or null. The run ledger needs an outcomes entry only where this differs.
+   */
+  claimedInBatch: 'stored' | 'updated' | null;
 }
 
 export interface FeedOutcome {

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DateTime } from 'luxon';
 import { serializeArticle, validateArticle, type Article } from '../schema/article.ts';
 import { articleKey, compactionDueKey, revisionKey } from './keys.ts';
-import { storeRawPage, type RawPageLocation, type RawPageSlot } from './raw-pages.ts';
+import { storeRawPage, type ClaimedState, type RawPageLocation, type RawPageSlot } from './raw-pages.ts';
 import { PreconditionFailedError, type ObjectStore, type PutOptions, type WriteOutcome } from './types.ts';
 
 export interface WriteArticleOptions {
@@ -70,9 +70,16 @@ export async function writeArticle(
 ): Promise<WriteResult> {
   const key = articleKey(article.id);
   let page: Promise<RawPageLocation> | null = null;
-  const storePage = async (): Promise<boolean> => {
+  const storePage = async (state: ClaimedState): Promise<boolean> => {
     if (rawHtml === null) return false;
-    const raw = { id: article.id, source: article.source.id, date: partitionDateFor(article), fetchedAt: article.fetchedAt, html: rawHtml };
+    const raw = {
+      id: article.id,
+      source: article.source.id,
+      date: partitionDateFor(article),
+      fetchedAt: article.fetchedAt,
+      html: rawHtml,
+      claim: { state, missing: article.missing },
+    };
     page ??= options.rawPages?.add(raw) ?? storeRawPage(store, raw, options.now === undefined ? undefined : () => options.now!);
     await page;
     return true;
@@ -91,8 +98,11 @@ interface PendingWrite {
   key: string;
   article: Article;
   line: string;
-  /** Stores the raw page once (later calls wait for the same write); false when the write has no page (re-extraction). */
-  storePage: () => Promise<boolean>;
+  /**
+   * Stores the raw page once (later calls wait for the same write; the manifest keeps the state of the
+   * first); false when the write has no page (re-extraction).
+   */
+  storePage: (state: ClaimedState) => Promise<boolean>;
   options: WriteArticleOptions;
 }
 
@@ -128,14 +138,14 @@ async function attemptWrite(write: PendingWrite): Promise<WriteResult | null> {
   if (write.options.keepRevisions === 'local-copy') {
     await store.put(revisionKey(article.id, existing.contentHash, existing.fetchedAt), current.body, { contentType: ARTICLE_CONTENT_TYPE });
   }
-  await write.storePage();
+  await write.storePage('updated');
   const updated = await putIf(store, key, write.line, { contentType: ARTICLE_CONTENT_TYPE, ifMatch: current.etag });
   return updated ? { outcome: 'updated', key } : null;
 }
 
 /** The page first, so a stored article always has its page; the article's create decides who stored it. */
 async function createArticle(write: PendingWrite): Promise<WriteResult | null> {
-  await write.storePage();
+  await write.storePage('stored');
   const created = await putIf(write.store, write.key, write.line, { contentType: ARTICLE_CONTENT_TYPE, ifNoneMatch: true });
   return created ? { outcome: 'stored', key: write.key } : null;
 }

@@ -49,6 +49,23 @@ export class LocalDirectoryStore implements ObjectStore {
     }
   }
 
+  async getStart(key: string, bytes: number): Promise<Buffer | null> {
+    let handle;
+    try {
+      handle = await open(this.pathFor(key), 'r');
+    } catch (error) {
+      if (isErrno(error, 'ENOENT') || isErrno(error, 'EISDIR')) return null;
+      throw error;
+    }
+    try {
+      const buffer = Buffer.alloc(bytes);
+      const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  }
+
   async getWithEtag(key: string): Promise<TaggedObject | null> {
     const body = await this.get(key);
     return body === null ? null : { body, etag: etagOf(body) };

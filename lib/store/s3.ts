@@ -62,13 +62,30 @@ export class S3ObjectStore implements ObjectStore {
       if (response.ETag === undefined) throw new Error(`${this.description}: GET ${key} answered without an ETag`);
       return { body, etag: response.ETag };
     } catch (error) {
-      // A missing bucket also answers 404: that is a configuration error, not an absent key.
-      if ((error as { name?: string }).name === 'NoSuchBucket') {
-        throw new Error(`S3 bucket "${this.bucket}" does not exist (or is not reachable at this endpoint)`, { cause: error });
-      }
-      if (error instanceof NoSuchKey || statusOf(error) === 404) return null;
-      throw error;
+      return this.absentOrThrow(error);
     }
+  }
+
+  async getStart(key: string, bytes: number): Promise<Buffer | null> {
+    assertValidKey(key);
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=0-${bytes - 1}` }));
+      return response.Body === undefined ? Buffer.alloc(0) : Buffer.from(await response.Body.transformToByteArray());
+    } catch (error) {
+      // An empty object has no byte 0: S3 answers 416 to any range.
+      if (statusOf(error) === 416) return Buffer.alloc(0);
+      return this.absentOrThrow(error);
+    }
+  }
+
+  /** A GET's error: null for a missing key, thrown otherwise. */
+  private absentOrThrow(error: unknown): null {
+    // A missing bucket also answers 404: that is a configuration error, not an absent key.
+    if ((error as { name?: string }).name === 'NoSuchBucket') {
+      throw new Error(`S3 bucket "${this.bucket}" does not exist (or is not reachable at this endpoint)`, { cause: error });
+    }
+    if (error instanceof NoSuchKey || statusOf(error) === 404) return null;
+    throw error;
   }
 
   async put(key: string, body: Buffer | string, options: PutOptions = {}): Promise<string> {

@@ -29,6 +29,8 @@ export interface ObjectStore {
   get(key: string): Promise<Buffer | null>;
   /** get, with the ETag of the version read. */
   getWithEtag(key: string): Promise<TaggedObject | null>;
+  /** The first `bytes` bytes of an object (all of it when it is shorter): one ranged GET, priced as a GET. */
+  getStart(key: string, bytes: number): Promise<Buffer | null>;
   /** Writes the object; resolves to the ETag of the version written. */
   put(key: string, body: Buffer | string, options?: PutOptions): Promise<string>;
   /** Keys under a prefix, in lexicographic order. */

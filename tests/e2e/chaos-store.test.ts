@@ -81,6 +81,10 @@ class BucketWipedMidRun implements ObjectStore {
     return this.call(() => this.inner.getWithEtag(key));
   }
 
+  getStart(key: string, bytes: number): Promise<Buffer | null> {
+    return this.call(() => this.inner.getStart(key, bytes));
+  }
+
   async put(key: string, body: Buffer | string, options?: PutOptions): Promise<string> {
     if (!key.startsWith(ARTICLES_PREFIX)) return this.call(() => this.inner.put(key, body, options));
     while (this.pause !== null) await this.pause;

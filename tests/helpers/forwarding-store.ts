@@ -6,6 +6,7 @@ export function forwardingStore(inner: ObjectStore, overrides: Partial<Omit<Obje
     description: inner.description,
     get: (key) => inner.get(key),
     getWithEtag: (key) => inner.getWithEtag(key),
+    getStart: (key, bytes) => inner.getStart(key, bytes),
     put: (key, body, options) => inner.put(key, body, options),
     list: (prefix) => inner.list(prefix),
     listWithTimes: (prefix) => inner.listWithTimes(prefix),

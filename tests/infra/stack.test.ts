@@ -281,8 +281,16 @@ describe('monitoring', () => {
       (mapping) => mapping.Properties.FunctionName.Ref === logicalIdOf('AWS::Lambda::Function', 'PipelineFetchFeed'),
     )!;
     expect(feedMapping.Properties.BatchSize).toBe(DEFAULT_ASSUMPTIONS.feedsPerInvocation);
-    // dispatch folds process-article's outcomes objects; one may become visible up to the function's timeout
-    // after the time in its name, and the fold's overlap must cover that or the object is never counted.
+    // process-article takes the most a FIFO event source gives (10), so a receive can hold a host's burst and
+    // other hosts' articles; the cost model assumes no more articles per invocation than that.
+    const articleMapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).find(
+      (mapping) => mapping.Properties.FunctionName.Ref === logicalIdOf('AWS::Lambda::Function', 'PipelineProcessArticle'),
+    )!;
+    expect(articleMapping.Properties.BatchSize).toBe(10);
+    expect(DEFAULT_ASSUMPTIONS.articlesPerInvocation).toBeLessThanOrEqual(articleMapping.Properties.BatchSize);
+    // dispatch folds process-article's ledger objects (raw page batches, outcomes objects); one may become
+    // visible up to the function's timeout after the time in its name, and the fold's overlap must cover
+    // that or the object is never counted.
     const processArticleTimeoutMs = resources[logicalIdOf('AWS::Lambda::Function', 'PipelineProcessArticle')]!.Properties.Timeout * 1000;
     expect(FOLD_OVERLAP_MS).toBeGreaterThan(processArticleTimeoutMs + 60_000);
   });
@@ -329,6 +337,15 @@ describe('monitoring', () => {
     }
   });
 
+  it('dispatch only reads raw page batches (their manifests are the run ledger); it never writes under raw/', () => {
+    const rawActions = Object.entries(template.findResources('AWS::IAM::Policy'))
+      .filter(([id]) => id.startsWith('PipelineDispatchRole'))
+      .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as any[])
+      .filter((statement) => JSON.stringify(statement.Resource).includes('/raw/'))
+      .flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]));
+    expect(rawActions).toEqual(['s3:GetObject']);
+  });
+
   it('no function role may touch every object of the bucket: each gets the key prefixes its code uses', () => {
     const objectResources = (policyPrefix: string): string[] =>
       Object.entries(template.findResources('AWS::IAM::Policy'))
@@ -345,7 +362,14 @@ describe('monitoring', () => {
       '/runs/ledger/*',
       '/state/compaction-due/*',
     ]);
-    expect(objectResources('PipelineDispatchRole')).toEqual(['/runs/*/daily-summary.json', '/runs/ledger/*', '/state/feeds/*', '/state/source-health.json']);
+    // dispatch reads the raw page batches' manifests (the run ledger's record of stored articles), never writes them.
+    expect(objectResources('PipelineDispatchRole')).toEqual([
+      '/raw/batches/*',
+      '/runs/*/daily-summary.json',
+      '/runs/ledger/*',
+      '/state/feeds/*',
+      '/state/source-health.json',
+    ]);
     expect(objectResources('PipelineFetchFeedRole')).toEqual(['/runs/ledger/*', '/state/feeds/*']);
     expect(objectResources('CompactionCompactRole')).toEqual([
       '/articles-daily/v1/*',

@@ -28,6 +28,10 @@ function recordingStore(store: ObjectStore): ObjectStore & { listed: string[]; r
       read.push(key);
       return store.getWithEtag(key);
     },
+    getStart: (key, bytes) => {
+      read.push(key);
+      return store.getStart(key, bytes);
+    },
     put: (key, body, options) => store.put(key, body, options),
     list: (prefix) => {
       listed.push(prefix);

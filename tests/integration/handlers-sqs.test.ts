@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandFeedUrl } from '../../lib/pipeline/discover.ts';
 import { articleIdFor } from '../../lib/schema/ids.ts';
 import { S3ObjectStore } from '../../lib/store/s3.ts';
-import type { OutcomeEntry } from '../../lib/pipeline/run-ledger.ts';
+import { ledgerWrittenAt, readLedgerEvents, type OutcomeEntry } from '../../lib/pipeline/run-ledger.ts';
 import type { ArticleJob, FeedJob } from '../../lib/pipeline/types.ts';
 import { createSampleSite, type SampleSite } from '../../lib/sample-site/site.ts';
 import { startTestServer } from '../helpers/http-server.ts';
@@ -206,14 +206,26 @@ describe('Lambda handlers on moto S3/SQS', () => {
     // Section page, robots-disallowed, 404: acknowledged skips; the 503 is retried: no permanent failure.
     expect(metricSum(emf, 'ArticlesFailed')).toBe(0);
     for (const line of emf) expect(line._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service']]);
-    // Each invocation wrote two objects of its own: its raw page batch and its run-ledger outcomes, which
-    // carry what source health needs (no health object: dispatch folds the outcomes).
-    const outcomeKeys = (await keysUnder('runs/ledger/')).filter((key) => key.includes('/outcomes/'));
-    expect(outcomeKeys).toHaveLength(batches.length);
+    // Each invocation wrote its raw page batch, whose manifest is the run ledger's record of the articles it
+    // stored (what source health needs included); an outcomes object only where some article ended otherwise
+    // (the section page, robots-disallowed and 404 skips), never naming a stored article again.
+    const s3 = new S3ObjectStore({ bucket: BUCKET, client: testS3Client(moto.endpoint) });
+    const ledgerKeys = [...(await keysUnder('runs/ledger/')), ...(await keysUnder('raw/batches/'))]
+      .map((key) => ({ key, at: ledgerWrittenAt(key) }))
+      .filter((listed): listed is { key: string; at: Date } => listed.at !== null);
+    const outcomeKeys = ledgerKeys.filter(({ key }) => key.includes('/outcomes/'));
+    const extras = new Set(Object.values(site.extras!));
+    const invocationsWithSkips = batches.filter((batch) => batch.some((record) => extras.has((JSON.parse(record.body) as ArticleJob).url)));
+    expect(invocationsWithSkips.length).toBeGreaterThan(0);
+    expect(outcomeKeys).toHaveLength(invocationsWithSkips.length);
     expect(await keysUnder('state/health')).toEqual([]);
-    const recorded = (await Promise.all(outcomeKeys.map(async (key) => (JSON.parse((await getObject(key))!) as { outcomes: OutcomeEntry[] }).outcomes))).flat();
-    expect(recorded.filter((outcome) => outcome.state === 'stored').map((outcome) => outcome.url).sort()).toEqual(site.pages.map((page) => page.url).sort());
-    for (const outcome of recorded) expect(outcome.missing !== undefined, outcome.url).toBe(outcome.state === 'stored');
+    const recorded = (await Promise.all(outcomeKeys.map(async ({ key }) => (JSON.parse((await getObject(key))!) as { outcomes: OutcomeEntry[] }).outcomes))).flat();
+    expect(recorded.map((outcome) => outcome.state).filter((state) => !state.startsWith('skipped:'))).toEqual([]);
+    const { events, unreadable } = await readLedgerEvents(s3, ledgerKeys);
+    expect(unreadable).toEqual([]);
+    expect(events.filter((event) => event.state === 'stored').map((event) => event.url).sort()).toEqual(site.pages.map((page) => page.url).sort());
+    expect(events.filter((event) => event.state.startsWith('skipped:')).map((event) => event.url).sort()).toEqual([...extras].sort());
+    for (const event of events) expect(event.missing !== undefined, event.url).toBe(event.state === 'stored');
   });
 
   it("dispatch: folds process-article's outcomes into one health object holding every source's new articles", async () => {

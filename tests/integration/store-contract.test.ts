@@ -43,6 +43,16 @@ describe.each(implementations)('ObjectStore contract: %s', (_name, makeStore, { 
     expect(await store.get('a/binary.gz')).toEqual(binary);
   });
 
+  it('reads the first bytes of an object with getStart: all of a shorter one, none of an empty one, null for a missing key', async () => {
+    const body = Buffer.from('{"manifest":1}\n' + 'x'.repeat(5000), 'utf8');
+    await store.put('raw/batches/date=2026-09-05/b.pages', body);
+    await store.put('raw/batches/date=2026-09-05/empty.pages', '');
+    expect(await store.getStart('raw/batches/date=2026-09-05/b.pages', 15)).toEqual(body.subarray(0, 15));
+    expect(await store.getStart('raw/batches/date=2026-09-05/b.pages', 64 * 1024)).toEqual(body);
+    expect(await store.getStart('raw/batches/date=2026-09-05/empty.pages', 100)).toEqual(Buffer.alloc(0));
+    expect(await store.getStart('raw/batches/date=2026-09-05/none.pages', 100)).toBeNull();
+  });
+
   it('overwrites a key with a plain put', async () => {
     await store.put('k.json', 'first');
     await store.put('k.json', 'second');

@@ -65,37 +65,39 @@ describe('cost model', () => {
   it('prices one article processed once from the measured CPU time and the stated waits', () => {
     const model = costModel(PRICES, MEASURED, ASSUMPTIONS);
     // An invocation of 2 articles waits one host interval and one network wait: (1000 + 800) / 2 = 900 ms
-    // each; + 10 ms × (1024 / 512) + 6 S3 requests × 20 ms: 3 PUT + 2 GET measured, and half of the
-    // invocation's 2 PUTs (raw page batch, run-ledger outcomes); no source health object any more.
-    expect(model.s3RequestsPerStoredArticle).toBe(6);
+    // each; + 10 ms × (1024 / 512) + 5.5 S3 requests × 20 ms: 3 PUT + 2 GET measured, and half of the
+    // invocation's one PUT (the raw page batch, which carries the run ledger: no outcomes object when every
+    // article stores).
+    expect(model.s3RequestsPerStoredArticle).toBe(5.5);
     expect(model.waitMsPerProcessing).toBeCloseTo(900, 10);
-    expect(model.lambdaMsPerProcessing).toBeCloseTo(1040, 10);
+    expect(model.lambdaMsPerProcessing).toBeCloseTo(1030, 10);
     const once = model.lines;
-    expect(line(once, 'Lambda duration (process-article)')).toBeCloseTo(1e6 * 1.04 * 0.5 * 0.00001, 8); // $5.20
+    expect(line(once, 'Lambda duration (process-article)')).toBeCloseTo(1e6 * 1.03 * 0.5 * 0.00001, 8); // $5.15
     expect(line(once, 'Lambda requests')).toBeCloseTo(0.1, 10);
-    expect(line(once, 'S3 PUT')).toBeCloseTo(4 * 5, 10);
-    // 2 GET measured; dispatch reads the invocation's outcomes object 3 times (health fold, two daily
-    // summaries), outside process-article's time: 1.5 per article.
+    expect(line(once, 'S3 PUT')).toBeCloseTo(3.5 * 5, 10);
+    // 2 GET measured; dispatch reads the invocation's ledger object (its batch) 3 times (health fold, two
+    // daily summaries), outside process-article's time: 1.5 per article.
     expect(line(once, 'S3 GET')).toBeCloseTo(3.5 * 0.4, 10);
     expect(line(once, 'SQS (FIFO)')).toBeCloseTo(1.1 * 0.5, 10);
     expect(line(once, 'CloudWatch Logs ingestion')).toBeCloseTo(0.5, 10);
-    expect(model.usdPerMillion).toBeCloseTo(5.2 + 0.1 + 20 + 1.4 + 0.55 + 0.5, 8);
+    expect(model.usdPerMillion).toBeCloseTo(5.15 + 0.1 + 17.5 + 1.4 + 0.55 + 0.5, 8);
   });
 
   it('charges a re-check of an article whose feed entry changed as its outcomes share of PUTs and reads, one GET (the article under its id) and a whole Lambda run', () => {
     const model = costModel(PRICES, MEASURED, { ...ASSUMPTIONS, processingsPerArticle: 1.5 });
     expect(model.processingsPerArticle).toBe(1.5);
-    expect(line(model.lines, 'S3 PUT')).toBeCloseTo((4 + 0.5 * 0.5) * 5, 10);
+    // A re-check stores no page: its invocation's outcomes object, shared by 2.
+    expect(line(model.lines, 'S3 PUT')).toBeCloseTo((3.5 + 0.5 * 0.5) * 5, 10);
     expect(line(model.lines, 'S3 GET')).toBeCloseTo((2 + 0.5 * 1 + 1.5 * 1.5) * 0.4, 10);
-    expect(line(model.lines, 'Lambda duration (process-article)')).toBeCloseTo(1.5 * 5.2, 8);
+    expect(line(model.lines, 'Lambda duration (process-article)')).toBeCloseTo(1.5 * 5.15, 8);
     expect(model.dominant).toBe('S3 PUT');
     expect(model.usdPerMillion).toBeCloseTo(model.lines.reduce((sum, entry) => sum + entry.usdPerMillion, 0), 10);
   });
 
   it('prices the S3 requests the end-to-end run counted, not a fixed number', () => {
     const model = costModel(PRICES, { ...MEASURED, s3PutsPerStoredArticle: 4, s3GetsPerStoredArticle: 1 }, ASSUMPTIONS);
-    expect(model.s3RequestsPerStoredArticle).toBe(6);
-    expect(line(model.lines, 'S3 PUT')).toBeCloseTo(5 * 5, 10);
+    expect(model.s3RequestsPerStoredArticle).toBe(5.5);
+    expect(line(model.lines, 'S3 PUT')).toBeCloseTo(4.5 * 5, 10);
     expect(line(model.lines, 'S3 GET')).toBeCloseTo(2.5 * 0.4, 10);
   });
 
@@ -117,12 +119,13 @@ describe('cost model', () => {
     // 2 sources with 4 feeds → 500 sources with 1,000 feeds: 2,880 polls a month each.
     expect(item(model.fixedMonthlyLarge, 'fetch-feed (Lambda, S3 state, SQS)')).toBeCloseTo(250 * item(model.fixedMonthly, 'fetch-feed (Lambda, S3 state, SQS)'), 8);
     // On each of 2,880 ticks dispatch reads every feed state and ONE health object for all sources, writes
-    // it back and lists the outcome keys of 1⅓ hours on average (15-minute ticks + 5 minutes' overlap);
+    // it back and lists the ledger keys (outcomes and raw batch prefixes) of 1⅓ hours on average (15-minute
+    // ticks + 5 minutes' overlap);
     // once a day it reads fetch-feed's ledger objects (one per 5 polls).
-    const dispatchLarge = 2880 * (1.2 / 1e6) + (2880 * 1001 + (2880 * 1000) / 5) * 0.0000004 + 2880 * (1 + 4 / 3) * 0.000005;
+    const dispatchLarge = 2880 * (1.2 / 1e6) + (2880 * 1001 + (2880 * 1000) / 5) * 0.0000004 + 2880 * (1 + 2 * (1 + 1 / 3)) * 0.000005;
     expect(item(model.fixedMonthlyLarge, 'Scheduler + dispatch')).toBeCloseTo(dispatchLarge, 10);
     // The health part does not grow with the sources: only the feed states do.
-    const dispatchSmall = 2880 * (1.2 / 1e6) + (2880 * 5 + (2880 * 4) / 5) * 0.0000004 + 2880 * (1 + 4 / 3) * 0.000005;
+    const dispatchSmall = 2880 * (1.2 / 1e6) + (2880 * 5 + (2880 * 4) / 5) * 0.0000004 + 2880 * (1 + 2 * (1 + 1 / 3)) * 0.000005;
     expect(item(model.fixedMonthly, 'Scheduler + dispatch')).toBeCloseTo(dispatchSmall, 10);
   });
 

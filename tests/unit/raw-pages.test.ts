@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeRawBatch, RawPageBatcher, type RawPage } from '../../lib/store/raw-pages.ts';
+import { decodeRawBatch, RawPageBatcher, readRawBatchManifest, type RawPage } from '../../lib/store/raw-pages.ts';
 import { LocalDirectoryStore } from '../../lib/store/local.ts';
 import type { ObjectStore } from '../../lib/store/types.ts';
 import { forwardingStore } from '../helpers/forwarding-store.ts';
@@ -67,6 +67,57 @@ describe('RawPageBatcher', () => {
     const results = await Promise.allSettled([batcher.join().add(page(1)), batcher.join().add(page(2))]);
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
     expect(await keys(store)).toEqual([]);
+  });
+
+  it("with an invocation, the manifest is the run ledger's record: each page's queued URL, run, state and a new article's missing fields", async () => {
+    const batcher = new RawPageBatcher(store, { clock: CLOCK, invocation: 'req-1' });
+    const created = batcher.join({ url: 'https://baodanang.vn/a-1.html', runId: 'run-1' });
+    const revised = batcher.join({ url: 'https://baodanang.vn/a-2.html', runId: 'run-1' });
+    const unknownJob = batcher.join();
+    const [location] = await Promise.all([
+      created.add({ ...page(1), claim: { state: 'stored', missing: ['authors'] } }),
+      revised.add({ ...page(2), claim: { state: 'updated', missing: ['authors'] } }),
+      unknownJob.add({ ...page(3), claim: { state: 'stored', missing: [] } }),
+    ]);
+    expect([created.claimed, revised.claimed, unknownJob.claimed]).toEqual(['stored', 'updated', null]);
+    const manifest = await readRawBatchManifest(store, location.key);
+    expect(manifest?.invocation).toBe('req-1');
+    expect(manifest?.pages.map(({ url, runId, state, missing }) => ({ url, runId, state, missing }))).toEqual([
+      { url: 'https://baodanang.vn/a-1.html', runId: 'run-1', state: 'stored', missing: ['authors'] },
+      { url: 'https://baodanang.vn/a-2.html', runId: 'run-1', state: 'updated', missing: undefined },
+      { url: undefined, runId: undefined, state: undefined, missing: undefined },
+    ]);
+
+    // Without an invocation (the local runner, migration) the manifest is as before.
+    const local = new RawPageBatcher(store, { clock: CLOCK });
+    const slot = local.join({ url: 'https://baodanang.vn/a-4.html', runId: 'run-1' });
+    const plain = await slot.add({ ...page(4), claim: { state: 'stored', missing: [] } });
+    expect(slot.claimed).toBeNull();
+    expect(decodeRawBatch((await store.get(plain.key))!, plain.key)).toMatchObject({ invocation: null, pages: [{ id: page(4).id, offset: 0 }] });
+    expect(Object.keys(plain.entry).sort()).toEqual(['date', 'fetchedAt', 'id', 'length', 'offset', 'source']);
+  });
+
+  it('reads a manifest longer than its first ranged read with a second GET of the whole batch', async () => {
+    const batcher = new RawPageBatcher(store, { clock: CLOCK, invocation: 'req-2', maxPages: 1000 });
+    const count = 300;
+    const slots = Array.from({ length: count }, (_, n) => batcher.join({ url: `https://baodanang.vn/${'bai-viet-'.repeat(20)}${n}.html`, runId: 'run-2' }));
+    const locations = await Promise.all(slots.map((slot, n) => slot.add({ ...page(n), claim: { state: 'stored', missing: [] } })));
+    const key = locations[0]!.key;
+    expect((await store.get(key))!.indexOf(0x0a)).toBeGreaterThan(64 * 1024);
+    const reads: string[] = [];
+    const watched = forwardingStore(store, {
+      get: (readKey) => {
+        reads.push('get');
+        return store.get(readKey);
+      },
+      getStart: (readKey, bytes) => {
+        reads.push('getStart');
+        return store.getStart(readKey, bytes);
+      },
+    });
+    const manifest = await readRawBatchManifest(watched, key);
+    expect(manifest?.pages).toHaveLength(count);
+    expect(reads).toEqual(['getStart', 'get']);
   });
 
   it('names what is wrong with an object that is not a batch', () => {
