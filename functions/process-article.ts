@@ -34,9 +34,16 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   logger.addContext(context);
   const deps = await pipelineDeps();
   const invocationMetrics = new InvocationMetrics();
-  const fetcher = fetcherWithDeadline(deps.fetcher, fetchDeadline(context));
+  const deadline = fetchDeadline(context);
+  const fetcher = fetcherWithDeadline(deps.fetcher, deadline);
   // The batch's records run at once: their raw pages go into one object, whose manifest is their ledger entry.
-  const rawPages = new RawPageBatcher(deps.store, { clock: deps.clock, invocation: invocationName(context.awsRequestId) });
+  // It waits for every record up to the fetch deadline (no fetch outlives it): the invocation waits for its
+  // slowest record anyway, and a batch cut early costs a second PUT.
+  const rawPages = new RawPageBatcher(deps.store, {
+    clock: deps.clock,
+    invocation: invocationName(context.awsRequestId),
+    maxWaitMs: Math.max(0, deadline - Date.now()),
+  });
   const outcomes: ArticleOutcome[] = [];
 
   const handleRecord = async (record: SQSRecord): Promise<void> => {

@@ -336,6 +336,38 @@ describe('Lambda handlers on moto S3/SQS', () => {
     }
   }, 60_000);
 
+  it('process-article: the pages of one invocation share one raw page batch, even when a host answers after seconds', async () => {
+    const otherSite = await createSampleSite({ extras: false });
+    const slowPage = otherSite.pages[4]!;
+    const slowHost = await startTestServer({
+      '/robots.txt': (_req, res) => res.writeHead(404).end(),
+      // Longer than a local batch waits (2 s) for writers still fetching; well within the fetch timeout.
+      '/slow-article.html': async (_req, res) => {
+        await new Promise((resolve) => setTimeout(resolve, 2_500));
+        const html = await (await fetch(slowPage.url)).text();
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+      },
+    });
+    try {
+      const s3 = new S3ObjectStore({ bucket: BUCKET, client: testS3Client(moto.endpoint) });
+      const batchesBefore = new Set((await storedRawPages(s3)).map((page) => page.batchKey));
+      const jobFor = (url: string, sourceId: string): ArticleJob => ({ sourceId, url, guid: null, feedUrl: site.feeds[0]!.url, runId: 'one-batch-test' });
+      const records = [
+        syntheticRecord('slow', JSON.stringify(jobFor(`${slowHost.url}/slow-article.html`, 'sample-baodanang')), articleQueue.arn),
+        ...otherSite.pages.slice(5, 7).map((page, index) => syntheticRecord(`fast-${index}`, JSON.stringify(jobFor(page.url, page.sourceId)), articleQueue.arn)),
+      ];
+      const response = await handlers.processArticle({ Records: records }, lambdaContext('process-article'));
+      expect(response.batchItemFailures).toEqual([]);
+
+      const written = (await storedRawPages(s3)).filter((page) => !batchesBefore.has(page.batchKey));
+      expect(written).toHaveLength(records.length);
+      expect(new Set(written.map((page) => page.batchKey)).size).toBe(1);
+    } finally {
+      await otherSite.close();
+      await slowHost.close();
+    }
+  }, 60_000);
+
   it('fetch-feed: a stalled feed host under a small time budget fails only its own message; the other feeds are polled', async () => {
     const stalled = await startTestServer({
       '/robots.txt': (_req, res) => res.writeHead(404).end(),
