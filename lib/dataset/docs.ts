@@ -144,8 +144,9 @@ Authors are persons only, one rule each:
   when the byline names a writer ("Tin, ảnh: X" credits both, so X is an author);
 - "PV" / "Phóng viên" / "Nhóm phóng viên" (and "Nhóm PV", "CTV", "BTV") alone are staff credits, which name
   nobody: no author; so is a team named by its desk ("Nhóm PV Kinh tế"). Before a name ("PV Ngọc Phú") the
-  title is dropped and the name kept; so are academic and professional titles abbreviated before a name
-  ("DS. Nguyễn Bá Huy Cường", "PGS.TS. …", "TS.BS.CKII …": the person is the name).
+  title is dropped and the name kept; so are academic and professional titles before a name, abbreviated
+  ("DS. Nguyễn Bá Huy Cường", "PGS.TS. …", "TS.BS.CKII …") or spelled out ("Bác sĩ Trần Thanh Vỹ", "Luật sư
+  …"): the person is the name, and such a titled name closing the body is a byline like any other.
 - when the metadata names no person, the byline printed on the page counts: a byline block near the
   headline (also a line of names alone right under it: "Hạ Trắng", "Long Trần - Theo Trí Thức Trẻ"), or
   a short bold or right-aligned name closing the body, a source in parentheses after it allowed (the

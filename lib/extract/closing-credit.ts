@@ -4,6 +4,7 @@
  * One rule for the generic body and every adapter layout: such a last paragraph is not body text.
  */
 import type { AnyNode, Element } from 'domhandler';
+import { withoutTitleBeforeName } from '../normalize/byline.ts';
 import { findElements, renderedText } from './dom.ts';
 
 /** A closing byline is a name or two ("Phương Nhi", "NGỌC PHÚ - HOÀNG HIỆP"), never a sentence. */
@@ -12,9 +13,9 @@ const MAX_CLOSING_BYLINE_LENGTH = 60;
 const NAME_LINE = /^(?:[\p{Lu}][\p{L}.'’-]*|[-–—,;&/:()]|và|ảnh|tin|bài|theo)(?:\s+(?:[\p{Lu}][\p{L}.'’-]*|[-–—,;&/:()]|và|ảnh|tin|bài))*$/u;
 const BOLD_TAGS = new Set(['b', 'strong']);
 
-/** Names only, short: "Phương Nhi", "NGỌC PHÚ - HOÀNG HIỆP", "Tin, ảnh: Hà Anh"; never a sentence. */
+/** Names only, short: "Phương Nhi", "NGỌC PHÚ - HOÀNG HIỆP", "Tin, ảnh: Hà Anh", "Bác sĩ Trần Thanh Vỹ" (a title before the name); never a sentence. */
 export function isNameLine(text: string): boolean {
-  return text.length <= MAX_CLOSING_BYLINE_LENGTH && NAME_LINE.test(text);
+  return text.length <= MAX_CLOSING_BYLINE_LENGTH && NAME_LINE.test(withoutTitleBeforeName(text));
 }
 
 function rightAligned(element: Element): boolean {

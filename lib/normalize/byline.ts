@@ -29,9 +29,10 @@ const STAFF_TITLE = new RegExp(`^(?:phóng\\s+viên|pv|nhà\\s+báo)${NOT_A_LETT
 /**
  * Academic and professional titles written before a name, each abbreviated with a dot and often chained:
  * "DS." (dược sĩ), "BS." (bác sĩ), "TS.", "ThS.", "PGS.TS.", "KS.", "LS.", "TS.BS.CKII" (a specialist
- * degree, written without a dot). The person is the name after them.
+ * degree, written without a dot), or spelled out ("Bác sĩ Trần Thanh Vỹ", "Luật sư …"). The person is the
+ * name after them.
  */
-const PROFESSIONAL_TITLES = /^(?:(?:gs|pgs|tskh|ts|ths|bs|ds|ks|ls)\.\s*(?:cki{1,2}\s+)?)+(?=\p{L})/iu;
+const PROFESSIONAL_TITLES = /^(?:(?:gs|pgs|tskh|ts|ths|bs|ds|ks|ls)\.\s*(?:cki{1,2}\s+)?|(?:phó\s+)?giáo\s+sư\s+|(?:bác|tiến|thạc|dược)\s+sĩ\s+|(?:kỹ|kĩ|luật)\s+sư\s+)+(?=\p{L})/iu;
 
 /** A name without a staff or professional title before it: "PV Ngọc Phú" → "Ngọc Phú", "DS. NGUYỄN BÁ HUY CƯỜNG" → "NGUYỄN BÁ HUY CƯỜNG" (docs/dataset.md). */
 export function withoutTitleBeforeName(name: string): string {

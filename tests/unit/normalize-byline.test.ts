@@ -33,6 +33,9 @@ const FORMS: [printed: string, authors: { name: string; raw: string }[]][] = [
   ['PGS.TS. Nguyễn Văn An', [{ name: 'Nguyễn Văn An', raw: 'Nguyễn Văn An' }]],
   ['TS.BS.CKII Trần Văn Dương', [{ name: 'Trần Văn Dương', raw: 'Trần Văn Dương' }]],
   ['ThS. Lê Hà, BS. Minh Khôi', [{ name: 'Lê Hà', raw: 'Lê Hà' }, { name: 'Minh Khôi', raw: 'Minh Khôi' }]],
+  // spelled out (thanhnien-185131568 closes with "Bác sĩ Trần Thanh Vỹ (BV ĐH Y Dược TP.HCM)")
+  ['Bác sĩ Trần Thanh Vỹ', [{ name: 'Trần Thanh Vỹ', raw: 'Trần Thanh Vỹ' }]],
+  ['Luật sư Nguyễn Văn An, Phó giáo sư Lê Hà', [{ name: 'Nguyễn Văn An', raw: 'Nguyễn Văn An' }, { name: 'Lê Hà', raw: 'Lê Hà' }]],
   ['H.Y.T.', [{ name: 'H.Y.T.', raw: 'H.Y.T.' }]],
   ['NGỌC PHÚ.', [{ name: 'Ngọc Phú', raw: 'NGỌC PHÚ' }]],
   ['NGỌC PHÚ, HÀ THU', [{ name: 'Ngọc Phú', raw: 'NGỌC PHÚ' }, { name: 'Hà Thu', raw: 'HÀ THU' }]],

@@ -36,6 +36,7 @@ const LAYOUT_OF: Record<string, string> = {
   'vi/soha-198260716225935563.html': 'tuoitre/detail-content',
   'vi/qdnd-813419.html': 'qdnd/dnn-tn',
   'vi/thanhnien-185177480.html': 'tuoitre/detail-content',
+  'vi/thanhnien-185131568.html': 'tuoitre/detail-content',
   'vi/tienphong-1860261.html': 'hemera/article',
   'vi/tuoitre-724115-mobile.html': 'tuoitre/tto-mobile-2015',
   'vi/tuoitre-724115.html': 'tuoitre/tto-desktop-2015',
