@@ -258,8 +258,8 @@ function originalOf(copy: Element): Element {
  * A copy of an element to cut the boilerplate out of, without the never-text elements (`dropped`) and
  * comments, each copied element paired with its original so what is found on the copy can be read on the
  * page. Attributes are shared with the page (read only); sibling links are not kept (nothing reads them).
- * Text nodes are the page's own, not copies (a copy of each was a third of the copy's time): read only,
- * their parent stays the page's element, and one leaves the copy by removeSharedText.
+ * Text nodes are the page's own, not copies (nothing changes them, and copying them was a good part of the
+ * copy's time): their parent stays the page's element, and one leaves the copy by removeSharedText.
  */
 function readingCopy(original: Element, dropped: ReadonlySet<string>): CopiedElement {
   const children: ChildNode[] = [];
