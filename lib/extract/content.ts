@@ -5,7 +5,7 @@
 import type { CheerioAPI } from 'cheerio';
 import { cloneNode, Document, Element, isTag, Text, type AnyNode, type ChildNode, type ParentNode } from 'domhandler';
 import type { ArticleImage } from '../schema/article.ts';
-import { cleanText, isWhitespace } from '../normalize/text.ts';
+import { cleanText, hanKanaHangulCount, isWhitespace } from '../normalize/text.ts';
 import { boilerplateVerdict, screenOnly, wordsOf, type Verdict } from './chrome.ts';
 import { BLOCK_TAGS, elementsNamed, findElements, hasDescendantNamed, pageBody, rawRenderedText, removeNode, renderedRuns, renderedText, walkElements } from './dom.ts';
 import { collectImages } from './pictures.ts';
@@ -88,12 +88,9 @@ const HEADING_TAGS = new Set(['h2', 'h3', 'h4', 'h5', 'h6']);
 /** Class words of a <p> styled as a subhead ("p.hdg"): it heads what follows, like an h2–h6. */
 const HEADING_WORDS = new Set(['heading', 'hdg', 'subhead', 'subheading']);
 
-const HAS_CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
-const CJK_CHARACTERS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu;
-
 /**
  * A code unit where Han, kana and Hangul lie (U+1100–U+11FF, and from U+2E80 on, surrogates included): text
- * without one holds none of them, and this test is several times faster than the Unicode-class one.
+ * without one holds none of them, which one test of the whole text tells faster than counting them.
  */
 const IN_CJK_BLOCKS = /[\u1100-\u11ff\u2e80-\uffff]/;
 
@@ -102,9 +99,9 @@ const IN_CJK_BLOCKS = /[\u1100-\u11ff\u2e80-\uffff]/;
  * one character what alphabetic scripts say in about three, and thresholds are set in Latin characters.
  */
 function textWeight(text: string): number {
-  // Most text has no such character: one cheap test, and no array of matches to build.
-  if (!IN_CJK_BLOCKS.test(text) || !HAS_CJK.test(text)) return text.length;
-  return text.length + 2 * (text.match(CJK_CHARACTERS)?.length ?? 0);
+  // Most text has no such character: one cheap test.
+  if (!IN_CJK_BLOCKS.test(text)) return text.length;
+  return text.length + 2 * hanKanaHangulCount(text);
 }
 
 /**
@@ -188,12 +185,17 @@ function holdsBlock(element: Element): boolean {
   return holds;
 }
 
-/** Takes an element out of the reading copy; the kept text of every element that held it is stale then. */
-function removeFromCopy(removed: AnyNode): void {
-  for (let node = removed.parent; node; node = node.parent) {
+/** What is kept of an element of the reading copy and of every element holding it is stale once something inside it is removed. */
+function forgetContent(element: ParentNode): void {
+  for (let node: ParentNode | null = element; node; node = node.parent) {
     COPY_TEXT.delete(node as Element);
     HOLDS_BLOCK.delete(node as Element);
   }
+}
+
+/** Takes an element out of the reading copy. */
+function removeFromCopy(removed: Element): void {
+  if (removed.parent) forgetContent(removed.parent);
   removeNode(removed);
 }
 
@@ -256,14 +258,19 @@ function originalOf(copy: Element): Element {
  * A copy of an element to cut the boilerplate out of, without the never-text elements (`dropped`) and
  * comments, each copied element paired with its original so what is found on the copy can be read on the
  * page. Attributes are shared with the page (read only); sibling links are not kept (nothing reads them).
+ * Text nodes are the page's own, not copies (nothing changes them, and copying them was a good part of the
+ * copy's time): their parent stays the page's element, and one leaves the copy by removeSharedText.
  */
 function readingCopy(original: Element, dropped: ReadonlySet<string>): CopiedElement {
   const children: ChildNode[] = [];
   const copy = new CopiedElement(original, children);
   for (const child of original.children) {
+    if (child.type === 'text') {
+      children.push(child);
+      continue;
+    }
     let childCopy: ChildNode;
-    if (child.type === 'text') childCopy = new Text(child.data);
-    else if (isTag(child)) {
+    if (isTag(child)) {
       if (dropped.has(child.name)) continue;
       childCopy = readingCopy(child, dropped);
     } else if (child.type === 'cdata') childCopy = cloneNode(child, true);
@@ -863,15 +870,15 @@ function removeSignInPrompts(scope: Element, holders: Set<Element>, base: string
   for (const prompt of prompts) removeFromCopy(prompt);
 }
 
-/**
- * Drops from a copied element the caption text printed inline in its original (pictures.ts): text nodes
- * are copied one for one and never removed from the copy, so the n-th text child of each is the same text.
- */
-function removeCaptionText(copy: Element, original: Element, captions: ReadonlySet<AnyNode>): void {
-  const copies = copy.children.filter((child) => child.type === 'text');
-  original.children.filter((child) => child.type === 'text').forEach((text, index) => {
-    if (captions.has(text) && copies[index]) removeFromCopy(copies[index]);
-  });
+/** Drops from a copied element the caption text printed inline in its original (pictures.ts): the copy holds the page's text nodes. */
+function removeCaptionText(copy: Element, captions: ReadonlySet<AnyNode>): void {
+  for (const text of copy.children.filter((child) => child.type === 'text' && captions.has(child))) removeSharedText(copy, text);
+}
+
+/** Takes one of the page's text nodes out of the element of the reading copy holding it, the page's tree left as it is. */
+function removeSharedText(holder: Element, text: ChildNode): void {
+  forgetContent(holder);
+  holder.children.splice(holder.children.indexOf(text), 1);
 }
 
 /** What follows a closing byline is a box inserted after the article when it is this small beside the article. */
@@ -991,7 +998,7 @@ function readBody(pageRoot: Element, base: string | undefined, pass: Pass): Body
     walkElements(block, (element) => {
       // the copy has lost its iframes and scripts: the original says whether a table holds a chart
       const original = originalOf(element);
-      if (captionTextHolders.has(original)) removeCaptionText(element, original, captions);
+      if (captionTextHolders.has(original)) removeCaptionText(element, captions);
       if (!FIGURE_TAGS.has(element.name) && !isFigureTable(element, original) && !(original && captions.has(original))) return true;
       removeFromCopy(element);
       return false;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cleanText, collapseWhitespace, decodeEntities, isWhitespace, lettersAndDigits, stripDiacritics, toNfc, vietnameseSlug } from '../../lib/normalize/text.ts';
+import { cleanText, collapseWhitespace, decodeEntities, hanKanaHangulCount, isWhitespace, lettersAndDigits, stripDiacritics, toNfc, vietnameseSlug } from '../../lib/normalize/text.ts';
 import { countWords } from '../../lib/normalize/words.ts';
 
 describe('decodeEntities', () => {
@@ -96,6 +96,21 @@ describe('the scans that stand in for regular expressions', () => {
       );
     }
     expect(lettersAndDigits('Đà Nẵng, 18-10 (TTO) – 𝐀🙂')).toBe('ĐàNẵng1810TTO𝐀');
+  });
+
+  it('hanKanaHangulCount counts what /[\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}]/gu matches', () => {
+    const matches = (text: string): number => text.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu)?.length ?? 0;
+    for (let code = 0; code <= 0xffff; code += 1) expect(hanKanaHangulCount(String.fromCharCode(code))).toBe(matches(String.fromCharCode(code)));
+    const withScripts = fc.array(fc.constantFrom(...TRICKY_UNITS, 'ア', 'ひ', '한', 'ᄀ', '〆', '\uD869\uDEDF', '\uD83C\uDE00'), { maxLength: 12 }).map((parts) => parts.join(''));
+    for (const arbitrary of [withScripts, fc.string({ unit: 'binary' })]) {
+      fc.assert(
+        fc.property(arbitrary, (text) => {
+          expect(hanKanaHangulCount(text)).toBe(matches(text));
+        }),
+        { numRuns: 2000 },
+      );
+    }
+    expect(hanKanaHangulCount('東京タワーとソウル서울, 𠀋 ok')).toBe(11);
   });
 });
 
