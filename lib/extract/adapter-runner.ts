@@ -5,7 +5,7 @@ import type { DateSource, SourceAdapter, SourceLayout, TextSource } from '../sou
 import type { ExtractedFields } from './types.ts';
 import { cleanText, lettersAndDigits } from '../normalize/text.ts';
 import { absoluteHttpUrl } from '../normalize/url.ts';
-import { formatPublished, parseNewsDate, VIETNAM_ZONE } from '../normalize/dates.ts';
+import { formatPublishedAt, parseNewsDate, VIETNAM_ZONE } from '../normalize/dates.ts';
 import { dedupeAuthors, parseByline } from '../normalize/byline.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
@@ -110,7 +110,7 @@ function readDate($: CheerioAPI, sources: DateSource[] | undefined, jsonLd: () =
     const raw = source === 'jsonld' ? jsonLd()?.[key] ?? null : readFirst($, [source]);
     const parsed = raw ? parseNewsDate(raw, { zone: VIETNAM_ZONE }) : null;
     if (parsed) {
-      const value = formatPublished(parsed).publishedAt;
+      const value = formatPublishedAt(parsed);
       note.found(source === 'jsonld' ? `jsonld ${key}` : source, value);
       return value;
     }

@@ -5,7 +5,7 @@ import type { ArticleImage, Author } from '../schema/article.ts';
 import type { ExtractedFields } from './types.ts';
 import { cleanText, lettersAndDigits } from '../normalize/text.ts';
 import { absoluteHttpUrl } from '../normalize/url.ts';
-import { formatPublished, parseNewsDate } from '../normalize/dates.ts';
+import { formatPublishedAt, parseNewsDate } from '../normalize/dates.ts';
 import { dedupeAuthors, naturalCase, notAPerson, parseByline, withoutTitleBeforeName } from '../normalize/byline.ts';
 import type { ExtractionTrace } from './explain.ts';
 import { splitCaption } from '../normalize/caption.ts';
@@ -51,7 +51,7 @@ function firstDate(candidates: [from: string, raw: string | null | undefined][],
     if (!raw) continue;
     const resolved = resolveDate(raw, zone);
     if (resolved) {
-      const value = formatPublished(resolved).publishedAt;
+      const value = formatPublishedAt(resolved);
       trace?.chose(field, from, value);
       return value;
     }
@@ -116,7 +116,7 @@ function printedDateNearHeadline($: CheerioAPI, zone: string | undefined): { fro
     const text = renderedText(element);
     if (text.length < 8 || text.length > MAX_DATE_LINE_LENGTH || !/\d/.test(text)) continue;
     const resolved = resolveDate(text.replace(DATE_LABEL, ''), zone);
-    if (resolved) return { from: `heuristic: date printed near the headline (<${element.name}${element.attribs['class'] ? ` class="${element.attribs['class']}"` : ''}> "${text}")`, value: formatPublished(resolved).publishedAt };
+    if (resolved) return { from: `heuristic: date printed near the headline (<${element.name}${element.attribs['class'] ? ` class="${element.attribs['class']}"` : ''}> "${text}")`, value: formatPublishedAt(resolved) };
   }
   return null;
 }
@@ -209,15 +209,29 @@ function isVietnamese(language: string | null, url: string | undefined): boolean
   return language?.toLowerCase().startsWith('vi') === true || zoneFor(url) === 'Asia/Ho_Chi_Minh';
 }
 
+/** Canonical language tags by the raw tag pages give ("vi", "vi-VN", "en_US"): a few dozen in all. Bounded. */
+const CANONICAL_TAGS = new Map<string, string | null>();
+const MAX_CACHED_TAGS = 1_000;
+
+/** The BCP 47 form of a language tag, or null when it is none: Intl's canonicalization (a locale built per call) once per distinct tag. */
+function canonicalLanguageTag(tag: string): string | null {
+  let canonical = CANONICAL_TAGS.get(tag);
+  if (canonical === undefined) {
+    try {
+      canonical = Intl.getCanonicalLocales(tag)[0] ?? null;
+    } catch {
+      canonical = null;
+    }
+    if (CANONICAL_TAGS.size >= MAX_CACHED_TAGS) CANONICAL_TAGS.clear();
+    CANONICAL_TAGS.set(tag, canonical);
+  }
+  return canonical;
+}
+
 function pickLanguage(jsonLd: JsonLdArticle | null, meta: PageMeta): string | null {
   const raw = jsonLd?.inLanguage ?? meta.htmlLang ?? meta.locale;
   if (!raw) return null;
-  const tag = raw.trim().replace(/_/g, '-').split(/[\s,;]/)[0] ?? '';
-  try {
-    return Intl.getCanonicalLocales(tag)[0] ?? null;
-  } catch {
-    return null;
-  }
+  return canonicalLanguageTag(raw.trim().replace(/_/g, '-').split(/[\s,;]/)[0] ?? '');
 }
 
 /** The description, unless it is only the site's name or a fragment of one ("| Lebanon News"). */

@@ -20,7 +20,7 @@ import { readJsonLdBreadcrumb, type BreadcrumbStep, type JsonLdArticle } from '.
 import type { PageMeta } from './meta.ts';
 import type { ExtractionTrace } from './explain.ts';
 import { pageElements, renderedText, walkElements } from './dom.ts';
-import { matchesSelector, selectOnPage } from './select.ts';
+import { selectOnPage, selectorTest } from './select.ts';
 
 /** Trail steps that name the site, not a section. */
 const HOME_STEP = /^(?:trang\s*chủ|home|homepage|start|accueil|inicio|startseite|главная)$/iu;
@@ -94,8 +94,9 @@ function sectionSteps(steps: BreadcrumbStep[], page: PageIdentity): BreadcrumbSt
  * page's elements are read in document order, as selectOnPage finds the trails, but only up to the first trail with links.
  */
 function visibleTrail($: CheerioAPI): BreadcrumbStep[] {
+  const isTrail = selectorTest(VISIBLE_TRAIL);
   for (const element of pageElements($)) {
-    if (!matchesSelector(element, VISIBLE_TRAIL)) continue;
+    if (!isTrail(element)) continue;
     const steps = topLevelLinks(element).map((link) => ({ name: renderedText(link), url: link.attribs['href'] ?? null }));
     if (steps.length > 0) return steps;
   }

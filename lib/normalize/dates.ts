@@ -224,16 +224,24 @@ export function parseNewsDate(text: string, options?: NewsDateOptions): DateTime
  * they are zero ("2024-10-18T19:14:00+07:00"), and publishedAtUtc ("2024-10-18T12:14:00.000Z").
  */
 export function formatPublished(dt: DateTime): { publishedAt: string; publishedAtUtc: string } {
-  const publishedAt = dt.isValid ? dt.toISO({ suppressMilliseconds: true }) : null;
-  const publishedAtUtc = dt.isValid ? dt.toUTC().toISO() : null;
-  if (publishedAt === null || publishedAtUtc === null || dt.year < 1000 || dt.year > 9999) {
-    throw new Error(`formatPublished: not a printable date (${dt.invalidExplanation ?? dt.toString()})`);
-  }
-  return { publishedAt, publishedAtUtc };
+  const publishedAt = formatPublishedAt(dt);
+  return { publishedAt, publishedAtUtc: dt.toUTC().toISO()! };
 }
 
-/** parseNewsDate then formatPublished().publishedAt; null when the text is not a date. */
+/**
+ * formatPublished().publishedAt alone, for the readers of a page's dates: the UTC form is derived once, when
+ * the article is assembled, and formatting it per candidate date cost as much again.
+ */
+export function formatPublishedAt(dt: DateTime): string {
+  const publishedAt = dt.isValid ? dt.toISO({ suppressMilliseconds: true }) : null;
+  if (publishedAt === null || dt.year < 1000 || dt.year > 9999) {
+    throw new Error(`formatPublished: not a printable date (${dt.invalidExplanation ?? dt.toString()})`);
+  }
+  return publishedAt;
+}
+
+/** parseNewsDate then formatPublishedAt; null when the text is not a date. */
 export function toPublishedAt(text: string, options?: NewsDateOptions): string | null {
   const parsed = parseNewsDate(text, options);
-  return parsed === null ? null : formatPublished(parsed).publishedAt;
+  return parsed === null ? null : formatPublishedAt(parsed);
 }
