@@ -5,7 +5,7 @@ import type { DateSource, SourceAdapter, SourceLayout, TextSource } from '../sou
 import type { ExtractedFields } from './types.ts';
 import { cleanText, lettersAndDigits } from '../normalize/text.ts';
 import { absoluteHttpUrl } from '../normalize/url.ts';
-import { formatPublishedAt, parseNewsDate, VIETNAM_ZONE } from '../normalize/dates.ts';
+import { toPublishedAt, VIETNAM_ZONE } from '../normalize/dates.ts';
 import { dedupeAuthors, parseByline } from '../normalize/byline.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
@@ -113,9 +113,8 @@ function readList($: CheerioAPI, sources: TextSource[] | undefined, note = SILEN
 function readDate($: CheerioAPI, sources: DateSource[] | undefined, jsonLd: () => JsonLdArticle | null, key: 'datePublished' | 'dateModified', note = SILENT): string | null {
   for (const source of sources ?? []) {
     const raw = source === 'jsonld' ? jsonLd()?.[key] ?? null : readFirst($, [source]);
-    const parsed = raw ? parseNewsDate(raw, { zone: VIETNAM_ZONE }) : null;
-    if (parsed) {
-      const value = formatPublishedAt(parsed);
+    const value = raw ? toPublishedAt(raw, { zone: VIETNAM_ZONE }) : null;
+    if (value) {
       note.found(source === 'jsonld' ? `jsonld ${key}` : source, value);
       return value;
     }

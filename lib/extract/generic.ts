@@ -1,11 +1,10 @@
 import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
-import type { DateTime } from 'luxon';
 import type { ArticleImage, Author } from '../schema/article.ts';
 import type { ExtractedFields } from './types.ts';
 import { cleanText, lettersAndDigits } from '../normalize/text.ts';
 import { absoluteHttpUrl } from '../normalize/url.ts';
-import { formatPublishedAt, parseNewsDate } from '../normalize/dates.ts';
+import { toPublishedAt } from '../normalize/dates.ts';
 import { dedupeAuthors, naturalCase, notAPerson, parseByline, withoutTitleBeforeName } from '../normalize/byline.ts';
 import type { ExtractionTrace } from './explain.ts';
 import { splitCaption } from '../normalize/caption.ts';
@@ -37,21 +36,20 @@ function zoneFor(url: string | undefined): string | undefined {
   return ZONE_BY_DOMAIN_SUFFIX.find(([pattern]) => pattern.test(host))?.[1];
 }
 
-/** A date string resolved to an instant, or null: no offset and no known zone means no date, never a guess. */
-function resolveDate(raw: string | null | undefined, zone: string | undefined): DateTime | null {
+/** A date string resolved to an instant (as publishedAt), or null: no offset and no known zone means no date, never a guess. */
+function resolveDate(raw: string | null | undefined, zone: string | undefined): string | null {
   if (!raw) return null;
   const text = raw.trim();
   if (!EXPLICIT_ZONE.test(text) && !zone) return null;
-  return parseNewsDate(text, { zone, allowUsStyle: false });
+  return toPublishedAt(text, { zone, allowUsStyle: false });
 }
 
 /** The first candidate that resolves to an instant; each one tried before it is recorded as rejected. */
 function firstDate(candidates: [from: string, raw: string | null | undefined][], zone: string | undefined, field: 'publishedAt' | 'updatedAt', trace?: ExtractionTrace): string | null {
   for (const [from, raw] of candidates) {
     if (!raw) continue;
-    const resolved = resolveDate(raw, zone);
-    if (resolved) {
-      const value = formatPublishedAt(resolved);
+    const value = resolveDate(raw, zone);
+    if (value) {
       trace?.chose(field, from, value);
       return value;
     }
@@ -116,7 +114,7 @@ function printedDateNearHeadline($: CheerioAPI, zone: string | undefined): { fro
     const text = renderedText(element);
     if (text.length < 8 || text.length > MAX_DATE_LINE_LENGTH || !/\d/.test(text)) continue;
     const resolved = resolveDate(text.replace(DATE_LABEL, ''), zone);
-    if (resolved) return { from: `heuristic: date printed near the headline (<${element.name}${element.attribs['class'] ? ` class="${element.attribs['class']}"` : ''}> "${text}")`, value: formatPublishedAt(resolved) };
+    if (resolved) return { from: `heuristic: date printed near the headline (<${element.name}${element.attribs['class'] ? ` class="${element.attribs['class']}"` : ''}> "${text}")`, value: resolved };
   }
   return null;
 }
