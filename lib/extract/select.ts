@@ -54,14 +54,6 @@ export function selectBelow(root: Element, selector: string): Element[] {
   return selectAll(compiled(selector), root, SELECT_OPTIONS);
 }
 
-/**
- * `selector` as a test of one element (`$(element).is(selector)`), for a scan that asks it of many elements:
- * matchesSelector looks the compiled selector up and sets up css-select's options on every call.
- */
-export function selectorTest(selector: string): (element: Element) => boolean {
-  return compiled(selector);
-}
-
 /** Whether `element` matches `selector`, as `$(element).is(selector)` answers for plain CSS. */
 export function matchesSelector(element: Element, selector: string): boolean {
   return is(element, compiled(selector), SELECT_OPTIONS);
