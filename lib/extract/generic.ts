@@ -540,7 +540,7 @@ const BODY_FIELDS: ReadonlySet<keyof ExtractedFields> = new Set<keyof ExtractedF
  * published the article, "Nguyễn Đắc Vịnh" under the printed "Dương Lâm").
  */
 function withClosingByline($: CheerioAPI, metadata: GenericMetadata, closingByline: string | null, vietnamese: boolean, trace?: ExtractionTrace): Author[] {
-  const structured = metadata.fields.authors;
+  const structured = metadata.field('authors');
   if (!closingByline || (structured.length > 0 && !vietnamese)) return structured;
   const authors = parseByline(closingByline).filter((author) => notAPerson(author.raw) === null);
   if (authors.length === 0) return structured;
@@ -558,11 +558,24 @@ function withClosingByline($: CheerioAPI, metadata: GenericMetadata, closingByli
   return authors;
 }
 
+type MetadataField = Exclude<keyof ExtractedFields, BodyField>;
+
 interface GenericMetadata {
-  fields: Omit<ExtractedFields, BodyField>;
   jsonLd: JsonLdArticle | null;
   meta: PageMeta;
-  description: string | null;
+  language: string | null;
+  /**
+   * A field, read on its first request: a page that a source adapter reads asks the generic path for a few
+   * fields only (the canonical URL, tags), and the others (the section, the printed byline) scan the page.
+   */
+  field: <K extends MetadataField>(key: K) => ExtractedFields[K];
+  description: () => string | null;
+}
+
+/** `read` once, on the first call. */
+function once<T>(read: () => T): () => T {
+  let known: { value: T } | undefined;
+  return () => (known ??= { value: read() }).value;
 }
 
 /** Everything the generic path reads from JSON-LD and head metadata (cheap: no content scoring); `url` undefined when unknown. */
@@ -571,35 +584,42 @@ function genericMetadata($: CheerioAPI, url: string | undefined, trace?: Extract
   const meta = readPageMeta($);
   const zone = zoneFor(url);
   const language = pickLanguage(jsonLd, meta);
-  const title = pickTitle($, jsonLd, meta, isVietnamese(language, url), trace);
-  const published = firstDate(
-    [['jsonld datePublished', jsonLd?.datePublished], ...meta.published.map((entry) => [entry.source, entry.value] as [string, string]), ...meta.timeDatetimes.map((value) => ['time@datetime', value] as [string, string])],
-    zone,
-    'publishedAt',
-    trace,
-  );
-  const printed = published ? null : printedDateNearHeadline($, zone);
-  if (printed) trace?.chose('publishedAt', printed.from, printed.value);
-  const canonicalUrl = absoluteHttpUrl(meta.canonical, url) ?? absoluteHttpUrl(meta.ogUrl, url) ?? absoluteHttpUrl(jsonLd?.url, url);
-  const tags = jsonLd?.keywords.length ? jsonLd.keywords : meta.tags;
-  trace?.chose('canonicalUrl', meta.canonical ? 'link rel=canonical' : meta.ogUrl ? 'meta og:url' : 'jsonld url', canonicalUrl);
-  trace?.chose('tags', jsonLd?.keywords.length ? 'jsonld keywords' : 'meta article:tag / news_keywords / keywords', tags);
-  trace?.chose('language', jsonLd?.inLanguage ? 'jsonld inLanguage' : meta.htmlLang ? 'html@lang' : 'meta og:locale', language);
-  return {
-    jsonLd,
-    meta,
-    description: pickLead(jsonLd, meta),
-    fields: {
-      canonicalUrl,
-      title,
-      category: pickSection($, jsonLd, meta, { url, title, siteNames: [meta.ogSiteName, jsonLd?.publisherName ?? null, url ? hostOf(url) : null], vietnamese: isVietnamese(language, url), headline: headlineElement($) }, trace),
-      tags,
-      publishedAt: published ?? printed?.value ?? null,
-      updatedAt: firstDate([['jsonld dateModified', jsonLd?.dateModified], ...meta.modified.map((entry) => [entry.source, entry.value] as [string, string])], zone, 'updatedAt', trace),
-      authors: pickAuthors($, jsonLd, meta, url, isVietnamese(language, url), trace),
-      language,
-    },
+  const vietnamese = isVietnamese(language, url);
+  const title = once(() => pickTitle($, jsonLd, meta, vietnamese, trace));
+  const readers: { [K in MetadataField]: () => ExtractedFields[K] } = {
+    canonicalUrl: once(() => {
+      const canonicalUrl = absoluteHttpUrl(meta.canonical, url) ?? absoluteHttpUrl(meta.ogUrl, url) ?? absoluteHttpUrl(jsonLd?.url, url);
+      trace?.chose('canonicalUrl', meta.canonical ? 'link rel=canonical' : meta.ogUrl ? 'meta og:url' : 'jsonld url', canonicalUrl);
+      return canonicalUrl;
+    }),
+    title,
+    category: once(() =>
+      pickSection($, jsonLd, meta, { url, title: title(), siteNames: [meta.ogSiteName, jsonLd?.publisherName ?? null, url ? hostOf(url) : null], vietnamese, headline: headlineElement($) }, trace),
+    ),
+    tags: once(() => {
+      const tags = jsonLd?.keywords.length ? jsonLd.keywords : meta.tags;
+      trace?.chose('tags', jsonLd?.keywords.length ? 'jsonld keywords' : 'meta article:tag / news_keywords / keywords', tags);
+      return tags;
+    }),
+    publishedAt: once(() => {
+      const published = firstDate(
+        [['jsonld datePublished', jsonLd?.datePublished], ...meta.published.map((entry) => [entry.source, entry.value] as [string, string]), ...meta.timeDatetimes.map((value) => ['time@datetime', value] as [string, string])],
+        zone,
+        'publishedAt',
+        trace,
+      );
+      const printed = published ? null : printedDateNearHeadline($, zone);
+      if (printed) trace?.chose('publishedAt', printed.from, printed.value);
+      return published ?? printed?.value ?? null;
+    }),
+    updatedAt: once(() => firstDate([['jsonld dateModified', jsonLd?.dateModified], ...meta.modified.map((entry) => [entry.source, entry.value] as [string, string])], zone, 'updatedAt', trace)),
+    authors: once(() => pickAuthors($, jsonLd, meta, url, vietnamese, trace)),
+    language: once(() => {
+      trace?.chose('language', jsonLd?.inLanguage ? 'jsonld inLanguage' : meta.htmlLang ? 'html@lang' : 'meta og:locale', language);
+      return language;
+    }),
   };
+  return { jsonLd, meta, language, field: (key) => readers[key](), description: once(() => pickLead(jsonLd, meta)) };
 }
 
 /** The body, its pictures and the lead: the content heuristics, the costly part of the generic path. */
@@ -608,10 +628,13 @@ interface GenericBody extends Pick<ExtractedFields, BodyField> {
 }
 
 function genericBody($: CheerioAPI, url: string | undefined, metadata: GenericMetadata, trace?: ExtractionTrace): GenericBody {
-  const { jsonLd, meta, description } = metadata;
-  const { title, authors, canonicalUrl } = metadata.fields;
+  const { jsonLd, meta } = metadata;
+  const description = metadata.description();
+  const title = metadata.field('title');
+  const authors = metadata.field('authors');
+  const canonicalUrl = metadata.field('canonicalUrl');
   const body = extractBodyParagraphs($, canonicalUrl ?? url);
-  const underHeadline = !description && isVietnamese(metadata.fields.language, url) ? leadUnderHeadline($) : null;
+  const underHeadline = !description && isVietnamese(metadata.language, url) ? leadUnderHeadline($) : null;
   const printed = printedLead($, description) ?? underHeadline;
   // The title, the lead and a byline line repeated inside the body container are not body text.
   const comparables = (texts: (string | null | undefined)[]): Set<string> => new Set(texts.filter((text): text is string => !!text).map(comparable));
@@ -642,28 +665,43 @@ function genericBody($: CheerioAPI, url: string | undefined, metadata: GenericMe
 
 /**
  * The generic path one field at a time, for filling what a source adapter did not find: head metadata is
- * read on the first request, the body heuristics run only when the body, its pictures or the lead are asked for.
+ * read field by field as requested, the body heuristics run only when the body, its pictures or the lead are asked for.
  * Without the page's URL, relative links resolve against its canonical URL when it names one, else not at all.
  */
 export function genericFieldReader($: CheerioAPI, url: string | undefined, trace?: ExtractionTrace): <K extends keyof ExtractedFields>(key: K) => ExtractedFields[K] {
   let metadata: GenericMetadata | undefined;
-  let all: ExtractedFields | undefined;
+  let body: GenericBody | undefined;
+  let closingAuthors: Author[] | undefined;
   return <K extends keyof ExtractedFields>(key: K): ExtractedFields[K] => {
-    metadata ??= genericMetadata($, url, trace);
-    const needsBody = BODY_FIELDS.has(key) || (key === 'authors' && metadata.fields.authors.length === 0);
+    const read = (metadata ??= genericMetadata($, url, trace));
+    const needsBody = BODY_FIELDS.has(key) || (key === 'authors' && read.field('authors').length === 0);
+    if (!needsBody && !body) return readMetadataField(read, key);
+    const found = (body ??= genericBody($, url, read, trace));
     // Once the body is read, its closing byline has its say on the authors too.
-    if (!needsBody && !all) return (metadata.fields as ExtractedFields)[key];
-    all ??= bodyAndMetadata($, url, metadata, trace);
-    return all[key];
+    if (key === 'authors') return (closingAuthors ??= withClosingByline($, read, found.closingByline, isVietnamese(read.language, url), trace)) as ExtractedFields[K];
+    return BODY_FIELDS.has(key) ? (found[key as BodyField] as ExtractedFields[K]) : readMetadataField(read, key);
   };
 }
 
-function bodyAndMetadata($: CheerioAPI, url: string | undefined, metadata: GenericMetadata, trace?: ExtractionTrace): ExtractedFields {
-  const body = genericBody($, url, metadata, trace);
-  const vietnamese = isVietnamese(metadata.fields.language, url);
-  return { ...metadata.fields, paragraphs: body.paragraphs, images: body.images, lead: body.lead, dateline: body.dateline, authors: withClosingByline($, metadata, body.closingByline, vietnamese, trace) };
+function readMetadataField<K extends keyof ExtractedFields>(metadata: GenericMetadata, key: K): ExtractedFields[K] {
+  return metadata.field(key as MetadataField) as ExtractedFields[K];
 }
 
 export function extractGeneric($: CheerioAPI, url: string): ExtractedFields {
-  return bodyAndMetadata($, url, genericMetadata($, url));
+  const metadata = genericMetadata($, url);
+  const body = genericBody($, url, metadata);
+  return {
+    canonicalUrl: metadata.field('canonicalUrl'),
+    title: metadata.field('title'),
+    category: metadata.field('category'),
+    tags: metadata.field('tags'),
+    publishedAt: metadata.field('publishedAt'),
+    updatedAt: metadata.field('updatedAt'),
+    language: metadata.field('language'),
+    paragraphs: body.paragraphs,
+    images: body.images,
+    lead: body.lead,
+    dateline: body.dateline,
+    authors: withClosingByline($, metadata, body.closingByline, isVietnamese(metadata.language, url)),
+  };
 }
