@@ -34,7 +34,8 @@ export function selectOnPage($: CheerioAPI, selector: string): Element[] {
 
 /** The page's first element matching `selector`, as `$(selector).first()` finds it: the scan stops there. */
 export function firstOnPage($: CheerioAPI, selector: string): Element | undefined {
-  return pageElements($).find(compiled(selector));
+  const query = compiled(selector);
+  return pageElements($).find((element) => query(element));
 }
 
 /**
@@ -42,7 +43,8 @@ export function firstOnPage($: CheerioAPI, selector: string): Element | undefine
  * combinators may still match `root`'s ancestors, as they do page-wide. Only `root`'s part of the page is tested.
  */
 export function selectOnPageBelow($: CheerioAPI, root: Element, selector: string): Element[] {
-  return elementsBelow($, root).filter(compiled(selector));
+  const query = compiled(selector);
+  return elementsBelow($, root).filter((element) => query(element));
 }
 
 /**
