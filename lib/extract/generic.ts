@@ -2,7 +2,7 @@ import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
 import type { ArticleImage, Author } from '../schema/article.ts';
 import type { ExtractedFields } from './types.ts';
-import { cleanText, lettersAndDigits } from '../normalize/text.ts';
+import { cleanText, comparableFormExceeds, lettersAndDigits } from '../normalize/text.ts';
 import { absoluteHttpUrl } from '../normalize/url.ts';
 import { toPublishedAt } from '../normalize/dates.ts';
 import { dedupeAuthors, naturalCase, notAPerson, parseByline, withoutTitleBeforeName } from '../normalize/byline.ts';
@@ -159,6 +159,17 @@ export function trimSiteSuffix(title: string, siteNames: (string | null)[]): str
 
 function comparable(text: string): string {
   return lettersAndDigits(text.normalize('NFC').toLowerCase());
+}
+
+/**
+ * Whether a text is one of `texts` in comparable form. A text surely longer than all of them (a body paragraph beside a
+ * title) is told apart by counting its first letters, without normalizing and lower-casing all of it.
+ */
+function sameTextAsOneOf(texts: (string | null | undefined)[]): (text: string) => boolean {
+  const forms = new Set(texts.filter((text): text is string => !!text).map(comparable));
+  let longest = 0;
+  for (const form of forms) longest = Math.max(longest, form.length);
+  return (text) => !comparableFormExceeds(text, longest) && forms.has(comparable(text));
 }
 
 /**
@@ -651,13 +662,13 @@ function genericBody($: CheerioAPI, url: string | undefined, metadata: GenericMe
   const underHeadline = !description && isVietnamese(metadata.language, url) ? leadUnderHeadline($) : null;
   const printed = printedLead($, description) ?? underHeadline;
   // The title, the lead and a byline line repeated inside the body container are not body text.
-  const comparables = (texts: (string | null | undefined)[]): Set<string> => new Set(texts.filter((text): text is string => !!text).map(comparable));
-  const headAndByline = comparables([title, ...authors.flatMap((author) => [author.raw, author.name])]);
-  const notBody = new Set([...headAndByline, ...comparables([description, printed?.text])]);
-  const besideLead = body.paragraphs.filter((paragraph) => !notBody.has(comparable(paragraph)));
+  const headAndByline = [title, ...authors.flatMap((author) => [author.raw, author.name])];
+  const isHeadOrByline = sameTextAsOneOf(headAndByline);
+  const isNotBody = sameTextAsOneOf([...headAndByline, description, printed?.text]);
+  const besideLead = body.paragraphs.filter((paragraph) => !isNotBody(paragraph));
   // A page whose whole text is its lead (a short notice, an article cut to its first paragraph for non-subscribers)
   // prints it once: it is the body, and no lead repeats it.
-  const paragraphs = besideLead.length > 0 ? besideLead : body.paragraphs.filter((paragraph) => !headAndByline.has(comparable(paragraph)));
+  const paragraphs = besideLead.length > 0 ? besideLead : body.paragraphs.filter((paragraph) => !isHeadOrByline(paragraph));
   const wholeText = besideLead.length === 0 && paragraphs.length > 0;
   trace?.chose('paragraphs', 'heuristic: containers scored by the prose they hold, chrome and related boxes dropped', `${paragraphs.length} paragraphs`);
   // The body may open with the printed standfirst, the paragraph the description was cut from after it.

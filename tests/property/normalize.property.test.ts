@@ -6,7 +6,7 @@ import { parseByline } from '../../lib/normalize/byline.ts';
 import { splitCaption } from '../../lib/normalize/caption.ts';
 import { splitDateline } from '../../lib/normalize/dateline.ts';
 import { formatPublished, formatPublishedAt, parseNewsDate, toPublishedAt } from '../../lib/normalize/dates.ts';
-import { cleanText, decodeEntities } from '../../lib/normalize/text.ts';
+import { cleanText, comparableFormExceeds, decodeEntities, lettersAndDigits } from '../../lib/normalize/text.ts';
 
 /**
  * Properties of the normalizers over arbitrary and adversarial text: they never throw, their output is
@@ -184,6 +184,17 @@ describe('toPublishedAt', () => {
       fc.property(fc.oneof(dateLike, anyText), fc.constantFrom(undefined, 'Asia/Ho_Chi_Minh', 'Europe/Berlin'), (text, zone) => {
         const parsed = parseNewsDate(text, { zone });
         expect(toPublishedAt(text, { zone })).toBe(parsed === null ? null : formatPublishedAt(parsed));
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+});
+
+describe('comparableFormExceeds', () => {
+  it('is true only when the comparable form is longer', () => {
+    fc.assert(
+      fc.property(anyText, fc.nat(40), (text, length) => {
+        if (comparableFormExceeds(text, length)) expect(lettersAndDigits(text.normalize('NFC').toLowerCase()).length).toBeGreaterThan(length);
       }),
       { numRuns: 3_000 },
     );
