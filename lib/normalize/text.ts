@@ -144,8 +144,8 @@ export function lettersAndDigits(text: string): string {
 }
 
 /**
- * Whether a UTF-16 code unit, when it is a letter or digit, always leaves exactly one letter or digit of its own in
- * `lettersAndDigits(text.normalize('NFC').toLowerCase())`: Latin (Vietnamese included), Greek, Cyrillic and the
+ * Whether a UTF-16 code unit, when it is a letter or digit, always leaves a letter or digit of its own (never one
+ * joined with another) in `lettersAndDigits(text.normalize('NFC').toLowerCase())`: Latin (Vietnamese included), Greek, Cyrillic and the
  * scripts up to U+10FF, kana, CJK ideographs, precomposed Hangul. Left out: Hangul jamo (NFC joins them into one
  * syllable), compatibility ideographs, supplementary planes. tests/unit/normalize-text.test.ts checks every code point.
  */
