@@ -5,7 +5,7 @@ import type { DateSource, SourceAdapter, SourceLayout, TextSource } from '../sou
 import type { ExtractedFields } from './types.ts';
 import { cleanText, lettersAndDigits } from '../normalize/text.ts';
 import { absoluteHttpUrl } from '../normalize/url.ts';
-import { formatPublished, parseNewsDate, VIETNAM_ZONE } from '../normalize/dates.ts';
+import { toPublishedAt, VIETNAM_ZONE } from '../normalize/dates.ts';
 import { dedupeAuthors, notAPerson, parseByline } from '../normalize/byline.ts';
 import { isPlaceholderImage, splitCaption } from '../normalize/caption.ts';
 import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
@@ -15,14 +15,14 @@ import { bylineText, closingCreditOf, dropSectionInvitations, MAX_CLOSING_CREDIT
 import { withPhotoStoryParagraphs } from './photo-story.ts';
 import type { ExtractionTrace, TracedField } from './explain.ts';
 import { BLOCK_TAGS, elementsByTag, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
-import { matchesSelector, selectBelow, selectOnPage } from './select.ts';
+import { firstOnPage, matchesSelector, selectBelow, selectOnPage, selectOnPageBelow } from './select.ts';
 
 /** What an adapter layout found: only the fields it found are present (absent = ask the generic path). */
 export type AdapterFields = Partial<ExtractedFields>;
 
 /** The first layout of the adapter whose detect selector matches the page, newest layout first. */
 export function pickLayout($: CheerioAPI, adapter: SourceAdapter): SourceLayout | null {
-  return adapter.layouts.find((layout) => selectOnPage($, layout.detect).length > 0) ?? null;
+  return adapter.layouts.find((layout) => firstOnPage($, layout.detect) !== undefined) ?? null;
 }
 
 /** Paragraphs that only point elsewhere: ">> 'Siêu cường' châu Á…", "Xem thêm: …", "Tin liên quan". */
@@ -37,9 +37,14 @@ function hasBlockDescendant(element: Element): boolean {
 
 function readValues($: CheerioAPI, source: TextSource): string[] {
   const spec = typeof source === 'string' ? { selector: source } : source;
-  let matches = selectOnPage($, spec.selector);
-  if (spec.pick === 'first') matches = matches.slice(0, 1);
-  if (spec.pick === 'last') matches = matches.slice(-1);
+  let matches: Element[];
+  if (spec.pick === 'first') {
+    const first = firstOnPage($, spec.selector);
+    matches = first ? [first] : [];
+  } else {
+    matches = selectOnPage($, spec.selector);
+    if (spec.pick === 'last') matches = matches.slice(-1);
+  }
   const values = matches.map((element) => (spec.attr ? cleanText(element.attribs[spec.attr] ?? '') : renderedText(element)));
   const split = spec.split;
   return (split ? values.flatMap((value) => value.split(split)) : values).map((value) => value.trim()).filter((value) => value !== '');
@@ -82,7 +87,7 @@ function readTitle($: CheerioAPI, sources: TextSource[], metadataTitle: string |
     if (typeof source !== 'string' && source.attr) {
       title = readValues($, source)[0];
     } else {
-      const element = selectOnPage($, typeof source === 'string' ? source : source.selector)[0];
+      const element = firstOnPage($, typeof source === 'string' ? source : source.selector);
       title = element ? renderedTextSpacedLike(renderedRuns(element), metadataTitle) : '';
     }
     if (title) {
@@ -109,9 +114,8 @@ function readList($: CheerioAPI, sources: TextSource[] | undefined, note = SILEN
 function readDate($: CheerioAPI, sources: DateSource[] | undefined, jsonLd: () => JsonLdArticle | null, key: 'datePublished' | 'dateModified', note = SILENT): string | null {
   for (const source of sources ?? []) {
     const raw = source === 'jsonld' ? jsonLd()?.[key] ?? null : readFirst($, [source]);
-    const parsed = raw ? parseNewsDate(raw, { zone: VIETNAM_ZONE }) : null;
-    if (parsed) {
-      const value = formatPublished(parsed).publishedAt;
+    const value = raw ? toPublishedAt(raw, { zone: VIETNAM_ZONE }) : null;
+    if (value) {
       note.found(source === 'jsonld' ? `jsonld ${key}` : source, value);
       return value;
     }
@@ -150,10 +154,10 @@ interface BodyWalk {
  */
 function walkBody($: CheerioAPI, root: Element, drop: string, figure: string): BodyWalk {
   const walk: BodyWalk = { blocks: [], figures: [] };
-  // Each selector matched once over the page instead of compiled again for every child of the body:
-  // for plain CSS (no positional pseudo-classes) the page-wide matches are exactly what `.is()` accepts.
-  const dropped = new Set(drop ? selectOnPage($, drop) : []);
-  const figures = new Set(selectOnPage($, figure));
+  // Each selector matched once over the body instead of compiled again for every child of the body:
+  // for plain CSS (no positional pseudo-classes) the matches are exactly what `.is()` accepts.
+  const dropped = new Set(drop ? selectOnPageBelow($, root, drop) : []);
+  const figures = new Set(selectOnPageBelow($, root, figure));
   const emit = (text: string, element: Element): void => {
     if (HAS_WORD.test(text)) walk.blocks.push({ text, element });
   };
@@ -243,7 +247,7 @@ function comparable(text: string): string {
 function readBody($: CheerioAPI, layout: SourceLayout, base: string | undefined, authors: Author[], title: string | null, lead: string | null): Body | null {
   const { selectors } = layout;
   if (selectors.body === undefined) return null;
-  const root = selectOnPage($, selectors.body)[0];
+  const root = firstOnPage($, selectors.body);
   if (!root) return null;
   const walk = walkBody($, root, (selectors.bodyDrop ?? []).join(', '), selectors.figure ?? 'figure');
   // The headline and the lead inside the body container (VnExpress prints both inside article.fck_detail),

@@ -4,7 +4,7 @@
  */
 import type { CheerioAPI } from 'cheerio';
 import { isTag, type AnyNode, type Element, type ParentNode } from 'domhandler';
-import { cleanText } from '../normalize/text.ts';
+import { cleanText, isWhitespace } from '../normalize/text.ts';
 
 /**
  * Tags that make an element a container of paragraphs rather than a run of inline text: a div holding none
@@ -84,7 +84,12 @@ export function rawRenderedText(node: AnyNode, leftOut?: ReadonlySet<AnyNode>): 
   return element.name !== undefined && BREAKS_TEXT.has(element.name) ? ` ${text} ` : text;
 }
 
-const WHITESPACE = /\s/u;
+/** How many characters of `text` are not whitespace: its length once squeezed (`text.replace(/\s+/gu, '')`). */
+function printedLength(text: string): number {
+  let count = 0;
+  for (let index = 0; index < text.length; index += 1) if (!isWhitespace(text.charCodeAt(index))) count += 1;
+  return count;
+}
 
 /**
  * The rendered runs of an element joined, with a space added at an inline edge where `reference` (the
@@ -101,23 +106,22 @@ export function renderedTextSpacedLike(runs: readonly string[], reference: strin
   if (squeeze(target) !== squeeze(rendered)) return rendered;
   // Position in `target` of each non-space character, to know whether a space follows the one before an edge.
   let out = '';
+  let printed = 0;
   let consumed = 0;
   let targetAt = 0;
-  const advanceTo = (count: number): void => {
-    while (consumed < count && targetAt < target.length) {
-      if (!WHITESPACE.test(target[targetAt]!)) consumed += 1;
-      targetAt += 1;
-    }
-  };
-  runs.map((run) => run.normalize('NFC')).forEach((run, index) => {
-    if (index > 0) {
-      const before = out.at(-1);
-      const after = run[0];
-      advanceTo(squeeze(out).length);
-      if (before !== undefined && after !== undefined && !WHITESPACE.test(before) && !WHITESPACE.test(after) && WHITESPACE.test(target[targetAt] ?? '')) out += ' ';
+  for (const raw of runs) {
+    const run = raw.normalize('NFC');
+    // Only an edge between two printed characters can have lost a space; `target` is read up to it there.
+    if (out !== '' && run !== '' && !isWhitespace(out.charCodeAt(out.length - 1)) && !isWhitespace(run.charCodeAt(0))) {
+      while (consumed < printed && targetAt < target.length) {
+        if (!isWhitespace(target.charCodeAt(targetAt))) consumed += 1;
+        targetAt += 1;
+      }
+      if (isWhitespace(target.charCodeAt(targetAt))) out += ' ';
     }
     out += run;
-  });
+    printed += printedLength(run);
+  }
   return cleanText(out);
 }
 

@@ -1,11 +1,10 @@
 import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
-import type { DateTime } from 'luxon';
 import type { ArticleImage, Author } from '../schema/article.ts';
 import type { ExtractedFields } from './types.ts';
-import { cleanText, lettersAndDigits } from '../normalize/text.ts';
+import { cleanText, comparableFormExceeds, lettersAndDigits } from '../normalize/text.ts';
 import { absoluteHttpUrl } from '../normalize/url.ts';
-import { formatPublished, parseNewsDate } from '../normalize/dates.ts';
+import { toPublishedAt } from '../normalize/dates.ts';
 import { dedupeAuthors, naturalCase, notAPerson, parseByline, withoutTitleBeforeName } from '../normalize/byline.ts';
 import type { ExtractionTrace } from './explain.ts';
 import { splitCaption } from '../normalize/caption.ts';
@@ -37,21 +36,20 @@ function zoneFor(url: string | undefined): string | undefined {
   return ZONE_BY_DOMAIN_SUFFIX.find(([pattern]) => pattern.test(host))?.[1];
 }
 
-/** A date string resolved to an instant, or null: no offset and no known zone means no date, never a guess. */
-function resolveDate(raw: string | null | undefined, zone: string | undefined): DateTime | null {
+/** A date string resolved to an instant (as publishedAt), or null: no offset and no known zone means no date, never a guess. */
+function resolveDate(raw: string | null | undefined, zone: string | undefined): string | null {
   if (!raw) return null;
   const text = raw.trim();
   if (!EXPLICIT_ZONE.test(text) && !zone) return null;
-  return parseNewsDate(text, { zone, allowUsStyle: false });
+  return toPublishedAt(text, { zone, allowUsStyle: false });
 }
 
 /** The first candidate that resolves to an instant; each one tried before it is recorded as rejected. */
 function firstDate(candidates: [from: string, raw: string | null | undefined][], zone: string | undefined, field: 'publishedAt' | 'updatedAt', trace?: ExtractionTrace): string | null {
   for (const [from, raw] of candidates) {
     if (!raw) continue;
-    const resolved = resolveDate(raw, zone);
-    if (resolved) {
-      const value = formatPublished(resolved).publishedAt;
+    const value = resolveDate(raw, zone);
+    if (value) {
       trace?.chose(field, from, value);
       return value;
     }
@@ -116,7 +114,7 @@ function printedDateNearHeadline($: CheerioAPI, zone: string | undefined): { fro
     const text = renderedText(element);
     if (text.length < 8 || text.length > MAX_DATE_LINE_LENGTH || !/\d/.test(text)) continue;
     const resolved = resolveDate(text.replace(DATE_LABEL, ''), zone);
-    if (resolved) return { from: `heuristic: date printed near the headline (<${element.name}${element.attribs['class'] ? ` class="${element.attribs['class']}"` : ''}> "${text}")`, value: formatPublished(resolved).publishedAt };
+    if (resolved) return { from: `heuristic: date printed near the headline (<${element.name}${element.attribs['class'] ? ` class="${element.attribs['class']}"` : ''}> "${text}")`, value: resolved };
   }
   return null;
 }
@@ -161,6 +159,17 @@ export function trimSiteSuffix(title: string, siteNames: (string | null)[]): str
 
 function comparable(text: string): string {
   return lettersAndDigits(text.normalize('NFC').toLowerCase());
+}
+
+/**
+ * Whether a text is one of `texts` in comparable form. A text surely longer than all of them (a body paragraph beside a
+ * title) is told apart by counting its first letters, without normalizing and lower-casing all of it.
+ */
+function sameTextAsOneOf(texts: (string | null | undefined)[]): (text: string) => boolean {
+  const forms = new Set(texts.filter((text): text is string => !!text).map(comparable));
+  let longest = 0;
+  for (const form of forms) longest = Math.max(longest, form.length);
+  return (text) => !comparableFormExceeds(text, longest) && forms.has(comparable(text));
 }
 
 /**
@@ -209,15 +218,29 @@ function isVietnamese(language: string | null, url: string | undefined): boolean
   return language?.toLowerCase().startsWith('vi') === true || zoneFor(url) === 'Asia/Ho_Chi_Minh';
 }
 
+/** Canonical language tags by the raw tag pages give ("vi", "vi-VN", "en_US"): a few dozen in all. Bounded. */
+const CANONICAL_TAGS = new Map<string, string | null>();
+const MAX_CACHED_TAGS = 1_000;
+
+/** The BCP 47 form of a language tag, or null when it is none: Intl's canonicalization (a locale built per call) once per distinct tag. */
+function canonicalLanguageTag(tag: string): string | null {
+  let canonical = CANONICAL_TAGS.get(tag);
+  if (canonical === undefined) {
+    try {
+      canonical = Intl.getCanonicalLocales(tag)[0] ?? null;
+    } catch {
+      canonical = null;
+    }
+    if (CANONICAL_TAGS.size >= MAX_CACHED_TAGS) CANONICAL_TAGS.clear();
+    CANONICAL_TAGS.set(tag, canonical);
+  }
+  return canonical;
+}
+
 function pickLanguage(jsonLd: JsonLdArticle | null, meta: PageMeta): string | null {
   const raw = jsonLd?.inLanguage ?? meta.htmlLang ?? meta.locale;
   if (!raw) return null;
-  const tag = raw.trim().replace(/_/g, '-').split(/[\s,;]/)[0] ?? '';
-  try {
-    return Intl.getCanonicalLocales(tag)[0] ?? null;
-  } catch {
-    return null;
-  }
+  return canonicalLanguageTag(raw.trim().replace(/_/g, '-').split(/[\s,;]/)[0] ?? '');
 }
 
 /** The description, unless it is only the site's name or a fragment of one ("| Lebanon News"). */
@@ -240,10 +263,24 @@ const PRINTED_LEAD_CLASS = /sapo|desc|lead|summary|excerpt|intro|standfirst|teas
 /** Enough of a lead's opening to know two texts are the same lead. */
 const LEAD_OPENING_LENGTH = 40;
 
+/**
+ * The answer for each class attribute seen lately: a page repeats its class names on many elements, and the
+ * expression (case-blind, thirteen words) costs more per element than a lookup. Bounded.
+ */
+const PRINTED_LEAD_BY_CLASS = new Map<string, boolean>();
+const MAX_CACHED_CLASSES = 20_000;
+
 /** Most elements have no class: the expression then does not run. */
 function hasPrintedLeadClass(element: Element): boolean {
   const className = element.attribs['class'];
-  return className !== undefined && PRINTED_LEAD_CLASS.test(className);
+  if (className === undefined) return false;
+  let printed = PRINTED_LEAD_BY_CLASS.get(className);
+  if (printed === undefined) {
+    printed = PRINTED_LEAD_CLASS.test(className);
+    if (PRINTED_LEAD_BY_CLASS.size >= MAX_CACHED_CLASSES) PRINTED_LEAD_BY_CLASS.clear();
+    PRINTED_LEAD_BY_CLASS.set(className, printed);
+  }
+  return printed;
 }
 
 /** A label printed before a lead with no dash ("BNEWS", "Dân trí"): one or two short words opening with a capital. */
@@ -528,7 +565,7 @@ const BODY_FIELDS: ReadonlySet<keyof ExtractedFields> = new Set<keyof ExtractedF
  * published the article, "Nguyễn Đắc Vịnh" under the printed "Dương Lâm").
  */
 function withClosingByline($: CheerioAPI, metadata: GenericMetadata, closingByline: string | null, vietnamese: boolean, trace?: ExtractionTrace): Author[] {
-  const structured = metadata.fields.authors;
+  const structured = metadata.field('authors');
   if (!closingByline || (structured.length > 0 && !vietnamese)) return structured;
   const authors = parseByline(closingByline).filter((author) => notAPerson(author.raw) === null);
   if (authors.length === 0) return structured;
@@ -546,11 +583,24 @@ function withClosingByline($: CheerioAPI, metadata: GenericMetadata, closingByli
   return authors;
 }
 
+type MetadataField = Exclude<keyof ExtractedFields, BodyField>;
+
 interface GenericMetadata {
-  fields: Omit<ExtractedFields, BodyField>;
   jsonLd: JsonLdArticle | null;
   meta: PageMeta;
-  description: string | null;
+  language: string | null;
+  /**
+   * A field, read on its first request: a page that a source adapter reads asks the generic path for a few
+   * fields only (the canonical URL, tags), and the others (the section, the printed byline) scan the page.
+   */
+  field: <K extends MetadataField>(key: K) => ExtractedFields[K];
+  description: () => string | null;
+}
+
+/** `read` once, on the first call. */
+function once<T>(read: () => T): () => T {
+  let known: { value: T } | undefined;
+  return () => (known ??= { value: read() }).value;
 }
 
 /** Everything the generic path reads from JSON-LD and head metadata (cheap: no content scoring); `url` undefined when unknown. */
@@ -559,35 +609,42 @@ function genericMetadata($: CheerioAPI, url: string | undefined, trace?: Extract
   const meta = readPageMeta($);
   const zone = zoneFor(url);
   const language = pickLanguage(jsonLd, meta);
-  const title = pickTitle($, jsonLd, meta, isVietnamese(language, url), trace);
-  const published = firstDate(
-    [['jsonld datePublished', jsonLd?.datePublished], ...meta.published.map((entry) => [entry.source, entry.value] as [string, string]), ...meta.timeDatetimes.map((value) => ['time@datetime', value] as [string, string])],
-    zone,
-    'publishedAt',
-    trace,
-  );
-  const printed = published ? null : printedDateNearHeadline($, zone);
-  if (printed) trace?.chose('publishedAt', printed.from, printed.value);
-  const canonicalUrl = absoluteHttpUrl(meta.canonical, url) ?? absoluteHttpUrl(meta.ogUrl, url) ?? absoluteHttpUrl(jsonLd?.url, url);
-  const tags = jsonLd?.keywords.length ? jsonLd.keywords : meta.tags;
-  trace?.chose('canonicalUrl', meta.canonical ? 'link rel=canonical' : meta.ogUrl ? 'meta og:url' : 'jsonld url', canonicalUrl);
-  trace?.chose('tags', jsonLd?.keywords.length ? 'jsonld keywords' : 'meta article:tag / news_keywords / keywords', tags);
-  trace?.chose('language', jsonLd?.inLanguage ? 'jsonld inLanguage' : meta.htmlLang ? 'html@lang' : 'meta og:locale', language);
-  return {
-    jsonLd,
-    meta,
-    description: pickLead(jsonLd, meta),
-    fields: {
-      canonicalUrl,
-      title,
-      category: pickSection($, jsonLd, meta, { url, title, siteNames: [meta.ogSiteName, jsonLd?.publisherName ?? null, url ? hostOf(url) : null], vietnamese: isVietnamese(language, url), headline: headlineElement($) }, trace),
-      tags,
-      publishedAt: published ?? printed?.value ?? null,
-      updatedAt: firstDate([['jsonld dateModified', jsonLd?.dateModified], ...meta.modified.map((entry) => [entry.source, entry.value] as [string, string])], zone, 'updatedAt', trace),
-      authors: pickAuthors($, jsonLd, meta, url, isVietnamese(language, url), trace),
-      language,
-    },
+  const vietnamese = isVietnamese(language, url);
+  const title = once(() => pickTitle($, jsonLd, meta, vietnamese, trace));
+  const readers: { [K in MetadataField]: () => ExtractedFields[K] } = {
+    canonicalUrl: once(() => {
+      const canonicalUrl = absoluteHttpUrl(meta.canonical, url) ?? absoluteHttpUrl(meta.ogUrl, url) ?? absoluteHttpUrl(jsonLd?.url, url);
+      trace?.chose('canonicalUrl', meta.canonical ? 'link rel=canonical' : meta.ogUrl ? 'meta og:url' : 'jsonld url', canonicalUrl);
+      return canonicalUrl;
+    }),
+    title,
+    category: once(() =>
+      pickSection($, jsonLd, meta, { url, title: title(), siteNames: [meta.ogSiteName, jsonLd?.publisherName ?? null, url ? hostOf(url) : null], vietnamese, headline: headlineElement($) }, trace),
+    ),
+    tags: once(() => {
+      const tags = jsonLd?.keywords.length ? jsonLd.keywords : meta.tags;
+      trace?.chose('tags', jsonLd?.keywords.length ? 'jsonld keywords' : 'meta article:tag / news_keywords / keywords', tags);
+      return tags;
+    }),
+    publishedAt: once(() => {
+      const published = firstDate(
+        [['jsonld datePublished', jsonLd?.datePublished], ...meta.published.map((entry) => [entry.source, entry.value] as [string, string]), ...meta.timeDatetimes.map((value) => ['time@datetime', value] as [string, string])],
+        zone,
+        'publishedAt',
+        trace,
+      );
+      const printed = published ? null : printedDateNearHeadline($, zone);
+      if (printed) trace?.chose('publishedAt', printed.from, printed.value);
+      return published ?? printed?.value ?? null;
+    }),
+    updatedAt: once(() => firstDate([['jsonld dateModified', jsonLd?.dateModified], ...meta.modified.map((entry) => [entry.source, entry.value] as [string, string])], zone, 'updatedAt', trace)),
+    authors: once(() => pickAuthors($, jsonLd, meta, url, vietnamese, trace)),
+    language: once(() => {
+      trace?.chose('language', jsonLd?.inLanguage ? 'jsonld inLanguage' : meta.htmlLang ? 'html@lang' : 'meta og:locale', language);
+      return language;
+    }),
   };
+  return { jsonLd, meta, language, field: (key) => readers[key](), description: once(() => pickLead(jsonLd, meta)) };
 }
 
 /** The body, its pictures and the lead: the content heuristics, the costly part of the generic path. */
@@ -596,19 +653,22 @@ interface GenericBody extends Pick<ExtractedFields, BodyField> {
 }
 
 function genericBody($: CheerioAPI, url: string | undefined, metadata: GenericMetadata, trace?: ExtractionTrace): GenericBody {
-  const { jsonLd, meta, description } = metadata;
-  const { title, authors, canonicalUrl } = metadata.fields;
+  const { jsonLd, meta } = metadata;
+  const description = metadata.description();
+  const title = metadata.field('title');
+  const authors = metadata.field('authors');
+  const canonicalUrl = metadata.field('canonicalUrl');
   const body = extractBodyParagraphs($, canonicalUrl ?? url);
-  const underHeadline = !description && isVietnamese(metadata.fields.language, url) ? leadUnderHeadline($) : null;
+  const underHeadline = !description && isVietnamese(metadata.language, url) ? leadUnderHeadline($) : null;
   const printed = printedLead($, description) ?? underHeadline;
   // The title, the lead and a byline line repeated inside the body container are not body text.
-  const comparables = (texts: (string | null | undefined)[]): Set<string> => new Set(texts.filter((text): text is string => !!text).map(comparable));
-  const headAndByline = comparables([title, ...authors.flatMap((author) => [author.raw, author.name])]);
-  const notBody = new Set([...headAndByline, ...comparables([description, printed?.text])]);
-  const besideLead = body.paragraphs.filter((paragraph) => !notBody.has(comparable(paragraph)));
+  const headAndByline = [title, ...authors.flatMap((author) => [author.raw, author.name])];
+  const isHeadOrByline = sameTextAsOneOf(headAndByline);
+  const isNotBody = sameTextAsOneOf([...headAndByline, description, printed?.text]);
+  const besideLead = body.paragraphs.filter((paragraph) => !isNotBody(paragraph));
   // A page whose whole text is its lead (a short notice, an article cut to its first paragraph for non-subscribers)
   // prints it once: it is the body, and no lead repeats it.
-  const paragraphs = besideLead.length > 0 ? besideLead : body.paragraphs.filter((paragraph) => !headAndByline.has(comparable(paragraph)));
+  const paragraphs = besideLead.length > 0 ? besideLead : body.paragraphs.filter((paragraph) => !isHeadOrByline(paragraph));
   const wholeText = besideLead.length === 0 && paragraphs.length > 0;
   trace?.chose('paragraphs', 'heuristic: containers scored by the prose they hold, chrome and related boxes dropped', `${paragraphs.length} paragraphs`);
   // The body may open with the printed standfirst, the paragraph the description was cut from after it.
@@ -630,28 +690,43 @@ function genericBody($: CheerioAPI, url: string | undefined, metadata: GenericMe
 
 /**
  * The generic path one field at a time, for filling what a source adapter did not find: head metadata is
- * read on the first request, the body heuristics run only when the body, its pictures or the lead are asked for.
+ * read field by field as requested, the body heuristics run only when the body, its pictures or the lead are asked for.
  * Without the page's URL, relative links resolve against its canonical URL when it names one, else not at all.
  */
 export function genericFieldReader($: CheerioAPI, url: string | undefined, trace?: ExtractionTrace): <K extends keyof ExtractedFields>(key: K) => ExtractedFields[K] {
   let metadata: GenericMetadata | undefined;
-  let all: ExtractedFields | undefined;
+  let body: GenericBody | undefined;
+  let closingAuthors: Author[] | undefined;
   return <K extends keyof ExtractedFields>(key: K): ExtractedFields[K] => {
-    metadata ??= genericMetadata($, url, trace);
-    const needsBody = BODY_FIELDS.has(key) || (key === 'authors' && metadata.fields.authors.length === 0);
+    const read = (metadata ??= genericMetadata($, url, trace));
+    const needsBody = BODY_FIELDS.has(key) || (key === 'authors' && read.field('authors').length === 0);
+    if (!needsBody && !body) return readMetadataField(read, key);
+    const found = (body ??= genericBody($, url, read, trace));
     // Once the body is read, its closing byline has its say on the authors too.
-    if (!needsBody && !all) return (metadata.fields as ExtractedFields)[key];
-    all ??= bodyAndMetadata($, url, metadata, trace);
-    return all[key];
+    if (key === 'authors') return (closingAuthors ??= withClosingByline($, read, found.closingByline, isVietnamese(read.language, url), trace)) as ExtractedFields[K];
+    return BODY_FIELDS.has(key) ? (found[key as BodyField] as ExtractedFields[K]) : readMetadataField(read, key);
   };
 }
 
-function bodyAndMetadata($: CheerioAPI, url: string | undefined, metadata: GenericMetadata, trace?: ExtractionTrace): ExtractedFields {
-  const body = genericBody($, url, metadata, trace);
-  const vietnamese = isVietnamese(metadata.fields.language, url);
-  return { ...metadata.fields, paragraphs: body.paragraphs, images: body.images, lead: body.lead, dateline: body.dateline, authors: withClosingByline($, metadata, body.closingByline, vietnamese, trace) };
+function readMetadataField<K extends keyof ExtractedFields>(metadata: GenericMetadata, key: K): ExtractedFields[K] {
+  return metadata.field(key as MetadataField) as ExtractedFields[K];
 }
 
 export function extractGeneric($: CheerioAPI, url: string): ExtractedFields {
-  return bodyAndMetadata($, url, genericMetadata($, url));
+  const metadata = genericMetadata($, url);
+  const body = genericBody($, url, metadata);
+  return {
+    canonicalUrl: metadata.field('canonicalUrl'),
+    title: metadata.field('title'),
+    category: metadata.field('category'),
+    tags: metadata.field('tags'),
+    publishedAt: metadata.field('publishedAt'),
+    updatedAt: metadata.field('updatedAt'),
+    language: metadata.field('language'),
+    paragraphs: body.paragraphs,
+    images: body.images,
+    lead: body.lead,
+    dateline: body.dateline,
+    authors: withClosingByline($, metadata, body.closingByline, isVietnamese(metadata.language, url)),
+  };
 }

@@ -82,7 +82,20 @@ function candidates(values: Map<string, string[]>, keys: string[]): DateCandidat
   return keys.flatMap((key) => (values.get(key) ?? []).map((value) => ({ source: `meta:${key}`, value })));
 }
 
+/** Read once per page (the adapter run and the generic path both ask), keyed by the loaded page's `$` as its element index is. */
+const META_BY_PAGE = new WeakMap<CheerioAPI, PageMeta>();
+
+/** The page's head metadata; the same object on every call for one loaded page: callers read it, never change it. */
 export function readPageMeta($: CheerioAPI): PageMeta {
+  let meta = META_BY_PAGE.get($);
+  if (!meta) {
+    meta = pageMetaOf($);
+    META_BY_PAGE.set($, meta);
+  }
+  return meta;
+}
+
+function pageMetaOf($: CheerioAPI): PageMeta {
   const values = metaValues($);
   const first = (key: string): string | null => values.get(key)?.[0] ?? null;
   const linkHref = (rel: string): string | null => {

@@ -21,7 +21,7 @@ import { readJsonLdBreadcrumb, type BreadcrumbStep, type JsonLdArticle } from '.
 import type { PageMeta } from './meta.ts';
 import type { ExtractionTrace } from './explain.ts';
 import { pageElements, renderedText, walkElements } from './dom.ts';
-import { matchesSelector, selectOnPage } from './select.ts';
+import { selectOnPage } from './select.ts';
 
 /** Trail steps that name the site, not a section. */
 const HOME_STEP = /^(?:trang\s*chủ|home|homepage|start|accueil|inicio|startseite|главная)$/iu;
@@ -31,6 +31,20 @@ const HOME_STEP = /^(?:trang\s*chủ|home|homepage|start|accueil|inicio|startsei
  * test is a case-blind substring, so it takes in .breadcrumb, .breadcrumbs and ol.breadcrumb without naming them.
  */
 const VISIBLE_TRAIL = '[itemtype$="BreadcrumbList"], nav[aria-label*="breadcrumb" i], [class*="breadcrumb" i]';
+const BREADCRUMB = /breadcrumb/i;
+
+/**
+ * Whether an element matches VISIBLE_TRAIL, the selector written out as attribute tests: the scan asks it of
+ * the page's elements one by one, where css-select's compiled form calls a closure per part of the selector.
+ */
+function isVisibleTrail(element: Element): boolean {
+  const { itemtype, class: className } = element.attribs;
+  return (
+    itemtype?.endsWith('BreadcrumbList') === true ||
+    (className !== undefined && BREADCRUMB.test(className)) ||
+    (element.name === 'nav' && BREADCRUMB.test(element.attribs['aria-label'] ?? ''))
+  );
+}
 
 /** Generic English words a CMS puts in a section field by default: no section on a page in another language. */
 const PLACEHOLDER_SECTION = /^(?:news|article|articles|home|homepage|blog|post|posts|story|stories|general|default|uncategori[sz]ed)$/iu;
@@ -96,7 +110,7 @@ function sectionSteps(steps: BreadcrumbStep[], page: PageIdentity): BreadcrumbSt
  */
 function visibleTrail($: CheerioAPI): BreadcrumbStep[] {
   for (const element of pageElements($)) {
-    if (!matchesSelector(element, VISIBLE_TRAIL)) continue;
+    if (!isVisibleTrail(element)) continue;
     const steps = topLevelLinks(element).map((link) => ({ name: renderedText(link), url: link.attribs['href'] ?? null }));
     if (steps.length > 0) return steps;
   }

@@ -5,7 +5,7 @@
 import type { CheerioAPI } from 'cheerio';
 import { compile, is, selectAll, type Options } from 'css-select';
 import type { AnyNode, Element } from 'domhandler';
-import { pageElements } from './dom.ts';
+import { elementsBelow, pageElements } from './dom.ts';
 
 type CompiledSelector = ReturnType<typeof compile<AnyNode, Element>>;
 
@@ -30,6 +30,21 @@ export function selectOnPage($: CheerioAPI, selector: string): Element[] {
   // The page's element list filtered: what css-select's selectAll finds walking the tree, without the walk.
   const query = compiled(selector);
   return pageElements($).filter((element) => query(element));
+}
+
+/** The page's first element matching `selector`, as `$(selector).first()` finds it: the scan stops there. */
+export function firstOnPage($: CheerioAPI, selector: string): Element | undefined {
+  const query = compiled(selector);
+  return pageElements($).find((element) => query(element));
+}
+
+/**
+ * selectOnPage's matches that lie below `root` (an element of the page), in document order: a selector's
+ * combinators may still match `root`'s ancestors, as they do page-wide. Only `root`'s part of the page is tested.
+ */
+export function selectOnPageBelow($: CheerioAPI, root: Element, selector: string): Element[] {
+  const query = compiled(selector);
+  return elementsBelow($, root).filter((element) => query(element));
 }
 
 /**

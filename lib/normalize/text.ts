@@ -174,6 +174,34 @@ export function hanKanaHangulCount(text: string): number {
   return count;
 }
 
+/**
+ * Whether a UTF-16 code unit, when it is a letter or digit, always leaves a letter or digit of its own (never one
+ * joined with another) in `lettersAndDigits(text.normalize('NFC').toLowerCase())`: Latin (Vietnamese included), Greek, Cyrillic and the
+ * scripts up to U+10FF, kana, CJK ideographs, precomposed Hangul. Left out: Hangul jamo (NFC joins them into one
+ * syllable), compatibility ideographs, supplementary planes. tests/unit/normalize-text.test.ts checks every code point.
+ */
+function keptOneApiece(code: number): boolean {
+  return code < 0x1100 || (code >= 0x1e00 && code < 0x2000) || (code >= 0x3040 && code < 0x3100) || (code >= 0x4e00 && code < 0xa000) || (code >= 0xac00 && code < 0xd7a4);
+}
+
+/**
+ * True when the comparable form of `text` (`lettersAndDigits(text.normalize('NFC').toLowerCase())`) is surely longer
+ * than `length`, told from `text` itself: it holds more than `length` letters or digits that the form keeps one
+ * apiece. Reads no further than that. False when it cannot tell: then compare the forms themselves. A long
+ * paragraph is so told apart from a short title without normalizing and lower-casing all of it.
+ */
+export function comparableFormExceeds(text: string, length: number): boolean {
+  let kept = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (keptOneApiece(code) && isLetterOrDigitCode(code)) {
+      kept += 1;
+      if (kept > length) return true;
+    }
+  }
+  return false;
+}
+
 /** The text without Vietnamese (or other Latin) diacritics, case kept: "Đà Nẵng" → "Da Nang". */
 export function stripDiacritics(s: string): string {
   // Đ/đ (and the look-alike Ɖ/ɖ) are letters of their own, not D plus a mark, so NFD leaves them alone.

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { parseByline } from '../../lib/normalize/byline.ts';
 import { splitCaption } from '../../lib/normalize/caption.ts';
 import { splitDateline } from '../../lib/normalize/dateline.ts';
-import { formatPublished, parseNewsDate } from '../../lib/normalize/dates.ts';
-import { cleanText, decodeEntities } from '../../lib/normalize/text.ts';
+import { formatPublished, formatPublishedAt, parseNewsDate, toPublishedAt } from '../../lib/normalize/dates.ts';
+import { cleanText, comparableFormExceeds, decodeEntities, lettersAndDigits } from '../../lib/normalize/text.ts';
 
 /**
  * Properties of the normalizers over arbitrary and adversarial text: they never throw, their output is
@@ -149,6 +149,54 @@ describe('parseNewsDate', () => {
         expect(parseNewsDate(local.toFormat('dd/MM/yyyy HH:mm'))?.toMillis()).toBe(local.toMillis());
       }),
       RUNS,
+    );
+  });
+});
+
+describe('toPublishedAt', () => {
+  const two = (value: number): string => String(value).padStart(2, '0');
+  const offset = fc.oneof(
+    fc.constantFrom('', 'Z', ' GMT+7', ' (GMT+7)', '-00:00', ' UTC'),
+    fc.record({ sign: fc.constantFrom('+', '-'), hours: fc.integer({ min: 0, max: 15 }), minutes: fc.constantFrom(0, 30, 45, 59, 60) }).map(({ sign, hours, minutes }) => `${sign}${two(hours)}:${two(minutes)}`),
+  );
+  // Around every edge luxon checks: months 0 and 13, day 0 and the 29th to 32nd, hour 24, minutes and seconds 60, weekdays that may not match.
+  const dateLike = fc
+    .record({
+      year: fc.integer({ min: 1895, max: 2105 }),
+      month: fc.integer({ min: 0, max: 13 }),
+      day: fc.integer({ min: 0, max: 32 }),
+      hour: fc.integer({ min: 0, max: 24 }),
+      minute: fc.integer({ min: 0, max: 61 }),
+      second: fc.integer({ min: 0, max: 61 }),
+      fraction: fc.constantFrom('', '.000', '.5', '.123456'),
+      offset,
+      weekday: fc.constantFrom('', 'Thứ bảy, ', 'Chủ nhật, ', 'Mon, ', 'Wed, '),
+      dayFirst: fc.boolean(),
+    })
+    .map(({ year, month, day, hour, minute, second, fraction, offset, weekday, dayFirst }) =>
+      dayFirst
+        ? `${weekday}${two(hour)}:${two(minute)}, ${two(day)}/${two(month)}/${year}${offset}`
+        : `${weekday}${year}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)}${fraction}${offset}`,
+    );
+
+  it('prints what formatPublishedAt prints of parseNewsDate, and null where that is null', () => {
+    fc.assert(
+      fc.property(fc.oneof(dateLike, anyText), fc.constantFrom(undefined, 'Asia/Ho_Chi_Minh', 'Europe/Berlin'), (text, zone) => {
+        const parsed = parseNewsDate(text, { zone });
+        expect(toPublishedAt(text, { zone })).toBe(parsed === null ? null : formatPublishedAt(parsed));
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+});
+
+describe('comparableFormExceeds', () => {
+  it('is true only when the comparable form is longer', () => {
+    fc.assert(
+      fc.property(anyText, fc.nat(40), (text, length) => {
+        if (comparableFormExceeds(text, length)) expect(lettersAndDigits(text.normalize('NFC').toLowerCase()).length).toBeGreaterThan(length);
+      }),
+      { numRuns: 3_000 },
     );
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cleanText, collapseWhitespace, decodeEntities, hanKanaHangulCount, isWhitespace, lettersAndDigits, stripDiacritics, toNfc, vietnameseSlug } from '../../lib/normalize/text.ts';
+import { cleanText, collapseWhitespace, comparableFormExceeds, decodeEntities, hanKanaHangulCount, isWhitespace, lettersAndDigits, stripDiacritics, toNfc, vietnameseSlug } from '../../lib/normalize/text.ts';
 import { countWords } from '../../lib/normalize/words.ts';
 
 describe('decodeEntities', () => {
@@ -73,6 +73,20 @@ const trickyText = fc.array(fc.constantFrom(...TRICKY_UNITS), { maxLength: 12 })
 describe('the scans that stand in for regular expressions', () => {
   it('isWhitespace agrees with \\s on every UTF-16 code unit', () => {
     for (let code = 0; code <= 0xffff; code += 1) expect(isWhitespace(code)).toBe(/\s/.test(String.fromCharCode(code)));
+  });
+
+  it('comparableFormExceeds never counts more than the comparable form holds: every code point, alone and decomposed', () => {
+    // NFD of a composite is what NFC joins back: a letter counted on both sides of such a join would be counted twice.
+    const comparableLength = (text: string): number => lettersAndDigits(text.normalize('NFC').toLowerCase()).length;
+    let overcounted = 0;
+    for (let codePoint = 0; codePoint <= 0x10ffff; codePoint += 1) {
+      if (codePoint >= 0xd800 && codePoint <= 0xdfff) continue;
+      const character = String.fromCodePoint(codePoint);
+      for (const text of [character, character.normalize('NFD')]) if (comparableFormExceeds(text, comparableLength(text))) overcounted += 1;
+    }
+    expect(overcounted).toBe(0);
+    expect(comparableFormExceeds('Người dân Đà Nẵng', 13)).toBe(true);
+    expect(comparableFormExceeds('Người dân Đà Nẵng', 14)).toBe(false);
   });
 
   it("collapseWhitespace gives text.replace(/\\s+/g, ' ').trim()", () => {
