@@ -244,12 +244,20 @@ function comparable(text: string): string {
   return lettersAndDigits(text.toLowerCase());
 }
 
+/** Inside any body: elements whose content is never article text (code, styles, the no-script copy of an embed). */
+const NEVER_BODY_TEXT = ['script', 'style', 'noscript'];
+
+/** What a layout's body walk leaves out: its own bodyDrop, and what no body holds as text. */
+function bodyDropOf(selectors: SourceLayout['selectors']): string[] {
+  return [...(selectors.bodyDrop ?? []), ...NEVER_BODY_TEXT];
+}
+
 function readBody($: CheerioAPI, layout: SourceLayout, base: string | undefined, authors: Author[], title: string | null, lead: string | null): Body | null {
   const { selectors } = layout;
   if (selectors.body === undefined) return null;
   const root = firstOnPage($, selectors.body);
   if (!root) return null;
-  const walk = walkBody($, root, (selectors.bodyDrop ?? []).join(', '), selectors.figure ?? 'figure');
+  const walk = walkBody($, root, bodyDropOf(selectors).join(', '), selectors.figure ?? 'figure');
   // The headline and the lead inside the body container (VnExpress prints both inside article.fck_detail),
   // or a paragraph repeating them word for word (a video page's copy of the sapo), are not body text.
   const notBody = new Set([title, lead].filter((text): text is string => !!text).map(comparable));
@@ -330,7 +338,7 @@ export function runLayout($: CheerioAPI, adapter: SourceAdapter, layout: SourceL
   if (authors.length === 0 && allAuthors.length > 0) trace?.chose('authors', `${prefix} byline closing the body (${selectors.bylineParagraph ?? 'a name already known'})`, allAuthors.map((author) => author.name));
   if (body && body.paragraphs.length > 0) {
     found.paragraphs = body.paragraphs;
-    trace?.chose('paragraphs', `${prefix} ${selectors.body} text blocks, without ${(selectors.bodyDrop ?? []).join(', ') || 'nothing'}`, `${body.paragraphs.length} paragraphs`);
+    trace?.chose('paragraphs', `${prefix} ${selectors.body} text blocks, without ${bodyDropOf(selectors).join(', ')}`, `${body.paragraphs.length} paragraphs`);
   }
   if (body && body.images.length > 0) {
     found.images = body.images;

@@ -1,7 +1,7 @@
 import { decodeXML } from 'entities/decode';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import Parser from 'rss-parser';
-import { formatPublished, parseNewsDate } from '../normalize/dates.ts';
+import { toPublishedAt } from '../normalize/dates.ts';
 import { cleanText } from '../normalize/text.ts';
 import { normalizeUrl } from '../normalize/url.ts';
 import { dedupeKey } from './state.ts';
@@ -169,8 +169,7 @@ function resolveLink(link: string | undefined, feedUrl: string): string | null {
 /** Feed pubDates may be US-style ("10/5/2026 3:42:00 PM", a Tuổi Trẻ variant), so that form is allowed here. */
 function feedDate(raw: string | undefined): string | null {
   if (raw === undefined) return null;
-  const parsed = parseNewsDate(decodeXML(raw), { allowUsStyle: true });
-  return parsed === null ? null : formatPublished(parsed).publishedAt;
+  return toPublishedAt(decodeXML(raw), { allowUsStyle: true });
 }
 
 function collect(

@@ -13,9 +13,6 @@ const DROP_IN_ENTRY = [
   'div.sc-empty-layer',
   'div.c-box',
   'div.sc-hightlight-box',
-  'script',
-  'style',
-  'noscript',
 ];
 
 const RIGHT_ALIGNED_PARAGRAPH = 'p[style*="text-align: right"], p[style*="text-align:right"]';
@@ -69,7 +66,7 @@ const legacyBaodanang: SourceLayout = {
     lead: ['div.col-content p.sapo'],
     date: ['div.date'],
     body: 'div.col-content',
-    bodyDrop: ['p.sapo', 'div.news-relation', 'script', 'style', 'noscript'],
+    bodyDrop: ['p.sapo', 'div.news-relation'],
     figure: 'table.image, figure',
     caption: '.image_desc, figcaption',
     bylineParagraph: RIGHT_ALIGNED_PARAGRAPH,

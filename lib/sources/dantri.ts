@@ -26,7 +26,7 @@ export const dantri: SourceAdapter = {
         updated: ['jsonld'],
         authors: ['article a[href*="/tac-gia/"]'],
         body: 'article div[data-slot="content"]',
-        bodyDrop: ['aside', '.dantri-widget', 'script', 'style', 'noscript'],
+        bodyDrop: ['aside', '.dantri-widget'],
         figure: 'figure',
         caption: 'figcaption',
         // JSON-LD keywords also list the section names; the keywords meta has only the article's topics
@@ -48,7 +48,7 @@ export const dantri: SourceAdapter = {
         dateline: ['div.detail_w > h2.sapo > span:first-child'],
         date: ['div.detail_w > div.publishdate'],
         body: 'div.detail_w > div.content',
-        bodyDrop: ['#admbackground', 'script', 'style', 'noscript'],
+        bodyDrop: ['#admbackground'],
         figure: 'div.VCSortableInPreviewMode[type="Photo"]',
         caption: 'div.PhotoCMS_Caption',
         bylineParagraph: 'p[style*="text-align: right"]',
@@ -66,7 +66,7 @@ export const dantri: SourceAdapter = {
         date: ['div.content > div > span.fon7'],
         body: 'div.content > div.news_details',
         // the "Tin liên quan" list opening the body, a right-floated box of links to the group's finance site
-        bodyDrop: ['div:has(> h4)', 'table[align="right"]', 'script', 'style'],
+        bodyDrop: ['div:has(> h4)', 'table[align="right"]'],
         // a centred picture with its caption after a <br>, wrapped in a span
         figure: 'span:has(> div[align="center"] > img)',
         caption: 'div[align="center"]',

@@ -18,7 +18,7 @@ const mcmsArticle: SourceLayout = {
     updated: ['jsonld'],
     authors: ['div.article__author .name', 'div.article__meta .author'],
     body: 'div.article__body',
-    bodyDrop: ['div.article-relate', 'div.article__source', 'div.rennab', 'script', 'style', 'noscript'],
+    bodyDrop: ['div.article-relate', 'div.article__source', 'div.rennab'],
     tags: [{ selector: 'meta[property="article:tag"]', attr: 'content', split: ',' }],
   },
 };
@@ -40,7 +40,7 @@ const aiCms: SourceLayout = {
     updated: ['jsonld'],
     authors: ['[data-field="author"] .article-meta__name'],
     body: 'main[data-field="body"]',
-    bodyDrop: ['[data-field="sapo"]', 'script', 'style', 'noscript'],
+    bodyDrop: ['[data-field="sapo"]'],
     tags: ['div.tags div.list-tag a.tag span.tag-name'],
   },
   // pictures without a description of their own are given the site's name

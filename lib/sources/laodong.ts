@@ -23,7 +23,7 @@ export const laodong: SourceAdapter = {
         updated: ['jsonld'],
         authors: ['article.article-detail div.art-info span.authors'],
         body: 'article.article-detail div.art-body',
-        bodyDrop: ['div.tin-lien-quan', 'zone', 'script', 'style', 'noscript'],
+        bodyDrop: ['div.tin-lien-quan', 'zone'],
         tags: ['div.art-footer div.lst-tags a'],
       },
     },

@@ -27,7 +27,6 @@ export const qdnd: SourceAdapter = {
         date: ['jsonld', 'div.article-detail span.post-subinfo > span'],
         updated: ['jsonld'],
         body: 'div.post-content div[itemprop="articleBody"]',
-        bodyDrop: ['script', 'style', 'noscript'],
         figure: 'table.imgEditor',
         caption: 'tr.alt_imgEditor td',
         tags: ['div.post-tag a[itemprop="keywords"]'],

@@ -33,7 +33,7 @@ const tuoitreDesktop2015: SourceLayout = {
     authors: ['div.fck div.wrapper-qt > strong'],
     body: 'div.left-side div.fck',
     // the like-button box holding the byline, and a hidden video-ad wrapper after the first paragraph
-    bodyDrop: ['div.wrapper-qt', 'div[id^="tt-wrapper"]', 'script', 'style', 'noscript'],
+    bodyDrop: ['div.wrapper-qt', 'div[id^="tt-wrapper"]'],
     ...TUOITRE_2015_SHARED,
   },
 };
@@ -119,9 +119,6 @@ export const tuoitreFamily: SourceAdapter = {
           '[data-marked-zoneid]',
           '[type="link"]',
           'zone',
-          'script',
-          'style',
-          'noscript',
         ],
         figure: 'figure',
         caption: 'figcaption',
@@ -140,7 +137,7 @@ export const tuoitreFamily: SourceAdapter = {
         updated: ['jsonld'],
         authors: ['[data-role="author"]'],
         body: 'div.vnbcbc-body[data-role="content"]',
-        bodyDrop: ['[type="RelatedOneNews"]', '[type="RelatedNewsBox"]', 'zone', 'script', 'style', 'noscript'],
+        bodyDrop: ['[type="RelatedOneNews"]', '[type="RelatedNewsBox"]', 'zone'],
         tags: [{ selector: 'meta[property="article:tag"]', attr: 'content', split: ',' }],
       },
       junkAlt: /\s-\sẢnh\s*\d+\.?\s*$/u,
@@ -155,7 +152,7 @@ export const tuoitreFamily: SourceAdapter = {
         // the byline runs the source outlet on after the name: "<span itemprop=name>Thế Duyệt</span>, Đời sống Pháp luật"
         authors: ['span.kbwcm-author [itemprop="name"]'],
         body: 'div.knc-content#ContentDetail',
-        bodyDrop: ['[type="RelatedOneNews"]', '[type="RelatedNewsBox"]', '.link-source-wrapper', 'zone', 'script', 'style', 'noscript'],
+        bodyDrop: ['[type="RelatedOneNews"]', '[type="RelatedNewsBox"]', '.link-source-wrapper', 'zone'],
         tags: [{ selector: 'meta[property="article:tag"]', attr: 'content', split: ',' }],
       },
     },

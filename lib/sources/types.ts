@@ -29,7 +29,10 @@ export interface LayoutSelectors {
    * runs, with nothing a selector can name as a figure or a caption).
    */
   body?: string;
-  /** Elements inside the body that are not article text: ads, related boxes, share bars, embedded widgets. */
+  /**
+   * Elements inside the body that are not article text: ads, related boxes, share bars, embedded widgets
+   * (script, style and noscript are always left out).
+   */
   bodyDrop?: string[];
   /** Figure elements inside the body (default "figure"); each gives at most one image. */
   figure?: string;

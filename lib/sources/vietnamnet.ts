@@ -22,7 +22,7 @@ export const vietnamnet: SourceAdapter = {
         updated: ['jsonld'],
         authors: ['div.article-detail-author__info span.name', 'div.article-detail-author__info a[href*="/tac-gia/"]'],
         body: 'div.maincontent',
-        bodyDrop: ['[data-vnnembedtype="related"]', '.vnn-related', 'script', 'style', 'noscript'],
+        bodyDrop: ['[data-vnnembedtype="related"]', '.vnn-related'],
         figure: 'figure',
         caption: 'figcaption',
       },
@@ -51,9 +51,6 @@ export const vietnamnet: SourceAdapter = {
           'div.VnnAdsPos',
           // the embedded page's wrapper: its fallback text ("Không hỗ trợ iframe") would read as a paragraph
           'div:has(> iframe)',
-          'script',
-          'style',
-          'noscript',
         ],
         figure: 'table.FmsArticleBoxStyle',
         caption: 'td.image_desc',

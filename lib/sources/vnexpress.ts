@@ -22,7 +22,7 @@ export const vnexpress: SourceAdapter = {
         date: [{ selector: 'meta[name="pubdate"]', attr: 'content' }, 'jsonld', 'span.date'],
         updated: ['jsonld'],
         body: 'article.fck_detail',
-        bodyDrop: ['[data-component-type]', '.box-tinlienquanv2', '.box_brief_info', '#article-end', 'script', 'style', 'noscript'],
+        bodyDrop: ['[data-component-type]', '.box-tinlienquanv2', '.box_brief_info', '#article-end'],
         // 2019 pages print pictures in table.tplCaption with the caption in p.Image.
         figure: 'figure, table.tplCaption',
         caption: 'figcaption, p.Image',
@@ -51,7 +51,6 @@ export const vnexpress: SourceAdapter = {
         lead: ['div.short_intro'],
         date: ['div.block_timer_share div.block_timer'],
         body: 'div.main_content_detail div.fck_detail',
-        bodyDrop: ['script', 'style', 'noscript'],
         figure: 'table.tplCaption',
         caption: 'p.Image',
         bylineParagraph: 'p.Normal[style*="right"]',

@@ -28,7 +28,7 @@ export const vov: SourceAdapter = {
         updated: ['jsonld'],
         authors: ['article.detail div.article-author a'],
         body: 'article.detail div.article-content div.text-long',
-        bodyDrop: ['article.inner-article', 'div.block-ads', 'script', 'style', 'noscript'],
+        bodyDrop: ['article.inner-article', 'div.block-ads'],
         tags: [{ selector: 'meta[property="article:tag"]', attr: 'content' }],
       },
       junkAlt: /\shinh anh \d+$/u,

@@ -101,6 +101,19 @@ describe('extractArticle: which sources are trusted', () => {
     const named = extractArticle(edit(page, '>PV/VOV.VN</a>', '>Minh Hoàng/VOV.VN</a>'), { url: VOV_URL });
     expect(named.authors).toEqual([{ name: 'Minh Hoàng', raw: 'Minh Hoàng' }]);
   });
+
+  it('leaves script, style and noscript out of every adapter body, whatever the layout lists (vov-1315698)', () => {
+    const VOV_URL = 'https://vov.vn/the-thao/argentina-doi-dien-an-phat-tu-fifa-sau-khi-vao-chung-ket-world-cup-2026-post1315698.vov';
+    const page = edit(
+      read('vi/vov-1315698.html'),
+      'class="text-long"><h2>',
+      'class="text-long"><script>var slot = "Quảng cáo trong bài";</script><style>.x { content: "Kiểu chữ"; }</style><noscript><p>Hãy bật JavaScript để xem video này.</p></noscript><h2>',
+    );
+    const article = extractArticle(page, { url: VOV_URL });
+    expect(article.extractor.name).toBe('vov/drupal-vovvn');
+    expect(article.body.paragraphs[0]).toMatch(/^Messi phấn khích sau khi Argentina vào chung kết World Cup 2026/);
+    for (const text of ['Quảng cáo trong bài', 'Kiểu chữ', 'Hãy bật JavaScript']) expect(article.body.text).not.toContain(text);
+  });
 });
 
 describe('extractArticle: pages that are not articles, or not of a known layout', () => {
