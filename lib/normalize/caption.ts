@@ -8,14 +8,14 @@ export interface SplitCaption {
 }
 
 /**
- * Labels that introduce a credit: "Ảnh:", "Ảnh minh họa:", "Ảnh đồ họa:", "Tin, ảnh:", "Bài và ảnh:", "Nguồn:", "Video:",
- * "Đồ họa:", "Photo:", "Photo by", "Picture by", "Credit:", and the word for "photo" in the languages news
- * sites print it in ("Foto:", "Bild:", "Фото:", "Imagen:", "Kuva:").
+ * Labels that introduce a credit: "Ảnh:", "Ảnh minh họa:", "Ảnh đồ họa:", "Ảnh tư liệu:" (an archive photo),
+ * "Tin, ảnh:", "Bài và ảnh:", "Nguồn:", "Video:", "Đồ họa:", "Photo:", "Photo by", "Picture by", "Credit:", and the
+ * word for "photo" in the languages news sites print it in ("Foto:", "Bild:", "Фото:", "Imagen:", "Kuva:").
  */
 const ROLE = '(?:tin|bài|ảnh|video|clip|photos?|fotos?)';
 const CREDIT_LABEL =
   `(?:${ROLE}\\s*(?:,|và|&|-|/|and)\\s*)?` +
-  '(?:(?:ảnh(?:\\s+(?:minh\\s+h(?:ọa|oạ)|đồ\\s*h(?:ọa|oạ)))?|video|clip|nguồn(?:\\s+ảnh)?|đồ\\s*họa|infographic|photos?|photograph|pictures?|image|credits?|source|fotos?|bild|bilde|фото|imagen|immagine|kuva)\\s*:' +
+  '(?:(?:ảnh(?:\\s+(?:minh\\s+h(?:ọa|oạ)|đồ\\s*h(?:ọa|oạ)|tư\\s+liệu))?|video|clip|nguồn(?:\\s+ảnh)?|đồ\\s*họa|infographic|photos?|photograph|pictures?|image|credits?|source|fotos?|bild|bilde|фото|imagen|immagine|kuva)\\s*:' +
   '|(?:photo|photograph|picture|image|video)\\s+by\\s)';
 
 /**

@@ -1,5 +1,6 @@
 import type { SourceRef } from '../schema/article.ts';
 import { baodanangFamily } from './baodanang.ts';
+import { baotintuc } from './baotintuc.ts';
 import { dantri } from './dantri.ts';
 import { hemeraFamily } from './hemera.ts';
 import { laodong } from './laodong.ts';
@@ -10,7 +11,7 @@ import { vietnamnet } from './vietnamnet.ts';
 import { vnexpress } from './vnexpress.ts';
 import { vov } from './vov.ts';
 
-export const ADAPTERS: readonly SourceAdapter[] = [baodanangFamily, vnexpress, tuoitreFamily, dantri, vietnamnet, hemeraFamily, laodong, qdnd, vov];
+export const ADAPTERS: readonly SourceAdapter[] = [baodanangFamily, vnexpress, tuoitreFamily, dantri, vietnamnet, hemeraFamily, laodong, qdnd, vov, baotintuc];
 
 /** One source per publisher domain; families share an adapter, never a source id. */
 export const SITES: readonly SourceSite[] = [
@@ -38,6 +39,7 @@ export const SITES: readonly SourceSite[] = [
   { id: 'vneconomy', name: 'VnEconomy', domain: 'vneconomy.vn' },
   { id: 'qdnd', name: 'Báo Quân đội nhân dân', domain: 'qdnd.vn' },
   { id: 'vov', name: 'Báo điện tử VOV', domain: 'vov.vn' },
+  { id: 'baotintuc', name: 'Báo Tin tức', domain: 'baotintuc.vn' },
 ];
 
 /** The page host without "www." (the form domains are listed in), or an error naming the bad URL. */

@@ -20,6 +20,8 @@ const FORMS: [printed: string, caption: string | null, credit: string | null][] 
   ['Quyền lợi của người có thẻ BHYT.Ảnh: DIỄM LỆ', 'Quyền lợi của người có thẻ BHYT.', 'DIỄM LỆ'],
   ['Thị trường chứng khoán Mỹ tăng điểm trong phiên 14/9. Ảnh minh họa: AFP/ TTXVN', 'Thị trường chứng khoán Mỹ tăng điểm trong phiên 14/9.', 'AFP/ TTXVN'],
   ['Tàu cá ra khơi. Ảnh: Reuters.', 'Tàu cá ra khơi.', 'Reuters'],
+  // an archive photo (baotintuc-20260716171712046)
+  ['Toàn cảnh một phiên họp Quốc hội Ukraine ở Kiev. Ảnh tư liệu: AFP/TTXVN', 'Toàn cảnh một phiên họp Quốc hội Ukraine ở Kiev.', 'AFP/TTXVN'],
   ['Khung cảnh Hội An về đêm Ảnh: NGỌC PHÚ', 'Khung cảnh Hội An về đêm', 'NGỌC PHÚ'],
   ['Đoàn công tác | Ảnh: Thành Nam', 'Đoàn công tác', 'Thành Nam'],
   ['Protesters march in Paris. Photo: Jane Doe/AFP', 'Protesters march in Paris.', 'Jane Doe/AFP'],

@@ -16,6 +16,7 @@ const LAYOUT_OF: Record<string, string> = {
   'vi/baodanang-3318952.html': 'baodanang/onecms-longform',
   'vi/baohaiphong-457674.html': 'baodanang/onecms-longform',
   'vi/baohaiphong-472928.html': 'baodanang/onecms-longform',
+  'vi/baotintuc-20260716171712046.html': 'baotintuc/detail-content',
   'vi/cafebiz-201404031417040772.html': 'tuoitre/asp-mobile-2014',
   'vi/cafef-188260704171525847.html': 'tuoitre/detail-content',
   'vi/cafef-188260905170800678.html': 'tuoitre/detail-content',

@@ -48,6 +48,7 @@ describe('sourceForUrl', () => {
     expect(sourceForUrl('https://thanhnien.vn/a.htm').id).toBe('thanhnien');
     expect(sourceForUrl('https://www.qdnd.vn/y-te/tin-tuc/a-813419').id).toBe('qdnd');
     expect(sourceForUrl('https://vov.vn/the-thao/a-post1315698.vov').id).toBe('vov');
+    expect(sourceForUrl('https://baotintuc.vn/the-gioi/a-20260716171712046.htm').id).toBe('baotintuc');
   });
 
   it('counts the English edition as Báo Đà Nẵng and ignores www.', () => {
@@ -64,7 +65,7 @@ describe('sourceForUrl', () => {
     const ids = SITES.map((site) => site.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.sort()).toEqual([
-      'afamily', 'baodanang', 'baohaiphong', 'baoquangnam', 'cafebiz', 'cafef', 'dantri', 'genk', 'hanoimoi', 'kenh14', 'laodong', 'nguoiquansat', 'nld',
+      'afamily', 'baodanang', 'baohaiphong', 'baoquangnam', 'baotintuc', 'cafebiz', 'cafef', 'dantri', 'genk', 'hanoimoi', 'kenh14', 'laodong', 'nguoiquansat', 'nld',
       'qdnd', 'soha', 'thanhnien', 'tienphong', 'tuoitre', 'vietnambiz', 'vietnamnet', 'vietnamplus', 'vneconomy', 'vnexpress', 'vov',
     ]);
     // every domain an adapter serves is a site with its own source id (families share an adapter, never an id)
