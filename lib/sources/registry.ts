@@ -36,6 +36,8 @@ export const SITES: readonly SourceSite[] = [
   { id: 'cafebiz', name: 'CafeBiz', domain: 'cafebiz.vn' },
   { id: 'laodong', name: 'Báo Lao Động', domain: 'laodong.vn' },
   { id: 'vneconomy', name: 'VnEconomy', domain: 'vneconomy.vn' },
+  { id: 'nhandan', name: 'Báo Nhân Dân', domain: 'nhandan.vn' },
+  { id: 'sggp', name: 'Báo Sài Gòn Giải Phóng', domain: 'sggp.org.vn' },
   { id: 'qdnd', name: 'Báo Quân đội nhân dân', domain: 'qdnd.vn' },
   { id: 'vov', name: 'Báo điện tử VOV', domain: 'vov.vn' },
 ];
