@@ -1,4 +1,5 @@
 import type { SourceRef } from '../schema/article.ts';
+import { site24h } from './24h.ts';
 import { baodanangFamily } from './baodanang.ts';
 import { dantri } from './dantri.ts';
 import { hemeraFamily } from './hemera.ts';
@@ -10,7 +11,7 @@ import { vietnamnet } from './vietnamnet.ts';
 import { vnexpress } from './vnexpress.ts';
 import { vov } from './vov.ts';
 
-export const ADAPTERS: readonly SourceAdapter[] = [baodanangFamily, vnexpress, tuoitreFamily, dantri, vietnamnet, hemeraFamily, laodong, qdnd, vov];
+export const ADAPTERS: readonly SourceAdapter[] = [baodanangFamily, vnexpress, tuoitreFamily, dantri, vietnamnet, hemeraFamily, laodong, qdnd, vov, site24h];
 
 /** One source per publisher domain; families share an adapter, never a source id. */
 export const SITES: readonly SourceSite[] = [
@@ -40,6 +41,7 @@ export const SITES: readonly SourceSite[] = [
   { id: 'sggp', name: 'Báo Sài Gòn Giải Phóng', domain: 'sggp.org.vn' },
   { id: 'qdnd', name: 'Báo Quân đội nhân dân', domain: 'qdnd.vn' },
   { id: 'vov', name: 'Báo điện tử VOV', domain: 'vov.vn' },
+  { id: '24h', name: 'Tin tức 24h', domain: '24h.com.vn' },
 ];
 
 /** The page host without "www." (the form domains are listed in), or an error naming the bad URL. */

@@ -23,6 +23,7 @@ describe('findAdapter', () => {
     ['https://nhandan.vn/a-post714749.html', 'hemera'],
     ['https://cn.nhandan.vn/article-post1.html', 'hemera'],
     ['https://www.sggp.org.vn/a-post867037.html', 'hemera'],
+    ['https://www.24h.com.vn/kinh-doanh/a-c161a1690792.html', '24h'],
   ])('%s → %s', (url, adapterId) => {
     expect(findAdapter(url)?.id).toBe(adapterId);
   });
@@ -69,7 +70,7 @@ describe('sourceForUrl', () => {
     const ids = SITES.map((site) => site.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.sort()).toEqual([
-      'afamily', 'baodanang', 'baohaiphong', 'baoquangnam', 'cafebiz', 'cafef', 'dantri', 'genk', 'hanoimoi', 'kenh14', 'laodong', 'nguoiquansat', 'nhandan',
+      '24h', 'afamily', 'baodanang', 'baohaiphong', 'baoquangnam', 'cafebiz', 'cafef', 'dantri', 'genk', 'hanoimoi', 'kenh14', 'laodong', 'nguoiquansat', 'nhandan',
       'nld', 'qdnd', 'sggp', 'soha', 'thanhnien', 'tienphong', 'tuoitre', 'vietnambiz', 'vietnamnet', 'vietnamplus', 'vneconomy', 'vnexpress', 'vov',
     ]);
     // every domain an adapter serves is a site with its own source id (families share an adapter, never an id)
