@@ -3,10 +3,19 @@ import type { SourceAdapter, SourceLayout } from './types.ts';
 /**
  * The CMS of Hemera Media ("Thiết kế và phát triển bởi Hemera Media" in the footers). Its "mcms" template
  * (`article__*` classes, `cms-title` / `cms-desc` / `cms-body` hooks) is shared by Tiền Phong and
- * VietnamPlus (and, by SITES.md, Nhân Dân and SGGP, with no saved page here yet): the body holds
- * `div.article-relate` boxes (a linked headline and thumbnail) after the last paragraph; ad slots are
- * `div.rennab`. The section is left to the generic rule: the visible trail shows only the top section,
- * which article:section continues ("Kinh tế,Doanh nghiệp").
+ * VietnamPlus (saved pages in tests/fixtures/vi): the body holds `div.article-relate` boxes (a linked
+ * headline and thumbnail) after the last paragraph; ad slots are `div.rennab`. The section is left to the
+ * generic rule: the visible trail shows only the top section, which article:section continues
+ * ("Kinh tế,Doanh nghiệp").
+ *
+ * Nhân Dân and SGGP are served by this layout WITHOUT a saved page of their own (README lists them as
+ * unverified). The registration rests on public crawlers that read those sites with this template's
+ * classes: for nhandan.vn, `h1.article__title.cms-title`, `div.article__sapo.cms-desc`,
+ * `div.article__body.cms-body` and `.article__meta .time` (a 2022 scrapy spider) and
+ * `.article__body.zce-content-body.cms-body` (a 2025 crawler config); for sggp.org.vn, `div.article__body > p`
+ * (a 2025 sitemap crawler), and on its Chinese edition `.article__sapo.cms-desc`,
+ * `.article__body.zce-content-body.cms-body`, `.article__author` and `time[datetime]` (an RSS route).
+ * Either part of `detect` matches that markup. tests/fixtures/vi/SEARCH-LOG-J.md names the sources.
  */
 const mcmsArticle: SourceLayout = {
   id: 'article',
@@ -50,7 +59,7 @@ const aiCms: SourceLayout = {
 export const hemeraFamily: SourceAdapter = {
   id: 'hemera',
   name: 'Hemera CMS family',
-  domains: ['tienphong.vn', 'vietnamplus.vn', 'vneconomy.vn'],
+  domains: ['tienphong.vn', 'vietnamplus.vn', 'vneconomy.vn', 'nhandan.vn', 'sggp.org.vn'],
   language: 'vi',
   layouts: [aiCms, mcmsArticle],
 };

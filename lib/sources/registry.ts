@@ -1,4 +1,5 @@
 import type { SourceRef } from '../schema/article.ts';
+import { site24h } from './24h.ts';
 import { baodanangFamily } from './baodanang.ts';
 import { baotintuc } from './baotintuc.ts';
 import { dantri } from './dantri.ts';
@@ -11,7 +12,7 @@ import { vietnamnet } from './vietnamnet.ts';
 import { vnexpress } from './vnexpress.ts';
 import { vov } from './vov.ts';
 
-export const ADAPTERS: readonly SourceAdapter[] = [baodanangFamily, vnexpress, tuoitreFamily, dantri, vietnamnet, hemeraFamily, laodong, qdnd, vov, baotintuc];
+export const ADAPTERS: readonly SourceAdapter[] = [baodanangFamily, vnexpress, tuoitreFamily, dantri, vietnamnet, hemeraFamily, laodong, qdnd, vov, baotintuc, site24h];
 
 /** One source per publisher domain; families share an adapter, never a source id. */
 export const SITES: readonly SourceSite[] = [
@@ -37,9 +38,12 @@ export const SITES: readonly SourceSite[] = [
   { id: 'cafebiz', name: 'CafeBiz', domain: 'cafebiz.vn' },
   { id: 'laodong', name: 'Báo Lao Động', domain: 'laodong.vn' },
   { id: 'vneconomy', name: 'VnEconomy', domain: 'vneconomy.vn' },
+  { id: 'nhandan', name: 'Báo Nhân Dân', domain: 'nhandan.vn' },
+  { id: 'sggp', name: 'Báo Sài Gòn Giải Phóng', domain: 'sggp.org.vn' },
   { id: 'qdnd', name: 'Báo Quân đội nhân dân', domain: 'qdnd.vn' },
   { id: 'vov', name: 'Báo điện tử VOV', domain: 'vov.vn' },
   { id: 'baotintuc', name: 'Báo Tin tức', domain: 'baotintuc.vn' },
+  { id: '24h', name: 'Tin tức 24h', domain: '24h.com.vn' },
 ];
 
 /** The page host without "www." (the form domains are listed in), or an error naming the bad URL. */

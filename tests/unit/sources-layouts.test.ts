@@ -10,6 +10,7 @@ import { loadViCorpus, readPage } from '../../bench/eval-vietnamese.ts';
  * a template no layout names yet is listed as 'generic', with a comment naming the template.
  */
 const LAYOUT_OF: Record<string, string> = {
+  'vi/24h-1690792.html': '24h/cate-24h-foot',
   'vi/afamily-2014030404595969.html': 'tuoitre/post-mobile-2014',
   'vi/afamily-20140324043853404.html': 'tuoitre/post-mobile-2014',
   'vi/baodanang-3102163.html': 'baodanang/onecms-longform',

@@ -20,6 +20,10 @@ describe('findAdapter', () => {
     ['https://m.cafebiz.vn/a-201404031417040772.chn', 'tuoitre'],
     ['https://laodong.vn/dinh-duong-am-thuc/a-1432162.ldo', 'laodong'],
     ['https://vneconomy.vn/a.htm', 'hemera'],
+    ['https://nhandan.vn/a-post714749.html', 'hemera'],
+    ['https://cn.nhandan.vn/article-post1.html', 'hemera'],
+    ['https://www.sggp.org.vn/a-post867037.html', 'hemera'],
+    ['https://www.24h.com.vn/kinh-doanh/a-c161a1690792.html', '24h'],
   ])('%s → %s', (url, adapterId) => {
     expect(findAdapter(url)?.id).toBe(adapterId);
   });
@@ -49,6 +53,8 @@ describe('sourceForUrl', () => {
     expect(sourceForUrl('https://www.qdnd.vn/y-te/tin-tuc/a-813419').id).toBe('qdnd');
     expect(sourceForUrl('https://vov.vn/the-thao/a-post1315698.vov').id).toBe('vov');
     expect(sourceForUrl('https://baotintuc.vn/the-gioi/a-20260716171712046.htm').id).toBe('baotintuc');
+    expect(sourceForUrl('https://www.sggp.org.vn/a-post867037.html')).toEqual({ id: 'sggp', name: 'Báo Sài Gòn Giải Phóng', domain: 'sggp.org.vn' });
+    expect(sourceForUrl('https://nhandan.vn/a-post714749.html').id).toBe('nhandan');
   });
 
   it('counts the English edition as Báo Đà Nẵng and ignores www.', () => {
@@ -65,8 +71,8 @@ describe('sourceForUrl', () => {
     const ids = SITES.map((site) => site.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.sort()).toEqual([
-      'afamily', 'baodanang', 'baohaiphong', 'baoquangnam', 'baotintuc', 'cafebiz', 'cafef', 'dantri', 'genk', 'hanoimoi', 'kenh14', 'laodong', 'nguoiquansat', 'nld',
-      'qdnd', 'soha', 'thanhnien', 'tienphong', 'tuoitre', 'vietnambiz', 'vietnamnet', 'vietnamplus', 'vneconomy', 'vnexpress', 'vov',
+      '24h', 'afamily', 'baodanang', 'baohaiphong', 'baoquangnam', 'baotintuc', 'cafebiz', 'cafef', 'dantri', 'genk', 'hanoimoi', 'kenh14', 'laodong', 'nguoiquansat',
+      'nhandan', 'nld', 'qdnd', 'sggp', 'soha', 'thanhnien', 'tienphong', 'tuoitre', 'vietnambiz', 'vietnamnet', 'vietnamplus', 'vneconomy', 'vnexpress', 'vov',
     ]);
     // every domain an adapter serves is a site with its own source id (families share an adapter, never an id)
     const domains = new Set(SITES.map((site) => site.domain));
