@@ -7,6 +7,7 @@ import { load } from 'cheerio/slim';
 import { DomHandler, isTag, type AnyNode, type Element, type ParentNode } from 'domhandler';
 import { Parser } from 'htmlparser2';
 import { cleanText, isWhitespace } from '../normalize/text.ts';
+import { SKIMMING_TOKENIZER } from './tokenizer.ts';
 
 /**
  * Tags that make an element a container of paragraphs rather than a run of inline text: a div holding none
@@ -245,11 +246,11 @@ const PARSE_OPTIONS = { xmlMode: false, decodeEntities: true };
 
 /**
  * Loads a page with htmlparser2, as cheerio/slim's `load()` does (several times faster than parse5 on full pages,
- * and parse5 and undici stay out of the Lambda bundles), its index made while parsing.
+ * and parse5 and undici stay out of the Lambda bundles), its index made while parsing, its text skimmed (tokenizer.ts).
  */
 export function loadPage(html: string): CheerioAPI {
   const handler = new IndexingHandler(null, PARSE_OPTIONS);
-  new Parser(handler, PARSE_OPTIONS).end(html);
+  new Parser(handler, { ...PARSE_OPTIONS, Tokenizer: SKIMMING_TOKENIZER }).end(html);
   const $ = load(handler.root, { xml: PARSE_OPTIONS });
   INDEX_BY_PAGE.set($, handler.index);
   return $;
