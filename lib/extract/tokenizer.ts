@@ -6,8 +6,8 @@
  * those two states a character other than `<`, `&` or the closing quote does nothing, so skipping to the next
  * one of those gives the same tokens. Where it does jump ahead (through scripts, styles and comments, to the
  * `<` or `-` that may end them), it compares one character at a time; `indexOf` finds the same one sooner.
- * Together the parse of the bench pages takes 10–15% less time. tests/unit/extract-dom-index.test.ts checks every saved page parses to the same DOM as
- * cheerio's own `load()` builds.
+ * Together the parse of the bench pages takes 10–15% less time. tests/unit/extract-dom-index.test.ts checks that
+ * every saved page parses to the same DOM as cheerio's own `load()` builds.
  */
 import { Tokenizer } from 'htmlparser2';
 
@@ -17,7 +17,7 @@ const AMPERSAND = 0x26;
 /**
  * The members of the tokenizer the skimming relies on, private in htmlparser2's typings. Should a later version
  * rename the states, the overrides go unused (the parse stays right, only slower); should it change what the
- * indices mean, the DOM test above fails.
+ * indices mean, that DOM test fails.
  */
 interface TokenizerStates {
   /** The chunk being tokenized; `index` counts from the start of the input, `offset` is where the chunk starts. */
