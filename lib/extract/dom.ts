@@ -3,8 +3,11 @@
  * `.text()`, `.find(tag)` and `.remove()`, without compiling a selector or building a wrapper per call.
  */
 import type { CheerioAPI } from 'cheerio';
-import { isTag, type AnyNode, type Element, type ParentNode } from 'domhandler';
+import { load } from 'cheerio/slim';
+import { DomHandler, isTag, type AnyNode, type Element, type ParentNode } from 'domhandler';
+import { Parser } from 'htmlparser2';
 import { cleanText, isWhitespace } from '../normalize/text.ts';
+import { SKIMMING_TOKENIZER } from './tokenizer.ts';
 
 /**
  * Tags that make an element a container of paragraphs rather than a run of inline text: a div holding none
@@ -214,33 +217,61 @@ interface PageIndex {
 const INDEX_BY_PAGE = new WeakMap<CheerioAPI, PageIndex>();
 const NONE: readonly Element[] = [];
 
+/** Files an element in the index: called in document order. */
+function indexElement(index: PageIndex, element: Element): void {
+  index.all.push(element);
+  if (IS_INDEXED.has(element.name)) {
+    const list = index.byTag.get(element.name);
+    if (list) list.push(element);
+    else index.byTag.set(element.name, [element]);
+  }
+}
+
 /**
- * The first call walks the page once, listing its elements and filing the indexed ones by tag; later
- * queries read the lists instead of walking the tree again. Extraction only reads the loaded page, so
- * the index stays true.
+ * Builds the page's DOM as cheerio's `load()` does (htmlparser2 into domhandler), filing each element in the
+ * page index as its start tag is read: start tags come in document order, and this parser never moves a node
+ * once made, so the index is the one a walk of the finished tree gives, without the walk.
  */
+class IndexingHandler extends DomHandler {
+  readonly index: PageIndex = { all: [], byTag: new Map() };
+
+  override onopentag(name: string, attribs: Record<string, string>): void {
+    super.onopentag(name, attribs);
+    indexElement(this.index, this.tagStack[this.tagStack.length - 1] as Element);
+  }
+}
+
+/** The options `loadPage` parses with: HTML (not XML), entities decoded, as cheerio's htmlparser2 backend takes them. */
+const PARSE_OPTIONS = { xmlMode: false, decodeEntities: true };
+
+/**
+ * Loads a page with htmlparser2, as cheerio/slim's `load()` does (several times faster than parse5 on full pages,
+ * and parse5 and undici stay out of the Lambda bundles), its index made while parsing, its text skimmed (tokenizer.ts).
+ */
+export function loadPage(html: string): CheerioAPI {
+  const handler = new IndexingHandler(null, PARSE_OPTIONS);
+  new Parser(handler, { ...PARSE_OPTIONS, Tokenizer: SKIMMING_TOKENIZER }).end(html);
+  const $ = load(handler.root, { xml: PARSE_OPTIONS });
+  INDEX_BY_PAGE.set($, handler.index);
+  return $;
+}
+
+/** The page's index: made while parsing for a page `loadPage` loaded; for a page loaded otherwise, by one walk on first use. */
 function pageIndex($: CheerioAPI): PageIndex {
   let index = INDEX_BY_PAGE.get($);
   if (!index) {
-    // The document the page was loaded with, as cheerio's own static methods read it (typed on CheerioAPI):
-    // `$.root()` would build the page's first selection, tens of microseconds on a freshly loaded page.
-    const page = $._root;
-    const all: Element[] = [];
-    const byTag = new Map<string, Element[]>();
+    const walked: PageIndex = { all: [], byTag: new Map() };
     const visit = (parent: ParentNode): void => {
       for (const child of parent.children) {
         if (!isTag(child)) continue;
-        all.push(child);
-        if (IS_INDEXED.has(child.name)) {
-          const list = byTag.get(child.name);
-          if (list) list.push(child);
-          else byTag.set(child.name, [child]);
-        }
+        indexElement(walked, child);
         if (child.children.length > 0) visit(child);
       }
     };
-    visit(page);
-    index = { all, byTag };
+    // The document the page was loaded with, as cheerio's own static methods read it (typed on CheerioAPI):
+    // `$.root()` would build the page's first selection, tens of microseconds on a freshly loaded page.
+    visit($._root);
+    index = walked;
     INDEX_BY_PAGE.set($, index);
   }
   return index;

@@ -1,11 +1,10 @@
-import { load } from 'cheerio/slim';
 import type { CheerioAPI } from 'cheerio';
 import { isTag, type Element } from 'domhandler';
 import type { Article, UrlLessArticle } from '../schema/article.ts';
 import { adapterById, findAdapter, sourceForUrl } from '../sources/registry.ts';
 import { cleanText } from '../normalize/text.ts';
 import { absoluteHttpUrl } from '../normalize/url.ts';
-import { elementsByTag, firstWithAttribute, nodeText } from './dom.ts';
+import { elementsByTag, firstWithAttribute, loadPage, nodeText } from './dom.ts';
 import { pickLayout, runLayout, type AdapterFields } from './adapter-runner.ts';
 import { assembleArticle, assembleUrlLessArticle } from './assemble.ts';
 import { genericFieldReader } from './generic.ts';
@@ -14,6 +13,7 @@ import { NotAnArticleError, type ExtractedFields, type ExtractOptions, type Extr
 import { ExtractionTrace } from './explain.ts';
 
 export { NotAnArticleError } from './types.ts';
+export { loadPage } from './dom.ts';
 
 /**
  * Bumped whenever extraction rules change what an article comes out as: written in every article, and
@@ -25,11 +25,6 @@ export const EXTRACTOR_VERSION: string = extractorVersion.version;
 /** The page has no URL to identify it by: none given, and no absolute canonical link or og:url. */
 export class MissingUrlError extends Error {
   override readonly name = 'MissingUrlError';
-}
-
-/** htmlparser2 backend via cheerio/slim: several times faster than parse5 on full pages, and parse5 and undici stay out of the Lambda bundles. */
-export function loadPage(html: string): CheerioAPI {
-  return load(html, { xml: { xmlMode: false, decodeEntities: true } });
 }
 
 /** `$('meta[property="…"]').first()` */

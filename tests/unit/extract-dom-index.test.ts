@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { load } from 'cheerio';
 import type { Element } from 'domhandler';
 import { describe, expect, it } from 'vitest';
 import { loadPage } from '../../lib/extract/index.ts';
@@ -14,6 +15,14 @@ const PAGES = ['pages', 'onecms', 'seed', 'generic', 'vi'].flatMap((directory) =
     .filter((file) => file.endsWith('.html'))
     .map((file) => `tests/fixtures/${directory}/${file}`),
 );
+
+describe('the page loader', () => {
+  it.each(PAGES)('builds the DOM cheerio builds, on %s', (path) => {
+    const html = readFileSync(path, 'utf8');
+    // Serialized, every element, attribute and text of the two documents is compared, entities decoded alike.
+    expect(loadPage(html).html()).toBe(load(html, { xml: { xmlMode: false, decodeEntities: true } }).html());
+  });
+});
 
 describe('the page element index', () => {
   it.each(PAGES)('lists what $("*") and .find("*") find, on %s', (path) => {
