@@ -381,6 +381,14 @@ function hasText(run: AnyNode[]): boolean {
 }
 
 /**
+ * Whether a table cell sits below an element that holds no block: a cell outside a table (the parser keeps
+ * "<div><td>…" as it is) is the one paragraph such an element can hold, so the rest of it is not walked.
+ */
+function holdsStrayCell(textBlock: Element): boolean {
+  return hasDescendantNamed(textBlock, 'td');
+}
+
+/**
  * Visits the paragraphs of a scope: paragraph-like elements (`element`), and the runs of text in containers
  * that mix text with blocks (`run`; an inline element's text is its paragraph's).
  */
@@ -390,10 +398,11 @@ function forEachParagraph(scope: Element, visit: (holder: Element, element: Elem
     const textBlock = isTextBlock(element);
     if (PARAGRAPH_LIKE_TAGS.has(element.name) && (element.name === 'pre' || textBlock)) {
       if (parent?.type === 'tag') visit(parent as Element, element, null);
-      // Paragraphs inside it count too: a "text-only" div may wrap a whole embedded document (<html><body><p>…).
-      return true;
+      // Paragraphs inside it count too: a <pre> may wrap a whole embedded document (<html><body><p>…).
+      return !textBlock || holdsStrayCell(element);
     }
-    if (textBlock || !hasOwnText(element)) return true;
+    if (textBlock) return holdsStrayCell(element);
+    if (!hasOwnText(element)) return true;
     for (const part of childParts(element)) {
       if (Array.isArray(part) && hasText(part)) visit(element, null, part);
     }
