@@ -112,9 +112,23 @@ function contains(ancestor: Element, element: Element): boolean {
   return false;
 }
 
-/** Pictures inside an element, a <noscript> fallback copy not counted. */
+/** pictureCount's answer for more than one picture: callers tell none, one and several apart, so counting stops there. */
+const SEVERAL = 2;
+
+/** Pictures inside an element, a <noscript> fallback copy not counted: 0, 1 or SEVERAL. */
 function pictureCount(element: Element): number {
-  return elementsNamed(element, IMAGE).filter((image) => !ancestorNamed(image, 'noscript')).length;
+  if (element.name === 'noscript' || ancestorNamed(element, 'noscript')) return 0;
+  let count = 0;
+  const countBelow = (parent: Element): void => {
+    for (const child of parent.children) {
+      if (count === SEVERAL) return;
+      if (!isTag(child) || child.name === 'noscript') continue;
+      if (child.name === 'img') count += 1;
+      countBelow(child);
+    }
+  };
+  countBelow(element);
+  return count;
 }
 
 /** The element printing a picture's caption, and the one printing its credit when that stands beside it. */
