@@ -294,7 +294,7 @@ function articleRegion(blocks: Element[]): Element | null {
   return common.find((ancestor) => ancestor.name === 'article') ?? common[0] ?? null;
 }
 
-/** Text length and linked-text length of every element, measured in one walk (whitespace runs count as one). */
+/** Text length and linked-text length of the elements the scoring reads them of (whitespace runs count as one). */
 interface TextStats {
   length: Map<Element, number>;
   linked: Map<Element, number>;
@@ -312,25 +312,36 @@ function collapsedLength(text: string): number {
   return length;
 }
 
-function measureText(root: Element): TextStats {
+/**
+ * Measures the text below `root` in one walk, keeping the figures of the elements the scoring reads them of:
+ * the paragraphs, the containers their scores go to (scoreContainers) and the lists (isTextList).
+ */
+function measureText(root: Element, paragraphs: readonly ScoredParagraph[]): TextStats {
+  const read = new Set<Element>();
+  for (const { element, holder } of paragraphs) {
+    if (element) read.add(element);
+    let ancestor: ParentNode | null = holder;
+    for (let level = 0; level < SCORED_ANCESTOR_LEVELS && ancestor && ancestor.type === 'tag'; level += 1, ancestor = ancestor.parent) read.add(ancestor as Element);
+  }
   const stats: TextStats = { length: new Map(), linked: new Map() };
-  const walk = (element: Element, inLink: boolean): void => {
+  // Linked text measured so far in the walk: an element's linked text is what its walk adds to it.
+  let linkedSoFar = 0;
+  const walk = (element: Element, inLink: boolean): number => {
+    const linkedBefore = linkedSoFar;
     let length = 0;
-    let linked = 0;
     const withinLink = inLink || isLink(element);
     for (const child of element.children) {
       if (child.type === 'text') {
         const size = collapsedLength(child.data);
         length += size;
-        if (withinLink) linked += size;
-      } else if (child.type === 'tag') {
-        walk(child as Element, withinLink);
-        length += stats.length.get(child as Element)!;
-        linked += stats.linked.get(child as Element)!;
-      }
+        if (withinLink) linkedSoFar += size;
+      } else if (child.type === 'tag') length += walk(child as Element, withinLink);
     }
-    stats.length.set(element, length);
-    stats.linked.set(element, linked);
+    if (read.has(element) || LIST_TAGS.has(element.name)) {
+      stats.length.set(element, length);
+      stats.linked.set(element, linkedSoFar - linkedBefore);
+    }
+    return length;
   };
   walk(root, false);
   return stats;
@@ -355,8 +366,6 @@ interface ScoredParagraph {
   run?: AnyNode[];
   holder: Element;
   text: string;
-  /** the page's measured text, for the link share of an element */
-  stats: TextStats | null;
 }
 
 /**
@@ -411,24 +420,24 @@ function forEachParagraph(scope: Element, visit: (holder: Element, element: Elem
 }
 
 /** The paragraphs of a scope with their clean text, measured once. */
-function paragraphBlocks(scope: Element, stats: TextStats | null): ScoredParagraph[] {
+function paragraphBlocks(scope: Element): ScoredParagraph[] {
   const blocks: ScoredParagraph[] = [];
   forEachParagraph(scope, (holder, element, run) => {
     if (element !== null) {
       const text = copyText(element);
-      if (text !== '') blocks.push({ element, holder, text, stats });
+      if (text !== '') blocks.push({ element, holder, text });
     } else {
       const text = runText(run!);
-      if (text !== '') blocks.push({ run: run!, holder, text, stats });
+      if (text !== '') blocks.push({ run: run!, holder, text });
     }
   });
   return blocks;
 }
 
-/** Share of a paragraph's text that is link text (0 where the page's text was not measured). */
-function paragraphLinkShare(block: ScoredParagraph): number {
+/** Share of a paragraph's text that is link text. */
+function paragraphLinkShare(block: ScoredParagraph, stats: TextStats): number {
   if (block.run) return linkShareOf(block.run, block.text.length);
-  return block.stats && block.element ? linkShare(block.stats, block.element) : 0;
+  return block.element ? linkShare(stats, block.element) : 0;
 }
 
 /** Scores the ancestors of every paragraph by the prose they hold (readability-style), adjusted for link density. */
@@ -450,11 +459,11 @@ function scoreContainers(blocks: ScoredParagraph[], stats: TextStats): Map<Eleme
 }
 
 /** Prose inside each element: paragraphs (and text-only divs) weighing MIN_PROSE_PARAGRAPH_WEIGHT or more that are not mostly links. */
-function proseWithin(blocks: ScoredParagraph[]): Map<Element, number> {
+function proseWithin(blocks: ScoredParagraph[], stats: TextStats): Map<Element, number> {
   const prose = new Map<Element, number>();
   for (const block of blocks) {
     const weight = textWeight(block.text);
-    if (weight < MIN_PROSE_PARAGRAPH_WEIGHT || paragraphLinkShare(block) > MAX_LINK_SHARE) continue;
+    if (weight < MIN_PROSE_PARAGRAPH_WEIGHT || paragraphLinkShare(block, stats) > MAX_LINK_SHARE) continue;
     for (let ancestor: ParentNode | null = block.holder; ancestor && ancestor.type === 'tag'; ancestor = ancestor.parent) {
       prose.set(ancestor as Element, (prose.get(ancestor as Element) ?? 0) + weight);
     }
@@ -497,7 +506,7 @@ function regionParagraphs(root: Element, best: Element, chosen: Set<Element>, bl
   for (const block of blocks) {
     const element = block.element;
     if (!element || !order.has(element) || !beforeBodyEnd(element)) continue;
-    if (textWeight(block.text) >= MIN_PROSE_HOLDER_PARAGRAPH_WEIGHT && paragraphLinkShare(block) < MAX_PROSE_LINK_SHARE) found.push(element);
+    if (textWeight(block.text) >= MIN_PROSE_HOLDER_PARAGRAPH_WEIGHT && paragraphLinkShare(block, stats) < MAX_PROSE_LINK_SHARE) found.push(element);
   }
   return [...found, ...lists.filter((list) => beforeBodyEnd(list) && isTextList(list, stats))];
 }
@@ -588,8 +597,8 @@ interface ContentBlocks {
  * body into several blocks around ads, and its siblings that score nearly as well.
  */
 function findContentBlocks(root: Element): ContentBlocks {
-  const stats = measureText(root);
-  const blocks = paragraphBlocks(root, stats);
+  const blocks = paragraphBlocks(root);
+  const stats = measureText(root, blocks);
   const scores = scoreContainers(blocks, stats);
   let best: Element | null = null;
   let bestScore = 0;
@@ -616,7 +625,7 @@ function findContentBlocks(root: Element): ContentBlocks {
     });
   }
   // Siblings that score nearly as well, or hold as much prose deeper down (live-blog entries under the intro).
-  const prose = proseWithin(blocks);
+  const prose = proseWithin(blocks, stats);
   const bestProse = prose.get(best) ?? 0;
   for (const sibling of best.parent?.children ?? []) {
     if (sibling.type !== 'tag') continue;
@@ -864,9 +873,9 @@ function isOwnSignInLink(anchor: Element, base: string | undefined): boolean {
  * ログイン"): the largest block around a link to the site's own sign-in or subscription page that holds no prose
  * and little text. Their classes rarely say what they are, their links do.
  */
-function removeSignInPrompts(scope: Element, holders: Set<Element>, base: string | undefined): void {
+function removeSignInPrompts(links: readonly Element[], holders: Set<Element>, base: string | undefined): void {
   const prompts = new Set<Element>();
-  for (const anchor of findElements(scope, (element) => element.name === 'a' && element.attribs['href'] !== undefined)) {
+  for (const anchor of links) {
     if (!isOwnSignInLink(anchor, base)) continue;
     let prompt: Element | null = null;
     for (let node = anchor.parent; node && node.type === 'tag' && !holders.has(node as Element); node = node.parent) {
@@ -986,16 +995,21 @@ function readBody(pageRoot: Element, base: string | undefined, pass: Pass): Body
   scopeRoot.parent = new Document([scopeRoot]);
   const holders = proseHolders(scopeRoot);
   const desktopCopies = aroundDesktopCopies(holders);
+  // The links left once the chrome is cut, in document order, gathered on the way.
+  const links: Element[] = [];
   walkElements(scopeRoot, (element) => {
     // A wrapper of the article's prose is kept, whatever its class says ("sidebar-grid__content").
     // So is a printed lead ("teaser-text"): its class reads as a teaser box's.
     const verdict = boilerplateVerdict(element);
     const kept = !pass.cuts(verdict, holders.has(element) || (verdict === 'drop-unless-prose' && isPrintedLead(element))) && !isTeaserCard(element);
-    if (kept && !isPhoneCopy(element, holders, desktopCopies, pass)) return true;
+    if (kept && !isPhoneCopy(element, holders, desktopCopies, pass)) {
+      if (isLink(element)) links.push(element);
+      return true;
+    }
     removeFromCopy(element);
     return false;
   });
-  removeSignInPrompts(scopeRoot, holders, base);
+  removeSignInPrompts(links, holders, base);
   const { blocks, leads } = findContentBlocks(scopeRoot);
   // The lead sits in the article's header, above the text: the pictures of the text's region are the article's.
   const region = articleRegion(blocks.filter((block) => !leads.has(block)).map(originalOf));
