@@ -19,6 +19,11 @@ const IMAGE_FILE = /\.(?:jpe?g|png|gif|webp|avif)(?:[?#]|$)/i;
 /** A logo (the site's, a section's, a partner's) is never a picture of the article. */
 const LOGO_FILE = /(?:^|[/_.-])logo(?:s|[_.-][^/]*)?$/i;
 
+/** Whether an absolute URL (as URL serializes it) names a logo file: its path is part of it, parsed only when "logo" is in it at all. */
+function isLogoUrl(url: string): boolean {
+  return /logo/i.test(url) && LOGO_FILE.test(new URL(url).pathname);
+}
+
 /** Attributes that lazy-loading scripts keep the real source in, best first; srcset-like ones list several sizes. */
 const SOURCE_ATTRIBUTES = ['data-src', 'data-original', 'data-lazy-src', 'data-url', 'data-full-src', 'data-srcset', 'srcset', 'src'];
 
@@ -364,7 +369,7 @@ export function collectImages(region: Element, proseHolders: ReadonlySet<Element
     }
     const source = imageSource(element);
     const url = absoluteHttpUrl(source, base);
-    if (!url || seen.has(url) || LOGO_FILE.test(new URL(url).pathname)) continue;
+    if (!url || seen.has(url) || isLogoUrl(url)) continue;
     const printed = printedCaptionOf(element);
     const italicLine = printed || linked ? null : inlineCaptionOf(element);
     const inline = italicLine && italicsSetCaptionsApart() ? italicLine : null;
