@@ -298,6 +298,8 @@ function articleRegion(blocks: Element[]): Element | null {
 interface TextStats {
   length: Map<Element, number>;
   linked: Map<Element, number>;
+  /** every element below the scope's root in document order, listed on the same walk: later scans read this list instead of walking again */
+  elements: Element[];
 }
 
 /** `text.replace(/\s+/g, ' ').length`, without building the string. */
@@ -314,7 +316,8 @@ function collapsedLength(text: string): number {
 
 /**
  * Measures the text below `root` in one walk, keeping the figures of the elements the scoring reads them of:
- * the paragraphs, the containers their scores go to (scoreContainers) and the lists (isTextList).
+ * the paragraphs, the containers their scores go to (scoreContainers) and the lists (isTextList). The walk
+ * also lists the elements below `root`.
  */
 function measureText(root: Element, paragraphs: readonly ScoredParagraph[]): TextStats {
   const read = new Set<Element>();
@@ -323,10 +326,11 @@ function measureText(root: Element, paragraphs: readonly ScoredParagraph[]): Tex
     let ancestor: ParentNode | null = holder;
     for (let level = 0; level < SCORED_ANCESTOR_LEVELS && ancestor && ancestor.type === 'tag'; level += 1, ancestor = ancestor.parent) read.add(ancestor as Element);
   }
-  const stats: TextStats = { length: new Map(), linked: new Map() };
+  const stats: TextStats = { length: new Map(), linked: new Map(), elements: [] };
   // Linked text measured so far in the walk: an element's linked text is what its walk adds to it.
   let linkedSoFar = 0;
   const walk = (element: Element, inLink: boolean): number => {
+    if (element !== root) stats.elements.push(element);
     const linkedBefore = linkedSoFar;
     let length = 0;
     const withinLink = inLink || isLink(element);
@@ -620,9 +624,9 @@ function findContentBlocks(root: Element): ContentBlocks {
   const className = anchor.attribs['class']?.trim();
   if (className) {
     const name = anchor.name;
-    walkElements(root, (element) => {
+    for (const element of stats.elements) {
       if (element.name === name && element.attribs['class']?.trim() === className && hasDescendantNamed(element, 'p')) chosen.add(element);
-    });
+    }
   }
   // Siblings that score nearly as well, or hold as much prose deeper down (live-blog entries under the intro).
   const prose = proseWithin(blocks, stats);
@@ -639,14 +643,7 @@ function findContentBlocks(root: Element): ContentBlocks {
   const leads = new Set(leadParagraphs(best, chosen, blocks));
   for (const element of leads) chosen.add(element);
   const outermost = new Set([...chosen].filter((element) => !isInside(element, chosen)));
-  // In document order; nothing inside an outermost block is another one.
-  const ordered: Element[] = [];
-  walkElements(root, (element) => {
-    if (!outermost.has(element)) return true;
-    ordered.push(element);
-    return false;
-  });
-  return { blocks: ordered, leads };
+  return { blocks: stats.elements.filter((element) => outermost.has(element)), leads };
 }
 
 /**
