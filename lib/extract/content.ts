@@ -136,14 +136,23 @@ const MAY_GROW_WHEN_CLEANED = /[^\0-\u02ff]|&/;
  * is kept for the later scans.
  */
 function proseHolderParagraphWeight(element: Element | null, run: AnyNode[] | null): number {
-  const kept = element === null ? undefined : COPY_TEXT.get(element);
-  if (kept !== undefined) return textWeight(kept);
-  const raw = element === null ? rawRunText(run!) : rawRenderedText(element);
+  const text = element === null ? cleanIfWeighing(rawRunText(run!), MIN_PROSE_HOLDER_PARAGRAPH_WEIGHT) : copyTextIfWeighing(element, MIN_PROSE_HOLDER_PARAGRAPH_WEIGHT);
+  return text === null ? 0 : textWeight(text);
+}
+
+/** The clean text of a raw text, or null where it provably weighs less than `weight`. */
+function cleanIfWeighing(raw: string, weight: number): string | null {
   // Cleaning only drops characters of such text (invisible ones, repeated spaces), and each weighs one.
-  if (raw.length < MIN_PROSE_HOLDER_PARAGRAPH_WEIGHT && !MAY_GROW_WHEN_CLEANED.test(raw)) return 0;
-  const text = cleanText(raw);
-  if (element !== null) COPY_TEXT.set(element, text);
-  return textWeight(text);
+  return raw.length < weight && !MAY_GROW_WHEN_CLEANED.test(raw) ? null : cleanText(raw);
+}
+
+/** copyText, or null where the element's text provably weighs less than `weight` (then not cleaned). */
+function copyTextIfWeighing(element: Element, weight: number): string | null {
+  const kept = COPY_TEXT.get(element);
+  if (kept !== undefined) return kept;
+  const text = cleanIfWeighing(rawRenderedText(element), weight);
+  if (text !== null) COPY_TEXT.set(element, text);
+  return text;
 }
 
 /** The clean text of one element. */
@@ -290,7 +299,8 @@ function articleRegion(blocks: Element[]): Element | null {
     for (let node: Element | null = element; node; node = node.parent?.type === 'tag' ? (node.parent as Element) : null) chain.push(node);
     return chain;
   };
-  const common = ancestorsOf(first).filter((ancestor) => blocks.every((block) => ancestorsOf(block).includes(ancestor)));
+  const chains = blocks.map((block) => new Set(ancestorsOf(block)));
+  const common = ancestorsOf(first).filter((ancestor) => chains.every((chain) => chain.has(ancestor)));
   return common.find((ancestor) => ancestor.name === 'article') ?? common[0] ?? null;
 }
 
@@ -385,7 +395,13 @@ function hasOwnText(element: Element): boolean {
 const PHRASING_TAGS = new Set(['em', 'i', 'strong', 'b', 'span', 'font', 'u', 'small', 'big', 'mark', 'q', 'cite']);
 
 function isInlineProse(element: Element): boolean {
-  return PHRASING_TAGS.has(element.name) && textWeight(copyText(element)) >= MIN_PROSE_PARAGRAPH_WEIGHT && findElements(element, isLink).length === 0;
+  if (!PHRASING_TAGS.has(element.name) || holdsLink(element)) return false;
+  const text = copyTextIfWeighing(element, MIN_PROSE_PARAGRAPH_WEIGHT);
+  return text !== null && textWeight(text) >= MIN_PROSE_PARAGRAPH_WEIGHT;
+}
+
+function holdsLink(element: Element): boolean {
+  return element.children.some((child) => isTag(child) && (isLink(child) || holdsLink(child)));
 }
 
 /** Whether a run holds any text: whitespace between blocks is no paragraph. */
