@@ -294,13 +294,19 @@ function readingCopy(original: Element, dropped: ReadonlySet<string>): CopiedEle
 function articleRegion(blocks: Element[]): Element | null {
   const first = blocks[0];
   if (!first) return null;
-  const ancestorsOf = (element: Element): Element[] => {
-    const chain: Element[] = [];
-    for (let node: Element | null = element; node; node = node.parent?.type === 'tag' ? (node.parent as Element) : null) chain.push(node);
-    return chain;
-  };
-  const chains = blocks.map((block) => new Set(ancestorsOf(block)));
-  const common = ancestorsOf(first).filter((ancestor) => chains.every((chain) => chain.has(ancestor)));
+  const parentElement = (element: Element): Element | null => (element.parent?.type === 'tag' ? (element.parent as Element) : null);
+  // The first block and its ancestors, innermost first: those holding every block are the chain from the lowest one any block meets.
+  const chain: Element[] = [];
+  for (let node: Element | null = first; node; node = parentElement(node)) chain.push(node);
+  const positions = new Map(chain.map((element, index) => [element, index]));
+  let lowest = 0;
+  for (const block of blocks) {
+    let node: Element | null = block;
+    while (node && !positions.has(node)) node = parentElement(node);
+    if (!node) return null;
+    lowest = Math.max(lowest, positions.get(node)!);
+  }
+  const common = chain.slice(lowest);
   return common.find((ancestor) => ancestor.name === 'article') ?? common[0] ?? null;
 }
 
