@@ -188,10 +188,15 @@ let HOLDS_BLOCK = new Map<Element, boolean>();
 function holdsBlock(element: Element): boolean {
   let holds = HOLDS_BLOCK.get(element);
   if (holds === undefined) {
-    holds = element.children.some((child) => isTag(child) && (BLOCK_TAGS.has(child.name) || holdsBlock(child)));
+    holds = hasBlockBelow(element);
     HOLDS_BLOCK.set(element, holds);
   }
   return holds;
+}
+
+/** holdsBlock, found by walking: the answer is kept only for the elements asked about, not for each inline element below them. */
+function hasBlockBelow(element: Element): boolean {
+  return element.children.some((child) => isTag(child) && (BLOCK_TAGS.has(child.name) || hasBlockBelow(child)));
 }
 
 /** What is kept of an element of the reading copy and of every element holding it is stale once something inside it is removed. */
