@@ -315,7 +315,7 @@ function articleRegion(blocks: Element[]): Element | null {
   return common.find((ancestor) => ancestor.name === 'article') ?? common[0] ?? null;
 }
 
-/** Text length and linked-text length of the elements the scoring reads them of (whitespace runs count as one). */
+/** Text length and linked-text length of the elements the scoring reads them of (whitespace runs count as one), and the elements measured. */
 interface TextStats {
   length: Map<Element, number>;
   linked: Map<Element, number>;
@@ -411,6 +411,7 @@ function isInlineProse(element: Element): boolean {
   return text !== null && textWeight(text) >= MIN_PROSE_PARAGRAPH_WEIGHT;
 }
 
+/** Whether a link sits anywhere inside an element. */
 function holdsLink(element: Element): boolean {
   return element.children.some((child) => isTag(child) && (isLink(child) || holdsLink(child)));
 }
