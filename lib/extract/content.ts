@@ -196,7 +196,9 @@ function holdsBlock(element: Element): boolean {
 
 /** holdsBlock, found by walking: the answer is kept only for the elements asked about, not for each inline element below them. */
 function hasBlockBelow(element: Element): boolean {
-  return element.children.some((child) => isTag(child) && (BLOCK_TAGS.has(child.name) || hasBlockBelow(child)));
+  // A loop, not children.some(…): a callback made on each of the many calls is garbage to collect.
+  for (const child of element.children) if (isTag(child) && (BLOCK_TAGS.has(child.name) || hasBlockBelow(child))) return true;
+  return false;
 }
 
 /** What is kept of an element of the reading copy and of every element holding it is stale once something inside it is removed. */
@@ -413,7 +415,8 @@ function isInlineProse(element: Element): boolean {
 
 /** Whether a link sits anywhere inside an element. */
 function holdsLink(element: Element): boolean {
-  return element.children.some((child) => isTag(child) && (isLink(child) || holdsLink(child)));
+  for (const child of element.children) if (isTag(child) && (isLink(child) || holdsLink(child))) return true;
+  return false;
 }
 
 /** Whether a run holds any text: whitespace between blocks is no paragraph. */
