@@ -122,10 +122,16 @@ export function boilerplateVerdict(element: Element, forPicture = false): Verdic
   if (role === 'navigation' || role === 'complementary' || role === 'contentinfo' || role === 'banner') return 'drop-unless-prose';
   if (USUALLY_CHROME_TAGS.has(name)) return 'drop-unless-prose';
   const words = forPicture ? wordsOf(element).filter((word) => !PICTURE_NEUTRAL_WORDS.has(word)) : wordsOf(element);
-  if (words.some((word) => CONSENT_WORDS.has(word))) return 'drop';
-  if (words.some((word) => ALWAYS_BOILERPLATE.has(word))) return words.some((word) => BODY_WORDS.has(word)) ? 'drop-unless-prose' : 'drop';
-  if (words.some((word) => USUALLY_BOILERPLATE.has(word))) return 'drop-unless-prose';
+  if (anyWordIn(words, CONSENT_WORDS)) return 'drop';
+  if (anyWordIn(words, ALWAYS_BOILERPLATE)) return anyWordIn(words, BODY_WORDS) ? 'drop-unless-prose' : 'drop';
+  if (anyWordIn(words, USUALLY_BOILERPLATE)) return 'drop-unless-prose';
   return 'keep';
+}
+
+/** Whether one of the words is in `set`: a loop, as boilerplateVerdict runs on every element and a callback each time is garbage to collect. */
+function anyWordIn(words: readonly string[], set: ReadonlySet<string>): boolean {
+  for (const word of words) if (set.has(word)) return true;
+  return false;
 }
 
 /**

@@ -136,14 +136,23 @@ const MAY_GROW_WHEN_CLEANED = /[^\0-\u02ff]|&/;
  * is kept for the later scans.
  */
 function proseHolderParagraphWeight(element: Element | null, run: AnyNode[] | null): number {
-  const kept = element === null ? undefined : COPY_TEXT.get(element);
-  if (kept !== undefined) return textWeight(kept);
-  const raw = element === null ? rawRunText(run!) : rawRenderedText(element);
+  const text = element === null ? cleanIfWeighing(rawRunText(run!), MIN_PROSE_HOLDER_PARAGRAPH_WEIGHT) : copyTextIfWeighing(element, MIN_PROSE_HOLDER_PARAGRAPH_WEIGHT);
+  return text === null ? 0 : textWeight(text);
+}
+
+/** The clean text of a raw text, or null where it provably weighs less than `weight`. */
+function cleanIfWeighing(raw: string, weight: number): string | null {
   // Cleaning only drops characters of such text (invisible ones, repeated spaces), and each weighs one.
-  if (raw.length < MIN_PROSE_HOLDER_PARAGRAPH_WEIGHT && !MAY_GROW_WHEN_CLEANED.test(raw)) return 0;
-  const text = cleanText(raw);
-  if (element !== null) COPY_TEXT.set(element, text);
-  return textWeight(text);
+  return raw.length < weight && !MAY_GROW_WHEN_CLEANED.test(raw) ? null : cleanText(raw);
+}
+
+/** copyText, or null where the element's text provably weighs less than `weight` (then not cleaned). */
+function copyTextIfWeighing(element: Element, weight: number): string | null {
+  const kept = COPY_TEXT.get(element);
+  if (kept !== undefined) return kept;
+  const text = cleanIfWeighing(rawRenderedText(element), weight);
+  if (text !== null) COPY_TEXT.set(element, text);
+  return text;
 }
 
 /** The clean text of one element. */
@@ -179,10 +188,17 @@ let HOLDS_BLOCK = new Map<Element, boolean>();
 function holdsBlock(element: Element): boolean {
   let holds = HOLDS_BLOCK.get(element);
   if (holds === undefined) {
-    holds = element.children.some((child) => isTag(child) && (BLOCK_TAGS.has(child.name) || holdsBlock(child)));
+    holds = hasBlockBelow(element);
     HOLDS_BLOCK.set(element, holds);
   }
   return holds;
+}
+
+/** holdsBlock, found by walking: the answer is kept only for the elements asked about, not for each inline element below them. */
+function hasBlockBelow(element: Element): boolean {
+  // A loop, not children.some(…): a callback made on each of the many calls is garbage to collect.
+  for (const child of element.children) if (isTag(child) && (BLOCK_TAGS.has(child.name) || hasBlockBelow(child))) return true;
+  return false;
 }
 
 /** What is kept of an element of the reading copy and of every element holding it is stale once something inside it is removed. */
@@ -285,19 +301,28 @@ function readingCopy(original: Element, dropped: ReadonlySet<string>): CopiedEle
 function articleRegion(blocks: Element[]): Element | null {
   const first = blocks[0];
   if (!first) return null;
-  const ancestorsOf = (element: Element): Element[] => {
-    const chain: Element[] = [];
-    for (let node: Element | null = element; node; node = node.parent?.type === 'tag' ? (node.parent as Element) : null) chain.push(node);
-    return chain;
-  };
-  const common = ancestorsOf(first).filter((ancestor) => blocks.every((block) => ancestorsOf(block).includes(ancestor)));
+  const parentElement = (element: Element): Element | null => (element.parent?.type === 'tag' ? (element.parent as Element) : null);
+  // The first block and its ancestors, innermost first: those holding every block are the chain from the lowest one any block meets.
+  const chain: Element[] = [];
+  for (let node: Element | null = first; node; node = parentElement(node)) chain.push(node);
+  const positions = new Map(chain.map((element, index) => [element, index]));
+  let lowest = 0;
+  for (const block of blocks) {
+    let node: Element | null = block;
+    while (node && !positions.has(node)) node = parentElement(node);
+    if (!node) return null;
+    lowest = Math.max(lowest, positions.get(node)!);
+  }
+  const common = chain.slice(lowest);
   return common.find((ancestor) => ancestor.name === 'article') ?? common[0] ?? null;
 }
 
-/** Text length and linked-text length of every element, measured in one walk (whitespace runs count as one). */
+/** Text length and linked-text length of the elements the scoring reads them of (whitespace runs count as one), and the elements measured. */
 interface TextStats {
   length: Map<Element, number>;
   linked: Map<Element, number>;
+  /** every element below the scope's root in document order, listed on the same walk: later scans read this list instead of walking again */
+  elements: Element[];
 }
 
 /** `text.replace(/\s+/g, ' ').length`, without building the string. */
@@ -312,25 +337,38 @@ function collapsedLength(text: string): number {
   return length;
 }
 
-function measureText(root: Element): TextStats {
-  const stats: TextStats = { length: new Map(), linked: new Map() };
-  const walk = (element: Element, inLink: boolean): void => {
+/**
+ * Measures the text below `root` in one walk, keeping the figures of the elements the scoring reads them of:
+ * the paragraphs, the containers their scores go to (scoreContainers) and the lists (isTextList). The walk
+ * also lists the elements below `root`.
+ */
+function measureText(root: Element, paragraphs: readonly ScoredParagraph[]): TextStats {
+  const read = new Set<Element>();
+  for (const { element, holder } of paragraphs) {
+    if (element) read.add(element);
+    let ancestor: ParentNode | null = holder;
+    for (let level = 0; level < SCORED_ANCESTOR_LEVELS && ancestor && ancestor.type === 'tag'; level += 1, ancestor = ancestor.parent) read.add(ancestor as Element);
+  }
+  const stats: TextStats = { length: new Map(), linked: new Map(), elements: [] };
+  // Linked text measured so far in the walk: an element's linked text is what its walk adds to it.
+  let linkedSoFar = 0;
+  const walk = (element: Element, inLink: boolean): number => {
+    if (element !== root) stats.elements.push(element);
+    const linkedBefore = linkedSoFar;
     let length = 0;
-    let linked = 0;
     const withinLink = inLink || isLink(element);
     for (const child of element.children) {
       if (child.type === 'text') {
         const size = collapsedLength(child.data);
         length += size;
-        if (withinLink) linked += size;
-      } else if (child.type === 'tag') {
-        walk(child as Element, withinLink);
-        length += stats.length.get(child as Element)!;
-        linked += stats.linked.get(child as Element)!;
-      }
+        if (withinLink) linkedSoFar += size;
+      } else if (child.type === 'tag') length += walk(child as Element, withinLink);
     }
-    stats.length.set(element, length);
-    stats.linked.set(element, linked);
+    if (read.has(element) || LIST_TAGS.has(element.name)) {
+      stats.length.set(element, length);
+      stats.linked.set(element, linkedSoFar - linkedBefore);
+    }
+    return length;
   };
   walk(root, false);
   return stats;
@@ -355,8 +393,6 @@ interface ScoredParagraph {
   run?: AnyNode[];
   holder: Element;
   text: string;
-  /** the page's measured text, for the link share of an element */
-  stats: TextStats | null;
 }
 
 /**
@@ -372,12 +408,28 @@ function hasOwnText(element: Element): boolean {
 const PHRASING_TAGS = new Set(['em', 'i', 'strong', 'b', 'span', 'font', 'u', 'small', 'big', 'mark', 'q', 'cite']);
 
 function isInlineProse(element: Element): boolean {
-  return PHRASING_TAGS.has(element.name) && textWeight(copyText(element)) >= MIN_PROSE_PARAGRAPH_WEIGHT && findElements(element, isLink).length === 0;
+  if (!PHRASING_TAGS.has(element.name) || holdsLink(element)) return false;
+  const text = copyTextIfWeighing(element, MIN_PROSE_PARAGRAPH_WEIGHT);
+  return text !== null && textWeight(text) >= MIN_PROSE_PARAGRAPH_WEIGHT;
+}
+
+/** Whether a link sits anywhere inside an element. */
+function holdsLink(element: Element): boolean {
+  for (const child of element.children) if (isTag(child) && (isLink(child) || holdsLink(child))) return true;
+  return false;
 }
 
 /** Whether a run holds any text: whitespace between blocks is no paragraph. */
 function hasText(run: AnyNode[]): boolean {
   return run.some((node) => node.type !== 'text' || node.data.trim() !== '');
+}
+
+/**
+ * Whether a table cell sits below an element that holds no block: a cell outside a table (the parser keeps
+ * "<div><td>…" as it is) is the one paragraph such an element can hold, so the rest of it is not walked.
+ */
+function holdsStrayCell(textBlock: Element): boolean {
+  return hasDescendantNamed(textBlock, 'td');
 }
 
 /**
@@ -390,10 +442,11 @@ function forEachParagraph(scope: Element, visit: (holder: Element, element: Elem
     const textBlock = isTextBlock(element);
     if (PARAGRAPH_LIKE_TAGS.has(element.name) && (element.name === 'pre' || textBlock)) {
       if (parent?.type === 'tag') visit(parent as Element, element, null);
-      // Paragraphs inside it count too: a "text-only" div may wrap a whole embedded document (<html><body><p>…).
-      return true;
+      // Paragraphs inside it count too: a <pre> may wrap a whole embedded document (<html><body><p>…).
+      return !textBlock || holdsStrayCell(element);
     }
-    if (textBlock || !hasOwnText(element)) return true;
+    if (textBlock) return holdsStrayCell(element);
+    if (!hasOwnText(element)) return true;
     for (const part of childParts(element)) {
       if (Array.isArray(part) && hasText(part)) visit(element, null, part);
     }
@@ -402,24 +455,24 @@ function forEachParagraph(scope: Element, visit: (holder: Element, element: Elem
 }
 
 /** The paragraphs of a scope with their clean text, measured once. */
-function paragraphBlocks(scope: Element, stats: TextStats | null): ScoredParagraph[] {
+function paragraphBlocks(scope: Element): ScoredParagraph[] {
   const blocks: ScoredParagraph[] = [];
   forEachParagraph(scope, (holder, element, run) => {
     if (element !== null) {
       const text = copyText(element);
-      if (text !== '') blocks.push({ element, holder, text, stats });
+      if (text !== '') blocks.push({ element, holder, text });
     } else {
       const text = runText(run!);
-      if (text !== '') blocks.push({ run: run!, holder, text, stats });
+      if (text !== '') blocks.push({ run: run!, holder, text });
     }
   });
   return blocks;
 }
 
-/** Share of a paragraph's text that is link text (0 where the page's text was not measured). */
-function paragraphLinkShare(block: ScoredParagraph): number {
+/** Share of a paragraph's text that is link text. */
+function paragraphLinkShare(block: ScoredParagraph, stats: TextStats): number {
   if (block.run) return linkShareOf(block.run, block.text.length);
-  return block.stats && block.element ? linkShare(block.stats, block.element) : 0;
+  return block.element ? linkShare(stats, block.element) : 0;
 }
 
 /** Scores the ancestors of every paragraph by the prose they hold (readability-style), adjusted for link density. */
@@ -441,11 +494,11 @@ function scoreContainers(blocks: ScoredParagraph[], stats: TextStats): Map<Eleme
 }
 
 /** Prose inside each element: paragraphs (and text-only divs) weighing MIN_PROSE_PARAGRAPH_WEIGHT or more that are not mostly links. */
-function proseWithin(blocks: ScoredParagraph[]): Map<Element, number> {
+function proseWithin(blocks: ScoredParagraph[], stats: TextStats): Map<Element, number> {
   const prose = new Map<Element, number>();
   for (const block of blocks) {
     const weight = textWeight(block.text);
-    if (weight < MIN_PROSE_PARAGRAPH_WEIGHT || paragraphLinkShare(block) > MAX_LINK_SHARE) continue;
+    if (weight < MIN_PROSE_PARAGRAPH_WEIGHT || paragraphLinkShare(block, stats) > MAX_LINK_SHARE) continue;
     for (let ancestor: ParentNode | null = block.holder; ancestor && ancestor.type === 'tag'; ancestor = ancestor.parent) {
       prose.set(ancestor as Element, (prose.get(ancestor as Element) ?? 0) + weight);
     }
@@ -488,7 +541,7 @@ function regionParagraphs(root: Element, best: Element, chosen: Set<Element>, bl
   for (const block of blocks) {
     const element = block.element;
     if (!element || !order.has(element) || !beforeBodyEnd(element)) continue;
-    if (textWeight(block.text) >= MIN_PROSE_HOLDER_PARAGRAPH_WEIGHT && paragraphLinkShare(block) < MAX_PROSE_LINK_SHARE) found.push(element);
+    if (textWeight(block.text) >= MIN_PROSE_HOLDER_PARAGRAPH_WEIGHT && paragraphLinkShare(block, stats) < MAX_PROSE_LINK_SHARE) found.push(element);
   }
   return [...found, ...lists.filter((list) => beforeBodyEnd(list) && isTextList(list, stats))];
 }
@@ -579,8 +632,8 @@ interface ContentBlocks {
  * body into several blocks around ads, and its siblings that score nearly as well.
  */
 function findContentBlocks(root: Element): ContentBlocks {
-  const stats = measureText(root);
-  const blocks = paragraphBlocks(root, stats);
+  const blocks = paragraphBlocks(root);
+  const stats = measureText(root, blocks);
   const scores = scoreContainers(blocks, stats);
   let best: Element | null = null;
   let bestScore = 0;
@@ -602,12 +655,12 @@ function findContentBlocks(root: Element): ContentBlocks {
   const className = anchor.attribs['class']?.trim();
   if (className) {
     const name = anchor.name;
-    walkElements(root, (element) => {
+    for (const element of stats.elements) {
       if (element.name === name && element.attribs['class']?.trim() === className && hasDescendantNamed(element, 'p')) chosen.add(element);
-    });
+    }
   }
   // Siblings that score nearly as well, or hold as much prose deeper down (live-blog entries under the intro).
-  const prose = proseWithin(blocks);
+  const prose = proseWithin(blocks, stats);
   const bestProse = prose.get(best) ?? 0;
   for (const sibling of best.parent?.children ?? []) {
     if (sibling.type !== 'tag') continue;
@@ -621,14 +674,7 @@ function findContentBlocks(root: Element): ContentBlocks {
   const leads = new Set(leadParagraphs(best, chosen, blocks));
   for (const element of leads) chosen.add(element);
   const outermost = new Set([...chosen].filter((element) => !isInside(element, chosen)));
-  // In document order; nothing inside an outermost block is another one.
-  const ordered: Element[] = [];
-  walkElements(root, (element) => {
-    if (!outermost.has(element)) return true;
-    ordered.push(element);
-    return false;
-  });
-  return { blocks: ordered, leads };
+  return { blocks: stats.elements.filter((element) => outermost.has(element)), leads };
 }
 
 /**
@@ -855,9 +901,9 @@ function isOwnSignInLink(anchor: Element, base: string | undefined): boolean {
  * ログイン"): the largest block around a link to the site's own sign-in or subscription page that holds no prose
  * and little text. Their classes rarely say what they are, their links do.
  */
-function removeSignInPrompts(scope: Element, holders: Set<Element>, base: string | undefined): void {
+function removeSignInPrompts(links: readonly Element[], holders: Set<Element>, base: string | undefined): void {
   const prompts = new Set<Element>();
-  for (const anchor of findElements(scope, (element) => element.name === 'a' && element.attribs['href'] !== undefined)) {
+  for (const anchor of links) {
     if (!isOwnSignInLink(anchor, base)) continue;
     let prompt: Element | null = null;
     for (let node = anchor.parent; node && node.type === 'tag' && !holders.has(node as Element); node = node.parent) {
@@ -977,16 +1023,21 @@ function readBody(pageRoot: Element, base: string | undefined, pass: Pass): Body
   scopeRoot.parent = new Document([scopeRoot]);
   const holders = proseHolders(scopeRoot);
   const desktopCopies = aroundDesktopCopies(holders);
+  // The links left once the chrome is cut, in document order, gathered on the way.
+  const links: Element[] = [];
   walkElements(scopeRoot, (element) => {
     // A wrapper of the article's prose is kept, whatever its class says ("sidebar-grid__content").
     // So is a printed lead ("teaser-text"): its class reads as a teaser box's.
     const verdict = boilerplateVerdict(element);
     const kept = !pass.cuts(verdict, holders.has(element) || (verdict === 'drop-unless-prose' && isPrintedLead(element))) && !isTeaserCard(element);
-    if (kept && !isPhoneCopy(element, holders, desktopCopies, pass)) return true;
+    if (kept && !isPhoneCopy(element, holders, desktopCopies, pass)) {
+      if (isLink(element)) links.push(element);
+      return true;
+    }
     removeFromCopy(element);
     return false;
   });
-  removeSignInPrompts(scopeRoot, holders, base);
+  removeSignInPrompts(links, holders, base);
   const { blocks, leads } = findContentBlocks(scopeRoot);
   // The lead sits in the article's header, above the text: the pictures of the text's region are the article's.
   const region = articleRegion(blocks.filter((block) => !leads.has(block)).map(originalOf));

@@ -19,6 +19,11 @@ const IMAGE_FILE = /\.(?:jpe?g|png|gif|webp|avif)(?:[?#]|$)/i;
 /** A logo (the site's, a section's, a partner's) is never a picture of the article. */
 const LOGO_FILE = /(?:^|[/_.-])logo(?:s|[_.-][^/]*)?$/i;
 
+/** Whether an absolute URL (as URL serializes it) names a logo file: its path is part of it, parsed only when "logo" is in it at all. */
+function isLogoUrl(url: string): boolean {
+  return /logo/i.test(url) && LOGO_FILE.test(new URL(url).pathname);
+}
+
 /** Attributes that lazy-loading scripts keep the real source in, best first; srcset-like ones list several sizes. */
 const SOURCE_ATTRIBUTES = ['data-src', 'data-original', 'data-lazy-src', 'data-url', 'data-full-src', 'data-srcset', 'srcset', 'src'];
 
@@ -112,9 +117,28 @@ function contains(ancestor: Element, element: Element): boolean {
   return false;
 }
 
-/** Pictures inside an element, a <noscript> fallback copy not counted. */
-function pictureCount(element: Element): number {
-  return elementsNamed(element, IMAGE).filter((image) => !ancestorNamed(image, 'noscript')).length;
+/** pictureCount's answer for more than one picture: callers tell none, one and several pictures apart, so counting stops there. */
+const SEVERAL = 2;
+
+/**
+ * Pictures inside an element, a <noscript> fallback copy not counted: 0, 1 or SEVERAL. `visit`, when given, sees each
+ * element walked to count them, in document order.
+ */
+function pictureCount(element: Element, visit?: (element: Element) => void): number {
+  const inFallback = element.name === 'noscript' || ancestorNamed(element, 'noscript') !== null;
+  if (inFallback && !visit) return 0;
+  let count = 0;
+  const countBelow = (parent: Element, fallback: boolean): void => {
+    for (const child of parent.children) {
+      if (count === SEVERAL) return;
+      if (!isTag(child)) continue;
+      visit?.(child);
+      if (child.name === 'img' && !fallback) count += 1;
+      countBelow(child, fallback || child.name === 'noscript');
+    }
+  };
+  countBelow(element, inFallback);
+  return count;
 }
 
 /** The element printing a picture's caption, and the one printing its credit when that stands beside it. */
@@ -137,15 +161,12 @@ function printedCaptionOf(image: Element): PrintedElements | null {
     const unmarked = inTable ? { caption: inTable, credit: null } : paragraphCaptionOf(image);
     if (unmarked) return unmarked;
   }
-  const outside = (candidate: Element): boolean => !contains(candidate, image);
   let node = (figure ?? image).parent;
   for (let level = 0; level < MAX_CAPTION_WRAPPER_LEVELS && node && node.type === 'tag'; level += 1, node = node.parent) {
     const wrapper = node as Element;
-    if (wrapper.name === 'body' || pictureCount(wrapper) > 1) return null;
-    const marked = findElements(
-      wrapper,
-      (candidate) => candidate.name === 'figcaption' || candidate.attribs['class'] !== undefined || candidate.attribs['itemprop'] !== undefined,
-    ).filter(outside);
+    if (wrapper.name === 'body') return null;
+    const marked = markedBeside(image, wrapper);
+    if (!marked) return null;
     const caption = marked.find((candidate) => !isCreditNode(candidate) && (candidate.name === 'figcaption' || wordsOf(candidate).some((word) => CAPTION_WORDS.has(word))));
     if (caption) {
       const credit = marked.find((candidate) => isCreditNode(candidate) && !contains(caption, candidate) && !contains(candidate, caption)) ?? null;
@@ -153,6 +174,21 @@ function printedCaptionOf(image: Element): PrintedElements | null {
     }
   }
   return null;
+}
+
+/**
+ * The elements of a picture's wrapper that may print its caption or credit (a <figcaption>, or an element with a class
+ * or itemprop), in document order, those around the picture left out; null when the wrapper holds several pictures:
+ * then it is no one picture's box. Found on the walk that counts the pictures.
+ */
+function markedBeside(image: Element, wrapper: Element): Element[] | null {
+  const around = new Set<AnyNode>();
+  for (let node = image.parent; node && node !== wrapper; node = node.parent) around.add(node);
+  const marked: Element[] = [];
+  const pictures = pictureCount(wrapper, (element) => {
+    if ((element.name === 'figcaption' || element.attribs['class'] !== undefined || element.attribs['itemprop'] !== undefined) && !around.has(element)) marked.push(element);
+  });
+  return pictures === SEVERAL ? null : marked;
 }
 
 /** A caption printed without markup is a line or two, never a paragraph of the article. */
@@ -350,7 +386,7 @@ export function collectImages(region: Element, proseHolders: ReadonlySet<Element
     }
     const source = imageSource(element);
     const url = absoluteHttpUrl(source, base);
-    if (!url || seen.has(url) || LOGO_FILE.test(new URL(url).pathname)) continue;
+    if (!url || seen.has(url) || isLogoUrl(url)) continue;
     const printed = printedCaptionOf(element);
     const italicLine = printed || linked ? null : inlineCaptionOf(element);
     const inline = italicLine && italicsSetCaptionsApart() ? italicLine : null;
