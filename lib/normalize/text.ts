@@ -175,6 +175,14 @@ export function hanKanaHangulCount(text: string): number {
 }
 
 /**
+ * The form texts are compared in: letters and digits only, NFC, lower case (spacing, punctuation and case aside). Vietnamese
+ * has no casing rules of its own: toLowerCase gives what toLocaleLowerCase('vi') does, without building a locale per call.
+ */
+export function comparableForm(text: string): string {
+  return lettersAndDigits(text.normalize('NFC').toLowerCase());
+}
+
+/**
  * Whether a UTF-16 code unit, when it is a letter or digit, always leaves a letter or digit of its own (never one
  * joined with another) in `lettersAndDigits(text.normalize('NFC').toLowerCase())`: Latin (Vietnamese included), Greek, Cyrillic and the
  * scripts up to U+10FF, kana, CJK ideographs, precomposed Hangul. Left out: Hangul jamo (NFC joins them into one
