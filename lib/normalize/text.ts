@@ -47,10 +47,15 @@ export function toNfc(s: string): string {
   return s.normalize('NFC');
 }
 
-/** Whether a UTF-16 code unit is whitespace as the regular expression `\s` (and `trim()`) sees it. */
+/**
+ * Whether a UTF-16 code unit is whitespace as the regular expression `\s` (and `trim()`) sees it. Printable ASCII, most
+ * of any text, is told apart by the first two comparisons.
+ */
 export function isWhitespace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
   return (
-    code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
+    code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
     code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
   );
 }
