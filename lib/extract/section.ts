@@ -363,8 +363,9 @@ function spelledPart(sectionPath: string): string {
  * Whether a link may resolve to one of the section paths whose spelled parts are `spelled`, told without new URL()
  * (which on every link of a page cost as much as the rest of the section search): a resolved path's last segment
  * comes from the link itself, which then spells it, or from the page's address, when the link's path is empty or
- * ends in a dot segment ("./", "..", "%2e"). The parser drops tabs and newlines, which may split a spelling: such
- * links are resolved too.
+ * its last segment a dot segment ("./", "..", "%2e") or an extension alone (".html", dropped as sectionPath drops
+ * extensions): a last segment opening with a dot. The parser drops tabs and newlines, which may split a spelling:
+ * such links are resolved too.
  */
 function mayLinkToSection(target: string, spelled: readonly string[]): boolean {
   const lower = target.toLowerCase();
@@ -372,9 +373,12 @@ function mayLinkToSection(target: string, spelled: readonly string[]): boolean {
   if (/[\t\n\r]/.test(target)) return true;
   const query = lower.search(/[?#]/);
   let end = query === -1 ? lower.length : query;
-  // The parser trims spaces and controls from the end; slashes close the segment before them.
-  while (end > 0 && (lower.charCodeAt(end - 1) <= 0x20 || lower[end - 1] === '/' || lower[end - 1] === '\\')) end -= 1;
-  return end === 0 || lower[end - 1] === '.' || lower.startsWith('%2e', end - 3);
+  // The parser trims spaces and controls from both ends; slashes close the segment before them.
+  let start = 0;
+  while (start < end && lower.charCodeAt(start) <= 0x20) start += 1;
+  while (end > start && (lower.charCodeAt(end - 1) <= 0x20 || lower[end - 1] === '/' || lower[end - 1] === '\\')) end -= 1;
+  const lastSegment = Math.max(start, lower.lastIndexOf('/', end - 1) + 1, lower.lastIndexOf('\\', end - 1) + 1);
+  return end === start || lower[lastSegment] === '.' || lower.startsWith('%2e', lastSegment);
 }
 
 /**

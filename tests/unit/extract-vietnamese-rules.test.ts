@@ -52,8 +52,9 @@ describe('section: one, the most specific', () => {
   it('knows the menu link to the section however the link writes the address (links are told apart before they are resolved)', () => {
     const url = 'https://tin.example.vn/giai-tri/ca-si-ve-nuoc-123.htm';
     const category = (link: string) => extractArticle(page('', `<a href="/">Trang chủ</a>${link}<h1>Ca sĩ về nước</h1><article>${BODY}</article>`), { url }).category;
-    // The page's own directory (a dot segment, also as an escape), a parent, capitals, another form of the address, a tab the parser drops.
-    for (const href of ['./', '.', ' ./ ', 'x/..', '%2e/', '../giai-tri/', 'HTTPS://TIN.EXAMPLE.VN/GIAI-TRI', '//tin.example.vn/giai-tri.html', '/giai\t-tri']) {
+    // The page's own directory (a dot segment, also as an escape, or an extension alone), a parent, capitals, other forms of the address, a tab the parser drops.
+    const hrefs = ['./', '.', ' ./ ', 'x/..', '%2e/', '.html', '../giai-tri/', '/giai-tri//.html', '../giai-tri/?trang=2', 'HTTPS://TIN.EXAMPLE.VN/GIAI-TRI', '//tin.example.vn/giai-tri.html', '/giai\t-tri'];
+    for (const href of hrefs) {
       expect(category(`<a href="${href}">Giải trí</a>`), href).toBe('Giải trí');
     }
     expect(category('<a href="/giai-tri-2">Giải trí</a>')).toBeNull();
