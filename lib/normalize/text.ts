@@ -189,7 +189,7 @@ export function comparableForm(text: string): string {
 
 /**
  * Whether a UTF-16 code unit, when it is a letter or digit, always leaves a letter or digit of its own (never one
- * joined with another) in `lettersAndDigits(text.normalize('NFC').toLowerCase())`: Latin (Vietnamese included), Greek, Cyrillic and the
+ * joined with another) in `comparableForm(text)`: Latin (Vietnamese included), Greek, Cyrillic and the
  * scripts up to U+10FF, kana, CJK ideographs, precomposed Hangul. Left out: Hangul jamo (NFC joins them into one
  * syllable), compatibility ideographs, supplementary planes. tests/unit/normalize-text.test.ts checks every code point.
  */
@@ -198,7 +198,7 @@ function keptOneApiece(code: number): boolean {
 }
 
 /**
- * True when the comparable form of `text` (`lettersAndDigits(text.normalize('NFC').toLowerCase())`) is surely longer
+ * True when `comparableForm(text)` is surely longer
  * than `length`, told from `text` itself: it holds more than `length` letters or digits that the form keeps one
  * apiece. Reads no further than that. False when it cannot tell: then compare the forms themselves. A long
  * paragraph is so told apart from a short title without normalizing and lower-casing all of it.
