@@ -2,7 +2,7 @@ import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
 import type { ArticleImage, Author } from '../schema/article.ts';
 import type { ExtractedFields } from './types.ts';
-import { cleanText, comparableFormExceeds, lettersAndDigits } from '../normalize/text.ts';
+import { cleanText, comparableForm, comparableFormExceeds } from '../normalize/text.ts';
 import { absoluteHttpUrl } from '../normalize/url.ts';
 import { toPublishedAt } from '../normalize/dates.ts';
 import { dedupeAuthors, naturalCase, notAPerson, parseByline, withoutTitleBeforeName } from '../normalize/byline.ts';
@@ -13,8 +13,7 @@ import { readJsonLdArticle, type JsonLdArticle } from './jsonld.ts';
 import { readPageMeta, type PageMeta } from './meta.ts';
 import { extractBodyParagraphs } from './content.ts';
 import { hiddenByMarkup } from './chrome.ts';
-import { BLOCK_TAGS, elementsBelow, elementsByTag, findElements, pageBody, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
-import { selectOnPage } from './select.ts';
+import { BLOCK_TAGS, elementsBelow, elementsByTag, findElements, pageBody, pageElements, renderedRuns, renderedText, renderedTextSpacedLike } from './dom.ts';
 import { allBold, isNameLine } from './closing-credit.ts';
 import { pickSection } from './section.ts';
 import { hostOf } from '../sources/registry.ts';
@@ -157,19 +156,15 @@ export function trimSiteSuffix(title: string, siteNames: (string | null)[]): str
   return trimmed.trim();
 }
 
-function comparable(text: string): string {
-  return lettersAndDigits(text.normalize('NFC').toLowerCase());
-}
-
 /**
  * Whether a text is one of `texts` in comparable form. A text surely longer than all of them (a body paragraph beside a
  * title) is told apart by counting its first letters, without normalizing and lower-casing all of it.
  */
 function sameTextAsOneOf(texts: (string | null | undefined)[]): (text: string) => boolean {
-  const forms = new Set(texts.filter((text): text is string => !!text).map(comparable));
+  const forms = new Set(texts.filter((text): text is string => !!text).map(comparableForm));
   let longest = 0;
   for (const form of forms) longest = Math.max(longest, form.length);
-  return (text) => !comparableFormExceeds(text, longest) && forms.has(comparable(text));
+  return (text) => !comparableFormExceeds(text, longest) && forms.has(comparableForm(text));
 }
 
 /**
@@ -264,23 +259,13 @@ const PRINTED_LEAD_CLASS = /sapo|desc|lead|summary|excerpt|intro|standfirst|teas
 const LEAD_OPENING_LENGTH = 40;
 
 /**
- * The answer for each class attribute seen lately: a page repeats its class names on many elements, and the
- * expression (case-blind, thirteen words) costs more per element than a lookup. Bounded.
+ * Most elements have no class: the expression then does not run. It runs on the class itself, not through a cache by
+ * class attribute: each element's attribute is a string of its own, and hashing and comparing it for a lookup cost
+ * twice the expression.
  */
-const PRINTED_LEAD_BY_CLASS = new Map<string, boolean>();
-const MAX_CACHED_CLASSES = 20_000;
-
-/** Most elements have no class: the expression then does not run. */
 function hasPrintedLeadClass(element: Element): boolean {
   const className = element.attribs['class'];
-  if (className === undefined) return false;
-  let printed = PRINTED_LEAD_BY_CLASS.get(className);
-  if (printed === undefined) {
-    printed = PRINTED_LEAD_CLASS.test(className);
-    if (PRINTED_LEAD_BY_CLASS.size >= MAX_CACHED_CLASSES) PRINTED_LEAD_BY_CLASS.clear();
-    PRINTED_LEAD_BY_CLASS.set(className, printed);
-  }
-  return printed;
+  return className !== undefined && PRINTED_LEAD_CLASS.test(className);
 }
 
 /** A label printed before a lead with no dash ("BNEWS", "Dân trí"): one or two short words opening with a capital. */
@@ -293,7 +278,7 @@ const SITE_LABEL_PREFIX = new RegExp(`^[^\\s–—-][^–—-]{0,${MAX_LABEL_LEN
 function labelBefore(text: string, opening: string): { label: string; rest: string } | null {
   for (const pattern of LEAD_LABELS) {
     const [, label = '', rest = ''] = pattern.exec(text) ?? [];
-    if (label.length > 0 && label.length <= MAX_LABEL_LENGTH && comparable(rest).startsWith(opening)) return { label, rest };
+    if (label.length > 0 && label.length <= MAX_LABEL_LENGTH && comparableForm(rest).startsWith(opening)) return { label, rest };
   }
   return null;
 }
@@ -315,11 +300,11 @@ interface PrintedLead {
 function printedLead($: CheerioAPI, description: string | null): PrintedLead | null {
   if (!description) return null;
   const described = splitDateline(description);
-  const opening = comparable(described.lead).slice(0, LEAD_OPENING_LENGTH);
+  const opening = comparableForm(described.lead).slice(0, LEAD_OPENING_LENGTH);
   if (opening.length < LEAD_OPENING_LENGTH / 2) return null;
   // A site label the description alone prefixes ("Afamily Mobile - Nhiều…" for the printed "Nhiều…"): the printed lead has no dateline.
   const labelled = SITE_LABEL_PREFIX.exec(described.lead);
-  const unlabelledOpening = labelled ? comparable(labelled[1]!).slice(0, LEAD_OPENING_LENGTH) : null;
+  const unlabelledOpening = labelled ? comparableForm(labelled[1]!).slice(0, LEAD_OPENING_LENGTH) : null;
   const body = pageBody($);
   if (!body) return null;
   for (const element of elementsBelow($, body)) {
@@ -327,7 +312,7 @@ function printedLead($: CheerioAPI, description: string | null): PrintedLead | n
     const text = renderedText(element);
     if (text.length > description.length * 3 + 40) continue;
     const split = splitDateline(text);
-    const printedOpening = comparable(split.lead);
+    const printedOpening = comparableForm(split.lead);
     if (printedOpening.startsWith(opening)) return { text, lead: split.lead, dateline: split.dateline ?? described.dateline };
     if (unlabelledOpening && printedOpening.startsWith(unlabelledOpening)) return { text, lead: split.lead, dateline: split.dateline };
     const labelled = labelBefore(split.lead, opening);
@@ -364,20 +349,44 @@ function leadUnderHeadline($: CheerioAPI): PrintedLead | null {
  */
 function truncatedCopyOf(description: string | null, firstParagraph: string | undefined): boolean {
   if (!description || !firstParagraph || !/(?:…|\.\.\.|･･･)$/u.test(description)) return false;
-  const start = comparable(description);
-  return start.length > 0 && comparable(firstParagraph).startsWith(start);
+  const start = comparableForm(description);
+  return start.length > 0 && comparableForm(firstParagraph).startsWith(start);
 }
 
 function textIsCjk(text: string): boolean {
   return /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]{8}/u.test(text);
 }
 
+/** Class names of byline markup, the span's apart: `.byline__name, .author-name, .article-author, .byline, span.author`. */
+const BYLINE_CLASSES: ReadonlySet<string> = new Set(['byline__name', 'author-name', 'article-author', 'byline']);
+/** Every byline class holds one of these: most class attributes are told apart without being split. */
+const BYLINE_CLASS_WORDS = /author|byline/;
+
 /**
- * Byline text printed on the page, for pages whose head and JSON-LD name nobody: the usual byline markup,
- * and links to an author page (Vietnamese sites file them under /tac-gia/, "author").
+ * The usual byline markup and links to an author page (Vietnamese sites file them under /tac-gia/, "author"), as the
+ * selector `[rel="author"], [itemprop="author"] [itemprop="name"], .byline__name, .author-name, .article-author,
+ * .byline, span.author, a[href*="/tac-gia/"]` reads them ("rel" compared ignoring case, classes as whitespace-separated
+ * names), written out as tests: the scan asks it of every element of the page, where the compiled selector runs a
+ * closure per part.
  */
+function isBylineMarkup(element: Element): boolean {
+  const { rel, itemprop, class: className, href } = element.attribs;
+  if (rel !== undefined && rel.length === 6 && rel.toLowerCase() === 'author') return true;
+  if (itemprop === 'name' && hasAuthorItemAncestor(element)) return true;
+  if (element.name === 'a' && href?.includes('/tac-gia/')) return true;
+  if (className === undefined || !BYLINE_CLASS_WORDS.test(className)) return false;
+  return className.split(/\s+/).some((name) => BYLINE_CLASSES.has(name) || (name === 'author' && element.name === 'span'));
+}
+
+function hasAuthorItemAncestor(element: Element): boolean {
+  for (let parent = element.parent; parent?.type === 'tag'; parent = parent.parent) if ((parent as Element).attribs['itemprop'] === 'author') return true;
+  return false;
+}
+
+/** Byline text printed on the page, for pages whose head and JSON-LD name nobody. */
 function visibleByline($: CheerioAPI): string[] {
-  const found = selectOnPage($, '[rel="author"], [itemprop="author"] [itemprop="name"], .byline__name, .author-name, .article-author, .byline, span.author, a[href*="/tac-gia/"]')
+  const found = pageElements($)
+    .filter(isBylineMarkup)
     .map((element) => renderedText(element))
     .filter((text) => text.length > 1 && text.length < 120);
   return [...new Set(found)];
@@ -488,7 +497,7 @@ function pickAuthors($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta
   const publisherNames = (vietnamese ? [meta.ogSiteName, jsonLd?.publisherName, host, host.replace(/\.[a-z]+$/i, '')] : [])
     .filter((name): name is string => !!name)
     .flatMap((name) => [name, ...name.split(/\s*[()]\s*/)]);
-  const publisher = new Set(publisherNames.map(comparable).filter((name) => name !== ''));
+  const publisher = new Set(publisherNames.map(comparableForm).filter((name) => name !== ''));
   const structured = vietnamese ? (jsonLd?.authors ?? []) : [...(jsonLd?.authors ?? []), ...(jsonLd?.organizationAuthors ?? [])];
   if (vietnamese) for (const name of jsonLd?.organizationAuthors ?? []) trace?.reject('authors', 'jsonld author (Organization)', name, 'an organization is not a byline');
   const sources: [string, () => Author[]][] = [
@@ -506,7 +515,7 @@ function pickAuthors($: CheerioAPI, jsonLd: JsonLdArticle | null, meta: PageMeta
   ];
   for (const [from, read] of sources) {
     const persons = dedupeAuthors(read()).filter((author) => {
-      const why = publisher.has(comparable(author.name)) ? 'the publisher or site name' : notAPerson(author.raw);
+      const why = publisher.has(comparableForm(author.name)) ? 'the publisher or site name' : notAPerson(author.raw);
       if (why) trace?.reject('authors', from, author.raw, why);
       return why === null;
     });
@@ -574,10 +583,10 @@ function withClosingByline($: CheerioAPI, metadata: GenericMetadata, closingByli
     trace?.chose('authors', from, authors.map((author) => author.name));
     return authors;
   }
-  const printed = new Set(authors.map((author) => comparable(author.name)));
-  if (structured.some((author) => printed.has(comparable(author.name)))) return structured;
-  const pageText = comparable(renderedText(pageBody($) ?? $.root().get(0)!));
-  if (structured.some((author) => pageText.includes(comparable(author.raw)) || pageText.includes(comparable(author.name)))) return structured;
+  const printed = new Set(authors.map((author) => comparableForm(author.name)));
+  if (structured.some((author) => printed.has(comparableForm(author.name)))) return structured;
+  const pageText = comparableForm(renderedText(pageBody($) ?? $.root().get(0)!));
+  if (structured.some((author) => pageText.includes(comparableForm(author.raw)) || pageText.includes(comparableForm(author.name)))) return structured;
   for (const author of structured) trace?.reject('authors', 'metadata author', author.raw, 'printed nowhere on the page, unlike the closing byline');
   trace?.chose('authors', from, authors.map((author) => author.name));
   return authors;

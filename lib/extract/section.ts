@@ -16,12 +16,11 @@
  */
 import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
-import { cleanText, lettersAndDigits, stripDiacritics } from '../normalize/text.ts';
+import { cleanText, comparableForm, stripDiacritics } from '../normalize/text.ts';
 import { readJsonLdBreadcrumb, type BreadcrumbStep, type JsonLdArticle } from './jsonld.ts';
 import type { PageMeta } from './meta.ts';
 import type { ExtractionTrace } from './explain.ts';
 import { pageElements, renderedText, walkElements } from './dom.ts';
-import { selectOnPage } from './select.ts';
 
 /** Trail steps that name the site, not a section. */
 const HOME_STEP = /^(?:trang\s*chủ|home|homepage|start|accueil|inicio|startseite|главная)$/iu;
@@ -49,8 +48,12 @@ function isVisibleTrail(element: Element): boolean {
 /** Generic English words a CMS puts in a section field by default: no section on a page in another language. */
 const PLACEHOLDER_SECTION = /^(?:news|article|articles|home|homepage|blog|post|posts|story|stories|general|default|uncategori[sz]ed)$/iu;
 
-/** Blocks whose class names a category: where sites without breadcrumb markup print the section bar. */
+/**
+ * Blocks whose class names a category: where sites without breadcrumb markup print the section bar. The scan tests
+ * the class of every element with CATEGORY, the selector's own test, without css-select's closures.
+ */
 const SECTION_BAR = '[class*="category" i]';
+const CATEGORY = /category/i;
 
 /** A section bar is a short trail: more links make it a menu or a list of teasers. */
 const MAX_SECTION_BAR_LINKS = 4;
@@ -61,15 +64,12 @@ const MAX_SECTION_BAR_WORDS = 5;
 /** A section name is a few words ("Chỉ đạo, quyết định của Chính phủ - Thủ tướng Chính phủ" has 10): longer text in a trail is a sentence. */
 const MAX_SECTION_WORDS = 14;
 
-/** Headings, where some sites print the section trail instead of a breadcrumb block ("Y tế > Sức khỏe" as the page's h1). */
+/** Headings, where some sites print the section trail instead of a breadcrumb block ("Y tế > Sức khỏe" as the page's h1); HEADING_TAGS as the scan tests them. */
 const HEADINGS = 'h1, h2, h3, h4, h5, h6';
+const HEADING_TAGS: ReadonlySet<string> = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 
 /** The marks a trail puts between its steps; "|" and "/" are left out: menus put them between sibling entries. */
 const TRAIL_SEPARATORS = /^[\s>›»→]*$/u;
-
-function comparable(text: string): string {
-  return lettersAndDigits(text.normalize('NFC').toLocaleLowerCase('vi'));
-}
 
 function pathOf(url: string | null | undefined): string | null {
   if (!url) return null;
@@ -93,11 +93,11 @@ interface PageIdentity {
 
 /** The steps of a trail that are sections: not the home page or site name, not the article, not a sentence. */
 function sectionSteps(steps: BreadcrumbStep[], page: PageIdentity): BreadcrumbStep[] {
-  const notSections = new Set([page.title, ...page.siteNames].filter((text): text is string => !!text).map(comparable));
+  const notSections = new Set([page.title, ...page.siteNames].filter((text): text is string => !!text).map(comparableForm));
   const articlePath = pathOf(page.url);
   return steps.filter((step) => {
     const name = cleanText(step.name);
-    if (name === '' || HOME_STEP.test(name) || notSections.has(comparable(name))) return false;
+    if (name === '' || HOME_STEP.test(name) || notSections.has(comparableForm(name))) return false;
     if (name.split(/\s+/).length > MAX_SECTION_WORDS) return false;
     const path = pathOf(step.url);
     return path === null || (path !== '' && path !== articlePath);
@@ -120,7 +120,9 @@ function visibleTrail($: CheerioAPI): BreadcrumbStep[] {
 /** The first section bar's steps: a block of class "category…" holding a few short links, none to the article. */
 function sectionBar($: CheerioAPI, page: PageIdentity): BreadcrumbStep[] {
   const articlePath = pathOf(page.url);
-  for (const bar of selectOnPage($, SECTION_BAR)) {
+  for (const bar of pageElements($)) {
+    const className = bar.attribs['class'];
+    if (className === undefined || !CATEGORY.test(className)) continue;
     const steps = topLevelLinks(bar).map((link) => ({ name: cleanText(renderedText(link)), url: link.attribs['href'] ?? null }));
     if (steps.length === 0 || steps.length > MAX_SECTION_BAR_LINKS) continue;
     const short = steps.every((step) => step.name !== '' && step.name.split(/\s+/).length <= MAX_SECTION_BAR_WORDS);
@@ -136,7 +138,8 @@ function sectionBar($: CheerioAPI, page: PageIdentity): BreadcrumbStep[] {
  */
 function headingTrail($: CheerioAPI, page: PageIdentity): BreadcrumbStep[] {
   const articlePath = pathOf(page.url);
-  for (const heading of selectOnPage($, HEADINGS)) {
+  for (const heading of pageElements($)) {
+    if (!HEADING_TAGS.has(heading.name)) continue;
     const links = topLevelLinks(heading);
     if (links.length < 2 || links.length > MAX_SECTION_BAR_LINKS) continue;
     const between = renderedText(heading, new Set(links));
@@ -170,7 +173,7 @@ function splitSectionList(value: string): string[] {
 
 /** A section list that starts with the whole trail and names more: a deeper trail. */
 function continues(names: readonly string[], trail: readonly string[]): boolean {
-  return trail.length > 0 && names.length > trail.length && trail.every((name, index) => comparable(name) === comparable(names[index]!));
+  return trail.length > 0 && names.length > trail.length && trail.every((name, index) => comparableForm(name) === comparableForm(names[index]!));
 }
 
 /**
@@ -180,10 +183,11 @@ function continues(names: readonly string[], trail: readonly string[]): boolean 
  */
 export function sectionInNaturalCase($: CheerioAPI, name: string): string {
   if (/\p{Ll}/u.test(name) || !/\p{Lu}/u.test(name)) return name;
-  const key = comparable(name);
-  for (const link of selectOnPage($, 'a')) {
+  const key = comparableForm(name);
+  for (const link of pageElements($)) {
+    if (link.name !== 'a') continue;
     const text = cleanText(renderedText(link));
-    if (/\p{Ll}/u.test(text) && comparable(text) === key) return text;
+    if (/\p{Ll}/u.test(text) && comparableForm(text) === key) return text;
   }
   return inSentenceCase(name);
 }
@@ -337,6 +341,46 @@ function sectionPath(href: string, base: string): string | null {
   }
 }
 
+/** What a menu entry links to: a link's address, or the value of a section drop-down's selected option (`a[href], option[selected][value]`). */
+function menuEntryTarget(element: Element): string | undefined {
+  if (element.name === 'a') return element.attribs['href'];
+  if (element.name !== 'option') return undefined;
+  const { href, selected, value } = element.attribs;
+  return selected !== undefined && value !== undefined ? (href ?? value) : undefined;
+}
+
+/**
+ * The run of a section path's last segment that a link to it spells as written (the longest part outside its
+ * %-escapes: "the-gioi", "tr" of "/tr%e1%bb%8dng"): whatever the link writes in place of an escape, the URL parser
+ * writes the other characters of the segment as they are given (in lower case here, as the paths are compared).
+ */
+function spelledPart(sectionPath: string): string {
+  const segment = sectionPath.slice(sectionPath.lastIndexOf('/') + 1);
+  return segment.split(/%[0-9a-f]{2}/).reduce((longest, part) => (part.length > longest.length ? part : longest), '');
+}
+
+/**
+ * Whether a link may resolve to one of the section paths whose spelled parts are `spelled`, told without new URL()
+ * (which on every link of a page cost as much as the rest of the section search): a resolved path's last segment
+ * comes from the link itself, which then spells it, or from the page's address, when the link's path is empty or
+ * its last segment a dot segment ("./", "..", "%2e") or an extension alone (".html", dropped as sectionPath drops
+ * extensions): a last segment opening with a dot. The parser drops tabs and newlines, which may split a spelling:
+ * such links are resolved too.
+ */
+function mayLinkToSection(target: string, spelled: readonly string[]): boolean {
+  const lower = target.toLowerCase();
+  for (const part of spelled) if (lower.includes(part)) return true;
+  if (/[\t\n\r]/.test(target)) return true;
+  const query = lower.search(/[?#]/);
+  let end = query === -1 ? lower.length : query;
+  // The parser trims spaces and controls from both ends; slashes close the segment before them.
+  let start = 0;
+  while (start < end && lower.charCodeAt(start) <= 0x20) start += 1;
+  while (end > start && (lower.charCodeAt(end - 1) <= 0x20 || lower[end - 1] === '/' || lower[end - 1] === '\\')) end -= 1;
+  const lastSegment = Math.max(start, lower.lastIndexOf('/', end - 1) + 1, lower.lastIndexOf('\\', end - 1) + 1);
+  return end === start || lower[lastSegment] === '.' || lower.startsWith('%2e', lastSegment);
+}
+
 /**
  * The section the article's URL files it under ("/xa-hoi/bai-viet-123.htm" under "/xa-hoi"), named as the
  * site's own menu names it: the link (or the selected <option> of a section drop-down) to that section's page,
@@ -350,9 +394,12 @@ function sectionOfUrl($: CheerioAPI, page: PageIdentity): string | null {
   const segments = articlePath?.split('/').filter((segment) => segment !== '') ?? [];
   if (segments.length < 2) return null;
   const prefixes = segments.slice(0, -1).map((_, index) => `/${segments.slice(0, index + 1).join('/')}`.toLowerCase());
+  const spelled = prefixes.map(spelledPart);
   const named = new Map<string, string[]>();
-  for (const entry of selectOnPage($, 'a[href], option[selected][value]')) {
-    const path = sectionPath(entry.attribs['href'] ?? entry.attribs['value'] ?? '', page.url);
+  for (const entry of pageElements($)) {
+    const target = menuEntryTarget(entry);
+    if (target === undefined || !mayLinkToSection(target, spelled)) continue;
+    const path = sectionPath(target, page.url);
     if (path === null || !prefixes.includes(path)) continue;
     // "- Kinh doanh": a menu prints separators around its entries.
     const name = renderedText(entry).replace(/^[\s|/›»>–—-]+|[\s|/›»>–—-]+$/gu, '');
@@ -376,7 +423,7 @@ function inSentenceCase(name: string): string {
   let first = true;
   return name.replace(/\p{L}+/gu, (run) => {
     if (!/[aeiouy]/i.test(stripDiacritics(run))) return run;
-    const cased = first ? run.charAt(0) + run.slice(1).toLocaleLowerCase('vi') : run.toLocaleLowerCase('vi');
+    const cased = first ? run.charAt(0) + run.slice(1).toLowerCase() : run.toLowerCase();
     first = false;
     return cased;
   });

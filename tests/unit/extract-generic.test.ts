@@ -182,6 +182,16 @@ describe('extractGeneric body heuristics on real pages', () => {
     expect(extractGeneric(load(html), 'https://example.com/x').authors).toEqual([]);
   });
 
+  it('reads byline markup as its selector does: rel="author" in any case, a name inside an author item, whole class names', () => {
+    const prose = Array.from({ length: 4 }, (_, index) => `<p>Paragraph ${index + 1} of the report tells at some length what the council decided on the new harbour plans this week.</p>`).join('');
+    const authors = (markup: string) => extractGeneric(load(`<html><body><article>${markup}${prose}</article></body></html>`), 'https://example.com/x').authors.map((author) => author.raw);
+    expect(authors('<a rel="AUTHOR" href="/people/anna">Anna Berg</a>')).toEqual(['Anna Berg']);
+    expect(authors('<div itemprop="author"><span><span itemprop="name">Anna Berg</span></span></div>')).toEqual(['Anna Berg']);
+    expect(authors('<p class="meta\tbyline">Anna Berg</p>')).toEqual(['Anna Berg']);
+    expect(authors('<span class="author">Anna Berg</span>')).toEqual(['Anna Berg']);
+    expect(authors('<div class="author">Anna Berg</div><p class="bylines">Carl Dahl</p><span itemprop="name">Eva Fisk</span><a href="/tac-gia">Ola Nord</a>')).toEqual([]);
+  });
+
   it('reads structured author names whole, without desk codes or job descriptions, two names joined by "og" as two (NZZ, Le Figaro, LRT, Sermitsiaq)', () => {
     const lrt = extractGeneric(fixture('lt_LRT'), 'https://www.lrt.lt/x');
     expect(lrt.authors.map((author) => author.name)).toEqual(['Povilas Aleksandravičius']);

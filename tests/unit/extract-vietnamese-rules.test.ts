@@ -49,6 +49,17 @@ describe('section: one, the most specific', () => {
     expect(separated.category).toBe('Kinh doanh');
   });
 
+  it('knows the menu link to the section however the link writes the address (links are told apart before they are resolved)', () => {
+    const url = 'https://tin.example.vn/giai-tri/ca-si-ve-nuoc-123.htm';
+    const category = (link: string) => extractArticle(page('', `<a href="/">Trang chủ</a>${link}<h1>Ca sĩ về nước</h1><article>${BODY}</article>`), { url }).category;
+    // The page's own directory (a dot segment, also as an escape, or an extension alone), a parent, capitals, other forms of the address, a tab the parser drops.
+    const hrefs = ['./', '.', ' ./ ', 'x/..', '%2e/', '.html', '../giai-tri/', '/giai-tri//.html', '../giai-tri/?trang=2', 'HTTPS://TIN.EXAMPLE.VN/GIAI-TRI', '//tin.example.vn/giai-tri.html', '/giai\t-tri'];
+    for (const href of hrefs) {
+      expect(category(`<a href="${href}">Giải trí</a>`), href).toBe('Giải trí');
+    }
+    expect(category('<a href="/giai-tri-2">Giải trí</a>')).toBeNull();
+  });
+
   it('reads a visible breadcrumb, leaving out the sub-menus nested in a step', () => {
     const crumbs = '<ul class="breadcrumb"><li><a href="/">Trang chủ</a></li><li><a href="/kinh-te">Kinh tế</a><ul><li><a href="/x">Tài chính</a></li><li><a href="/y">Bất động sản</a></li></ul></li></ul>';
     expect(extractArticle(page('', `${crumbs}<h1>Giá vàng tăng</h1><article>${BODY}</article>`), { url: URL }).category).toBe('Kinh tế');
