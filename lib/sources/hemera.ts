@@ -8,14 +8,18 @@ import type { SourceAdapter, SourceLayout } from './types.ts';
  * generic rule: the visible trail shows only the top section, which article:section continues
  * ("Kinh tế,Doanh nghiệp").
  *
- * Nhân Dân and SGGP are served by this layout WITHOUT a saved page of their own (README lists them as
+ * Nhân Dân, SGGP and PLO are served by this layout WITHOUT a saved page of their own (README lists them as
  * unverified). The registration rests on public crawlers that read those sites with this template's
  * classes: for nhandan.vn, `h1.article__title.cms-title`, `div.article__sapo.cms-desc`,
  * `div.article__body.cms-body` and `.article__meta .time` (a 2022 scrapy spider) and
  * `.article__body.zce-content-body.cms-body` (a 2025 crawler config); for sggp.org.vn, `div.article__body > p`
  * (a 2025 sitemap crawler), and on its Chinese edition `.article__sapo.cms-desc`,
  * `.article__body.zce-content-body.cms-body`, `.article__author` and `time[datetime]` (an RSS route).
- * Either part of `detect` matches that markup. tests/fixtures/vi/SEARCH-LOG-J.md names the sources.
+ * Either part of `detect` matches that markup. Pháp Luật TP.HCM (plo.vn) likewise, on thinner evidence: a 2025
+ * crawler config reads its headline as `.article__title.cms-title`, a 2022 article copied through an editor keeps
+ * `div.article__sapo.cms-desc` and `div.article__body > div.cms-body`, and its pictures are on the same CMS hosts
+ * as Nhân Dân's. Where a page matches no layout, or a selector finds nothing, the generic path reads it, so a
+ * wrong guess costs what a site without an adapter gets. tests/fixtures/vi/SEARCH-LOG-J.md names the sources.
  */
 const mcmsArticle: SourceLayout = {
   id: 'article',
@@ -59,7 +63,7 @@ const aiCms: SourceLayout = {
 export const hemeraFamily: SourceAdapter = {
   id: 'hemera',
   name: 'Hemera CMS family',
-  domains: ['tienphong.vn', 'vietnamplus.vn', 'vneconomy.vn', 'nhandan.vn', 'sggp.org.vn'],
+  domains: ['tienphong.vn', 'vietnamplus.vn', 'vneconomy.vn', 'nhandan.vn', 'sggp.org.vn', 'plo.vn'],
   language: 'vi',
   layouts: [aiCms, mcmsArticle],
 };

@@ -40,6 +40,7 @@ export const SITES: readonly SourceSite[] = [
   { id: 'vneconomy', name: 'VnEconomy', domain: 'vneconomy.vn' },
   { id: 'nhandan', name: 'Báo Nhân Dân', domain: 'nhandan.vn' },
   { id: 'sggp', name: 'Báo Sài Gòn Giải Phóng', domain: 'sggp.org.vn' },
+  { id: 'plo', name: 'Báo Pháp Luật TP.HCM', domain: 'plo.vn' },
   { id: 'qdnd', name: 'Báo Quân đội nhân dân', domain: 'qdnd.vn' },
   { id: 'vov', name: 'Báo điện tử VOV', domain: 'vov.vn' },
   { id: 'baotintuc', name: 'Báo Tin tức', domain: 'baotintuc.vn' },

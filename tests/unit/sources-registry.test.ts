@@ -23,6 +23,7 @@ describe('findAdapter', () => {
     ['https://nhandan.vn/a-post714749.html', 'hemera'],
     ['https://cn.nhandan.vn/article-post1.html', 'hemera'],
     ['https://www.sggp.org.vn/a-post867037.html', 'hemera'],
+    ['https://plo.vn/a-post888301.html', 'hemera'],
     ['https://www.24h.com.vn/kinh-doanh/a-c161a1690792.html', '24h'],
   ])('%s → %s', (url, adapterId) => {
     expect(findAdapter(url)?.id).toBe(adapterId);
@@ -55,6 +56,7 @@ describe('sourceForUrl', () => {
     expect(sourceForUrl('https://baotintuc.vn/the-gioi/a-20260716171712046.htm').id).toBe('baotintuc');
     expect(sourceForUrl('https://www.sggp.org.vn/a-post867037.html')).toEqual({ id: 'sggp', name: 'Báo Sài Gòn Giải Phóng', domain: 'sggp.org.vn' });
     expect(sourceForUrl('https://nhandan.vn/a-post714749.html').id).toBe('nhandan');
+    expect(sourceForUrl('https://plo.vn/a-post888301.html').id).toBe('plo');
   });
 
   it('counts the English edition as Báo Đà Nẵng and ignores www.', () => {
@@ -72,7 +74,7 @@ describe('sourceForUrl', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.sort()).toEqual([
       '24h', 'afamily', 'baodanang', 'baohaiphong', 'baoquangnam', 'baotintuc', 'cafebiz', 'cafef', 'dantri', 'genk', 'hanoimoi', 'kenh14', 'laodong', 'nguoiquansat',
-      'nhandan', 'nld', 'qdnd', 'sggp', 'soha', 'thanhnien', 'tienphong', 'tuoitre', 'vietnambiz', 'vietnamnet', 'vietnamplus', 'vneconomy', 'vnexpress', 'vov',
+      'nhandan', 'nld', 'plo', 'qdnd', 'sggp', 'soha', 'thanhnien', 'tienphong', 'tuoitre', 'vietnambiz', 'vietnamnet', 'vietnamplus', 'vneconomy', 'vnexpress', 'vov',
     ]);
     // every domain an adapter serves is a site with its own source id (families share an adapter, never an id)
     const domains = new Set(SITES.map((site) => site.domain));
