@@ -3,7 +3,7 @@ import type { AnyNode, Element } from 'domhandler';
 import type { ArticleImage, Author } from '../schema/article.ts';
 import type { DateSource, SourceAdapter, SourceLayout, TextSource } from '../sources/types.ts';
 import type { ExtractedFields } from './types.ts';
-import { cleanText, lettersAndDigits } from '../normalize/text.ts';
+import { cleanText, comparableForm } from '../normalize/text.ts';
 import { absoluteHttpUrl } from '../normalize/url.ts';
 import { toPublishedAt, VIETNAM_ZONE } from '../normalize/dates.ts';
 import { dedupeAuthors, notAPerson, parseByline } from '../normalize/byline.ts';
@@ -238,12 +238,6 @@ interface Body {
   byline: Author[];
 }
 
-/** Letters and digits only, lower-cased: two texts that differ in spacing or punctuation compare equal. */
-function comparable(text: string): string {
-  // Vietnamese has no casing rules of its own: toLowerCase gives what toLocaleLowerCase('vi') does, several times faster.
-  return lettersAndDigits(text.toLowerCase());
-}
-
 /** Inside any body: elements whose content is never article text (code, styles, the no-script copy of an embed). */
 const NEVER_BODY_TEXT = ['script', 'style', 'noscript'];
 
@@ -260,8 +254,8 @@ function readBody($: CheerioAPI, layout: SourceLayout, base: string | undefined,
   const walk = walkBody($, root, bodyDropOf(selectors).join(', '), selectors.figure ?? 'figure');
   // The headline and the lead inside the body container (VnExpress prints both inside article.fck_detail),
   // or a paragraph repeating them word for word (a video page's copy of the sapo), are not body text.
-  const notBody = new Set([title, lead].filter((text): text is string => !!text).map(comparable));
-  const blocks = walk.blocks.filter((block) => !RELATED_LINK.test(block.text) && !notBody.has(comparable(block.text)));
+  const notBody = new Set([title, lead].filter((text): text is string => !!text).map(comparableForm));
+  const blocks = walk.blocks.filter((block) => !RELATED_LINK.test(block.text) && !notBody.has(comparableForm(block.text)));
 
   dropSectionInvitations(blocks);
   let byline: Author[] = [];
